@@ -1,0 +1,121 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Identity.Web;
+using TokenConsole.Data;
+
+namespace TokenConsole.Auth;
+
+public static class AuthServiceCollectionExtensions
+{
+    /// <summary>Entra mode when an Entra application is configured; local accounts otherwise.</summary>
+    public static bool IsEntraMode(IConfiguration configuration) => !string.IsNullOrWhiteSpace(configuration["AzureAd:ClientId"]);
+
+    public static void AddConsoleAuth(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var entra = IsEntraMode(builder.Configuration);
+
+        // Local accounts are stored either way (the demo users are seeded); only local mode lets them sign in.
+        services.AddIdentityCore<ConsoleUser>(options =>
+            {
+                options.Password.RequiredLength = 10;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                options.User.RequireUniqueEmail = false;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<TokenConsoleDbContext>()
+            .AddSignInManager<ConsoleSignInManager>()
+            .AddClaimsPrincipalFactory<ConsoleClaimsFactory>()
+            .AddDefaultTokenProviders();
+
+        if (entra)
+        {
+            services.AddAuthentication(OpenIdConnectDefaults.AuthenticationScheme)
+                .AddMicrosoftIdentityWebApp(builder.Configuration.GetSection("AzureAd"));
+            services.Configure<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme, options =>
+            {
+                // Entra app roles arrive in the "roles" claim; their values are the role names of Roles.
+                options.TokenValidationParameters.RoleClaimType = "roles";
+                options.TokenValidationParameters.NameClaimType = "name";
+            });
+        }
+        else
+        {
+            services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+            services.ConfigureApplicationCookie(options =>
+            {
+                options.LoginPath = "/account/login";
+                options.LogoutPath = "/account/logout";
+                options.Cookie.Name = "TokenConsole.Auth";
+                options.SlidingExpiration = true;
+                options.ExpireTimeSpan = TimeSpan.FromHours(8);
+            });
+        }
+
+        services.PostConfigureAll<CookieAuthenticationOptions>(options =>
+        {
+            options.AccessDeniedPath = "/account/access-denied";
+            options.Events.OnRedirectToAccessDenied = context =>
+            {
+                var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("TokenConsole.Auth");
+                logger.LogWarning("Forbidden: {User} asked for {Path}", context.HttpContext.User.Identity?.Name, context.Request.Path);
+                return RedirectOrStatus(context, StatusCodes.Status403Forbidden);
+            };
+            options.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
+        });
+
+        services.AddAuthorizationBuilder().AddConsolePolicies();
+        services.AddCascadingAuthenticationState();
+    }
+
+    /// <summary>Machines (API, health) get a status code; people get the sign-in or access-denied page.</summary>
+    private static Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    public static AuthorizationBuilder AddConsolePolicies(this AuthorizationBuilder authorization)
+    {
+        foreach (var (policy, roles) in Policies.RolesByPolicy)
+        {
+            authorization.AddPolicy(policy, p => p.RequireAuthenticatedUser().RequireRole(roles));
+        }
+        return authorization;
+    }
+
+    public static void MapConsoleAuthEndpoints(this WebApplication app)
+    {
+        var entra = IsEntraMode(app.Configuration);
+        var account = app.MapGroup("/account");
+        if (entra)
+        {
+            account.MapGet("/signin", (string? returnUrl) => TypedResults.Challenge(
+                new AuthenticationProperties { RedirectUri = LocalUrl(returnUrl) }, [OpenIdConnectDefaults.AuthenticationScheme]));
+            account.MapPost("/logout", () => TypedResults.SignOut(
+                new AuthenticationProperties { RedirectUri = "/" },
+                [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]));
+        }
+        else
+        {
+            account.MapPost("/logout", async (SignInManager<ConsoleUser> signIn) =>
+            {
+                await signIn.SignOutAsync();
+                return TypedResults.LocalRedirect("/account/login");
+            });
+        }
+    }
+
+    /// <summary>Only local return URLs are followed, so the sign-in cannot be used as an open redirect.</summary>
+    public static string LocalUrl(string? url) =>
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal) ? url : "/";
+}

@@ -1,0 +1,42 @@
+namespace TokenConsole.Auth;
+
+/// <summary>The four roles of PRODUCT.md. The same names are the Entra app-role values.</summary>
+public static class Roles
+{
+    public const string ProductManager = "ProductManager";
+    public const string Operations = "Operations";
+    public const string Executive = "Executive";
+    public const string Administrator = "Administrator";
+
+    public static readonly IReadOnlyList<string> All = [ProductManager, Operations, Executive, Administrator];
+}
+
+/// <summary>
+/// Authorization policies, one per permission of the role table in PRODUCT.md. Pages and endpoints name a policy,
+/// never a role, so the table lives in one place (<see cref="AuthServiceCollectionExtensions"/>).
+/// </summary>
+public static class Policies
+{
+    public const string Read = "read";
+    public const string EditPackages = "packages.edit";
+    public const string ActivatePackages = "packages.activate";
+    public const string EditCompute = "compute.edit";
+    public const string ImportUsage = "usage.import";
+    public const string ProposePriceChanges = "pricing.propose";
+    public const string ApprovePriceChanges = "pricing.approve";
+    public const string ManageAdmin = "admin.manage";
+    public const string ReadAudit = "audit.read";
+
+    public static readonly IReadOnlyDictionary<string, string[]> RolesByPolicy = new Dictionary<string, string[]>
+    {
+        [Read] = [.. Roles.All],
+        [EditPackages] = [Roles.ProductManager],
+        [ActivatePackages] = [Roles.ProductManager, Roles.Executive],
+        [EditCompute] = [Roles.Operations],
+        [ImportUsage] = [Roles.Operations],
+        [ProposePriceChanges] = [Roles.ProductManager, Roles.Operations],
+        [ApprovePriceChanges] = [Roles.Executive],
+        [ManageAdmin] = [Roles.Administrator],
+        [ReadAudit] = [Roles.Administrator, Roles.Executive],
+    };
+}

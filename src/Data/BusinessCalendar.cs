@@ -1,0 +1,24 @@
+namespace TokenConsole.Data;
+
+/// <summary>
+/// The office's calendar: days and months start at midnight Beijing time (UTC+8, no daylight saving), while the data
+/// is stored in UTC. Reports and KPIs use these boundaries.
+/// </summary>
+public static class BusinessCalendar
+{
+    public static readonly TimeSpan Offset = TimeSpan.FromHours(8);
+
+    public static DateTime ToLocal(DateTime utc) => utc + Offset;
+
+    public static DateTime ToUtc(DateTime local) => DateTime.SpecifyKind(local - Offset, DateTimeKind.Utc);
+
+    /// <summary>The UTC instant at which the Beijing month containing <paramref name="utcNow"/> began.</summary>
+    public static DateTime MonthStartUtc(DateTimeOffset utcNow)
+    {
+        var local = ToLocal(utcNow.UtcDateTime);
+        return ToUtc(new DateTime(local.Year, local.Month, 1));
+    }
+
+    /// <summary>The UTC instant at which the Beijing day containing <paramref name="utc"/> began.</summary>
+    public static DateTime DayStartUtc(DateTime utc) => ToUtc(ToLocal(utc).Date);
+}

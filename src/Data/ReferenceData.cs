@@ -1,0 +1,58 @@
+namespace TokenConsole.Data;
+
+public enum MacroRegion { North, NorthEast, East, SouthCentral, SouthWest, NorthWest }
+
+/// <summary>A provincial-level division of mainland China, keyed by its ISO 3166-2:CN code (e.g. CN-GD).</summary>
+public class Region
+{
+    public required string Code { get; set; }
+    public required string NameEn { get; set; }
+    public required string NameZh { get; set; }
+    public MacroRegion MacroRegion { get; set; }
+    /// <summary>GDP 2023 in 100 million CNY; the demo data weights usage by it.</summary>
+    public double EconomicWeight { get; set; }
+
+    public string Name(bool chinese) => chinese ? NameZh : NameEn;
+}
+
+/// <summary>An industry, keyed by a lower-case code such as <c>finance</c>.</summary>
+public class Industry
+{
+    public required string Code { get; set; }
+    public required string NameEn { get; set; }
+    public required string NameZh { get; set; }
+
+    public string Name(bool chinese) => chinese ? NameZh : NameEn;
+}
+
+public enum CustomerSegment { Personal, Sme, LargeEnterprise, Government }
+
+public class Customer
+{
+    public int Id { get; set; }
+    public required string Code { get; set; }
+    public required string Name { get; set; }
+    public required string NameZh { get; set; }
+    public CustomerSegment Segment { get; set; }
+    public required string IndustryCode { get; set; }
+    public Industry? Industry { get; set; }
+    public required string RegionCode { get; set; }
+    public Region? Region { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public List<Subscription> Subscriptions { get; set; } = [];
+}
+
+public enum SubscriptionStatus { Active, Expired, Cancelled }
+
+public class Subscription
+{
+    public int Id { get; set; }
+    public int CustomerId { get; set; }
+    public Customer? Customer { get; set; }
+    public int PackageId { get; set; }
+    /// <summary>The package version the customer bought: its price holds until renewal.</summary>
+    public int PackageVersionId { get; set; }
+    public DateTimeOffset StartsAt { get; set; }
+    public DateTimeOffset? EndsAt { get; set; }
+    public SubscriptionStatus Status { get; set; }
+}

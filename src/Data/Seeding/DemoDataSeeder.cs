@@ -1,0 +1,208 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using TokenConsole.Features.Catalog;
+using TokenConsole.Features.Compute;
+
+namespace TokenConsole.Data.Seeding;
+
+/// <summary>
+/// Fills an empty database with the demo data set: catalog, compute, customers and 90 days of usage. Deterministic:
+/// the same seed and the same start hour give the same data.
+/// </summary>
+public sealed class DemoDataSeeder(IOptions<DemoOptions> options, TimeProvider clock, ILogger<DemoDataSeeder> logger)
+{
+    private static readonly (string En, string Zh)[] Brands =
+    [
+        ("Huaxin", "华信"), ("Zhongke", "中科"), ("Tianrui", "天瑞"), ("Jinhong", "金鸿"), ("Boyuan", "博远"), ("Xinghe", "星河"),
+        ("Ruida", "瑞达"), ("Hengtong", "恒通"), ("Yunfan", "云帆"), ("Minghua", "明华"), ("Kaiyuan", "开元"), ("Longteng", "龙腾"),
+        ("Anda", "安达"), ("Shengshi", "盛世"), ("Zhiyuan", "致远"), ("Haina", "海纳"), ("Qiming", "启明"), ("Xinda", "信达"),
+    ];
+
+    public async Task SeedAsync(TokenConsoleDbContext db, CancellationToken cancellationToken)
+    {
+        var demo = options.Value;
+        var random = new Random(demo.Seed);
+        var now = clock.GetUtcNow();
+        var start = now.AddDays(-demo.Days);
+
+        var models = DemoCatalog.Models.Select(m => new AiModel
+        {
+            Code = m.Code, Name = m.Name, Vendor = m.Vendor, Family = m.Family, Modality = m.Modality, ContextWindow = m.Context,
+            Status = m.Status, ListPriceInputPerMTok = m.ListIn, ListPriceOutputPerMTok = m.ListOut,
+            InputCostPerMTok = decimal.Round(m.ListIn * DemoCatalog.CostShareOfListPrice, 4),
+            OutputCostPerMTok = decimal.Round(m.ListOut * DemoCatalog.CostShareOfListPrice, 4),
+        }).ToList();
+        var pools = DemoCatalog.Pools.Select(p => new ComputePool
+        {
+            Code = p.Code, Name = p.Name, NameZh = p.NameZh, RegionCode = p.Region, Tier = p.Tier, AcceleratorKind = p.Accelerator,
+            AcceleratorCount = p.Count, CapacityTokensPerSecond = p.Capacity, CostPerHour = p.CostPerHour, Status = p.Status,
+        }).ToList();
+        db.Models.AddRange(models);
+        db.Pools.AddRange(pools);
+        await db.SaveChangesAsync(cancellationToken);
+
+        var modelByCode = models.ToDictionary(m => m.Code);
+        var poolByCode = pools.ToDictionary(p => p.Code);
+        var deployments = DemoCatalog.Deployments.Select(d => new Deployment
+        {
+            ModelId = modelByCode[d.Model].Id, PoolId = poolByCode[d.Pool].Id, Role = d.Role,
+            AllocatedTokensPerSecond = (long)(poolByCode[d.Pool].CapacityTokensPerSecond * d.Share),
+            RoutingWeight = (int)Math.Round(d.Share * 100),
+        }).ToList();
+        db.Deployments.AddRange(deployments);
+
+        var packages = DemoCatalog.Packages.Select(p => NewPackage(p, modelByCode, start)).ToList();
+        db.Packages.AddRange(packages);
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var package in packages.Where(p => p.Status is PackageStatus.Active or PackageStatus.Retired))
+        {
+            package.ActiveVersionId = package.Versions[0].Id;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+
+        var regions = await db.Regions.AsNoTracking().ToListAsync(cancellationToken);
+        var customers = NewCustomers(demo.Customers, regions, random, start);
+        db.Customers.AddRange(customers);
+        await db.SaveChangesAsync(cancellationToken);
+        var subscriptions = NewSubscriptions(customers, packages, random, start, now);
+        db.Subscriptions.AddRange(subscriptions);
+        await db.SaveChangesAsync(cancellationToken);
+
+        var router = new PoolRouter(deployments, pools.ToDictionary(p => p.Id), regions);
+        var usage = new DemoUsageGenerator(demo, random, router, models, packages, customers, subscriptions);
+        var written = await usage.WriteAsync(db, now, cancellationToken);
+        Features.Admin.Audit.Record(db, clock, "system", "Seeded demo data", "Database", null, after: new
+        {
+            demo.Seed, Models = models.Count, Pools = pools.Count, Packages = packages.Count, Customers = customers.Count, written.Rollups, written.Events,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Demo data: {Customers} customers, {Rollups} rollup rows, {Events} usage events",
+            customers.Count, written.Rollups, written.Events);
+    }
+
+    private static TokenPackage NewPackage(DemoCatalog.PackageSeed seed, Dictionary<string, AiModel> modelByCode, DateTimeOffset start)
+    {
+        var published = seed.Status is PackageStatus.Active or PackageStatus.Retired;
+        var version = new PackageVersion
+        {
+            Number = 1, Status = seed.Status, NameEn = seed.NameEn, NameZh = seed.NameZh, Tags = seed.Tags,
+            Description = $"{seed.NameEn}: {seed.IncludedTokens / 1_000_000:N0}M tokens, {seed.Billing}.",
+            BillingPeriod = seed.Billing, ValidityDays = seed.ValidityDays, PriceCny = seed.Price, IncludedTokens = seed.IncludedTokens,
+            OveragePricePerMTok = seed.Overage, TierModel = TierModel.Graduated, ConcurrencyLimit = seed.Concurrency,
+            TokensPerMinuteLimit = seed.TokensPerMinute, SlaPercent = seed.Sla,
+            Tiers = [.. (seed.Tiers ?? []).Select(t => new VolumeTier { FromTokens = t.From, PricePerMTok = t.Price })],
+            Entitlements = [.. seed.Models.Select(m => new ModelEntitlement { ModelId = modelByCode[m.Model].Id, Multiplier = m.Multiplier })],
+            EffectiveFrom = published ? start.AddDays(-30) : null,
+            EffectiveTo = seed.Status == PackageStatus.Retired ? start.AddDays(20) : null,
+            PublishedAt = published ? start.AddDays(-31) : null,
+            PublishedBy = published ? "exec" : null,
+        };
+        return new TokenPackage
+        {
+            Code = seed.Code, Segment = seed.Segment, Status = seed.Status, CreatedBy = "pm", CreatedAt = start.AddDays(-45),
+            Versions = [version],
+        };
+    }
+
+    private static List<Customer> NewCustomers(int count, List<Region> regions, Random random, DateTimeOffset start)
+    {
+        var industries = ReferenceCatalog.Industries;
+        var cells = new List<(string Region, string Industry, double Weight)>();
+        foreach (var region in regions)
+        {
+            foreach (var industry in industries)
+            {
+                cells.Add((region.Code, industry.Code, region.EconomicWeight * industry.Share * ReferenceCatalog.Affinity(region.Code, industry.Code)));
+            }
+        }
+        var cumulative = Cumulative(cells.Select(c => c.Weight));
+        var cityOf = ReferenceCatalog.Regions.ToDictionary(r => r.Code);
+        var customers = new List<Customer>(count);
+        for (var i = 0; i < count; i++)
+        {
+            // The first pass puts one customer in every region × industry cell, so no heatmap cell is empty.
+            var cell = i < cells.Count ? cells[i] : cells[Pick(cumulative, random.NextDouble())];
+            var segment = cell.Industry switch
+            {
+                "consumer" => CustomerSegment.Personal,
+                "government" => CustomerSegment.Government,
+                _ => random.NextDouble() < 0.25 ? CustomerSegment.LargeEnterprise : CustomerSegment.Sme,
+            };
+            var code = $"C{i + 1:D5}";
+            var (en, zh) = CustomerName(segment, cityOf[cell.Region], ReferenceCatalog.Industries.First(x => x.Code == cell.Industry), code, random);
+            customers.Add(new Customer
+            {
+                Code = code, Name = en, NameZh = zh, Segment = segment, RegionCode = cell.Region, IndustryCode = cell.Industry,
+                CreatedAt = start.AddDays(-random.Next(30, 400)),
+            });
+        }
+        return customers;
+    }
+
+    private static (string En, string Zh) CustomerName(
+        CustomerSegment segment, (string Code, string En, string Zh, MacroRegion Macro, double Gdp2023, string CityEn, string CityZh) region,
+        (string Code, string En, string Zh, double Share, string WordEn, string WordZh) industry, string code, Random random)
+    {
+        switch (segment)
+        {
+            case CustomerSegment.Personal:
+                return ($"Personal user {code}", $"个人用户 {code}");
+            case CustomerSegment.Government:
+                string[] en = [$"{region.En} Big Data Bureau", $"{region.CityEn} Municipal Data Bureau", $"{region.CityEn} Urban Operations Centre", $"{region.En} Government Services Administration"];
+                string[] zh = [$"{region.Zh}大数据局", $"{region.CityZh}市数据局", $"{region.CityZh}城市运行管理中心", $"{region.Zh}政务服务管理局"];
+                var g = random.Next(en.Length);
+                return (en[g], zh[g]);
+            default:
+                var (brandEn, brandZh) = Brands[random.Next(Brands.Length)];
+                var size = segment == CustomerSegment.LargeEnterprise ? ("Group", "集团") : ("Co., Ltd.", "有限公司");
+                return ($"{region.CityEn} {brandEn} {industry.WordEn} {size.Item1}", $"{region.CityZh}{brandZh}{industry.WordZh}{size.Item2}");
+        }
+    }
+
+    private static List<Features.Catalog.TokenPackage> SellablePackages(List<TokenPackage> packages) =>
+        [.. packages.Where(p => p.Status is PackageStatus.Active or PackageStatus.Retired)];
+
+    private static List<Subscription> NewSubscriptions(List<Customer> customers, List<TokenPackage> packages, Random random, DateTimeOffset start, DateTimeOffset now)
+    {
+        var sellable = SellablePackages(packages);
+        var subscriptions = new List<Subscription>(customers.Count);
+        foreach (var customer in customers)
+        {
+            // Prefer a package of the customer's segment made for its industry; fall back to any package of the segment.
+            var candidates = sellable.Where(p => p.Segment == customer.Segment).ToList();
+            if (customer.Segment == CustomerSegment.LargeEnterprise && !candidates.Any(p => Tags(p).Contains(customer.IndustryCode)))
+            {
+                candidates = [.. candidates.Where(p => p.Code is "ENT-CS" or "ENT-OFFICE")];
+            }
+            var weights = candidates.Select(p => Tags(p).Contains(customer.IndustryCode) ? 6.0 : 1.0).Select((w, i) => candidates[i].Code switch
+            {
+                "P-LITE" => 5.0, "P-PLUS" => 3.0, "P-CAMPUS" or "P-DAYPASS" => 0.7, _ => w,
+            });
+            var package = candidates[Pick(Cumulative(weights), random.NextDouble())];
+            subscriptions.Add(new Subscription
+            {
+                CustomerId = customer.Id, PackageId = package.Id, PackageVersionId = package.Versions[0].Id,
+                StartsAt = start.AddDays(-random.Next(0, 60)), Status = SubscriptionStatus.Active,
+                EndsAt = package.Versions[0].BillingPeriod == BillingPeriod.Annual ? now.AddDays(random.Next(30, 330)) : now.AddDays(random.Next(1, 30)),
+            });
+        }
+        return subscriptions;
+    }
+
+    private static string[] Tags(TokenPackage package) => package.Versions[0].Tags.Split(',');
+
+    internal static double[] Cumulative(IEnumerable<double> weights)
+    {
+        var list = weights.ToArray();
+        var total = list.Sum();
+        var running = 0.0;
+        return [.. list.Select(w => running += w / total)];
+    }
+
+    internal static int Pick(double[] cumulative, double uniform)
+    {
+        var index = Array.BinarySearch(cumulative, uniform);
+        index = index < 0 ? ~index : index;
+        return Math.Min(index, cumulative.Length - 1);
+    }
+}

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using TokenConsole.Auth;
+using TokenConsole.Features.Admin;
+using TokenConsole.Features.Catalog;
+using TokenConsole.Features.Compute;
+using TokenConsole.Features.Pricing;
+using TokenConsole.Features.Usage;
+
+namespace TokenConsole.Data;
+
+public class TokenConsoleDbContext(DbContextOptions<TokenConsoleDbContext> options) : IdentityDbContext<ConsoleUser>(options)
+{
+    public DbSet<Region> Regions => Set<Region>();
+    public DbSet<Industry> Industries => Set<Industry>();
+    public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<Subscription> Subscriptions => Set<Subscription>();
+    public DbSet<AiModel> Models => Set<AiModel>();
+    public DbSet<ComputePool> Pools => Set<ComputePool>();
+    public DbSet<Deployment> Deployments => Set<Deployment>();
+    public DbSet<TokenPackage> Packages => Set<TokenPackage>();
+    public DbSet<PackageVersion> PackageVersions => Set<PackageVersion>();
+    public DbSet<UsageEvent> UsageEvents => Set<UsageEvent>();
+    public DbSet<UsageRollup> UsageRollups => Set<UsageRollup>();
+    public DbSet<CustomerDailyUsage> CustomerDailyUsage => Set<CustomerDailyUsage>();
+    public DbSet<PriceRuleSetVersion> PriceRuleSetVersions => Set<PriceRuleSetVersion>();
+    public DbSet<PriceChange> PriceChanges => Set<PriceChange>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no date or decimal type: EF would store both as text, which cannot be compared,
+        // ordered or summed in SQL. Times become UTC ticks and money a double (CNY, display-rounded).
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeTicksConverter>();
+        configurationBuilder.Properties<decimal>().HaveConversion<double>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(TokenConsoleDbContext).Assembly);
+    }
+
+    /// <summary>Bumps the version of every modified entity that has one, so concurrent edits are detected.</summary>
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        foreach (var entry in ChangeTracker.Entries())
+        {
+            if (entry.State == EntityState.Modified && entry.Metadata.FindProperty("Version") is { } property && property.ClrType == typeof(uint))
+            {
+                var current = (uint)entry.Property("Version").CurrentValue!;
+                entry.Property("Version").CurrentValue = current + 1;
+            }
+        }
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+        v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
+
+    private sealed class UtcDateTimeTicksConverter() : ValueConverter<DateTime, long>(
+        v => v.Ticks, v => new DateTime(v, DateTimeKind.Utc));
+}

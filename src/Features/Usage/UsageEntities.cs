@@ -1,0 +1,53 @@
+namespace TokenConsole.Features.Usage;
+
+/// <summary>One model call that consumed tokens. <see cref="EventId"/> is the client's idempotency key.</summary>
+public class UsageEvent
+{
+    public long Id { get; set; }
+    public required string EventId { get; set; }
+    public DateTimeOffset Timestamp { get; set; }
+    public int CustomerId { get; set; }
+    public int PackageId { get; set; }
+    public int ModelId { get; set; }
+    public int PoolId { get; set; }
+    public required string RegionCode { get; set; }
+    public required string IndustryCode { get; set; }
+    public long InputTokens { get; set; }
+    public long OutputTokens { get; set; }
+    /// <summary>What the event earned in CNY, rated when it was ingested.</summary>
+    public double Revenue { get; set; }
+    public double ComputeCost { get; set; }
+    public DateTimeOffset IngestedAt { get; set; }
+}
+
+/// <summary>
+/// Usage summed per hour × region × industry × model × package × pool. Heatmaps and reports read these,
+/// never raw events. The pool is part of the key so that capacity pages can find each pool's busiest hour.
+/// </summary>
+public class UsageRollup
+{
+    /// <summary>Start of the hour, UTC.</summary>
+    public DateTime Hour { get; set; }
+    public required string RegionCode { get; set; }
+    public required string IndustryCode { get; set; }
+    public int ModelId { get; set; }
+    public int PackageId { get; set; }
+    public int PoolId { get; set; }
+    public long InputTokens { get; set; }
+    public long OutputTokens { get; set; }
+    public long Calls { get; set; }
+    public double Revenue { get; set; }
+    public double ComputeCost { get; set; }
+}
+
+/// <summary>Usage per customer per UTC day and model: for top-customer lists and active-customer counts.</summary>
+public class CustomerDailyUsage
+{
+    public DateTime Day { get; set; }
+    public int CustomerId { get; set; }
+    public int ModelId { get; set; }
+    public long Tokens { get; set; }
+    public long Calls { get; set; }
+    public double Revenue { get; set; }
+    public double ComputeCost { get; set; }
+}

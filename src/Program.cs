@@ -1,0 +1,43 @@
+using TokenConsole.Auth;
+using TokenConsole.Components;
+using TokenConsole.Data;
+using TokenConsole.Features.Admin;
+using TokenConsole.Features.Catalog;
+using TokenConsole.Features.Compute;
+using TokenConsole.Features.Overview;
+using TokenConsole.Features.Pricing;
+using TokenConsole.Features.Reports;
+using TokenConsole.Features.Usage;
+using TokenConsole.Localization;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Serves _framework and _content assets from the build output too when run outside Development (`dotnet run`).
+builder.WebHost.UseStaticWebAssets();
+
+builder.AddDatabase();
+builder.AddConsoleLocalization();
+builder.AddConsoleAuth();
+builder.AddConsoleUi();
+builder.AddOverview();
+builder.AddCatalog();
+builder.AddCompute();
+builder.AddUsage();
+builder.AddPricing();
+builder.AddReports();
+builder.AddAdmin();
+
+var app = builder.Build();
+
+await app.InitializeDatabaseAsync();
+
+app.UseConsolePipeline();
+app.MapConsoleAuthEndpoints();
+app.MapConsoleLocalizationEndpoints();
+app.MapDatabaseHealth();
+app.MapConsoleUi();
+
+app.Run();
+
+/// <summary>Entry point; public so that host tests can use <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
+public partial class Program;
