@@ -11,10 +11,14 @@ public static class DataServiceCollectionExtensions
 
     public static void AddDatabase(this WebApplicationBuilder builder)
     {
-        var connectionString = ResolveConnectionString(
-            builder.Configuration.GetConnectionString(ConnectionStringName) ?? "Data Source=data/tokenconsole.db",
-            builder.Environment.ContentRootPath);
-        builder.Services.AddDbContextFactory<TokenConsoleDbContext>(options => options.UseSqlite(connectionString));
+        // Read when the first context is made, so that hosts and tests can still change the configuration.
+        builder.Services.AddDbContextFactory<TokenConsoleDbContext>((services, options) =>
+        {
+            var configuration = services.GetRequiredService<IConfiguration>();
+            var environment = services.GetRequiredService<IWebHostEnvironment>();
+            options.UseSqlite(ResolveConnectionString(
+                configuration.GetConnectionString(ConnectionStringName) ?? "Data Source=data/tokenconsole.db", environment.ContentRootPath));
+        });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection(DemoOptions.Section));
         builder.Services.AddTransient<DatabaseInitializer>();

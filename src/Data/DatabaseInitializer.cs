@@ -48,7 +48,7 @@ public sealed class DatabaseInitializer(
         return seeded;
     }
 
-    private static async Task SeedReferenceDataAsync(TokenConsoleDbContext db, CancellationToken cancellationToken)
+    internal static async Task SeedReferenceDataAsync(TokenConsoleDbContext db, CancellationToken cancellationToken)
     {
         var regionCodes = await db.Regions.Select(r => r.Code).ToListAsync(cancellationToken);
         db.Regions.AddRange(ReferenceCatalog.Regions.Where(r => !regionCodes.Contains(r.Code)).Select(r => new Region

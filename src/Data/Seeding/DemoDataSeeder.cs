@@ -61,7 +61,7 @@ public sealed class DemoDataSeeder(IOptions<DemoOptions> options, TimeProvider c
         await db.SaveChangesAsync(cancellationToken);
 
         var regions = await db.Regions.AsNoTracking().ToListAsync(cancellationToken);
-        var customers = NewCustomers(demo.Customers, regions, random, start);
+        var (customers, activity) = NewCustomers(demo.Customers, regions, random, start);
         db.Customers.AddRange(customers);
         await db.SaveChangesAsync(cancellationToken);
         var subscriptions = NewSubscriptions(customers, packages, random, start, now);
@@ -69,7 +69,7 @@ public sealed class DemoDataSeeder(IOptions<DemoOptions> options, TimeProvider c
         await db.SaveChangesAsync(cancellationToken);
 
         var router = new PoolRouter(deployments, pools.ToDictionary(p => p.Id), regions);
-        var usage = new DemoUsageGenerator(demo, random, router, models, packages, customers, subscriptions);
+        var usage = new DemoUsageGenerator(demo, random, router, models, packages, customers, activity, subscriptions);
         var written = await usage.WriteAsync(db, now, cancellationToken);
         Features.Admin.Audit.Record(db, clock, "system", "Seeded demo data", "Database", null, after: new
         {
@@ -104,7 +104,8 @@ public sealed class DemoDataSeeder(IOptions<DemoOptions> options, TimeProvider c
         };
     }
 
-    private static List<Customer> NewCustomers(int count, List<Region> regions, Random random, DateTimeOffset start)
+    /// <summary>Customers, and how busy each one is relative to the others (a log-normal spread).</summary>
+    private static (List<Customer> Customers, Dictionary<Customer, double> Activity) NewCustomers(int count, List<Region> regions, Random random, DateTimeOffset start)
     {
         var industries = ReferenceCatalog.Industries;
         var cells = new List<(string Region, string Industry, double Weight)>();
@@ -118,10 +119,13 @@ public sealed class DemoDataSeeder(IOptions<DemoOptions> options, TimeProvider c
         var cumulative = Cumulative(cells.Select(c => c.Weight));
         var cityOf = ReferenceCatalog.Regions.ToDictionary(r => r.Code);
         var customers = new List<Customer>(count);
+        var activity = new Dictionary<Customer, double>(count);
         for (var i = 0; i < count; i++)
         {
-            // The first pass puts one customer in every region × industry cell, so no heatmap cell is empty.
-            var cell = i < cells.Count ? cells[i] : cells[Pick(cumulative, random.NextDouble())];
+            // The first customers go one to each region × industry cell, so that no heatmap cell is empty; they are small
+            // users, so that the provinces' economic weight, which places all the others, still shapes the consumption.
+            var filler = i < cells.Count;
+            var cell = filler ? cells[i] : cells[Pick(cumulative, random.NextDouble())];
             var segment = cell.Industry switch
             {
                 "consumer" => CustomerSegment.Personal,
@@ -130,13 +134,15 @@ public sealed class DemoDataSeeder(IOptions<DemoOptions> options, TimeProvider c
             };
             var code = $"C{i + 1:D5}";
             var (en, zh) = CustomerName(segment, cityOf[cell.Region], ReferenceCatalog.Industries.First(x => x.Code == cell.Industry), code, random);
-            customers.Add(new Customer
+            var customer = new Customer
             {
                 Code = code, Name = en, NameZh = zh, Segment = segment, RegionCode = cell.Region, IndustryCode = cell.Industry,
                 CreatedAt = start.AddDays(-random.Next(30, 400)),
-            });
+            };
+            customers.Add(customer);
+            activity[customer] = Math.Exp(random.NextDouble() * 2.5) * (filler ? 0.15 : 1.0);
         }
-        return customers;
+        return (customers, activity);
     }
 
     private static (string En, string Zh) CustomerName(

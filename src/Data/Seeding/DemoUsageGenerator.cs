@@ -26,7 +26,7 @@ internal sealed class DemoUsageGenerator
     private readonly Dictionary<int, (int PackageId, (int ModelId, double Multiplier)[] Models, double[] Cumulative, double UnitPrice)> _planOf;
 
     public DemoUsageGenerator(DemoOptions options, Random random, PoolRouter router, List<AiModel> models, List<TokenPackage> packages,
-        List<Customer> customers, List<Subscription> subscriptions)
+        List<Customer> customers, Dictionary<Customer, double> activity, List<Subscription> subscriptions)
     {
         _options = options;
         _random = random;
@@ -44,8 +44,7 @@ internal sealed class DemoUsageGenerator
         _bySegment = customers.GroupBy(c => c.Segment).ToDictionary(g => g.Key, g =>
         {
             var list = g.ToArray();
-            // Activity differs a lot between customers of a segment: a log-normal spread.
-            return (list, DemoDataSeeder.Cumulative(list.Select(_ => Math.Exp(random.NextDouble() * 2.5))));
+            return (list, DemoDataSeeder.Cumulative(list.Select(c => activity[c])));
         });
     }
 

@@ -1,0 +1,34 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using TokenConsole.Data;
+using TokenConsole.Tests.Infrastructure;
+
+namespace TokenConsole.Tests.Data;
+
+[Collection(ConsoleCollection.Name)]
+public sealed class HealthTests(ConsoleFactory factory)
+{
+    [Fact]
+    public async Task Health_answers_200_without_signing_in_when_the_database_is_reachable()
+    {
+        using var client = factory.CreateBrowserLikeClient();
+        var response = await client.GetAsync("/health", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task The_health_check_is_unhealthy_when_the_database_cannot_be_opened()
+    {
+        var options = new DbContextOptionsBuilder<TokenConsoleDbContext>().UseSqlite("Data Source=/nonexistent-folder/x.db;Mode=ReadOnly").Options;
+        var check = new DatabaseHealthCheck(new FixedFactory(options));
+        var result = await check.CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken);
+        Assert.Equal(HealthStatus.Unhealthy, result.Status);
+    }
+
+    private sealed class FixedFactory(DbContextOptions<TokenConsoleDbContext> options) : IDbContextFactory<TokenConsoleDbContext>
+    {
+        public TokenConsoleDbContext CreateDbContext() => new(options);
+    }
+}

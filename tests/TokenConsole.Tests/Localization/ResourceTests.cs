@@ -1,0 +1,69 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using TokenConsole.Auth;
+using TokenConsole.Data;
+using TokenConsole.Features.Catalog;
+using TokenConsole.Features.Compute;
+
+namespace TokenConsole.Tests.Localization;
+
+/// <summary>Every UI string has an English and a Chinese resource, so no page shows a raw key or half a translation.</summary>
+public sealed partial class ResourceTests
+{
+    private static readonly string Root = FindRepositoryRoot();
+
+    private static Dictionary<string, string> Load(string file) =>
+        XDocument.Load(Path.Combine(Root, "src", "Localization", file)).Root!.Elements("data")
+            .ToDictionary(d => d.Attribute("name")!.Value, d => d.Element("value")!.Value);
+
+    [Fact]
+    public void English_and_Chinese_resources_have_the_same_keys_and_Chinese_is_translated()
+    {
+        var en = Load("SharedResource.resx");
+        var zh = Load("SharedResource.zh-CN.resx");
+        Assert.Equal(en.Keys.Order(), zh.Keys.Order());
+        Assert.All(zh, pair => Assert.False(string.IsNullOrWhiteSpace(pair.Value), pair.Key));
+    }
+
+    [Fact]
+    public void Every_literal_string_the_components_localize_has_a_resource()
+    {
+        var en = Load("SharedResource.resx");
+        var used = Directory.EnumerateFiles(Path.Combine(Root, "src"), "*.*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".razor", StringComparison.Ordinal) || f.EndsWith(".cs", StringComparison.Ordinal))
+            .SelectMany(f => LocalizedLiteral().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value))
+            .Concat(TokenConsole.Components.Layout.NavAreas.All.SelectMany(a => a.Children.Prepend(a)).Select(a => a.Title))
+            .Distinct();
+        AssertNoneMissing(used.Where(key => !en.ContainsKey(key)));
+    }
+
+    [Fact]
+    public void Every_enum_value_shown_in_the_UI_has_a_resource()
+    {
+        var en = Load("SharedResource.resx");
+        IEnumerable<string> Keys<T>(string prefix) where T : struct, Enum => Enum.GetNames<T>().Select(n => $"{prefix}.{n}");
+        var keys = Keys<PackageStatus>("PackageStatus").Concat(Keys<CustomerSegment>("Segment")).Concat(Keys<BillingPeriod>("Billing"))
+            .Concat(Keys<PoolTier>("Tier")).Concat(Keys<PoolStatus>("PoolStatus")).Concat(Keys<ModelStatus>("ModelStatus"))
+            .Concat(Keys<Modality>("Modality")).Concat(Roles.All.Select(r => $"Role.{r}"));
+        AssertNoneMissing(keys.Where(key => !en.ContainsKey(key)));
+    }
+
+    private static void AssertNoneMissing(IEnumerable<string> missing)
+    {
+        var list = missing.ToList();
+        Assert.True(list.Count == 0, "No resource for: " + string.Join(" | ", list));
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TokenConsole.sln")))
+        {
+            directory = directory.Parent;
+        }
+        return directory?.FullName ?? throw new InvalidOperationException("TokenConsole.sln not found above the test output folder.");
+    }
+
+    [GeneratedRegex("""L\["([^"$]+)"\]""")]
+    private static partial Regex LocalizedLiteral();
+}

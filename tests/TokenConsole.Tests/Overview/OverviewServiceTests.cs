@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Time.Testing;
+using TokenConsole.Data;
+using TokenConsole.Features.Compute;
+using TokenConsole.Features.Overview;
+using TokenConsole.Features.Usage;
+using TokenConsole.Tests.Infrastructure;
+
+namespace TokenConsole.Tests.Overview;
+
+/// <summary>The overview's KPIs on a small fixture whose answers are computed by hand.</summary>
+public sealed class OverviewServiceTests : IDisposable
+{
+    private readonly TestDatabase _database = new();
+    // 15 November 2026, 12:00 in Beijing: the month began on 31 October 16:00 UTC, 14.5 days ago.
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 15, 4, 0, 0, TimeSpan.Zero));
+
+    public void Dispose() => _database.Dispose();
+
+    private static UsageRollup Rollup(DateTime hour, long input, long output, double revenue, int poolId = 1) => new()
+    {
+        Hour = hour, RegionCode = "CN-GD", IndustryCode = "finance", ModelId = 1, PackageId = 1, PoolId = poolId,
+        InputTokens = input, OutputTokens = output, Calls = 1, Revenue = revenue, ComputeCost = revenue / 2,
+    };
+
+    [Fact]
+    public async Task Month_to_date_is_compared_with_the_same_days_of_last_month()
+    {
+        await using (var db = _database.CreateDbContext())
+        {
+            db.Regions.Add(new Region { Code = "CN-GD", NameEn = "Guangdong", NameZh = "广东" });
+            db.Pools.Add(new ComputePool { Id = 1, Code = "p1", Name = "p1", NameZh = "p1", RegionCode = "CN-GD", AcceleratorKind = "x", CapacityTokensPerSecond = 100, Status = PoolStatus.Online });
+            db.UsageRollups.AddRange(
+                Rollup(new DateTime(2026, 11, 2, 8, 0, 0, DateTimeKind.Utc), 1_000, 500, 30),       // this month
+                Rollup(new DateTime(2026, 10, 31, 16, 0, 0, DateTimeKind.Utc), 200, 0, 4),          // first hour of the Beijing month
+                Rollup(new DateTime(2026, 10, 31, 15, 0, 0, DateTimeKind.Utc), 7_000, 0, 99),       // last hour of October in Beijing
+                Rollup(new DateTime(2026, 10, 5, 0, 0, 0, DateTimeKind.Utc), 800, 200, 20),         // within the first 14.5 days of October
+                Rollup(new DateTime(2026, 10, 20, 0, 0, 0, DateTimeKind.Utc), 5_000, 0, 50),        // later in October: not comparable
+                Rollup(new DateTime(2026, 11, 14, 12, 0, 0, DateTimeKind.Utc), 864_000, 0, 10));    // last 24 hours, on pool 1
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        var overview = await new OverviewService(_database, _clock).GetAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(1_500 + 200 + 864_000, overview.TokensThisMonth.Value);
+        Assert.Equal(1_000, overview.TokensThisMonth.Previous);
+        Assert.Equal(30 + 4 + 10, overview.RevenueThisMonth.Value);
+        Assert.Equal(20, overview.RevenueThisMonth.Previous);
+        Assert.Equal(1.2, overview.RevenueThisMonth.Change!.Value, 10);
+        // 864,000 tokens in a day on a 100 tokens/s pool: 10 % of 8,640,000.
+        Assert.Equal(0.1, overview.PoolUtilisation, 10);
+        Assert.Equal("p1", overview.BusiestPool);
+        // Days are Beijing days: 31 October 16:00 UTC belongs to 1 November.
+        Assert.Contains(overview.Daily, d => d.Day == new DateTime(2026, 11, 1) && d.Tokens == 200);
+        Assert.Contains(overview.Daily, d => d.Day == new DateTime(2026, 10, 31) && d.Tokens == 7_000);
+    }
+
+    [Fact]
+    public async Task An_empty_database_gives_zeros_and_no_change()
+    {
+        var overview = await new OverviewService(_database, _clock).GetAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(0, overview.TokensThisMonth.Value);
+        Assert.Null(overview.TokensThisMonth.Change);
+        Assert.Empty(overview.Daily);
+        Assert.Equal(0, overview.PoolUtilisation);
+    }
+}
