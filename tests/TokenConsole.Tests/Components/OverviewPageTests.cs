@@ -1,0 +1,63 @@
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using TokenConsole.Auth;
+using TokenConsole.Data;
+using TokenConsole.Features.Compute;
+using TokenConsole.Features.Overview;
+using TokenConsole.Features.Usage;
+using TokenConsole.Tests.Infrastructure;
+
+namespace TokenConsole.Tests.Components;
+
+/// <summary>The overview page over a real database: numbers from the data, formatted for the culture.</summary>
+public sealed class OverviewPageTests : ComponentTestContext
+{
+    private readonly TestDatabase _database = new();
+
+    public OverviewPageTests()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 15, 4, 0, 0, TimeSpan.Zero));
+        Services.AddSingleton<IDbContextFactory<TokenConsoleDbContext>>(_database);
+        Services.AddSingleton<TimeProvider>(clock);
+        Services.AddScoped<OverviewService>();
+        SignInAs(Roles.Executive);
+        using var db = _database.CreateDbContext();
+        db.Regions.Add(new Region { Code = "CN-GD", NameEn = "Guangdong", NameZh = "广东" });
+        db.Pools.Add(new ComputePool { Id = 1, Code = "gd-1", Name = "GD", NameZh = "广东", RegionCode = "CN-GD", AcceleratorKind = "x", CapacityTokensPerSecond = 1000, Status = PoolStatus.Online });
+        db.UsageRollups.Add(new UsageRollup
+        {
+            Hour = new DateTime(2026, 11, 14, 10, 0, 0, DateTimeKind.Utc), RegionCode = "CN-GD", IndustryCode = "finance", ModelId = 1, PackageId = 1, PoolId = 1,
+            InputTokens = 300_000_000, OutputTokens = 23_456_789, Calls = 100_000, Revenue = 1_234_567.89, ComputeCost = 500_000,
+        });
+        db.SaveChanges();
+    }
+
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        await base.DisposeAsyncCore();
+        _database.Dispose();
+    }
+
+    [Fact]
+    public void In_Chinese_the_month_is_counted_in_yi_and_wan()
+    {
+        UseCulture("zh-CN");
+        var page = Render<TokenConsole.Features.Overview.OverviewPage>();
+        page.WaitForAssertion(() => Assert.Equal("3.23亿", page.Find("[data-testid='kpi-tokens-value']").TextContent));
+        Assert.Equal("¥123万", page.Find("[data-testid='kpi-revenue-value']").TextContent);
+        Assert.Contains("本月 token 用量", page.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void In_English_the_month_is_counted_in_millions()
+    {
+        UseCulture("en");
+        var page = Render<TokenConsole.Features.Overview.OverviewPage>();
+        page.WaitForAssertion(() => Assert.Equal("323M", page.Find("[data-testid='kpi-tokens-value']").TextContent));
+        Assert.Equal("¥1.23M", page.Find("[data-testid='kpi-revenue-value']").TextContent);
+        // 323,456,789 tokens in a day on a 1,000 tokens/s pool (86,400,000 a day): 374.4 % of what it can serve.
+        Assert.Equal("374.4%", page.Find("[data-testid='kpi-utilisation-value']").TextContent);
+    }
+}
