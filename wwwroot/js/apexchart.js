@@ -13,7 +13,11 @@ async function chineseLocale() {
 
 function compact(value, chinese) {
   const abs = Math.abs(value);
-  const fixed = (v) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2)).replace(/\.?0+$/, '');
+  // Three significant figures at most, without trailing zeros after the decimal point (5.00 → 5, 2.50 → 2.5).
+  const fixed = (v) => {
+    const text = Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
+    return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+  };
   if (chinese) {
     if (abs >= 1e8) return fixed(value / 1e8) + '亿';
     if (abs >= 1e4) return fixed(value / 1e4) + '万';
@@ -39,11 +43,18 @@ async function prepare(options, chinese, dark) {
   prepared.chart = prepared.chart || {};
   prepared.chart.background = 'transparent';
   prepared.chart.fontFamily = 'inherit';
+  // Charts refresh while usage arrives; animating every refresh would be noise (and costs CPU on big pages).
+  prepared.chart.animations = Object.assign({ enabled: false }, prepared.chart.animations);
   prepared.theme = Object.assign({}, prepared.theme, { mode: dark ? 'dark' : 'light' });
   if (chinese) {
     const zh = await chineseLocale();
     prepared.chart.locales = [zh];
     prepared.chart.defaultLocale = 'zh-cn';
+    // Chinese dates read 11月28日, not "28 十一月".
+    if (prepared.xaxis?.type === 'datetime') {
+      prepared.xaxis.labels = Object.assign({ datetimeFormatter: { year: 'yyyy年', month: 'yyyy年M月', day: 'M月d日', hour: 'HH:mm' } }, prepared.xaxis.labels);
+      prepared.tooltip = Object.assign({}, prepared.tooltip, { x: { format: 'yyyy年M月d日' } });
+    }
   }
   const format = formatter(prepared.tcFormat, chinese);
   delete prepared.tcFormat;

@@ -35,23 +35,25 @@ public static class DemoCatalog
     /// <summary>
     /// Pools in the national computing hubs of the "East Data, West Computing" programme (Inner Mongolia, Guizhou, Gansu,
     /// Ningxia, Beijing-Tianjin-Hebei, Yangtze River Delta, Guangdong-Hong Kong-Macao, Chengdu-Chongqing) and edge nodes.
-    /// Capacity is the share of each site reserved for the Token Office, in tokens per second.
+    /// Capacity is the share of each site reserved for the Token Office, in tokens per second (input and output), and the
+    /// accelerators are the cards reserved for it: about 400 tokens/s per Ascend 910B or H20 card, 700 per H800 and 250 per
+    /// L20 on the served mix, priced per card-hour as reserved cloud capacity.
     /// </summary>
     public static readonly IReadOnlyList<(string Code, string Name, string NameZh, string Region, PoolTier Tier, string Accelerator, int Count, long Capacity, decimal CostPerHour, PoolStatus Status)> Pools =
     [
-        ("nm-horinger", "Inner Mongolia Horinger ICC", "内蒙古和林格尔智算中心", "CN-NM", PoolTier.Central, "Ascend 910B", 2048, 24_000, 9_800m, PoolStatus.Online),
-        ("gz-guian", "Guizhou Gui'an ICC", "贵州贵安智算中心", "CN-GZ", PoolTier.Central, "Ascend 910B", 1536, 18_000, 7_400m, PoolStatus.Online),
-        ("gs-qingyang", "Gansu Qingyang ICC", "甘肃庆阳智算中心", "CN-GS", PoolTier.Central, "H20", 1024, 12_000, 5_100m, PoolStatus.Online),
-        ("nx-zhongwei", "Ningxia Zhongwei ICC", "宁夏中卫智算中心", "CN-NX", PoolTier.Central, "H20", 1024, 12_000, 5_000m, PoolStatus.Online),
-        ("he-zhangjiakou", "Zhangjiakou Cloud Pool (Beijing-Tianjin-Hebei hub)", "张家口云资源池（京津冀枢纽）", "CN-HE", PoolTier.Regional, "H800", 512, 9_000, 6_200m, PoolStatus.Online),
-        ("ah-wuhu", "Wuhu Cloud Pool (Yangtze River Delta hub)", "芜湖云资源池（长三角枢纽）", "CN-AH", PoolTier.Regional, "H800", 768, 11_000, 8_300m, PoolStatus.Online),
-        ("sh-qingpu", "Qingpu Cloud Pool (Yangtze River Delta hub)", "青浦云资源池（长三角枢纽）", "CN-SH", PoolTier.Regional, "Ascend 910B", 512, 7_000, 4_600m, PoolStatus.Online),
-        ("gd-shaoguan", "Shaoguan Cloud Pool (Guangdong-Hong Kong-Macao hub)", "韶关云资源池（粤港澳枢纽）", "CN-GD", PoolTier.Regional, "Ascend 910B", 1024, 14_000, 7_900m, PoolStatus.Online),
-        ("sc-tianfu", "Tianfu Cloud Pool (Chengdu-Chongqing hub)", "天府云资源池（成渝枢纽）", "CN-SC", PoolTier.Regional, "H20", 512, 7_000, 3_900m, PoolStatus.Online),
-        ("cq-liangjiang", "Liangjiang Cloud Pool (Chengdu-Chongqing hub)", "两江云资源池（成渝枢纽）", "CN-CQ", PoolTier.Regional, "Ascend 910B", 384, 5_000, 3_100m, PoolStatus.Online),
-        ("edge-bj", "Beijing Edge Node", "北京边缘节点", "CN-BJ", PoolTier.Edge, "L20", 64, 1_600, 900m, PoolStatus.Online),
-        ("edge-sz", "Shenzhen Edge Node", "深圳边缘节点", "CN-GD", PoolTier.Edge, "L20", 64, 1_600, 900m, PoolStatus.Online),
-        ("edge-hz", "Hangzhou Edge Node", "杭州边缘节点", "CN-ZJ", PoolTier.Edge, "L20", 48, 1_200, 700m, PoolStatus.Maintenance),
+        ("nm-horinger", "Inner Mongolia Horinger ICC", "内蒙古和林格尔智算中心", "CN-NM", PoolTier.Central, "Ascend 910B", 32, 12_000, 896m, PoolStatus.Online),
+        ("gz-guian", "Guizhou Gui'an ICC", "贵州贵安智算中心", "CN-GZ", PoolTier.Central, "Ascend 910B", 24, 9_000, 672m, PoolStatus.Online),
+        ("gs-qingyang", "Gansu Qingyang ICC", "甘肃庆阳智算中心", "CN-GS", PoolTier.Central, "H20", 16, 6_000, 320m, PoolStatus.Online),
+        ("nx-zhongwei", "Ningxia Zhongwei ICC", "宁夏中卫智算中心", "CN-NX", PoolTier.Central, "H20", 16, 6_000, 320m, PoolStatus.Online),
+        ("he-zhangjiakou", "Zhangjiakou Cloud Pool (Beijing-Tianjin-Hebei hub)", "张家口云资源池（京津冀枢纽）", "CN-HE", PoolTier.Regional, "H800", 16, 9_000, 720m, PoolStatus.Online),
+        ("ah-wuhu", "Wuhu Cloud Pool (Yangtze River Delta hub)", "芜湖云资源池（长三角枢纽）", "CN-AH", PoolTier.Regional, "H800", 8, 8_000, 360m, PoolStatus.Online),
+        ("sh-qingpu", "Qingpu Cloud Pool (Yangtze River Delta hub)", "青浦云资源池（长三角枢纽）", "CN-SH", PoolTier.Regional, "Ascend 910B", 16, 5_000, 448m, PoolStatus.Online),
+        ("gd-shaoguan", "Shaoguan Cloud Pool (Guangdong-Hong Kong-Macao hub)", "韶关云资源池（粤港澳枢纽）", "CN-GD", PoolTier.Regional, "Ascend 910B", 24, 10_500, 672m, PoolStatus.Online),
+        ("sc-tianfu", "Tianfu Cloud Pool (Chengdu-Chongqing hub)", "天府云资源池（成渝枢纽）", "CN-SC", PoolTier.Regional, "H20", 16, 5_000, 320m, PoolStatus.Online),
+        ("cq-liangjiang", "Liangjiang Cloud Pool (Chengdu-Chongqing hub)", "两江云资源池（成渝枢纽）", "CN-CQ", PoolTier.Regional, "Ascend 910B", 8, 4_000, 224m, PoolStatus.Online),
+        ("edge-bj", "Beijing Edge Node", "北京边缘节点", "CN-BJ", PoolTier.Edge, "L20", 16, 3_200, 192m, PoolStatus.Online),
+        ("edge-sz", "Shenzhen Edge Node", "深圳边缘节点", "CN-GD", PoolTier.Edge, "L20", 16, 3_200, 192m, PoolStatus.Online),
+        ("edge-hz", "Hangzhou Edge Node", "杭州边缘节点", "CN-ZJ", PoolTier.Edge, "L20", 8, 2_400, 96m, PoolStatus.Maintenance),
     ];
 
     /// <summary>Which models each pool serves, the share of its capacity each gets, and the role.</summary>

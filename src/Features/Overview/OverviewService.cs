@@ -18,8 +18,10 @@ public sealed record OverviewData(
     int ActivePackages,
     int Customers,
     int ActiveSubscriptions,
-    double PoolUtilisation,
+    /// <summary>The busiest hour of the last 24: tokens served by the online pools against their capacity.</summary>
+    double PeakUtilisation,
     string? BusiestPool,
+    /// <summary>The busiest pool's own busiest hour against its capacity.</summary>
     double BusiestPoolUtilisation,
     IReadOnlyList<(DateTime Day, long Tokens, double Revenue)> Daily);
 
@@ -43,23 +45,30 @@ public sealed class OverviewService(IDbContextFactory<TokenConsoleDbContext> dbF
         var customers = await db.Customers.CountAsync(cancellationToken);
         var activeSubscriptions = await db.Subscriptions.CountAsync(s => s.Status == SubscriptionStatus.Active, cancellationToken);
 
-        var dayAgo = nowUtc.AddDays(-1);
-        var pools = await db.Pools.AsNoTracking().Where(p => p.Status == PoolStatus.Online).ToListAsync(cancellationToken);
-        var poolTokens = await db.UsageRollups.Where(r => r.Hour >= dayAgo && r.Hour < nowUtc)
-            .GroupBy(r => r.PoolId)
-            .Select(g => new { PoolId = g.Key, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens) })
-            .ToDictionaryAsync(x => x.PoolId, x => x.Tokens, cancellationToken);
-        var capacity = pools.Sum(p => (double)p.CapacityTokensPerSecond) * 86_400;
-        var used = pools.Sum(p => (double)poolTokens.GetValueOrDefault(p.Id));
-        var busiest = pools
-            .Select(p => (Pool: p, Utilisation: poolTokens.GetValueOrDefault(p.Id) / (p.CapacityTokensPerSecond * 86_400.0)))
-            .OrderByDescending(x => x.Utilisation).FirstOrDefault();
+        var (peak, busiestPool, busiestPeak) = await PeakUtilisationAsync(db, nowUtc, cancellationToken);
 
         var daily = await DailyAsync(db, nowUtc, cancellationToken);
         return new OverviewData(
             new Kpi(thisMonth.Tokens, lastMonth.Tokens), new Kpi(thisMonth.Revenue, lastMonth.Revenue),
-            activePackages, customers, activeSubscriptions,
-            capacity == 0 ? 0 : used / capacity, busiest.Pool?.Code, busiest.Utilisation, daily);
+            activePackages, customers, activeSubscriptions, peak, busiestPool, busiestPeak, daily);
+    }
+
+    private static async Task<(double Peak, string? BusiestPool, double BusiestPeak)> PeakUtilisationAsync(
+        TokenConsoleDbContext db, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        var dayAgo = nowUtc.AddDays(-1);
+        var pools = await db.Pools.AsNoTracking().Where(p => p.Status == PoolStatus.Online).ToDictionaryAsync(p => p.Id, cancellationToken);
+        var hourly = await db.UsageRollups.Where(r => r.Hour >= dayAgo && r.Hour < nowUtc)
+            .GroupBy(r => new { r.PoolId, r.Hour })
+            .Select(g => new { g.Key.PoolId, g.Key.Hour, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens) })
+            .ToListAsync(cancellationToken);
+        var online = hourly.Where(h => pools.ContainsKey(h.PoolId)).ToList();
+        var capacityPerHour = pools.Values.Sum(p => (double)p.CapacityTokensPerSecond) * 3600;
+        var peak = capacityPerHour == 0 || online.Count == 0 ? 0 : online.GroupBy(h => h.Hour).Max(g => g.Sum(h => (double)h.Tokens)) / capacityPerHour;
+        var busiest = online.GroupBy(h => h.PoolId)
+            .Select(g => (Pool: pools[g.Key], Peak: g.Max(h => h.Tokens) / (pools[g.Key].CapacityTokensPerSecond * 3600.0)))
+            .OrderByDescending(x => x.Peak).FirstOrDefault();
+        return (peak, busiest.Pool?.Code, busiest.Peak);
     }
 
     private static async Task<(double Tokens, double Revenue)> TotalsAsync(TokenConsoleDbContext db, DateTime from, DateTime to, CancellationToken cancellationToken)
@@ -71,11 +80,15 @@ public sealed class OverviewService(IDbContextFactory<TokenConsoleDbContext> dbF
         return totals is null ? (0, 0) : (totals.Tokens, totals.Revenue);
     }
 
-    /// <summary>Tokens and revenue per Beijing day for the last 90 days, from the hourly rollups.</summary>
+    /// <summary>
+    /// Tokens and revenue per Beijing day for the last 90 complete days, from the hourly rollups. Today is left out:
+    /// a day in progress would look like a collapse at the end of the series.
+    /// </summary>
     private static async Task<IReadOnlyList<(DateTime Day, long Tokens, double Revenue)>> DailyAsync(TokenConsoleDbContext db, DateTime nowUtc, CancellationToken cancellationToken)
     {
-        var from = BusinessCalendar.DayStartUtc(nowUtc.AddDays(-89));
-        var hourly = await db.UsageRollups.Where(r => r.Hour >= from)
+        var today = BusinessCalendar.DayStartUtc(nowUtc);
+        var from = today.AddDays(-90);
+        var hourly = await db.UsageRollups.Where(r => r.Hour >= from && r.Hour < today)
             .GroupBy(r => r.Hour)
             .Select(g => new { Hour = g.Key, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), Revenue = g.Sum(r => r.Revenue) })
             .ToListAsync(cancellationToken);

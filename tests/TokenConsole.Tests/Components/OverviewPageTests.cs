@@ -25,7 +25,7 @@ public sealed class OverviewPageTests : ComponentTestContext
         SignInAs(Roles.Executive);
         using var db = _database.CreateDbContext();
         db.Regions.Add(new Region { Code = "CN-GD", NameEn = "Guangdong", NameZh = "广东" });
-        db.Pools.Add(new ComputePool { Id = 1, Code = "gd-1", Name = "GD", NameZh = "广东", RegionCode = "CN-GD", AcceleratorKind = "x", CapacityTokensPerSecond = 1000, Status = PoolStatus.Online });
+        db.Pools.Add(new ComputePool { Id = 1, Code = "gd-1", Name = "GD", NameZh = "广东", RegionCode = "CN-GD", AcceleratorKind = "x", CapacityTokensPerSecond = 200_000, Status = PoolStatus.Online });
         db.UsageRollups.Add(new UsageRollup
         {
             Hour = new DateTime(2026, 11, 14, 10, 0, 0, DateTimeKind.Utc), RegionCode = "CN-GD", IndustryCode = "finance", ModelId = 1, PackageId = 1, PoolId = 1,
@@ -57,7 +57,7 @@ public sealed class OverviewPageTests : ComponentTestContext
         var page = Render<TokenConsole.Features.Overview.OverviewPage>();
         page.WaitForAssertion(() => Assert.Equal("323M", page.Find("[data-testid='kpi-tokens-value']").TextContent));
         Assert.Equal("¥1.23M", page.Find("[data-testid='kpi-revenue-value']").TextContent);
-        // 323,456,789 tokens in a day on a 1,000 tokens/s pool (86,400,000 a day): 374.4 % of what it can serve.
-        Assert.Equal("374.4%", page.Find("[data-testid='kpi-utilisation-value']").TextContent);
+        // 323,456,789 tokens in one hour on a 200,000 tokens/s pool (720,000,000 an hour): 44.9 % of what it can serve.
+        Assert.Equal("44.9%", page.Find("[data-testid='kpi-utilisation-value']").TextContent);
     }
 }

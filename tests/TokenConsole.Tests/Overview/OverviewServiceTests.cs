@@ -46,8 +46,9 @@ public sealed class OverviewServiceTests : IDisposable
         Assert.Equal(30 + 4 + 10, overview.RevenueThisMonth.Value);
         Assert.Equal(20, overview.RevenueThisMonth.Previous);
         Assert.Equal(1.2, overview.RevenueThisMonth.Change!.Value, 10);
-        // 864,000 tokens in a day on a 100 tokens/s pool: 10 % of 8,640,000.
-        Assert.Equal(0.1, overview.PoolUtilisation, 10);
+        // 864,000 tokens in one hour on a 100 tokens/s pool (360,000 an hour): 240 %.
+        Assert.Equal(2.4, overview.PeakUtilisation, 10);
+        Assert.Equal(2.4, overview.BusiestPoolUtilisation, 10);
         Assert.Equal("p1", overview.BusiestPool);
         // Days are Beijing days: 31 October 16:00 UTC belongs to 1 November.
         Assert.Contains(overview.Daily, d => d.Day == new DateTime(2026, 11, 1) && d.Tokens == 200);
@@ -61,6 +62,6 @@ public sealed class OverviewServiceTests : IDisposable
         Assert.Equal(0, overview.TokensThisMonth.Value);
         Assert.Null(overview.TokensThisMonth.Change);
         Assert.Empty(overview.Daily);
-        Assert.Equal(0, overview.PoolUtilisation);
+        Assert.Equal(0, overview.PeakUtilisation);
     }
 }
