@@ -10,6 +10,7 @@ public static class LocalizationServiceCollectionExtensions
     public static void AddConsoleLocalization(this WebApplicationBuilder builder)
     {
         builder.Services.AddLocalization();
+        builder.Services.AddTransient<MudBlazor.MudLocalizer, ConsoleMudLocalizer>();
         builder.Services.Configure<RequestLocalizationOptions>(options =>
         {
             options.SetDefaultCulture(SupportedCultures[0]).AddSupportedCultures(SupportedCultures).AddSupportedUICultures(SupportedCultures);

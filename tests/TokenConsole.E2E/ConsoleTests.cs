@@ -76,6 +76,10 @@ public sealed partial class ConsoleTests(ConsoleServer server)
         // The choice persists: another page in the same session is Chinese too.
         await page.GotoAsync("/reports");
         await page.GetByText("月度汇总").WaitForAsync();
+        await page.ScreenshotAsync("reports-exec-zh");
+        await page.GotoAsync("/packages");
+        await Assertions.Expect(page.GetByTestId("packages-grid")).ToContainTextAsync("每页行数");
+        await page.ScreenshotAsync("packages-exec-zh");
 
         await page.WaitForInteractiveAsync();
         await page.GetByTestId("language-switch").ClickAsync();

@@ -67,7 +67,8 @@ internal sealed class DemoUsageGenerator
             "Day", "CustomerId", "ModelId", "Tokens", "Calls", "Revenue", "ComputeCost");
 
         var lastHour = new DateTime(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
-        var firstHour = lastHour.AddDays(-_options.Days);
+        // From midnight Beijing time, so that the first day of the period is a whole day.
+        var firstHour = BusinessCalendar.DayStartUtc(lastHour.AddDays(-_options.Days));
         var firstEventHour = lastHour.AddHours(-_options.EventHours + 1);
         long rollupRows = 0, eventRows = 0, eventCounter = 0;
         var daily = new Dictionary<(int Customer, int Model), Totals>();

@@ -23,6 +23,16 @@ public sealed class CultureEndpointTests(ConsoleFactory factory)
         Assert.Contains("lang=\"zh-CN\"", html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task MudBlazor_s_own_strings_follow_the_UI_language()
+    {
+        using var client = await factory.SignedInClientAsync("pm");
+        await client.GetAsync("/culture/set?culture=zh-CN", Ct);
+        var html = WebUtility.HtmlDecode(await client.GetStringAsync("/packages", Ct));
+        Assert.Contains("每页行数：", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Rows per page", html, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/culture/set?culture=fr-FR")]
     [InlineData("/culture/set")]

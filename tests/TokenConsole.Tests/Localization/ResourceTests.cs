@@ -26,6 +26,17 @@ public sealed partial class ResourceTests
     }
 
     [Fact]
+    public void Every_MudBlazor_string_has_a_Chinese_translation()
+    {
+        var mudBlazor = typeof(MudBlazor.MudLocalizer).Assembly;
+        var name = mudBlazor.GetManifestResourceNames().Single(n => n.EndsWith("LanguageResource.resources", StringComparison.Ordinal));
+        using var reader = new System.Resources.ResourceReader(mudBlazor.GetManifestResourceStream(name)!);
+        var keys = reader.Cast<System.Collections.DictionaryEntry>().Select(e => (string)e.Key);
+        var zh = Load("MudBlazorResource.zh-CN.resx");
+        AssertNoneMissing(keys.Where(key => !zh.ContainsKey(key)));
+    }
+
+    [Fact]
     public void Every_literal_string_the_components_localize_has_a_resource()
     {
         var en = Load("SharedResource.resx");
