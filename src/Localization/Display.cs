@@ -18,8 +18,9 @@ public static class Display
         var abs = Math.Abs(value);
         if (IsChinese(culture))
         {
-            return abs >= 1e8 ? Scaled(value / 1e8, "亿", culture)
-                : abs >= 1e4 ? Scaled(value / 1e4, "万", culture)
+            // Chinese writes 1200万, not 1,200万: the unit already groups the digits.
+            return abs >= 1e8 ? Scaled(value / 1e8, "亿", culture, grouping: false)
+                : abs >= 1e4 ? Scaled(value / 1e4, "万", culture, grouping: false)
                 : value.ToString("#,0.##", culture);
         }
         return abs >= 1e9 ? Scaled(value / 1e9, "B", culture)
@@ -51,6 +52,6 @@ public static class Display
             ? "—"
             : (ratio.Value >= 0 ? "+" : "−") + Percent(Math.Abs(ratio.Value), culture);
 
-    private static string Scaled(double value, string unit, CultureInfo culture) =>
-        value.ToString(Math.Abs(value) >= 100 ? "#,0" : Math.Abs(value) >= 10 ? "0.#" : "0.##", culture) + unit;
+    private static string Scaled(double value, string unit, CultureInfo culture, bool grouping = true) =>
+        value.ToString(Math.Abs(value) >= 100 ? (grouping ? "#,0" : "0") : Math.Abs(value) >= 10 ? "0.#" : "0.##", culture) + unit;
 }

@@ -84,7 +84,8 @@ public sealed partial class ConsoleTests(ConsoleServer server)
         await page.WaitForInteractiveAsync();
         await page.GetByTestId("language-switch").ClickAsync();
         await page.GetByTestId("language-en").ClickAsync();
-        await page.GetByText("Monthly summary").WaitForAsync();
+        await Assertions.Expect(page.GetByTestId("packages-grid")).ToContainTextAsync("Rows per page");
+        Assert.Equal("en", await page.Locator("html").GetAttributeAsync("lang"));
         await page.Context.CloseAsync();
     }
 

@@ -56,6 +56,21 @@ public sealed class RoleGuardTests(ConsoleFactory factory)
         Assert.Contains("Access denied", await denied.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Failed_sign_ins_and_forbidden_attempts_are_logged()
+    {
+        using (var client = factory.CreateBrowserLikeClient())
+        {
+            await ConsoleFactory.PostSignInAsync(client, "exec", "guessing-the-password");
+        }
+        using (var client = await factory.SignedInClientAsync("pm"))
+        {
+            await client.GetAsync("/admin/api-keys", Ct);
+        }
+        Assert.Contains(factory.Logs.Messages, m => m.StartsWith("Failed sign-in for exec", StringComparison.Ordinal));
+        Assert.Contains(factory.Logs.Messages, m => m == "Forbidden: pm asked for /admin/api-keys");
+    }
+
     [Theory]
     [InlineData("pm", new[] { "overview", "packages", "compute", "consumption", "pricing", "reports" }, new[] { "admin", "users", "api-keys", "audit" })]
     [InlineData("ops", new[] { "overview", "packages", "compute", "consumption", "pricing", "reports" }, new[] { "admin", "users", "api-keys", "audit" })]

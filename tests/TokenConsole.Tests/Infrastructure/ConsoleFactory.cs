@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenConsole.Data.Seeding;
 
@@ -27,8 +28,12 @@ public sealed partial class ConsoleFactory : WebApplicationFactory<Program>
         ["Demo:EventHours"] = "6",
     };
 
+    /// <summary>Everything the application logged at Warning or above, to check what it reports.</summary>
+    public LogCapture Logs { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.UseSetting("ConnectionStrings:TokenConsole", $"Data Source={DatabasePath}");
         foreach (var (key, value) in Settings)
         {

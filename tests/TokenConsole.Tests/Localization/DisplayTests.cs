@@ -12,7 +12,8 @@ public sealed class DisplayTests
     [InlineData(123_456_789d, "1.23亿")]
     [InlineData(4_567_000_000d, "45.7亿")]
     [InlineData(45_670d, "4.57万")]
-    [InlineData(12_345_678d, "1,235万")]
+    [InlineData(12_345_678d, "1235万")]
+    [InlineData(1_234_567_890_123d, "12346亿")]
     [InlineData(9_999d, "9,999")]
     public void Chinese_counts_large_numbers_in_wan_and_yi(double value, string expected) =>
         Assert.Equal(expected, Display.Compact(value, Zh));
