@@ -44,6 +44,7 @@ public static class DataServiceCollectionExtensions
         var stopwatch = Stopwatch.StartNew();
         await using var scope = app.Services.CreateAsyncScope();
         var seeded = await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
+        await app.Services.GetRequiredService<Features.Pricing.PriceBookProvider>().ReloadAsync();
         app.Logger.LogInformation("Database ready in {ElapsedMs} ms (demo data seeded now: {Seeded})", stopwatch.ElapsedMilliseconds, seeded);
     }
 

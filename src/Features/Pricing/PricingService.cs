@@ -21,5 +21,10 @@ public sealed class PricingService(IDbContextFactory<TokenConsoleDbContext> dbFa
 
 public static class PricingServiceCollectionExtensions
 {
-    public static void AddPricing(this WebApplicationBuilder builder) => builder.Services.AddScoped<PricingService>();
+    public static void AddPricing(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<PricingService>();
+        builder.Services.AddSingleton<PriceBookProvider>();
+        builder.Services.AddSingleton<IRatingEngine, PackagePriceRatingEngine>();
+    }
 }

@@ -1,0 +1,67 @@
+using System.Collections.Frozen;
+using Microsoft.EntityFrameworkCore;
+using TokenConsole.Data;
+using TokenConsole.Features.Catalog;
+
+namespace TokenConsole.Features.Pricing;
+
+/// <summary>
+/// An immutable snapshot of the numbers that price and cost usage: the active version of every package (unit price
+/// inside the package, overage price, included tokens per month), the entitlement multipliers, and each model's compute
+/// cost. Rating reads it without locks; <see cref="PriceBookProvider"/> swaps in a new one when the catalog changes.
+/// </summary>
+public sealed class PriceBook
+{
+    public sealed record PackagePrices(int PackageId, int VersionId, double UnitPricePerMTok, double OveragePricePerMTok, long IncludedTokensPerMonth,
+        FrozenDictionary<int, double> Multipliers);
+
+    public sealed record ModelCosts(double InputPerMTok, double OutputPerMTok);
+
+    public static readonly PriceBook Empty = new(FrozenDictionary<int, PackagePrices>.Empty, FrozenDictionary<int, ModelCosts>.Empty);
+
+    public PriceBook(FrozenDictionary<int, PackagePrices> packages, FrozenDictionary<int, ModelCosts> models)
+    {
+        Packages = packages;
+        Models = models;
+    }
+
+    public FrozenDictionary<int, PackagePrices> Packages { get; }
+    public FrozenDictionary<int, ModelCosts> Models { get; }
+
+    public static async Task<PriceBook> LoadAsync(TokenConsoleDbContext db, CancellationToken cancellationToken)
+    {
+        // Retired packages keep their active version: existing subscriptions go on consuming and must be rated.
+        var versions = await db.PackageVersions.AsNoTracking()
+            .Where(v => db.Packages.Any(p => p.ActiveVersionId == v.Id))
+            .Include(v => v.Entitlements)
+            .ToListAsync(cancellationToken);
+        var packages = versions.ToFrozenDictionary(v => v.PackageId, v => new PackagePrices(
+            v.PackageId, v.Id, (double)v.UnitPricePerMTok, (double)v.OveragePricePerMTok, IncludedPerMonth(v),
+            v.Entitlements.ToFrozenDictionary(e => e.ModelId, e => (double)e.Multiplier)));
+        var models = await db.Models.AsNoTracking()
+            .Select(m => new { m.Id, m.InputCostPerMTok, m.OutputCostPerMTok })
+            .ToListAsync(cancellationToken);
+        return new PriceBook(packages, models.ToFrozenDictionary(m => m.Id, m => new ModelCosts((double)m.InputCostPerMTok, (double)m.OutputCostPerMTok)));
+    }
+
+    /// <summary>An annual package's tokens are spread over twelve months; a one-off package's belong to its month.</summary>
+    private static long IncludedPerMonth(PackageVersion version) =>
+        version.BillingPeriod == BillingPeriod.Annual ? version.IncludedTokens / 12 : version.IncludedTokens;
+}
+
+/// <summary>Holds the current <see cref="PriceBook"/>; reload it after anything that changes prices or costs.</summary>
+public sealed class PriceBookProvider(IDbContextFactory<TokenConsoleDbContext> dbFactory)
+{
+    private PriceBook _current = PriceBook.Empty;
+
+    public PriceBook Current => Volatile.Read(ref _current);
+
+    public async Task ReloadAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        Replace(await PriceBook.LoadAsync(db, cancellationToken));
+    }
+
+    /// <summary>Swaps in another book atomically: an event is rated entirely with the old one or the new one.</summary>
+    public void Replace(PriceBook book) => Volatile.Write(ref _current, book);
+}

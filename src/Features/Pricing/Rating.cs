@@ -1,0 +1,27 @@
+using TokenConsole.Data;
+
+namespace TokenConsole.Features.Pricing;
+
+/// <summary>What is known about one usage event when it is priced.</summary>
+/// <param name="CustomerMonthlyTokens">Tokens the customer used earlier in the same Beijing calendar month, before this event.</param>
+public readonly record struct UsageContext(
+    int PackageId,
+    int ModelId,
+    int CustomerId,
+    string RegionCode,
+    string IndustryCode,
+    CustomerSegment Segment,
+    DateTimeOffset Timestamp,
+    long InputTokens,
+    long OutputTokens,
+    long CustomerMonthlyTokens);
+
+/// <summary>The price of one event: what it earns, what it would have earned at the base price, and what it costs.</summary>
+/// <param name="RuleSetVersion">The price-rule set version that priced it; 0 when no rules are active.</param>
+public readonly record struct Rating(double Revenue, double BaseRevenue, double ComputeCost, int RuleSetVersion);
+
+/// <summary>Prices usage events. Called on the ingestion hot path: implementations must be synchronous and allocation-light.</summary>
+public interface IRatingEngine
+{
+    Rating Rate(in UsageContext context);
+}
