@@ -24,6 +24,7 @@ public class TokenConsoleDbContext(DbContextOptions<TokenConsoleDbContext> optio
     public DbSet<UsageEvent> UsageEvents => Set<UsageEvent>();
     public DbSet<UsageRollup> UsageRollups => Set<UsageRollup>();
     public DbSet<CustomerDailyUsage> CustomerDailyUsage => Set<CustomerDailyUsage>();
+    public DbSet<RegionIndustryDaily> RegionIndustryDaily => Set<RegionIndustryDaily>();
     public DbSet<PriceRuleSetVersion> PriceRuleSetVersions => Set<PriceRuleSetVersion>();
     public DbSet<PriceChange> PriceChanges => Set<PriceChange>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();

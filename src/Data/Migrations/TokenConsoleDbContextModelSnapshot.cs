@@ -889,6 +889,37 @@ namespace TokenConsole.Data.Migrations
                     b.ToTable("CustomerDailyUsage", (string)null);
                 });
 
+            modelBuilder.Entity("TokenConsole.Features.Usage.RegionIndustryDaily", b =>
+                {
+                    b.Property<long>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RegionCode")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IndustryCode")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Segment")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("ComputeCost")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Revenue")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("Tokens")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "RegionCode", "IndustryCode", "Segment");
+
+                    b.ToTable("RegionIndustryDaily", (string)null);
+                });
+
             modelBuilder.Entity("TokenConsole.Features.Usage.UsageEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -943,8 +974,6 @@ namespace TokenConsole.Data.Migrations
                     b.HasIndex("EventId")
                         .IsUnique();
 
-                    b.HasIndex("Timestamp");
-
                     b.ToTable("UsageEvents");
                 });
 
@@ -984,6 +1013,12 @@ namespace TokenConsole.Data.Migrations
                         .HasColumnType("REAL");
 
                     b.HasKey("Hour", "RegionCode", "IndustryCode", "ModelId", "PackageId", "PoolId");
+
+                    b.HasIndex("ModelId", "Hour");
+
+                    b.HasIndex("PackageId", "Hour");
+
+                    b.HasIndex("RegionCode", "IndustryCode", "Hour");
 
                     b.ToTable("UsageRollups");
                 });

@@ -65,6 +65,8 @@ internal sealed class DemoUsageGenerator
             "EventId", "Timestamp", "CustomerId", "PackageId", "ModelId", "PoolId", "RegionCode", "IndustryCode", "InputTokens", "OutputTokens", "Revenue", "ComputeCost", "IngestedAt");
         using var dailyInsert = Prepare(connection, transaction, "CustomerDailyUsage",
             "Day", "CustomerId", "ModelId", "Tokens", "Calls", "Revenue", "ComputeCost");
+        using var cellInsert = Prepare(connection, transaction, "RegionIndustryDaily",
+            "Day", "RegionCode", "IndustryCode", "Segment", "Tokens", "Calls", "Revenue", "ComputeCost");
 
         var lastHour = new DateTime(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
         // From midnight Beijing time, so that the first day of the period is a whole day.
@@ -72,14 +74,15 @@ internal sealed class DemoUsageGenerator
         var firstEventHour = lastHour.AddHours(-_options.EventHours + 1);
         long rollupRows = 0, eventRows = 0, eventCounter = 0;
         var daily = new Dictionary<(int Customer, int Model), Totals>();
-        var day = firstHour.Date;
+        var cells = new Dictionary<(string Region, string Industry, CustomerSegment Segment), Totals>();
+        var day = BusinessCalendar.DayStartUtc(firstHour);
 
         for (var hour = firstHour; hour <= lastHour; hour = hour.AddHours(1))
         {
-            if (hour.Date != day)
+            if (BusinessCalendar.DayStartUtc(hour) != day)
             {
-                await FlushDailyAsync(dailyInsert, day, daily, cancellationToken);
-                day = hour.Date;
+                FlushDaily(dailyInsert, cellInsert, day, daily, cells);
+                day = BusinessCalendar.DayStartUtc(hour);
             }
             var progress = (hour - firstHour).TotalHours / (lastHour - firstHour).TotalHours;
             var local = hour + BeijingOffset;
@@ -139,6 +142,7 @@ internal sealed class DemoUsageGenerator
                     }
                     Accumulate(hourly, key, totals);
                     Accumulate(daily, (customer.Id, modelId), totals);
+                    Accumulate(cells, (customer.RegionCode, customer.IndustryCode, customer.Segment), totals);
                 }
             }
             foreach (var (key, t) in hourly)
@@ -148,7 +152,7 @@ internal sealed class DemoUsageGenerator
             rollupRows += hourly.Count;
             await Task.Yield();
         }
-        await FlushDailyAsync(dailyInsert, day, daily, cancellationToken);
+        FlushDaily(dailyInsert, cellInsert, day, daily, cells);
         await transaction.CommitAsync(cancellationToken);
         await db.Database.CloseConnectionAsync();
         return (rollupRows, eventRows);
@@ -203,14 +207,19 @@ internal sealed class DemoUsageGenerator
         existing.Add(totals.Input, totals.Output, totals.Calls, totals.Revenue, totals.Cost);
     }
 
-    private static async Task FlushDailyAsync(DbCommand insert, DateTime day, Dictionary<(int Customer, int Model), Totals> daily, CancellationToken cancellationToken)
+    private static void FlushDaily(DbCommand customerInsert, DbCommand cellInsert, DateTime day,
+        Dictionary<(int Customer, int Model), Totals> daily, Dictionary<(string Region, string Industry, CustomerSegment Segment), Totals> cells)
     {
         foreach (var ((customer, model), t) in daily)
         {
-            Execute(insert, day.Ticks, customer, model, t.Input + t.Output, t.Calls, t.Revenue, t.Cost);
+            Execute(customerInsert, day.Ticks, customer, model, t.Input + t.Output, t.Calls, t.Revenue, t.Cost);
+        }
+        foreach (var ((region, industry, segment), t) in cells)
+        {
+            Execute(cellInsert, day.Ticks, region, industry, (int)segment, t.Input + t.Output, t.Calls, t.Revenue, t.Cost);
         }
         daily.Clear();
-        await Task.CompletedTask.WaitAsync(cancellationToken);
+        cells.Clear();
     }
 
     private static DbCommand Prepare(DbConnection connection, DbTransaction transaction, string table, params string[] columns)

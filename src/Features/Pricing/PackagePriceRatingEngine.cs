@@ -2,7 +2,8 @@ namespace TokenConsole.Features.Pricing;
 
 /// <summary>
 /// Rating before any price rule: tokens inside the package's monthly allowance at its unit price, tokens beyond it at
-/// the overage price, both times the model's entitlement multiplier; cost from the model's compute cost.
+/// the overage price, both times the model's entitlement multiplier (a premium model costs more per token; the
+/// allowance counts tokens as used); cost from the model's compute cost.
 /// An event for a package or model the price book does not know earns and costs nothing (ingestion rejects those first).
 /// </summary>
 public sealed class PackagePriceRatingEngine(PriceBookProvider priceBook) : IRatingEngine
@@ -18,10 +19,10 @@ public sealed class PackagePriceRatingEngine(PriceBookProvider priceBook) : IRat
             return new Rating(0, 0, cost, 0);
         }
         var multiplier = package.Multipliers.GetValueOrDefault(context.ModelId, 1.0);
-        var tokens = (context.InputTokens + context.OutputTokens) * multiplier;
+        var tokens = context.InputTokens + context.OutputTokens;
         var allowanceLeft = Math.Max(0, package.IncludedTokensPerMonth - context.CustomerMonthlyTokens);
         var inside = Math.Min(tokens, allowanceLeft);
-        var revenue = inside / 1e6 * package.UnitPricePerMTok + (tokens - inside) / 1e6 * package.OveragePricePerMTok;
+        var revenue = (inside * package.UnitPricePerMTok + (tokens - inside) * package.OveragePricePerMTok) / 1e6 * multiplier;
         return new Rating(revenue, revenue, cost, 0);
     }
 }

@@ -40,7 +40,24 @@ public class UsageRollup
     public double ComputeCost { get; set; }
 }
 
-/// <summary>Usage per customer per UTC day and model: for top-customer lists and active-customer counts.</summary>
+/// <summary>
+/// Usage per Beijing day × region × industry × customer segment: the consumption heatmap's table. Small (at most
+/// 90 × 31 × 15 × 4 rows for 90 days), so the whole-country heatmap is a short scan however many events there are.
+/// </summary>
+public class RegionIndustryDaily
+{
+    /// <summary>Midnight Beijing time of the day, as UTC.</summary>
+    public DateTime Day { get; set; }
+    public required string RegionCode { get; set; }
+    public required string IndustryCode { get; set; }
+    public Data.CustomerSegment Segment { get; set; }
+    public long Tokens { get; set; }
+    public long Calls { get; set; }
+    public double Revenue { get; set; }
+    public double ComputeCost { get; set; }
+}
+
+/// <summary>Usage per customer per Beijing day and model: for top-customer lists and active-customer counts.</summary>
 public class CustomerDailyUsage
 {
     public DateTime Day { get; set; }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using TokenConsole.Data;
+using TokenConsole.Features.Usage.Ingestion;
 
 namespace TokenConsole.Features.Usage;
 
@@ -28,5 +29,20 @@ public sealed class UsageService(IDbContextFactory<TokenConsoleDbContext> dbFact
 
 public static class UsageServiceCollectionExtensions
 {
-    public static void AddUsage(this WebApplicationBuilder builder) => builder.Services.AddScoped<UsageService>();
+    public static void AddUsage(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddScoped<UsageService>();
+        services.Configure<IngestionOptions>(builder.Configuration.GetSection(IngestionOptions.Section));
+        services.AddSingleton<UsageNotifier>();
+        services.AddSingleton<UsageReferenceProvider>();
+        services.AddSingleton<Admin.ApiKeyService>();
+        services.AddSingleton<IngestionService>();
+        // Loads the reference data before the writer starts taking events, then keeps it fresh.
+        services.AddHostedService<UsageReferenceRefresher>();
+        services.AddSingleton<UsageWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<UsageWriter>());
+    }
+
+    public static void MapUsage(this WebApplication app) => app.MapIngestionEndpoints();
 }

@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using TokenConsole.Data;
+using TokenConsole.Features.Usage.Ingestion;
+
+namespace TokenConsole.Features.Admin;
+
+/// <summary>A key as the caller of the ingestion API presented it, once recognised.</summary>
+public sealed record ApiKeyIdentity(int? Id, string Name);
+
+/// <summary>
+/// Ingestion API keys. A key is shown once when created and only its SHA-256 hash is stored; keys provisioned by
+/// configuration (Ingestion:ApiKeys) are hashed at start. Checking a key is a dictionary look-up of its hash; the
+/// last-used time is written at most once a minute per key, not on every request.
+/// </summary>
+public sealed class ApiKeyService(IDbContextFactory<TokenConsoleDbContext> dbFactory, TimeProvider clock, IOptions<IngestionOptions> options, ILogger<ApiKeyService> logger)
+{
+    private const string KeyPrefix = "tck_";
+    private readonly ConcurrentDictionary<string, ApiKeyIdentity> _active = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<int, DateTimeOffset> _lastUsedWritten = new();
+    private readonly Dictionary<string, ApiKeyIdentity> _configured = options.Value.ApiKeys
+        .Where(k => !string.IsNullOrWhiteSpace(k))
+        .Select((k, i) => (Hash: Hash(k), Identity: new ApiKeyIdentity(null, $"configuration key {i}")))
+        .DistinctBy(k => k.Hash)
+        .ToDictionary(k => k.Hash, k => k.Identity, StringComparer.Ordinal);
+
+    public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    /// <summary>Loads the hashes of the keys that are not revoked; call at start (and it is safe to call again).</summary>
+    public async Task LoadAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var keys = await db.ApiKeys.AsNoTracking().Where(k => k.RevokedAt == null).ToListAsync(cancellationToken);
+        _active.Clear();
+        foreach (var key in keys)
+        {
+            _active[key.KeyHash] = new ApiKeyIdentity(key.Id, key.Name);
+        }
+    }
+
+    /// <summary>The key's identity, or null when it is missing, unknown or revoked.</summary>
+    public ApiKeyIdentity? Authenticate(string? presented)
+    {
+        if (string.IsNullOrEmpty(presented) || presented.Length > 200)
+        {
+            return null;
+        }
+        var hash = Hash(presented);
+        if (_configured.TryGetValue(hash, out var configured))
+        {
+            return configured;
+        }
+        if (!_active.TryGetValue(hash, out var identity))
+        {
+            return null;
+        }
+        var now = clock.GetUtcNow();
+        if (identity.Id is { } id && (!_lastUsedWritten.TryGetValue(id, out var written) || now - written > TimeSpan.FromMinutes(1)))
+        {
+            _lastUsedWritten[id] = now;
+            _ = RecordUseAsync(id, now);
+        }
+        return identity;
+    }
+
+    public async Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.ApiKeys.AsNoTracking().OrderBy(k => k.RevokedAt != null).ThenByDescending(k => k.CreatedAt).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Creates a key and returns it in plain text: the only time anyone sees it.</summary>
+    public async Task<(ApiKey Key, string Secret)> CreateAsync(string name, string actor, CancellationToken cancellationToken = default)
+    {
+        name = name.Trim();
+        if (name.Length is 0 or > 80)
+        {
+            throw new ArgumentException("A key needs a name of 1 to 80 characters.", nameof(name));
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.ApiKeys.AnyAsync(k => k.Name == name && k.RevokedAt == null, cancellationToken))
+        {
+            throw new ArgumentException($"An active key is already named '{name}'.", nameof(name));
+        }
+        var secret = KeyPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var key = new ApiKey { Name = name, Prefix = secret[..12], KeyHash = Hash(secret), CreatedAt = clock.GetUtcNow(), CreatedBy = actor };
+        db.ApiKeys.Add(key);
+        await db.SaveChangesAsync(cancellationToken);
+        Audit.Record(db, clock, actor, "Created API key", nameof(ApiKey), key.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            after: new { key.Name, key.Prefix });
+        await db.SaveChangesAsync(cancellationToken);
+        _active[key.KeyHash] = new ApiKeyIdentity(key.Id, key.Name);
+        return (key, secret);
+    }
+
+    public async Task RevokeAsync(int id, string actor, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id, cancellationToken)
+            ?? throw new ArgumentException($"There is no API key {id}.", nameof(id));
+        if (key.RevokedAt is not null)
+        {
+            return;
+        }
+        key.RevokedAt = clock.GetUtcNow();
+        Audit.Record(db, clock, actor, "Revoked API key", nameof(ApiKey), key.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            before: new { key.Name, key.Prefix, Revoked = false }, after: new { key.Name, key.Prefix, Revoked = true });
+        await db.SaveChangesAsync(cancellationToken);
+        _active.TryRemove(key.KeyHash, out _);
+    }
+
+    private async Task RecordUseAsync(int id, DateTimeOffset at)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync();
+            await db.ApiKeys.Where(k => k.Id == id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, at));
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+        {
+            // The time of last use is information, not accounting: a failed update must not fail the request.
+            logger.LogWarning(ex, "Could not record the use of API key {KeyId}", id);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace TokenConsole.Features.Usage.Ingestion;
+
+/// <summary>The <c>Ingestion</c> section: limits of the usage API and keys provisioned by configuration.</summary>
+public sealed class IngestionOptions
+{
+    public const string Section = "Ingestion";
+
+    public int MaxEventsPerRequest { get; set; } = 5_000;
+    public long MaxBodyBytes { get; set; } = 8 * 1024 * 1024;
+    /// <summary>Events older than this are refused: they are outside the window in which duplicates are recognised.</summary>
+    public int AcceptedWindowDays { get; set; } = 30;
+    /// <summary>Raw events are kept this long (the idempotency window); rollups are kept for good.</summary>
+    public int EventRetentionDays { get; set; } = 40;
+    public int FutureSkewMinutes { get; set; } = 5;
+    /// <summary>Batches waiting for the writer; when full, clients get 429 with Retry-After instead of an unbounded queue.</summary>
+    public int QueueCapacity { get; set; } = 32;
+    /// <summary>Keys accepted besides those created in the Admin area; hashed at start, never stored in plain text.</summary>
+    public List<string> ApiKeys { get; set; } = [];
+}

@@ -1,0 +1,196 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using TokenConsole.Data;
+using TokenConsole.Features.Pricing;
+
+namespace TokenConsole.Features.Usage.Ingestion;
+
+/// <summary>The outcome of writing one request's valid events: how many were new and how many had been seen before.</summary>
+public readonly record struct WriteOutcome(int Accepted, int Duplicates);
+
+/// <summary>
+/// The single writer of usage. SQLite takes one writer at a time, so requests hand their validated events to this
+/// service through a bounded queue; it writes several requests in one transaction (group commit): the events (a
+/// duplicate id is skipped by the unique index), their rating, and the hourly, daily and per-customer rollups of the
+/// events that were new. A request is answered only after its transaction is committed (WAL, synchronous=FULL), so an
+/// acknowledged event survives a killed process. A full queue is the back-pressure signal: the API answers 429.
+/// </summary>
+public sealed partial class UsageWriter : BackgroundService
+{
+    private const int MaxEventsPerTransaction = 20_000;
+
+    private readonly Channel<WriteRequest> _queue;
+    private readonly IDbContextFactory<TokenConsoleDbContext> _dbFactory;
+    private readonly IRatingEngine _rating;
+    private readonly UsageNotifier _notifier;
+    private readonly TimeProvider _clock;
+    private readonly IngestionOptions _options;
+    private readonly ILogger<UsageWriter> _logger;
+    private readonly Dictionary<(int Customer, int Month), long> _monthlyTokens = [];
+    private DateTimeOffset _nextRetention;
+
+    public UsageWriter(IDbContextFactory<TokenConsoleDbContext> dbFactory, IRatingEngine rating, UsageNotifier notifier, TimeProvider clock,
+        IOptions<IngestionOptions> options, ILogger<UsageWriter> logger)
+    {
+        _dbFactory = dbFactory;
+        _rating = rating;
+        _notifier = notifier;
+        _clock = clock;
+        _options = options.Value;
+        _logger = logger;
+        _queue = Channel.CreateBounded<WriteRequest>(new BoundedChannelOptions(Math.Max(1, _options.QueueCapacity))
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    /// <summary>Queues events for writing; false when the queue is full (the caller answers 429).</summary>
+    public bool TryEnqueue(IReadOnlyList<ValidUsageEvent> events, out Task<WriteOutcome> completion)
+    {
+        var request = new WriteRequest(events);
+        completion = request.Completion.Task;
+        return _queue.Writer.TryWrite(request);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await using var connection = await OpenAsync(stoppingToken);
+        await LoadMonthlyTokensAsync(connection, stoppingToken);
+        var batch = new List<WriteRequest>();
+        while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+        {
+            batch.Clear();
+            var events = 0;
+            while (events < MaxEventsPerTransaction && _queue.Reader.TryRead(out var request))
+            {
+                batch.Add(request);
+                events += request.Events.Count;
+            }
+            try
+            {
+                var outcomes = Write(connection, batch);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Completion.TrySetResult(outcomes[i]);
+                }
+                _notifier.Publish();
+            }
+            catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
+            {
+                LogWriteFailed(ex, events);
+                foreach (var request in batch)
+                {
+                    request.Completion.TrySetException(ex);
+                }
+            }
+            await DeleteExpiredEventsAsync(connection, stoppingToken);
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await _dbFactory.CreateDbContextAsync(cancellationToken);
+        var connection = new SqliteConnection(db.Database.GetConnectionString());
+        await connection.OpenAsync(cancellationToken);
+        await using var pragma = connection.CreateCommand();
+        // FULL: a commit is on disk before the client hears "accepted", whatever happens to the process or the machine.
+        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>Each customer's tokens so far this month and last (the allowance that rating draws on), from the daily rollup.</summary>
+    private async Task LoadMonthlyTokensAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        var since = BusinessCalendar.MonthStartUtc(_clock.GetUtcNow().AddDays(-_options.AcceptedWindowDays - 31));
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT CustomerId, Day, Tokens FROM CustomerDailyUsage WHERE Day >= $since";
+        command.Parameters.AddWithValue("$since", since.Ticks);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var key = (reader.GetInt32(0), MonthOf(new DateTime(reader.GetInt64(1), DateTimeKind.Utc)));
+            _monthlyTokens[key] = _monthlyTokens.GetValueOrDefault(key) + reader.GetInt64(2);
+        }
+    }
+
+    private WriteOutcome[] Write(SqliteConnection connection, List<WriteRequest> batch)
+    {
+        var now = _clock.GetUtcNow();
+        var aggregates = new Aggregates();
+        var monthlyDelta = new Dictionary<(int, int), long>();
+        var outcomes = new WriteOutcome[batch.Count];
+        using var transaction = connection.BeginTransaction();
+        using var insert = Statements.InsertEvent(connection, transaction);
+        for (var r = 0; r < batch.Count; r++)
+        {
+            int accepted = 0, duplicates = 0;
+            foreach (var e in batch[r].Events)
+            {
+                var monthKey = (e.CustomerId, MonthOf(e.Timestamp.UtcDateTime));
+                var soFar = _monthlyTokens.GetValueOrDefault(monthKey) + monthlyDelta.GetValueOrDefault(monthKey);
+                var rating = _rating.Rate(new UsageContext(e.PackageId, e.ModelId, e.CustomerId, e.RegionCode, e.IndustryCode, e.Segment,
+                    e.Timestamp, e.InputTokens, e.OutputTokens, soFar));
+                if (Statements.Insert(insert, e, rating, now) == 0)
+                {
+                    duplicates++;
+                    continue;
+                }
+                accepted++;
+                monthlyDelta[monthKey] = monthlyDelta.GetValueOrDefault(monthKey) + e.InputTokens + e.OutputTokens;
+                aggregates.Add(e, rating);
+            }
+            outcomes[r] = new WriteOutcome(accepted, duplicates);
+        }
+        aggregates.Upsert(connection, transaction);
+        transaction.Commit();
+        foreach (var (key, tokens) in monthlyDelta)
+        {
+            _monthlyTokens[key] = _monthlyTokens.GetValueOrDefault(key) + tokens;
+        }
+        return outcomes;
+    }
+
+    /// <summary>
+    /// Raw events older than the retention are deleted, a chunk at a time, from the oldest ids (ids grow with ingestion
+    /// time, so the old ones are at the start). Rollups are kept. Retention exceeds the accepted window, so an event
+    /// is either still there to be recognised as a duplicate, or too old to be accepted again.
+    /// </summary>
+    private async Task DeleteExpiredEventsAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        var now = _clock.GetUtcNow();
+        if (now < _nextRetention)
+        {
+            return;
+        }
+        _nextRetention = now.AddHours(1);
+        await using var delete = connection.CreateCommand();
+        delete.CommandText = """
+            DELETE FROM UsageEvents
+            WHERE Id <= (SELECT MAX(Id) FROM (SELECT Id FROM UsageEvents ORDER BY Id LIMIT 10000)) AND Timestamp < $cutoff
+            """;
+        delete.Parameters.AddWithValue("$cutoff", now.AddDays(-_options.EventRetentionDays).UtcTicks);
+        for (var round = 0; round < 20 && await delete.ExecuteNonQueryAsync(cancellationToken) > 0; round++)
+        {
+        }
+    }
+
+    /// <summary>Months are Beijing calendar months, numbered from year 0.</summary>
+    private static int MonthOf(DateTime utc)
+    {
+        var local = BusinessCalendar.ToLocal(utc);
+        return local.Year * 12 + local.Month - 1;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Writing {Events} usage events failed; the requests were answered with an error and nothing was stored")]
+    private partial void LogWriteFailed(Exception exception, int events);
+
+    private sealed class WriteRequest(IReadOnlyList<ValidUsageEvent> events)
+    {
+        public IReadOnlyList<ValidUsageEvent> Events { get; } = events;
+        public TaskCompletionSource<WriteOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
