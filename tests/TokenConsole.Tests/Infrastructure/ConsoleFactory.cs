@@ -26,7 +26,11 @@ public sealed partial class ConsoleFactory : WebApplicationFactory<Program>
         ["Demo:Customers"] = "500",
         ["Demo:CallsPerDay"] = "20000",
         ["Demo:EventHours"] = "6",
+        ["Ingestion:ApiKeys:0"] = IngestionKey,
     };
+
+    /// <summary>An ingestion API key provisioned through configuration, as an operator would.</summary>
+    public const string IngestionKey = "test-ingestion-key-0123456789";
 
     /// <summary>Everything the application logged at Warning or above, to check what it reports.</summary>
     public LogCapture Logs { get; } = new();
