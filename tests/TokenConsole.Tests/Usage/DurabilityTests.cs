@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using TokenConsole.Data;
+using TokenConsole.Tests.Infrastructure;
+
+namespace TokenConsole.Tests.Usage;
+
+/// <summary>Acknowledged usage is never lost: the real application as a process, killed with SIGKILL right after it answers.</summary>
+public sealed class DurabilityTests : IDisposable
+{
+    private const string Key = "durability-test-key-42";
+    private readonly string _folder = Directory.CreateTempSubdirectory("tokenconsole-kill-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private Dictionary<string, string> Environment() => new()
+    {
+        ["ConnectionStrings__TokenConsole"] = $"Data Source={Path.Combine(_folder, "kill.db")}",
+        ["Demo__Days"] = "2",
+        ["Demo__Customers"] = "500",
+        ["Demo__CallsPerDay"] = "5000",
+        ["Demo__EventHours"] = "1",
+        ["Ingestion__ApiKeys__0"] = Key,
+    };
+
+    [Fact]
+    public async Task An_acknowledged_batch_survives_kill_9_right_after_the_response_and_a_retry_counts_nothing_twice()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var batch = new JsonObject();
+        List<string> ids;
+        await using (var app = await AppProcess.StartAsync(Environment()))
+        {
+            var subject = await SubjectAsync();
+            ids = [.. Enumerable.Range(0, 2000).Select(i => $"kill-{i}-{Guid.NewGuid():N}")];
+            var at = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O");
+            batch["events"] = new JsonArray([.. ids.Select(id => (JsonNode)new JsonObject
+            {
+                ["id"] = id, ["timestamp"] = at, ["customer"] = subject.Customer, ["package"] = subject.Package, ["model"] = subject.Model,
+                ["region"] = subject.Region, ["industry"] = subject.Industry, ["inputTokens"] = 1000, ["outputTokens"] = 100,
+            })]);
+            using var client = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+            client.DefaultRequestHeaders.Add("X-Api-Key", Key);
+            var response = await client.PostAsJsonAsync("/api/v1/usage/events", batch, ct);
+            // kill -9 the moment the answer arrives: nothing may depend on a clean shutdown.
+            await app.KillAsync();
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(2000, (int)JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!["accepted"]!);
+        }
+
+        Assert.Equal(2000, await CountAsync(ids));
+
+        await using (var app = await AppProcess.StartAsync(Environment()))
+        {
+            using var client = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+            client.DefaultRequestHeaders.Add("X-Api-Key", Key);
+            var retry = JsonNode.Parse(await (await client.PostAsJsonAsync("/api/v1/usage/events", batch, ct)).Content.ReadAsStringAsync(ct))!;
+            Assert.Equal(0, (int)retry["accepted"]!);
+            Assert.Equal(2000, (int)retry["duplicates"]!);
+        }
+        Assert.Equal(2000, await CountAsync(ids));
+    }
+
+    private DbContextOptions<TokenConsoleDbContext> Options() =>
+        new DbContextOptionsBuilder<TokenConsoleDbContext>().UseSqlite($"Data Source={Path.Combine(_folder, "kill.db")}").Options;
+
+    private async Task<IngestionSubject> SubjectAsync()
+    {
+        await using var db = new TokenConsoleDbContext(Options());
+        var row = await (from s in db.Subscriptions
+                         join c in db.Customers on s.CustomerId equals c.Id
+                         join p in db.Packages on s.PackageId equals p.Id
+                         where p.Code == "SME-BIZ"
+                         select new { c.Code, c.Id, c.RegionCode, c.IndustryCode }).FirstAsync(TestContext.Current.CancellationToken);
+        return new IngestionSubject(row.Code, row.Id, "SME-BIZ", "deepseek-v3", row.RegionCode, row.IndustryCode, "qwen-max");
+    }
+
+    private async Task<int> CountAsync(List<string> ids)
+    {
+        await using var db = new TokenConsoleDbContext(Options());
+        return await db.UsageEvents.CountAsync(e => ids.Contains(e.EventId), TestContext.Current.CancellationToken);
+    }
+}
