@@ -29,6 +29,9 @@ public sealed class ConsoleServer : IAsyncLifetime
     public string DemoPassword => _factory.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Password;
     public IServiceProvider Services => _factory.Services;
 
+    /// <summary>An ingestion key provisioned through configuration, for tests that send usage through the API.</summary>
+    public const string IngestionKey = "e2e-ingestion-key-0123456789";
+
     /// <summary>Screenshots go to TestResults/e2e-screenshots at the repository root, to be looked at after a run.</summary>
     public static string ScreenshotFolder { get; } = Path.Combine(RepositoryRoot(), "TestResults", "e2e-screenshots");
 
@@ -101,6 +104,7 @@ public sealed class ConsoleServer : IAsyncLifetime
             builder.UseSetting("ConnectionStrings:TokenConsole", $"Data Source={databasePath}");
             // The full 90 days for realistic screenshots; few raw events, which the pages do not read.
             builder.UseSetting("Demo:EventHours", "2");
+            builder.UseSetting("Ingestion:ApiKeys:0", IngestionKey);
         }
     }
 }

@@ -73,13 +73,24 @@ async function prepare(options, chinese, dark) {
   return prepared;
 }
 
-export async function render(element, options, chinese, dark) {
-  const chart = new window.ApexCharts(element, await prepare(options, chinese, dark));
+function withClicks(prepared, dotnet) {
+  if (dotnet) {
+    prepared.chart.events = Object.assign({}, prepared.chart.events, {
+      dataPointSelection: (event, context, config) => {
+        dotnet.invokeMethodAsync('PointSelected', config.seriesIndex, config.dataPointIndex);
+      },
+    });
+  }
+  return prepared;
+}
+
+export async function render(element, options, chinese, dark, dotnet) {
+  const chart = new window.ApexCharts(element, withClicks(await prepare(options, chinese, dark), dotnet));
   await chart.render();
   element.dataset.rendered = 'true';
   return {
     update: async (newOptions, newChinese, newDark) => {
-      await chart.updateOptions(await prepare(newOptions, newChinese, newDark), true, true);
+      await chart.updateOptions(withClicks(await prepare(newOptions, newChinese, newDark), dotnet), true, false);
     },
     destroy: () => chart.destroy(),
   };

@@ -19,6 +19,15 @@ public sealed class UsageService(IDbContextFactory<TokenConsoleDbContext> dbFact
             .ToListAsync(cancellationToken);
     }
 
+    public async Task<(IReadOnlyList<(int Id, string Name)> Models, IReadOnlyList<(int Id, string Code, string NameEn, string NameZh)> Packages)> FilterChoicesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var models = await db.Models.AsNoTracking().OrderBy(m => m.Name).Select(m => new { m.Id, m.Name }).ToListAsync(cancellationToken);
+        var packages = await db.Packages.AsNoTracking().Where(p => p.ActiveVersionId != null).OrderBy(p => p.Code)
+            .Select(p => new { p.Id, p.Code, p.ActiveVersion!.NameEn, p.ActiveVersion.NameZh }).ToListAsync(cancellationToken);
+        return ([.. models.Select(m => (m.Id, m.Name))], [.. packages.Select(p => (p.Id, p.Code, p.NameEn, p.NameZh))]);
+    }
+
     public async Task<(IReadOnlyList<Region> Regions, IReadOnlyList<Industry> Industries)> ReferenceAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -33,6 +42,8 @@ public static class UsageServiceCollectionExtensions
     {
         var services = builder.Services;
         services.AddScoped<UsageService>();
+        services.AddScoped<HeatmapService>();
+        services.AddScoped<DrillDownService>();
         services.Configure<IngestionOptions>(builder.Configuration.GetSection(IngestionOptions.Section));
         services.AddSingleton<UsageNotifier>();
         services.AddSingleton<UsageReferenceProvider>();

@@ -1,0 +1,75 @@
+using Microsoft.EntityFrameworkCore;
+using TokenConsole.Data;
+
+namespace TokenConsole.Features.Usage;
+
+public sealed record DrillDown(
+    string Region,
+    string Industry,
+    bool Hourly,
+    IReadOnlyList<(DateTime Time, long Tokens, double Revenue)> Series,
+    IReadOnlyList<(string Model, long Tokens)> Models,
+    IReadOnlyList<(string Pool, long Tokens)> Pools,
+    IReadOnlyList<(string Code, string Name, string NameZh, long Tokens, double Revenue)> TopCustomers);
+
+/// <summary>One heatmap cell in detail, from the rollups: its time series, model split, pools and top customers.</summary>
+public sealed class DrillDownService(IDbContextFactory<TokenConsoleDbContext> dbFactory, HeatmapService heatmap)
+{
+    public async Task<DrillDown> GetAsync(string region, string industry, HeatmapQuery query, CancellationToken cancellationToken = default)
+    {
+        var (from, to) = heatmap.Bounds(query);
+        var hourly = to - from <= TimeSpan.FromDays(2);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rollups = db.UsageRollups.Where(r => r.RegionCode == region && r.IndustryCode == industry && r.Hour >= from && r.Hour < to);
+        if (query.ModelId is { } model)
+        {
+            rollups = rollups.Where(r => r.ModelId == model);
+        }
+        if (query.PackageId is { } package)
+        {
+            rollups = rollups.Where(r => r.PackageId == package);
+        }
+        if (query.Segment is { } segment)
+        {
+            rollups = rollups.Where(r => db.Packages.Any(p => p.Id == r.PackageId && p.Segment == segment));
+        }
+
+        var byHour = await rollups.GroupBy(r => r.Hour)
+            .Select(g => new { Hour = g.Key, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), Revenue = g.Sum(r => r.Revenue) })
+            .ToListAsync(cancellationToken);
+        // Every hour or day of the period gets a point, zero when nothing was used: a gap is information, not a line to draw across.
+        var buckets = byHour.GroupBy(h => hourly ? h.Hour : BusinessCalendar.DayStartUtc(h.Hour))
+            .ToDictionary(g => g.Key, g => (Tokens: g.Sum(h => h.Tokens), Revenue: g.Sum(h => h.Revenue)));
+        var step = hourly ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1);
+        var series = new List<(DateTime, long, double)>();
+        for (var t = hourly ? new DateTime(from.Ticks - from.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc) : BusinessCalendar.DayStartUtc(from); t < to; t += step)
+        {
+            var bucket = buckets.GetValueOrDefault(t);
+            series.Add((t, bucket.Tokens, bucket.Revenue));
+        }
+
+        var models = await rollups.GroupBy(r => r.ModelId).Select(g => new { g.Key, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens) }).ToListAsync(cancellationToken);
+        var modelNames = await db.Models.AsNoTracking().ToDictionaryAsync(m => m.Id, m => m.Name, cancellationToken);
+        var pools = await rollups.GroupBy(r => r.PoolId).Select(g => new { g.Key, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens) }).ToListAsync(cancellationToken);
+        var poolCodes = await db.Pools.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.Code, cancellationToken);
+
+        // Customers are counted in the cell of their home region and industry (the per-customer rollup has no region).
+        var fromDay = BusinessCalendar.DayStartUtc(from);
+        var customerUsage = db.CustomerDailyUsage.Where(u => u.Day >= fromDay && u.Day < to);
+        if (query.ModelId is { } m)
+        {
+            customerUsage = customerUsage.Where(u => u.ModelId == m);
+        }
+        var top = await (from u in customerUsage
+                         join c in db.Customers on u.CustomerId equals c.Id
+                         where c.RegionCode == region && c.IndustryCode == industry && (query.Segment == null || c.Segment == query.Segment)
+                         group u by new { c.Code, c.Name, c.NameZh } into g
+                         select new { g.Key.Code, g.Key.Name, g.Key.NameZh, Tokens = g.Sum(u => u.Tokens), Revenue = g.Sum(u => u.Revenue) })
+            .OrderByDescending(x => x.Tokens).Take(10).ToListAsync(cancellationToken);
+
+        return new DrillDown(region, industry, hourly, series,
+            [.. models.OrderByDescending(x => x.Tokens).Select(x => (modelNames.GetValueOrDefault(x.Key, "?"), x.Tokens))],
+            [.. pools.OrderByDescending(x => x.Tokens).Select(x => (poolCodes.GetValueOrDefault(x.Key, "?"), x.Tokens))],
+            [.. top.Select(x => (x.Code, x.Name, x.NameZh, x.Tokens, x.Revenue))]);
+    }
+}

@@ -1,0 +1,90 @@
+using System.Globalization;
+using TokenConsole.Data;
+using TokenConsole.Localization;
+
+namespace TokenConsole.Features.Usage;
+
+/// <summary>The ApexCharts options of the region × industry heatmap, with a colour scale fitted to the values.</summary>
+public static class HeatmapChartOptions
+{
+    private static readonly string[] Blues = ["#dbe9fb", "#a9ccf4", "#6fa6e8", "#3b7dd8", "#1f5fbf", "#12397a"];
+
+    /// <summary>A short industry name for the axis: the part before " &amp; " or " (" ("Manufacturing"), or before 与 in Chinese.</summary>
+    public static string ShortName(Industry industry, bool chinese)
+    {
+        var name = industry.Name(chinese);
+        var cut = chinese ? name.IndexOf('与', StringComparison.Ordinal) : name.IndexOfAny(['&', '(']);
+        return cut > 0 ? name[..cut].Trim() : name;
+    }
+
+    public static object Build(Heatmap heatmap, IReadOnlyList<Region> regions, IReadOnlyList<Industry> industries, HeatmapMetric metric, string noUsage)
+    {
+        var chinese = Display.IsChinese();
+        // Biggest provinces at the top: ApexCharts draws the last series at the top.
+        var ordered = regions.OrderBy(r => heatmap.Region(r.Code).Tokens).ToList();
+        var values = ordered.SelectMany(r => industries.Select(i => heatmap.Value(r.Code, i.Code, metric))).ToList();
+        var series = ordered.Select(r => new
+        {
+            name = r.Name(chinese),
+            data = industries.Select(i => new { x = ShortName(i, chinese), y = Math.Round(heatmap.Value(r.Code, i.Code, metric) ?? 0, metric == HeatmapMetric.Growth ? 4 : 2) }),
+        });
+        return new
+        {
+            chart = new { type = "heatmap", height = Math.Max(520, ordered.Count * 22 + 90), toolbar = new { show = false } },
+            series,
+            dataLabels = new { enabled = false },
+            stroke = new { width = 1 },
+            legend = new { show = true, position = "top" },
+            xaxis = new { labels = new { rotate = -45, rotateAlways = false, trim = false } },
+            states = new { active = new { filter = new { type = "none" } } },
+            plotOptions = new
+            {
+                heatmap = new
+                {
+                    enableShades = false,
+                    radius = 2,
+                    colorScale = new { ranges = metric == HeatmapMetric.Growth ? GrowthRanges() : ScaleRanges(values, metric, noUsage) },
+                },
+            },
+            tcFormat = metric switch { HeatmapMetric.Revenue or HeatmapMetric.GrossMargin => "money", HeatmapMetric.Growth => "percent", _ => "compact" },
+        };
+    }
+
+    /// <summary>Six bands between the smallest and largest positive value, evenly on a log scale, plus grey for no usage.</summary>
+    private static object[] ScaleRanges(List<double?> values, HeatmapMetric metric, string noUsage)
+    {
+        var positive = values.Where(v => v > 0).Select(v => v!.Value).ToList();
+        var ranges = new List<object> { new { from = double.MinValue, to = 0.0, color = "#eef1f5", name = noUsage } };
+        if (positive.Count == 0)
+        {
+            return [.. ranges];
+        }
+        var (low, high) = (Math.Log10(positive.Min()), Math.Log10(positive.Max()) + 1e-9);
+        for (var i = 0; i < Blues.Length; i++)
+        {
+            var from = Math.Pow(10, low + (high - low) * i / Blues.Length);
+            var to = Math.Pow(10, low + (high - low) * (i + 1) / Blues.Length);
+            var label = metric is HeatmapMetric.Revenue or HeatmapMetric.GrossMargin
+                ? $"{Display.Money(from, compact: true)}–{Display.Money(to, compact: true)}"
+                : $"{Display.Compact(from)}–{Display.Compact(to)}";
+            ranges.Add(new { from = i == 0 ? 1e-9 : from, to = i == Blues.Length - 1 ? double.MaxValue : to, color = Blues[i], name = label });
+        }
+        return [.. ranges];
+    }
+
+    private static object[] GrowthRanges() =>
+    [
+        new { from = -1e9, to = -0.2, color = "#c62828", name = "< −20%" },
+        new { from = -0.2, to = -0.05, color = "#ef9a9a", name = "−20% … −5%" },
+        new { from = -0.05, to = 0.05, color = "#eceff1", name = "±5%" },
+        new { from = 0.05, to = 0.2, color = "#a5d6a7", name = "+5% … +20%" },
+        new { from = 0.2, to = 1e9, color = "#2e7d32", name = "> +20%" },
+    ];
+
+    public static string Format(double value, HeatmapMetric metric) => metric switch
+    {
+        HeatmapMetric.Revenue or HeatmapMetric.GrossMargin => Display.Money(value, compact: true),
+        HeatmapMetric.Growth => Display.Change(value, CultureInfo.CurrentCulture),
+        _ => Display.Compact(value),
+    };
+}
