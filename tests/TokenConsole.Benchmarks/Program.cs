@@ -1,10 +1,19 @@
 using TokenConsole.Benchmarks;
 
-// dotnet run -c Release --project tests/TokenConsole.Benchmarks -- [first-start] [--runs N]
-var runs = args.SkipWhile(a => a != "--runs").Skip(1).Select(int.Parse).FirstOrDefault(3);
+// dotnet run -c Release --project tests/TokenConsole.Benchmarks -- [first-start|ingestion|heatmap|all] [--runs N] [--events N]
+string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+var runs = int.Parse(Option("--runs") ?? "3", System.Globalization.CultureInfo.InvariantCulture);
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "all";
 
 if (which is "all" or "first-start")
 {
     await FirstStart.RunAsync(runs);
+}
+if (which is "all" or "ingestion")
+{
+    await IngestionBenchmark.RunAsync(int.Parse(Option("--events") ?? "300000", System.Globalization.CultureInfo.InvariantCulture));
+}
+if (which is "all" or "heatmap")
+{
+    await HeatmapBenchmark.RunAsync(int.Parse(Option("--events") ?? "10000000", System.Globalization.CultureInfo.InvariantCulture));
 }

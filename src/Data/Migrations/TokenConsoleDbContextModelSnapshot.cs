@@ -917,13 +917,14 @@ namespace TokenConsole.Data.Migrations
 
                     b.HasKey("Day", "RegionCode", "IndustryCode", "Segment");
 
+                    b.HasIndex("Day", "RegionCode", "IndustryCode", "Segment", "Tokens", "Calls", "Revenue", "ComputeCost");
+
                     b.ToTable("RegionIndustryDaily", (string)null);
                 });
 
             modelBuilder.Entity("TokenConsole.Features.Usage.UsageEvent", b =>
                 {
                     b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
                     b.Property<double>("ComputeCost")
@@ -1013,10 +1014,6 @@ namespace TokenConsole.Data.Migrations
                         .HasColumnType("REAL");
 
                     b.HasKey("Hour", "RegionCode", "IndustryCode", "ModelId", "PackageId", "PoolId");
-
-                    b.HasIndex("ModelId", "Hour");
-
-                    b.HasIndex("PackageId", "Hour");
 
                     b.HasIndex("RegionCode", "IndustryCode", "Hour");
 

@@ -47,8 +47,8 @@ public sealed class IngestionTests(ConsoleFactory factory)
         Assert.Equal(3, stored.Count);
         // SME Business: ¥1,999 for 800M tokens a month = ¥2.49875/M inside the allowance, deepseek-v3 ×1.
         Assert.All(stored, e => Assert.True(e.Revenue > 0 && e.ComputeCost > 0));
-        Assert.Equal(1500 / 1e6 * 1999.0 / 800, stored.Single(e => e.EventId == ids[0]).Revenue, 9);
-        Assert.Equal(after.HourRevenue - before.HourRevenue, stored.Sum(e => e.Revenue), 9);
+        Assert.Equal(1500 / 1e6 * 1999.0 / 800, stored.Single(e => e.EventId == ids[0]).Revenue, 1e-12);
+        Assert.Equal(after.HourRevenue - before.HourRevenue, stored.Sum(e => e.Revenue), 1e-9);
     }
 
     [Fact]

@@ -14,6 +14,15 @@ namespace TokenConsole.Data.Migrations
                 name: "IX_UsageEvents_Timestamp",
                 table: "UsageEvents");
 
+            migrationBuilder.AlterColumn<long>(
+                name: "Id",
+                table: "UsageEvents",
+                type: "INTEGER",
+                nullable: false,
+                oldClrType: typeof(long),
+                oldType: "INTEGER")
+                .OldAnnotation("Sqlite:Autoincrement", true);
+
             migrationBuilder.CreateTable(
                 name: "RegionIndustryDaily",
                 columns: table => new
@@ -33,19 +42,14 @@ namespace TokenConsole.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_UsageRollups_ModelId_Hour",
-                table: "UsageRollups",
-                columns: new[] { "ModelId", "Hour" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_UsageRollups_PackageId_Hour",
-                table: "UsageRollups",
-                columns: new[] { "PackageId", "Hour" });
-
-            migrationBuilder.CreateIndex(
                 name: "IX_UsageRollups_RegionCode_IndustryCode_Hour",
                 table: "UsageRollups",
                 columns: new[] { "RegionCode", "IndustryCode", "Hour" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RegionIndustryDaily_Day_RegionCode_IndustryCode_Segment_Tokens_Calls_Revenue_ComputeCost",
+                table: "RegionIndustryDaily",
+                columns: new[] { "Day", "RegionCode", "IndustryCode", "Segment", "Tokens", "Calls", "Revenue", "ComputeCost" });
         }
 
         /// <inheritdoc />
@@ -55,16 +59,17 @@ namespace TokenConsole.Data.Migrations
                 name: "RegionIndustryDaily");
 
             migrationBuilder.DropIndex(
-                name: "IX_UsageRollups_ModelId_Hour",
-                table: "UsageRollups");
-
-            migrationBuilder.DropIndex(
-                name: "IX_UsageRollups_PackageId_Hour",
-                table: "UsageRollups");
-
-            migrationBuilder.DropIndex(
                 name: "IX_UsageRollups_RegionCode_IndustryCode_Hour",
                 table: "UsageRollups");
+
+            migrationBuilder.AlterColumn<long>(
+                name: "Id",
+                table: "UsageEvents",
+                type: "INTEGER",
+                nullable: false,
+                oldClrType: typeof(long),
+                oldType: "INTEGER")
+                .Annotation("Sqlite:Autoincrement", true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_UsageEvents_Timestamp",

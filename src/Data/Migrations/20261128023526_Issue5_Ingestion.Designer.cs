@@ -10,7 +10,7 @@ using TokenConsole.Data;
 namespace TokenConsole.Data.Migrations
 {
     [DbContext(typeof(TokenConsoleDbContext))]
-    [Migration("20261128014216_Issue5_Ingestion")]
+    [Migration("20261128023526_Issue5_Ingestion")]
     partial class Issue5_Ingestion
     {
         /// <inheritdoc />
@@ -920,13 +920,14 @@ namespace TokenConsole.Data.Migrations
 
                     b.HasKey("Day", "RegionCode", "IndustryCode", "Segment");
 
+                    b.HasIndex("Day", "RegionCode", "IndustryCode", "Segment", "Tokens", "Calls", "Revenue", "ComputeCost");
+
                     b.ToTable("RegionIndustryDaily", (string)null);
                 });
 
             modelBuilder.Entity("TokenConsole.Features.Usage.UsageEvent", b =>
                 {
                     b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
                     b.Property<double>("ComputeCost")
@@ -1016,10 +1017,6 @@ namespace TokenConsole.Data.Migrations
                         .HasColumnType("REAL");
 
                     b.HasKey("Hour", "RegionCode", "IndustryCode", "ModelId", "PackageId", "PoolId");
-
-                    b.HasIndex("ModelId", "Hour");
-
-                    b.HasIndex("PackageId", "Hour");
 
                     b.HasIndex("RegionCode", "IndustryCode", "Hour");
 
