@@ -7,14 +7,17 @@ namespace TokenConsole.Features.Pricing;
 /// </summary>
 public sealed class PackagePriceRatingEngine(PriceBookProvider priceBook) : IRatingEngine
 {
-    public Rating Rate(in UsageContext context)
+    public Rating Rate(in UsageContext context) => RateBase(priceBook.Current, context, out _);
+
+    /// <summary>The base rating; <paramref name="billableTokens"/> = tokens × the entitlement multiplier (what rules price per million).</summary>
+    public static Rating RateBase(PriceBook book, in UsageContext context, out double billableTokens)
     {
-        var book = priceBook.Current;
         var cost = book.Models.TryGetValue(context.ModelId, out var model)
             ? context.InputTokens / 1e6 * model.InputPerMTok + context.OutputTokens / 1e6 * model.OutputPerMTok
             : 0;
         if (!book.Packages.TryGetValue(context.PackageId, out var package))
         {
+            billableTokens = 0;
             return new Rating(0, 0, cost, 0);
         }
         var multiplier = package.Multipliers.GetValueOrDefault(context.ModelId, 1.0);
@@ -22,6 +25,7 @@ public sealed class PackagePriceRatingEngine(PriceBookProvider priceBook) : IRat
         var allowanceLeft = Math.Max(0, package.IncludedTokensPerMonth - context.CustomerMonthlyTokens);
         var inside = Math.Min(tokens, allowanceLeft);
         var revenue = inside / 1e6 * package.UnitPricePerMTok + (tokens - inside) / 1e6 * package.OveragePricePerMTok;
+        billableTokens = tokens;
         return new Rating(revenue, revenue, cost, 0);
     }
 }

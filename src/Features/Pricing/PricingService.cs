@@ -25,6 +25,14 @@ public static class PricingServiceCollectionExtensions
     {
         builder.Services.AddScoped<PricingService>();
         builder.Services.AddSingleton<PriceBookProvider>();
-        builder.Services.AddSingleton<IRatingEngine, PackagePriceRatingEngine>();
+        builder.Services.AddSingleton<RuleSetProvider>();
+        builder.Services.AddSingleton<RulesRatingEngine>();
+        // Usage ingestion rates every event through this: the package price, then the active price rules.
+        builder.Services.AddSingleton<IRatingEngine>(sp => sp.GetRequiredService<RulesRatingEngine>());
+        builder.Services.AddSingleton<QuoteService>();
+        builder.Services.AddScoped<PriceChangeService>();
+        builder.Services.AddScoped<ImpactSimulator>();
+        builder.Services.AddSingleton<PriceChangeScheduler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PriceChangeScheduler>());
     }
 }
