@@ -37,6 +37,9 @@ public sealed class RuleSetProvider(IDbContextFactory<TokenConsoleDbContext> dbF
 
     public RuleSetEngine Current => Volatile.Read(ref _current);
 
+    /// <summary>Swaps in an engine compiled elsewhere (tests, benchmarks).</summary>
+    public void Replace(RuleSetEngine engine) => Volatile.Write(ref _current, engine);
+
     public async Task ReloadAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
