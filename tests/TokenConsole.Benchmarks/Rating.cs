@@ -171,12 +171,12 @@ internal static class RatingBenchmark
             var books = new PriceBookProvider(factory);
             await books.ReloadAsync();
             var ruleSets = new RuleSetProvider(factory, NullLogger<RuleSetProvider>.Instance);
-            // The active ruleset has the 50 benchmark rules; the proposal adds -15 % on finance in CN-GD.
+            // The active ruleset has the 50 benchmark rules (their exclusive ones cover CN-GD); the proposal stacks -15 % on finance in CN-SH.
             ruleSets.Replace(new RuleSetEngine(1, Rules(), FrozenDictionary<int, FrozenSet<long>>.Empty, null));
             var simulator = new ImpactSimulator(factory, ruleSets, books, TimeProvider.System);
             var proposal = new PriceChangeContent
             {
-                Add = [new PriceRule { Name = "finance-cn-gd", Effect = PriceEffectKind.Percentage, Value = -15, Scope = new() { RegionCodes = ["CN-GD"], IndustryCodes = ["finance"] } }],
+                Add = [new PriceRule { Name = "finance-cn-gd", Effect = PriceEffectKind.Percentage, Value = -15, Stacking = StackingPolicy.Stacks, Scope = new() { RegionCodes = ["CN-SH"], IndustryCodes = ["finance"] } }],
             };
             Console.WriteLine($"Impact simulation, 90 days of the full demo data set (seeded in {seed.Elapsed.TotalSeconds:0.0} s), 50 active rules + the proposal");
             Console.WriteLine("| run | elapsed | rollup rows | customers | revenue delta |");

@@ -44,61 +44,113 @@ public sealed class ImpactSimulator(IDbContextFactory<TokenConsoleDbContext> dbF
         days = Math.Clamp(days, 1, MaxDays);
         var currentEngine = ruleSets.Current;
         var book = priceBook.Current;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
         var proposedEngine = new RuleSetEngine(-1, Proposed(currentEngine.Rules, content), System.Collections.Frozen.FrozenDictionary<int, System.Collections.Frozen.FrozenSet<long>>.Empty, null);
         var to = BusinessCalendar.DayStartUtc(clock.GetUtcNow().UtcDateTime).AddDays(1);
         var from = to.AddDays(-days);
         progress?.Report(0.05);
 
-        var cells = new Dictionary<(string, string), (double Before, double After)>();
-        double before = 0, after = 0;
-        var rows = 0;
-        var query = db.UsageRollups.AsNoTracking().Where(r => r.Hour >= from && r.Hour < to)
-            .Select(r => new { r.Hour, r.RegionCode, r.IndustryCode, r.ModelId, r.PackageId, r.InputTokens, r.OutputTokens, r.Revenue });
-        await foreach (var r in query.AsAsyncEnumerable().WithCancellation(ct))
-        {
-            var context = new UsageContext(r.PackageId, r.ModelId, 0, r.RegionCode, r.IndustryCode, CustomerSegment.LargeEnterprise,
-                new DateTimeOffset(DateTime.SpecifyKind(r.Hour, DateTimeKind.Utc)), r.InputTokens, r.OutputTokens, 0);
-            var (b, a) = Rerate(book, currentEngine, proposedEngine, context, r.Revenue);
-            before += b;
-            after += a;
-            var key = (r.RegionCode, r.IndustryCode);
-            var cell = cells.GetValueOrDefault(key);
-            cells[key] = (cell.Before + b, cell.After + a);
-            if (++rows % 20_000 == 0) progress?.Report(0.05 + 0.6 * Math.Min(1, rows / 200_000.0));
-        }
-        progress?.Report(0.7);
-
-        var customers = await db.Customers.AsNoTracking()
-            .Select(c => new { c.Id, c.Name, c.RegionCode, c.IndustryCode, c.Segment, PackageId = c.Subscriptions.OrderByDescending(s => s.StartsAt).Select(s => (int?)s.PackageId).FirstOrDefault() })
-            .ToDictionaryAsync(c => c.Id, ct);
-        var perCustomer = new Dictionary<int, (double Before, double After)>();
-        var monthly = new Dictionary<int, (DateTime Month, long Tokens)>();
-        var daily = db.CustomerDailyUsage.AsNoTracking().Where(d => d.Day >= from && d.Day < to).OrderBy(d => d.Day)
-            .Select(d => new { d.Day, d.CustomerId, d.ModelId, d.Tokens, d.Revenue });
-        await foreach (var d in daily.AsAsyncEnumerable().WithCancellation(ct))
-        {
-            if (!customers.TryGetValue(d.CustomerId, out var customer) || customer.PackageId is not { } packageId) continue;
-            var month = BusinessCalendar.MonthStartUtc(new DateTimeOffset(DateTime.SpecifyKind(d.Day, DateTimeKind.Utc)));
-            var (m, used) = monthly.GetValueOrDefault(d.CustomerId);
-            if (m != month) used = 0;
-            var context = new UsageContext(packageId, d.ModelId, d.CustomerId, customer.RegionCode, customer.IndustryCode, customer.Segment,
-                new DateTimeOffset(DateTime.SpecifyKind(d.Day, DateTimeKind.Utc)).AddHours(4), d.Tokens, 0, used);
-            monthly[d.CustomerId] = (month, used + d.Tokens);
-            var (b, a) = Rerate(book, currentEngine, proposedEngine, context, d.Revenue);
-            var sum = perCustomer.GetValueOrDefault(d.CustomerId);
-            perCustomer[d.CustomerId] = (sum.Before + b, sum.After + a);
-        }
+        // The two passes read different tables: run them side by side, each on its own connection.
+        var cellsTask = Task.Run(() => RollupPassAsync(book, currentEngine, proposedEngine, from, to, progress, ct), ct);
+        var customersTask = Task.Run(() => CustomerPassAsync(book, currentEngine, proposedEngine, from, to, ct), ct);
+        var (cells, before, after, rows) = await cellsTask;
+        var (perCustomer, customers) = await customersTask;
         progress?.Report(0.95);
 
         var movers = perCustomer.Where(p => Math.Abs(p.Value.After - p.Value.Before) > 0.005)
-            .Select(p => new CustomerImpact(p.Key, customers[p.Key].Name, customers[p.Key].RegionCode, customers[p.Key].IndustryCode, p.Value.Before, p.Value.After))
+            .Select(p => new CustomerImpact(p.Key, customers[p.Key].Name, customers[p.Key].Region, customers[p.Key].Industry, p.Value.Before, p.Value.After))
             .ToList();
         var result = new SimulationResult(days, from, to, before, after, rows,
             [.. cells.Select(c => new CellImpact(c.Key.Item1, c.Key.Item2, c.Value.Before, c.Value.After))],
             movers.Count, perCustomer.Count, [.. movers.OrderByDescending(m => Math.Abs(m.Delta)).Take(10)], stopwatch.ElapsedMilliseconds);
         progress?.Report(1);
         return result;
+    }
+
+    private sealed record CustomerInfo(string Name, string Region, string Industry, CustomerSegment Segment, int PackageId);
+
+    private async Task<(Dictionary<(string, string), (double Before, double After)>, double, double, int)> RollupPassAsync(
+        PriceBook book, RuleSetEngine current, RuleSetEngine proposed, DateTime from, DateTime to, IProgress<double>? progress, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        // Raw reader: 150,000 rows for 90 days materialize several times faster than through EF's change-free query pipeline.
+        command.CommandText = "SELECT Hour, RegionCode, IndustryCode, ModelId, PackageId, InputTokens, OutputTokens, Revenue FROM UsageRollups WHERE Hour >= $from AND Hour < $to";
+        AddParameter(command, "$from", from.Ticks);
+        AddParameter(command, "$to", to.Ticks);
+        var cells = new Dictionary<(string, string), (double Before, double After)>();
+        var strings = new Dictionary<string, string>(StringComparer.Ordinal);
+        double before = 0, after = 0;
+        var rows = 0;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var region = Intern(strings, reader.GetString(1));
+            var industry = Intern(strings, reader.GetString(2));
+            var context = new UsageContext(reader.GetInt32(4), reader.GetInt32(3), 0, region, industry, CustomerSegment.LargeEnterprise,
+                new DateTimeOffset(reader.GetInt64(0), TimeSpan.Zero), reader.GetInt64(5), reader.GetInt64(6), 0);
+            var (b, a) = Rerate(book, current, proposed, context, reader.GetDouble(7));
+            before += b;
+            after += a;
+            ref var cell = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(cells, (region, industry), out _);
+            cell = (cell.Before + b, cell.After + a);
+            if (++rows % 20_000 == 0) progress?.Report(0.05 + 0.85 * Math.Min(1, rows / 150_000.0));
+        }
+        return (cells, before, after, rows);
+    }
+
+    private async Task<(Dictionary<int, (double Before, double After)>, Dictionary<int, CustomerInfo>)> CustomerPassAsync(
+        PriceBook book, RuleSetEngine current, RuleSetEngine proposed, DateTime from, DateTime to, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var customers = (await db.Customers.AsNoTracking()
+            .Select(c => new { c.Id, c.Name, c.RegionCode, c.IndustryCode, c.Segment, PackageId = c.Subscriptions.OrderByDescending(s => s.StartsAt).Select(s => (int?)s.PackageId).FirstOrDefault() })
+            .ToListAsync(ct))
+            .Where(c => c.PackageId is not null)
+            .ToDictionary(c => c.Id, c => new CustomerInfo(c.Name, c.RegionCode, c.IndustryCode, c.Segment, c.PackageId!.Value));
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT Day, CustomerId, ModelId, Tokens, Revenue FROM CustomerDailyUsage WHERE Day >= $from AND Day < $to ORDER BY Day";
+        AddParameter(command, "$from", from.Ticks);
+        AddParameter(command, "$to", to.Ticks);
+        var perCustomer = new Dictionary<int, (double Before, double After)>();
+        var monthly = new Dictionary<int, (DateTime Month, long Tokens)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var customerId = reader.GetInt32(1);
+            if (!customers.TryGetValue(customerId, out var customer)) continue;
+            var day = new DateTimeOffset(reader.GetInt64(0), TimeSpan.Zero);
+            var tokens = reader.GetInt64(3);
+            var month = BusinessCalendar.MonthStartUtc(day);
+            var (m, used) = monthly.GetValueOrDefault(customerId);
+            if (m != month) used = 0;
+            // Daily rows carry no hour: they are rated at noon Beijing time, with the customer's running monthly volume.
+            var context = new UsageContext(customer.PackageId, reader.GetInt32(2), customerId, customer.Region, customer.Industry, customer.Segment,
+                day.AddHours(4), tokens, 0, used);
+            monthly[customerId] = (month, used + tokens);
+            var (b, a) = Rerate(book, current, proposed, context, reader.GetDouble(4));
+            var sum = perCustomer.GetValueOrDefault(customerId);
+            perCustomer[customerId] = (sum.Before + b, sum.After + a);
+        }
+        return (perCustomer, customers);
+    }
+
+    private static void AddParameter(System.Data.Common.DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    private static string Intern(Dictionary<string, string> strings, string value)
+    {
+        if (strings.TryGetValue(value, out var known)) return known;
+        strings[value] = value;
+        return value;
     }
 
     /// <summary>The recorded revenue (before) and the revenue under the proposal, from the ratio of the two engines' prices.</summary>
