@@ -36,6 +36,7 @@ app.MapConsoleAuthEndpoints();
 app.MapConsoleLocalizationEndpoints();
 app.MapDatabaseHealth();
 app.MapUsage();
+app.MapPricingEndpoints();
 app.MapConsoleUi();
 
 app.Run();

@@ -1,6 +1,6 @@
 using TokenConsole.Benchmarks;
 
-// dotnet run -c Release --project tests/TokenConsole.Benchmarks -- [first-start|ingestion|heatmap|all] [--runs N] [--events N]
+// dotnet run -c Release --project tests/TokenConsole.Benchmarks -- [first-start|ingestion|heatmap|rating|simulation|all] [--runs N] [--events N]
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 var runs = int.Parse(Option("--runs") ?? "3", System.Globalization.CultureInfo.InvariantCulture);
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "all";
@@ -16,4 +16,12 @@ if (which is "all" or "ingestion")
 if (which is "all" or "heatmap")
 {
     await HeatmapBenchmark.RunAsync(int.Parse(Option("--events") ?? "10000000", System.Globalization.CultureInfo.InvariantCulture));
+}
+if (which is "all" or "rating")
+{
+    RatingBenchmark.Run(runs);
+}
+if (which is "all" or "simulation")
+{
+    await RatingBenchmark.SimulationAsync(runs);
 }

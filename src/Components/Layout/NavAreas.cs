@@ -16,7 +16,12 @@ public static class NavAreas
         Leaf("packages", "Packages", "/packages", Icons.Material.Filled.Inventory2),
         Leaf("compute", "Models & pools", "/compute", Icons.Material.Filled.Memory),
         Leaf("consumption", "Consumption", "/consumption", Icons.Material.Filled.GridOn),
-        Leaf("pricing", "Pricing", "/pricing", Icons.Material.Filled.PriceChange),
+        new("pricing", "Pricing", "/pricing", Icons.Material.Filled.PriceChange, Policies.Read,
+        [
+            Leaf("price-rules", "Price rules", "/pricing/rules", Icons.Material.Filled.Rule),
+            Leaf("price-changes", "Price changes", "/pricing/changes", Icons.Material.Filled.FactCheck),
+            Leaf("quote", "Quote tester", "/pricing/quote", Icons.Material.Filled.Calculate),
+        ]),
         Leaf("reports", "Reports", "/reports", Icons.Material.Filled.Assessment),
         new("admin", "Admin", "/admin", Icons.Material.Filled.AdminPanelSettings, Policies.ReadAudit,
         [

@@ -801,6 +801,12 @@ namespace TokenConsole.Data.Migrations
                     b.Property<int?>("ResultingRuleSetVersionId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("RolledBackAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RolledBackBy")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SimulationJson")
                         .HasColumnType("TEXT");
 
@@ -808,6 +814,9 @@ namespace TokenConsole.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(24)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("SubmittedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Title")
                         .IsRequired()
@@ -839,6 +848,9 @@ namespace TokenConsole.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("PreviousVersionId")
                         .HasColumnType("INTEGER");
 
                     b.Property<int?>("PriceChangeId")

@@ -13,6 +13,8 @@ public class PriceRuleSetVersion
     public required string CreatedBy { get; set; }
     public DateTimeOffset? ActivatedAt { get; set; }
     public int? PriceChangeId { get; set; }
+    /// <summary>The version this one replaced: what a rollback restores.</summary>
+    public int? PreviousVersionId { get; set; }
 }
 
 public enum PriceChangeStatus { Draft, PendingApproval, Approved, Rejected, Scheduled, Active, RolledBack, Superseded }
@@ -37,5 +39,8 @@ public class PriceChange
     public DateTimeOffset? DecidedAt { get; set; }
     public string? RejectionReason { get; set; }
     public int? ResultingRuleSetVersionId { get; set; }
+    public DateTimeOffset? SubmittedAt { get; set; }
+    public string? RolledBackBy { get; set; }
+    public DateTimeOffset? RolledBackAt { get; set; }
     public uint Version { get; set; }
 }

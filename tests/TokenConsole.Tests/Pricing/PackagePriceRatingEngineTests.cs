@@ -37,9 +37,9 @@ public sealed class PackagePriceRatingEngineTests
     [Fact]
     public void A_premium_model_multiplies_the_tokens_and_the_part_beyond_the_allowance_is_overage()
     {
-        // 500,000 tokens with 300,000 left in the allowance: 300,000 at ¥3/M and 200,000 at ¥5/M, times 2 for the premium model.
-        var rating = Engine().Rate(Event(2, 300_000, 200_000, 700_000));
-        Assert.Equal((0.9 + 1.0) * 2, rating.Revenue, 10);
+        // 500,000 tokens × 2 = 1,000,000 billable tokens; 500,000 left in the allowance at ¥3/M, 500,000 beyond at ¥5/M.
+        var rating = Engine().Rate(Event(2, 300_000, 200_000, 500_000));
+        Assert.Equal(1.5 + 2.5, rating.Revenue, 10);
         Assert.Equal(0.3 + 0.8, rating.ComputeCost, 10);
         Assert.Equal(rating.Revenue, rating.BaseRevenue);
         Assert.Equal(0, rating.RuleSetVersion);

@@ -1,0 +1,66 @@
+using System.Collections.Frozen;
+using Microsoft.EntityFrameworkCore;
+using TokenConsole.Data;
+
+namespace TokenConsole.Features.Pricing;
+
+/// <summary>
+/// Prices usage: the package's base price (<see cref="PackagePriceRatingEngine.RateBase"/>), then the active ruleset.
+/// Lock-free: it reads the current price book and the current compiled ruleset, each swapped atomically.
+/// </summary>
+public sealed class RulesRatingEngine(PriceBookProvider priceBook, RuleSetProvider ruleSets) : IRatingEngine
+{
+    public Rating Rate(in UsageContext context)
+    {
+        var engine = ruleSets.Current;
+        var rating = PackagePriceRatingEngine.RateBase(priceBook.Current, context, out var billable);
+        if (rating.BaseRevenue <= 0 && billable <= 0) return rating with { RuleSetVersion = engine.Version };
+        return rating with { Revenue = engine.Apply(context, rating.BaseRevenue, billable), RuleSetVersion = engine.Version };
+    }
+
+    /// <summary>The same price as <see cref="Rate"/>, with every rule that fired and why.</summary>
+    public RatingExplanation Explain(in UsageContext context, RuleSetEngine? engine = null)
+    {
+        engine ??= ruleSets.Current;
+        var rating = PackagePriceRatingEngine.RateBase(priceBook.Current, context, out var billable);
+        var fired = new List<FiredRule>();
+        var errors = new List<string>();
+        var revenue = engine.Explain(context, rating.BaseRevenue, billable, fired, errors);
+        return new RatingExplanation(rating with { Revenue = revenue, RuleSetVersion = engine.Version }, fired, errors);
+    }
+}
+
+/// <summary>Holds the compiled engine of the active ruleset version; <see cref="ReloadAsync"/> compiles the new one before swapping it in.</summary>
+public sealed class RuleSetProvider(IDbContextFactory<TokenConsoleDbContext> dbFactory, ILogger<RuleSetProvider> logger)
+{
+    private RuleSetEngine _current = RuleSetEngine.Empty;
+
+    public RuleSetEngine Current => Volatile.Read(ref _current);
+
+    /// <summary>Swaps in an engine compiled elsewhere (tests, benchmarks).</summary>
+    public void Replace(RuleSetEngine engine) => Volatile.Write(ref _current, engine);
+
+    public async Task ReloadAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var active = await db.PriceRuleSetVersions.AsNoTracking().Where(v => v.Status == RuleSetStatus.Active)
+            .OrderByDescending(v => v.Number).FirstOrDefaultAsync(cancellationToken);
+        var engine = active is null ? RuleSetEngine.Empty : await BuildAsync(db, active.Number, RuleSetEngine.FromWorkflowJson(active.WorkflowJson), cancellationToken);
+        Volatile.Write(ref _current, engine);
+        logger.LogInformation("Price ruleset version {Version} active with {Rules} rules", engine.Version, engine.CompiledCount);
+    }
+
+    /// <summary>Compiles a ruleset (the active one, or a proposal for simulation) with the subscriptions that keep their price.</summary>
+    public async Task<RuleSetEngine> BuildAsync(TokenConsoleDbContext db, int number, IReadOnlyList<PriceRule> rules, CancellationToken cancellationToken)
+    {
+        var existing = new Dictionary<int, FrozenSet<long>>();
+        foreach (var rule in rules.Where(r => r.Audience == PriceChangeAudience.NewSubscriptionsOnly && r.PriceChangeId is not null && r.ValidFrom is not null))
+        {
+            if (existing.ContainsKey(rule.PriceChangeId!.Value)) continue;
+            var from = rule.ValidFrom!.Value;
+            var keys = await db.Subscriptions.AsNoTracking().Where(s => s.StartsAt < from).Select(s => new { s.CustomerId, s.PackageId }).ToListAsync(cancellationToken);
+            existing[rule.PriceChangeId.Value] = keys.Select(k => RuleSetEngine.Key(k.CustomerId, k.PackageId)).ToFrozenSet();
+        }
+        return new RuleSetEngine(number, rules, existing.ToFrozenDictionary(), (name, e) => logger.LogWarning(e, "Price rule {Rule} failed while rating; it is skipped", name));
+    }
+}

@@ -1,0 +1,218 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using TokenConsole.Auth;
+using TokenConsole.Data;
+using TokenConsole.Features.Pricing;
+using TokenConsole.Tests.Infrastructure;
+
+namespace TokenConsole.Tests.Pricing;
+
+/// <summary>The maker–checker workflow against a real SQLite database, with a fake clock.</summary>
+public sealed class PriceChangeWorkflowTests : IDisposable
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 20, 4, 0, 0, TimeSpan.Zero);
+    private readonly TestDatabase _database = new();
+    private readonly FakeTimeProvider _clock = new(Start);
+    private readonly RuleSetProvider _ruleSets;
+    private readonly PriceChangeService _service;
+    private readonly ServiceProvider _services;
+
+    private static readonly ClaimsPrincipal Pm = User("pm", Roles.ProductManager);
+    private static readonly ClaimsPrincipal Ops = User("ops", Roles.Operations);
+    private static readonly ClaimsPrincipal Exec = User("exec", Roles.Executive);
+
+    public PriceChangeWorkflowTests()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddAuthorizationBuilder().AddConsolePolicies();
+        _services = services.BuildServiceProvider();
+        _ruleSets = new RuleSetProvider(_database, NullLogger<RuleSetProvider>.Instance);
+        _service = new PriceChangeService(_database, _services.GetRequiredService<IAuthorizationService>(), _clock, _ruleSets);
+    }
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        _database.Dispose();
+    }
+
+    private static ClaimsPrincipal User(string name, string role) =>
+        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role)], "test"));
+
+    internal static PriceChangeContent FinanceGd(double percent = -15, StackingPolicy stacking = StackingPolicy.BestPrice, string name = "finance-cn-gd") => new()
+    {
+        Add = [new PriceRule { Name = name, Effect = PriceEffectKind.Percentage, Value = percent, Stacking = stacking, Scope = new() { RegionCodes = ["CN-GD"], IndustryCodes = ["finance"] } }],
+    };
+
+    private async Task<PriceChange> ProposeAsync(PriceChangeContent content, TimeSpan inFuture, ClaimsPrincipal? by = null)
+    {
+        var draft = await _service.SaveDraftAsync(by ?? Pm, null, 0, "Finance in Guangdong", "", PriceChangeAudience.AllSubscriptions, _clock.GetUtcNow() + inFuture, content, null, TestContext.Current.CancellationToken);
+        return await _service.SubmitAsync(by ?? Pm, draft.Id, draft.Version, TestContext.Current.CancellationToken);
+    }
+
+    private double Price(RuleSetEngine engine) => engine.Apply(RuleSetEngineTests.Event(at: _clock.GetUtcNow()), 3.0, 1_000_000);
+
+    [Fact]
+    public async Task The_proposer_cannot_approve_and_an_executive_can()
+    {
+        var change = await ProposeAsync(FinanceGd(), TimeSpan.FromHours(1));
+        Assert.Equal(PriceChangeStatus.PendingApproval, change.Status);
+
+        var pmApproves = await Assert.ThrowsAsync<PriceChangeException>(() => _service.ApproveAsync(Pm, change.Id, change.Version, TestContext.Current.CancellationToken));
+        Assert.Equal("You are not allowed to do this.", pmApproves.Message);
+
+        var approved = await _service.ApproveAsync(Exec, change.Id, change.Version, TestContext.Current.CancellationToken);
+        Assert.Equal(PriceChangeStatus.Scheduled, approved.Status);
+        Assert.Equal("exec", approved.DecidedBy);
+    }
+
+    [Fact]
+    public async Task An_executive_who_proposed_a_change_cannot_approve_it()
+    {
+        // Executives cannot propose through the policy; a change whose author is the approver is refused all the same.
+        var change = await ProposeAsync(FinanceGd(), TimeSpan.FromHours(1));
+        await using (var db = _database.CreateDbContext())
+        {
+            await db.PriceChanges.Where(c => c.Id == change.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.ProposedBy, "exec"), TestContext.Current.CancellationToken);
+        }
+        var error = await Assert.ThrowsAsync<PriceChangeException>(() => _service.ApproveAsync(Exec, change.Id, change.Version, TestContext.Current.CancellationToken));
+        Assert.Equal("The proposer of a price change cannot approve it.", error.Message);
+    }
+
+    [Fact]
+    public async Task A_rejection_needs_a_reason_and_is_final()
+    {
+        var change = await ProposeAsync(FinanceGd(), TimeSpan.FromHours(1), Ops);
+        await Assert.ThrowsAsync<PriceChangeException>(() => _service.RejectAsync(Exec, change.Id, change.Version, " ", TestContext.Current.CancellationToken));
+        var rejected = await _service.RejectAsync(Exec, change.Id, change.Version, "Margin too thin", TestContext.Current.CancellationToken);
+        Assert.Equal(PriceChangeStatus.Rejected, rejected.Status);
+        Assert.Equal("Margin too thin", rejected.RejectionReason);
+        await Assert.ThrowsAsync<PriceChangeException>(() => _service.ApproveAsync(Exec, change.Id, rejected.Version, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_stale_version_is_detected()
+    {
+        var change = await ProposeAsync(FinanceGd(), TimeSpan.FromHours(1));
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => _service.ApproveAsync(Exec, change.Id, change.Version - 1, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task An_invalid_change_cannot_be_submitted()
+    {
+        var content = new PriceChangeContent { Add = [new PriceRule { Name = "bad", AdvancedExpression = "System.IO.File.Exists(\"x\")" }] };
+        var draft = await _service.SaveDraftAsync(Pm, null, 0, "Bad", "", PriceChangeAudience.AllSubscriptions, Start.AddHours(1), content, null, TestContext.Current.CancellationToken);
+        await Assert.ThrowsAsync<PriceChangeException>(() => _service.SubmitAsync(Pm, draft.Id, draft.Version, TestContext.Current.CancellationToken));
+        var report = await _service.ValidateAsync(content, TestContext.Current.CancellationToken);
+        Assert.Equal(0, Assert.Single(report.Problems).Position);
+    }
+
+    [Fact]
+    public async Task A_scheduled_change_activates_at_its_effective_time_and_rollback_restores_the_previous_version_exactly()
+    {
+        // Version 1: -10 % (activated now); then the change under test: -15 % on finance in CN-GD, one hour from now.
+        var first = await ProposeAsync(FinanceGd(-10, name: "first"), TimeSpan.Zero);
+        await _service.ApproveAsync(Exec, first.Id, first.Version, TestContext.Current.CancellationToken);
+        Assert.Equal(1, _ruleSets.Current.Version);
+        Assert.Equal(2.7, Price(_ruleSets.Current), 10);
+        string v1Json;
+        await using (var db = _database.CreateDbContext())
+        {
+            v1Json = (await db.PriceRuleSetVersions.SingleAsync(TestContext.Current.CancellationToken)).WorkflowJson;
+        }
+
+        var change = await ProposeAsync(new PriceChangeContent { Add = FinanceGd().Add, Retire = ["first"] }, TimeSpan.FromHours(1));
+        var approved = await _service.ApproveAsync(Exec, change.Id, change.Version, TestContext.Current.CancellationToken);
+        Assert.Equal(PriceChangeStatus.Scheduled, approved.Status);
+
+        // The background scheduler, driven by the fake clock.
+        var scheduler = new PriceChangeScheduler(new SingleServiceScopes(_service), _ruleSets, _clock, NullLogger<PriceChangeScheduler>.Instance);
+        Assert.Equal(0, await scheduler.TickAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(2.7, Price(_ruleSets.Current), 10);
+        _clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(1, await scheduler.TickAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(2, _ruleSets.Current.Version);
+        Assert.Equal(2.55, Price(_ruleSets.Current), 10);
+
+        var active = await _service.FindAsync(change.Id, TestContext.Current.CancellationToken);
+        Assert.Equal(PriceChangeStatus.Active, active!.Status);
+        Assert.Equal(PriceChangeStatus.Superseded, (await _service.FindAsync(first.Id, TestContext.Current.CancellationToken))!.Status);
+
+        var rolledBack = await _service.RollbackAsync(Pm, change.Id, active.Version, TestContext.Current.CancellationToken);
+        Assert.Equal(PriceChangeStatus.RolledBack, rolledBack.Status);
+        Assert.Equal(1, _ruleSets.Current.Version);
+        Assert.Equal(2.7, Price(_ruleSets.Current), 10);
+        Assert.Equal(PriceChangeStatus.Active, (await _service.FindAsync(first.Id, TestContext.Current.CancellationToken))!.Status);
+        await using (var db = _database.CreateDbContext())
+        {
+            var versions = await db.PriceRuleSetVersions.OrderBy(v => v.Number).ToListAsync(TestContext.Current.CancellationToken);
+            Assert.Equal([RuleSetStatus.Active, RuleSetStatus.RolledBack], versions.Select(v => v.Status));
+            Assert.Equal(v1Json, versions[0].WorkflowJson);
+            var actions = await db.AuditEntries.Select(a => a.Action).ToListAsync(TestContext.Current.CancellationToken);
+            Assert.Contains("pricing.change.approve", actions);
+            Assert.Contains("pricing.ruleset.activate", actions);
+            Assert.Contains("pricing.change.rollback", actions);
+        }
+    }
+
+    [Fact]
+    public async Task The_scheduler_runs_by_itself_when_the_fake_clock_moves()
+    {
+        var change = await ProposeAsync(FinanceGd(), TimeSpan.FromMinutes(30));
+        await _service.ApproveAsync(Exec, change.Id, change.Version, TestContext.Current.CancellationToken);
+        using var scheduler = new PriceChangeScheduler(new SingleServiceScopes(_service), _ruleSets, _clock, NullLogger<PriceChangeScheduler>.Instance);
+        await scheduler.StartAsync(TestContext.Current.CancellationToken);
+        for (var i = 0; i < 200 && _ruleSets.Current.Version == 0; i++)
+        {
+            _clock.Advance(PriceChangeScheduler.Interval);
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+        await scheduler.StopAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(1, _ruleSets.Current.Version);
+        Assert.True(_clock.GetUtcNow() >= Start.AddMinutes(30));
+    }
+
+    [Fact]
+    public async Task The_conflict_check_flags_rules_in_the_same_scope_that_do_not_stack_with_the_customers_hit()
+    {
+        await using (var db = _database.CreateDbContext())
+        {
+            await DatabaseInitializer.SeedReferenceDataAsync(db, TestContext.Current.CancellationToken);
+            db.Customers.Add(new Customer { Code = "C-GD-FIN", Name = "Pearl River Bank", NameZh = "珠江银行", Segment = CustomerSegment.LargeEnterprise, IndustryCode = "finance", RegionCode = "CN-GD" });
+            db.Customers.Add(new Customer { Code = "C-SH-FIN", Name = "Bund Bank", NameZh = "外滩银行", Segment = CustomerSegment.LargeEnterprise, IndustryCode = "finance", RegionCode = "CN-SH" });
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+        var first = await ProposeAsync(FinanceGd(-10, StackingPolicy.Exclusive, "gd-exclusive"), TimeSpan.Zero);
+        await _service.ApproveAsync(Exec, first.Id, first.Version, TestContext.Current.CancellationToken);
+
+        var report = await _service.ValidateAsync(new PriceChangeContent
+        {
+            Add = [new PriceRule { Name = "finance-all", Effect = PriceEffectKind.Percentage, Value = -5, Scope = new() { IndustryCodes = ["finance"] } }],
+        }, TestContext.Current.CancellationToken);
+        var conflict = Assert.Single(report.Conflicts);
+        Assert.Equal("gd-exclusive", conflict.Existing);
+        Assert.Contains("regions: CN-GD", conflict.Overlap, StringComparison.Ordinal);
+        Assert.Equal(["Pearl River Bank (C-GD-FIN)"], conflict.Customers);
+
+        var stacking = await _service.ValidateAsync(new PriceChangeContent
+        {
+            Add = [new PriceRule { Name = "sh-only", Effect = PriceEffectKind.Percentage, Value = -5, Scope = new() { RegionCodes = ["CN-SH"] } }],
+        }, TestContext.Current.CancellationToken);
+        Assert.Empty(stacking.Conflicts);
+    }
+
+    /// <summary>Gives the scheduler the service under test.</summary>
+    private sealed class SingleServiceScopes(PriceChangeService service) : IServiceScopeFactory, IServiceScope, IServiceProvider, IAsyncDisposable
+    {
+        public IServiceScope CreateScope() => this;
+        public IServiceProvider ServiceProvider => this;
+        public object? GetService(Type serviceType) => serviceType == typeof(PriceChangeService) ? service : null;
+        public void Dispose() { }
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

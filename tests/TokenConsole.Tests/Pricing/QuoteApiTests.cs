@@ -1,0 +1,147 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using TokenConsole.Auth;
+using TokenConsole.Data;
+using TokenConsole.Features.Pricing;
+using TokenConsole.Tests.Infrastructure;
+
+namespace TokenConsole.Tests.Pricing;
+
+/// <summary>POST /api/v1/pricing/quote through real HTTP, and the pricing pages' guards.</summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class QuoteApiTests(ConsoleFactory factory)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private async Task<object> ValidRequestAsync()
+    {
+        var book = factory.Services.GetRequiredService<PriceBookProvider>().Current;
+        var package = book.Packages.Keys.Order().First();
+        var model = book.Models.Keys.Order().First();
+        return new { packageId = package, modelId = model, regionCode = "CN-GD", industryCode = "finance", segment = "LargeEnterprise",
+            timestamp = DateTimeOffset.UtcNow, inputTokens = 600_000, outputTokens = 400_000, customerMonthlyTokens = 0 };
+    }
+
+    [Fact]
+    public async Task A_signed_in_user_gets_the_amount_the_base_price_and_the_rules_that_fired()
+    {
+        using var client = await factory.SignedInClientAsync("admin");
+        var response = await client.PostAsJsonAsync("/api/v1/pricing/quote", await ValidRequestAsync(), Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.True(body.GetProperty("basePrice").GetDouble() > 0);
+        Assert.Equal("CNY", body.GetProperty("currency").GetString());
+        Assert.Equal(JsonValueKind.Array, body.GetProperty("rulesFired").ValueKind);
+    }
+
+    [Fact]
+    public async Task An_approved_rule_changes_the_quote_and_its_rollback_restores_it()
+    {
+        using var client = await factory.SignedInClientAsync("pm");
+        var request = await ValidRequestAsync();
+        var before = (await (await client.PostAsJsonAsync("/api/v1/pricing/quote", request, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("amount").GetDouble();
+
+        await using var scope = factory.Services.CreateAsyncScope();
+        var changes = scope.ServiceProvider.GetRequiredService<PriceChangeService>();
+        var pm = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "pm"), new Claim(ClaimTypes.Role, Roles.ProductManager)], "test"));
+        var exec = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "exec"), new Claim(ClaimTypes.Role, Roles.Executive)], "test"));
+        var draft = await changes.SaveDraftAsync(pm, null, 0, "API test", "", PriceChangeAudience.AllSubscriptions, DateTimeOffset.UtcNow.AddSeconds(-1),
+            PriceChangeWorkflowTests.FinanceGd(name: "api-test-finance-gd"), null, Ct);
+        var pending = await changes.SubmitAsync(pm, draft.Id, draft.Version, Ct);
+        var active = await changes.ApproveAsync(exec, pending.Id, pending.Version, Ct);
+        Assert.Equal(PriceChangeStatus.Active, active.Status);
+        try
+        {
+            var quote = await (await client.PostAsJsonAsync("/api/v1/pricing/quote", request, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+            Assert.Equal(Math.Round(before * 0.85, 6), quote.GetProperty("amount").GetDouble(), 5);
+            var fired = Assert.Single(quote.GetProperty("rulesFired").EnumerateArray());
+            Assert.Equal("api-test-finance-gd", fired.GetProperty("name").GetString());
+        }
+        finally
+        {
+            await changes.RollbackAsync(exec, active.Id, active.Version, Ct);
+        }
+        var after = (await (await client.PostAsJsonAsync("/api/v1/pricing/quote", request, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("amount").GetDouble();
+        Assert.Equal(before, after, 6);
+    }
+
+    [Fact]
+    public async Task Bad_input_gets_a_problem_response_naming_each_field()
+    {
+        using var client = await factory.SignedInClientAsync("ops");
+        var response = await client.PostAsJsonAsync("/api/v1/pricing/quote",
+            new { packageId = 99999, modelId = -1, regionCode = "", industryCode = "finance", segment = "Martian", inputTokens = -5, outputTokens = 0 }, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors");
+        foreach (var field in new[] { "packageId", "modelId", "regionCode", "segment", "inputTokens" })
+        {
+            Assert.True(errors.TryGetProperty(field, out _), field);
+        }
+    }
+
+    [Theory]
+    [InlineData("{ not json")]
+    [InlineData("{\"inputTokens\": \"many\"}")]
+    [InlineData("")]
+    public async Task Malformed_bodies_are_refused_with_400_never_500(string body)
+    {
+        using var client = await factory.SignedInClientAsync("pm");
+        var response = await client.PostAsync("/api/v1/pricing/quote", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_anonymous_caller_gets_no_quote()
+    {
+        using var client = factory.CreateBrowserLikeClient();
+        var response = await client.PostAsJsonAsync("/api/v1/pricing/quote", await ValidRequestAsync(), Ct);
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.True((int)response.StatusCode < 500);
+    }
+
+    [Theory]
+    [InlineData("pm", true)]
+    [InlineData("ops", true)]
+    [InlineData("exec", false)]
+    [InlineData("admin", false)]
+    public async Task Only_proposers_open_the_price_change_wizard(string user, bool allowed)
+    {
+        using var client = await factory.SignedInClientAsync(user);
+        var response = await client.GetAsync("/pricing/changes/new", Ct);
+        Assert.Equal(allowed ? HttpStatusCode.OK : HttpStatusCode.Redirect, response.StatusCode);
+        foreach (var page in new[] { "/pricing/changes", "/pricing/quote", "/pricing/rules" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(page, Ct)).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task The_impact_simulation_rerates_the_rollups_with_the_proposal()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var simulator = scope.ServiceProvider.GetRequiredService<ImpactSimulator>();
+        var progress = new List<double>();
+        var result = await simulator.SimulateAsync(PriceChangeWorkflowTests.FinanceGd(), 30, new SyncProgress(progress), Ct);
+        Assert.True(result.RollupRows > 0);
+        Assert.True(result.RevenueBefore > 0);
+        // -15 % on finance in CN-GD only: the delta is negative, and only that cell moves.
+        Assert.True(result.Delta < 0);
+        var moved = result.Cells.Where(c => Math.Abs(c.Delta) > 1e-9).ToList();
+        var cell = Assert.Single(moved);
+        Assert.Equal(("CN-GD", "finance"), (cell.Region, cell.Industry));
+        Assert.Equal(cell.Before * 0.85, cell.After, 6);
+        Assert.All(result.LargestMovers, m => Assert.Equal(("CN-GD", "finance"), (m.Region, m.Industry)));
+        Assert.True(result.CustomersAffected > 0);
+        Assert.Equal(1.0, progress[^1]);
+    }
+
+    private sealed class SyncProgress(List<double> values) : IProgress<double>
+    {
+        public void Report(double value) => values.Add(value);
+    }
+}
