@@ -35,6 +35,7 @@ app.UseConsolePipeline();
 app.MapConsoleAuthEndpoints();
 app.MapConsoleLocalizationEndpoints();
 app.MapDatabaseHealth();
+app.MapReportExports();
 app.MapConsoleUi();
 
 app.Run();
