@@ -45,9 +45,8 @@ public sealed class ReportExporter(ReportsService reports, IStringLocalizer<Shar
         }
         var configuration = new OpenXmlConfiguration
         {
-            DynamicColumns = [.. columns.Values.Where(c => c.Format is not null)],
+            DynamicColumns = [.. columns.Values],
             TableStyles = TableStyles.None,
-            EnableAutoWidth = true,
         };
         // MiniExcel writes to a seekable stream; the response body is not one.
         using var buffer = new MemoryStream();
