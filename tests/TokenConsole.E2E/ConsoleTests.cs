@@ -75,7 +75,7 @@ public sealed partial class ConsoleTests(ConsoleServer server)
 
         // The choice persists: another page in the same session is Chinese too.
         await page.GotoAsync("/reports");
-        await page.GetByText("月度汇总").WaitForAsync();
+        await page.GetByText("经营报告").First.WaitForAsync();
         await page.ScreenshotAsync("reports-exec-zh");
         await page.GotoAsync("/packages");
         await Assertions.Expect(page.GetByTestId("packages-grid")).ToContainTextAsync("每页行数");
