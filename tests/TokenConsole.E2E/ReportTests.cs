@@ -16,6 +16,14 @@ public sealed class ReportTests(ConsoleServer server)
         await page.GetByTestId("margin-heatmap").Locator("svg .apexcharts-heatmap-rect").First.WaitForAsync();
     }
 
+    /// <summary>A part of the full page at its real size, to look at the details a whole-page screenshot shrinks away.</summary>
+    private static Task<byte[]> ClipAsync(IPage page, string name, int top, int height) =>
+        page.ScreenshotAsync(new PageScreenshotOptions
+        {
+            Path = Path.Combine(ConsoleServer.ScreenshotFolder, name + ".png"), FullPage = true,
+            Clip = new Clip { X = 0, Y = top, Width = page.ViewportSize!.Width, Height = height },
+        });
+
     [Fact]
     public async Task An_executive_opens_last_month_switches_to_Chinese_and_downloads_the_workbook()
     {
@@ -40,6 +48,8 @@ public sealed class ReportTests(ConsoleServer server)
         await WaitForChartsAsync(page);
         Assert.True(await page.GetByTestId("table-regions").Locator("tbody tr").CountAsync() >= 20);
         await page.ScreenshotAsync("report-exec");
+        await ClipAsync(page, "report-exec-top", 0, 1150);
+        await ClipAsync(page, "report-exec-tables", 1100, 1000);
 
         await page.GetByTestId("language-switch").ClickAsync();
         await page.GetByTestId("language-zh").ClickAsync();
@@ -48,12 +58,14 @@ public sealed class ReportTests(ConsoleServer server)
         await WaitForChartsAsync(page);
         Assert.Matches("[万亿]$", await page.GetByTestId("report-kpi-tokens-value").InnerTextAsync());
         await page.ScreenshotAsync("report-exec-zh");
+        await ClipAsync(page, "report-exec-zh-top", 0, 1150);
+        await ClipAsync(page, "report-exec-zh-heatmap", 2000, 1300);
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export-xlsx").ClickAsync());
         Assert.Equal($"tokenconsole-report-{LastMonth.FileStem}.xlsx", download.SuggestedFilename);
         var path = await download.PathAsync();
         Assert.Equal(["汇总", "每日", "地区", "行业", "客群", "模型", "套餐", "毛利", "头部客户"], MiniExcel.GetSheetNames(path));
-        var daily = MiniExcel.Query(path, useHeaderRow: true, sheetName: "每日").ToList();
+        var daily = MiniExcel.Query(path, useHeaderRow: true, sheetName: "每日", excelType: ExcelType.XLSX).ToList();
         Assert.Equal(LastMonth.Days, daily.Count);
 
         // The same report on a phone.
@@ -62,6 +74,7 @@ public sealed class ReportTests(ConsoleServer server)
         await phone.WaitForInteractiveAsync();
         await WaitForChartsAsync(phone);
         await phone.ScreenshotAsync("report-exec-zh-narrow");
+        await ClipAsync(phone, "report-exec-zh-narrow-top", 0, 1600);
         await phone.Context.CloseAsync();
         await page.Context.CloseAsync();
     }
@@ -80,6 +93,7 @@ public sealed class ReportTests(ConsoleServer server)
         await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
         Assert.False(await page.GetByTestId("print-button").IsVisibleAsync());
         await page.ScreenshotAsync("report-print");
+        await ClipAsync(page, "report-print-top", 0, 1200);
         var pdf = await page.PdfAsync(new PagePdfOptions
         {
             Path = Path.Combine(ConsoleServer.ScreenshotFolder, "report-print.pdf"), Format = "A4", PrintBackground = true,

@@ -26,7 +26,7 @@ public static class ReportTables
         string Industry(string code) => industryNames.GetValueOrDefault(code, code);
 
         var summary = new ExportTable("summary", L["Summary"],
-            [new(L["Metric"], ColumnKind.Text), new(L["This period"], ColumnKind.Number), new(L["Previous period"], ColumnKind.Number), new(L["Change"], ColumnKind.Ratio)],
+            [new(L["Metric"], ColumnKind.Text), new(L["This period"], ColumnKind.Number), new(L["Previous period"], ColumnKind.Number), new(L["Growth"], ColumnKind.Ratio)],
             [
                 [L["Tokens"].Value, data.Kpis.Tokens.Value, data.Kpis.Tokens.Previous, data.Kpis.Tokens.Change],
                 [L["Revenue (CNY)"].Value, data.Kpis.Revenue.Value, data.Kpis.Revenue.Previous, data.Kpis.Revenue.Change],
