@@ -40,7 +40,7 @@ public sealed class AdminTests(ConsoleServer server)
         await exec.WaitForInteractiveAsync();
         await Assertions.Expect(exec.GetByTestId("audit-table")).ToContainTextAsync("Created user");
         await Assertions.Expect(exec.GetByTestId("audit-table")).ToContainTextAsync("analyst");
-        await exec.ScreenshotAsync("audit-exec");
+        await exec.ScreenshotAsync("audit-exec-user-created");
 
         await exec.GetByTestId("language-switch").ClickAsync();
         await exec.GetByTestId("language-zh").ClickAsync();

@@ -153,7 +153,8 @@ public sealed partial class ConsoleTests(ConsoleServer server)
         await page.ScreenshotAsync("consumption-exec");
 
         await page.GetByTestId("nav-reports").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("monthly-table").Locator("tbody tr")).ToHaveCountAsync(4);
+        // The executive report (issue 7) opens on last month: 31 regions with usage.
+        await Assertions.Expect(page.GetByTestId("table-regions").Locator("tbody tr")).ToHaveCountAsync(31);
         await page.ScreenshotAsync("reports-exec");
 
         await page.GetByTestId("nav-audit").ClickAsync();
