@@ -37,6 +37,7 @@ app.MapConsoleLocalizationEndpoints();
 app.MapDatabaseHealth();
 app.MapUsage();
 app.MapPricingEndpoints();
+app.MapReportExports();
 app.MapConsoleUi();
 
 app.Run();

@@ -75,7 +75,7 @@ public sealed partial class ConsoleTests(ConsoleServer server)
 
         // The choice persists: another page in the same session is Chinese too.
         await page.GotoAsync("/reports");
-        await page.GetByText("月度汇总").WaitForAsync();
+        await page.GetByText("经营报告").First.WaitForAsync();
         await page.ScreenshotAsync("reports-exec-zh");
         await page.GotoAsync("/packages");
         await Assertions.Expect(page.GetByTestId("packages-grid")).ToContainTextAsync("每页行数");
@@ -151,7 +151,8 @@ public sealed partial class ConsoleTests(ConsoleServer server)
         await Assertions.Expect(page.GetByTestId("industry-totals").Locator("tbody tr")).ToHaveCountAsync(15);
 
         await page.GetByTestId("nav-reports").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("monthly-table").Locator("tbody tr")).ToHaveCountAsync(4);
+        // The executive report (issue 7) opens on last month: 31 regions with usage.
+        await Assertions.Expect(page.GetByTestId("table-regions").Locator("tbody tr")).ToHaveCountAsync(31);
         await page.ScreenshotAsync("reports-exec");
 
         await page.GetByTestId("nav-audit").ClickAsync();

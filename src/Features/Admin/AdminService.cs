@@ -1,49 +1,17 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using TokenConsole.Auth;
 using TokenConsole.Data;
 
 namespace TokenConsole.Features.Admin;
 
-public sealed record UserRow(string Id, string UserName, string DisplayName, string? Role, bool Disabled, bool LockedOut);
-
-/// <summary>Users, API keys and the audit log.</summary>
-public sealed class AdminService(IDbContextFactory<TokenConsoleDbContext> dbFactory, TimeProvider clock)
+/// <summary>API keys. Users: <see cref="UserAdminService"/>; the audit log: <see cref="AuditLogService"/>.</summary>
+public sealed class AdminService(IDbContextFactory<TokenConsoleDbContext> dbFactory)
 {
-    public async Task<IReadOnlyList<UserRow>> UsersAsync(CancellationToken cancellationToken = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var roleOf = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id select new { ur.UserId, r.Name })
-            .ToListAsync(cancellationToken);
-        var users = await db.Users.AsNoTracking().OrderBy(u => u.UserName).ToListAsync(cancellationToken);
-        var now = clock.GetUtcNow();
-        return [.. users.Select(u => new UserRow(u.Id, u.UserName ?? "", u.DisplayName, roleOf.FirstOrDefault(r => r.UserId == u.Id)?.Name,
-            u.IsDisabled, u.LockoutEnd > now))];
-    }
-
     public async Task<IReadOnlyList<ApiKey>> ApiKeysAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.ApiKeys.AsNoTracking().OrderByDescending(k => k.CreatedAt).ToListAsync(cancellationToken);
-    }
-
-    /// <summary>One page of the audit log, newest first.</summary>
-    public async Task<(IReadOnlyList<AuditEntry> Items, int Total)> AuditAsync(int page, int pageSize, string? actor, string? entityType, CancellationToken cancellationToken = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = db.AuditEntries.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(actor))
-        {
-            query = query.Where(a => a.Actor == actor);
-        }
-        if (!string.IsNullOrWhiteSpace(entityType))
-        {
-            query = query.Where(a => a.EntityType == entityType);
-        }
-        var total = await query.CountAsync(cancellationToken);
-        var items = await query.OrderByDescending(a => a.Id).Skip(page * pageSize).Take(pageSize).ToListAsync(cancellationToken);
-        return (items, total);
     }
 }
 
@@ -69,5 +37,10 @@ public static class Audit
 
 public static class AdminServiceCollectionExtensions
 {
-    public static void AddAdmin(this WebApplicationBuilder builder) => builder.Services.AddScoped<AdminService>();
+    public static void AddAdmin(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<AdminService>();
+        builder.Services.AddScoped<UserAdminService>();
+        builder.Services.AddScoped<AuditLogService>();
+    }
 }

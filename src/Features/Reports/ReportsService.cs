@@ -3,38 +3,170 @@ using TokenConsole.Data;
 
 namespace TokenConsole.Features.Reports;
 
-public sealed record MonthSummary(DateTime Month, long Tokens, long Calls, double Revenue, double ComputeCost)
-{
-    public double GrossMargin => Revenue == 0 ? 0 : (Revenue - ComputeCost) / Revenue;
-}
-
-/// <summary>Summaries for executives, from the hourly rollups.</summary>
+/// <summary>
+/// The executive report. It reads the hourly rollups (tokens, revenue, compute cost by region, industry, model and
+/// package) and the customer daily usage (customers, segments), never the raw events.
+/// </summary>
 public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFactory, TimeProvider clock)
 {
-    /// <summary>The last <paramref name="months"/> Beijing calendar months, the current one to date, newest first.</summary>
-    public async Task<IReadOnlyList<MonthSummary>> MonthlyAsync(int months, CancellationToken cancellationToken = default)
+    /// <summary>The period a report opens with: last month, the last whole Beijing month.</summary>
+    public ReportPeriod DefaultPeriod() => ReportPeriod.LastMonth(clock.GetUtcNow());
+
+    public DateOnly Today() => ReportPeriod.Today(clock.GetUtcNow());
+
+    public async Task<ReportData> GetAsync(ReportPeriod period, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var now = clock.GetUtcNow();
-        var result = new List<MonthSummary>();
-        var end = now.UtcDateTime;
-        var start = BusinessCalendar.MonthStartUtc(now);
-        for (var i = 0; i < months; i++)
+        var previous = period.Previous;
+
+        var current = await RollupCellsAsync(db, period, cancellationToken);
+        var before = await RollupCellsAsync(db, previous, cancellationToken);
+        var customers = await CustomerTotalsAsync(db, period, cancellationToken);
+        var customersBefore = await CustomerTotalsAsync(db, previous, cancellationToken);
+
+        var regions = await db.Regions.AsNoTracking().ToDictionaryAsync(r => r.Code, r => (r.NameEn, r.NameZh), cancellationToken);
+        var industries = await db.Industries.AsNoTracking().ToDictionaryAsync(i => i.Code, i => (i.NameEn, i.NameZh), cancellationToken);
+        var models = await db.Models.AsNoTracking().ToDictionaryAsync(m => m.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), m => (m.Name, m.Name), cancellationToken);
+        var packages = await PackageNamesAsync(db, cancellationToken);
+        var customerIds = customers.Keys.Union(customersBefore.Keys).ToList();
+        var people = await db.Customers.AsNoTracking().Where(c => customerIds.Contains(c.Id))
+            .Select(c => new { c.Id, c.Code, c.Name, c.NameZh, c.Segment, c.IndustryCode, c.RegionCode })
+            .ToDictionaryAsync(c => c.Id, cancellationToken);
+
+        var kpis = Kpis(current, before, customers, customersBefore);
+        var daily = await DailyAsync(db, period, cancellationToken);
+
+        var segments = customers.Select(c => (Key: people[c.Key].Segment.ToString(), c.Value, Previous: false))
+            .Concat(customersBefore.Select(c => (Key: people[c.Key].Segment.ToString(), c.Value, Previous: true)))
+            .GroupBy(x => x.Key)
+            .Select(g => new BreakdownRow(g.Key, $"Segment.{g.Key}", $"Segment.{g.Key}",
+                g.Where(x => !x.Previous).Sum(x => x.Value.Tokens), g.Where(x => !x.Previous).Sum(x => x.Value.Revenue),
+                g.Where(x => !x.Previous).Sum(x => x.Value.ComputeCost),
+                g.Where(x => x.Previous).Sum(x => x.Value.Tokens), g.Where(x => x.Previous).Sum(x => x.Value.Revenue)))
+            .OrderByDescending(r => r.Revenue).ToList();
+
+        var top = customers.OrderByDescending(c => c.Value.Revenue).ThenBy(c => c.Key).Take(ReportData.TopCustomersShown)
+            .Select(c =>
+            {
+                var p = people[c.Key];
+                return new TopCustomer(p.Id, p.Code, p.Name, p.NameZh, p.Segment, p.IndustryCode, p.RegionCode, c.Value.Tokens, c.Value.Revenue,
+                    customersBefore.TryGetValue(c.Key, out var b) ? b.Revenue : 0);
+            }).ToList();
+
+        var heatmap = current.GroupBy(c => (c.RegionCode, c.IndustryCode))
+            .Select(g => new MarginCell(g.Key.RegionCode, g.Key.IndustryCode, g.Sum(c => c.Revenue), g.Sum(c => c.ComputeCost)))
+            .OrderBy(c => c.RegionCode, StringComparer.Ordinal).ThenBy(c => c.IndustryCode, StringComparer.Ordinal).ToList();
+
+        return new ReportData(period, kpis, daily,
+            Breakdown(current, before, c => c.RegionCode, regions),
+            Breakdown(current, before, c => c.IndustryCode, industries),
+            segments,
+            Breakdown(current, before, c => c.ModelId.ToString(System.Globalization.CultureInfo.InvariantCulture), models),
+            Breakdown(current, before, c => c.PackageId.ToString(System.Globalization.CultureInfo.InvariantCulture), packages),
+            heatmap, top);
+    }
+
+    private sealed record Cell(string RegionCode, string IndustryCode, int ModelId, int PackageId, long Tokens, long Calls, double Revenue, double ComputeCost);
+
+    private sealed record CustomerTotals(long Tokens, double Revenue, double ComputeCost);
+
+    /// <summary>The period's rollups summed per region × industry × model × package: every breakdown is a sum of these.</summary>
+    private static async Task<List<Cell>> RollupCellsAsync(TokenConsoleDbContext db, ReportPeriod period, CancellationToken cancellationToken)
+    {
+        var (from, to) = (period.StartUtc, period.EndUtc);
+        var rows = await db.UsageRollups.Where(r => r.Hour >= from && r.Hour < to)
+            .GroupBy(r => new { r.RegionCode, r.IndustryCode, r.ModelId, r.PackageId })
+            .Select(g => new
+            {
+                g.Key.RegionCode, g.Key.IndustryCode, g.Key.ModelId, g.Key.PackageId,
+                Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), Calls = g.Sum(r => r.Calls), Revenue = g.Sum(r => r.Revenue), Cost = g.Sum(r => r.ComputeCost),
+            })
+            .ToListAsync(cancellationToken);
+        return [.. rows.Select(r => new Cell(r.RegionCode, r.IndustryCode, r.ModelId, r.PackageId, r.Tokens, r.Calls, r.Revenue, r.Cost))];
+    }
+
+    /// <summary>
+    /// Per customer, from the customer daily usage. Its days are UTC days, so a report takes the UTC days with the same
+    /// dates as its Beijing days (eight hours later at each end).
+    /// </summary>
+    private static async Task<Dictionary<int, CustomerTotals>> CustomerTotalsAsync(TokenConsoleDbContext db, ReportPeriod period, CancellationToken cancellationToken)
+    {
+        var from = period.From.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var to = period.To.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var rows = await db.CustomerDailyUsage.Where(d => d.Day >= from && d.Day < to)
+            .GroupBy(d => d.CustomerId)
+            .Select(g => new { CustomerId = g.Key, Tokens = g.Sum(d => d.Tokens), Revenue = g.Sum(d => d.Revenue), Cost = g.Sum(d => d.ComputeCost) })
+            .ToListAsync(cancellationToken);
+        return rows.Where(r => r.Tokens > 0 || r.Revenue > 0).ToDictionary(r => r.CustomerId, r => new CustomerTotals(r.Tokens, r.Revenue, r.Cost));
+    }
+
+    private static async Task<List<DailyPoint>> DailyAsync(TokenConsoleDbContext db, ReportPeriod period, CancellationToken cancellationToken)
+    {
+        var (from, to) = (period.StartUtc, period.EndUtc);
+        var hours = await db.UsageRollups.Where(r => r.Hour >= from && r.Hour < to)
+            .GroupBy(r => r.Hour)
+            .Select(g => new { Hour = g.Key, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), Revenue = g.Sum(r => r.Revenue), Cost = g.Sum(r => r.ComputeCost) })
+            .ToListAsync(cancellationToken);
+        var byDay = hours.GroupBy(h => DateOnly.FromDateTime(BusinessCalendar.ToLocal(h.Hour)))
+            .ToDictionary(g => g.Key, g => new DailyPoint(g.Key, g.Sum(h => h.Tokens), g.Sum(h => h.Revenue), g.Sum(h => h.Cost)));
+        // Every day of the period, including days without usage, so the trend shows gaps as zeros.
+        return [.. Enumerable.Range(0, period.Days).Select(i => period.From.AddDays(i)).Select(d => byDay.GetValueOrDefault(d) ?? new DailyPoint(d, 0, 0, 0))];
+    }
+
+    private static ReportKpis Kpis(List<Cell> current, List<Cell> before, Dictionary<int, CustomerTotals> customers, Dictionary<int, CustomerTotals> customersBefore)
+    {
+        static double Margin(List<Cell> cells)
         {
-            var (from, to) = (start, end);
-            var totals = await db.UsageRollups.Where(r => r.Hour >= from && r.Hour < to)
-                .GroupBy(_ => 1)
-                .Select(g => new { Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), Calls = g.Sum(r => r.Calls), Revenue = g.Sum(r => r.Revenue), Cost = g.Sum(r => r.ComputeCost) })
-                .FirstOrDefaultAsync(cancellationToken);
-            result.Add(new MonthSummary(BusinessCalendar.ToLocal(start), totals?.Tokens ?? 0, totals?.Calls ?? 0, totals?.Revenue ?? 0, totals?.Cost ?? 0));
-            end = start;
-            start = BusinessCalendar.MonthStartUtc(new DateTimeOffset(start.AddDays(-1), TimeSpan.Zero));
+            var revenue = cells.Sum(c => c.Revenue);
+            return revenue > 0 ? (revenue - cells.Sum(c => c.ComputeCost)) / revenue : 0;
         }
-        return result;
+        static double PerCustomer(Dictionary<int, CustomerTotals> customers) => customers.Count == 0 ? 0 : customers.Values.Sum(c => c.Revenue) / customers.Count;
+
+        return new ReportKpis(
+            new ReportKpi(current.Sum(c => c.Tokens), before.Sum(c => c.Tokens)),
+            new ReportKpi(current.Sum(c => c.Revenue), before.Sum(c => c.Revenue)),
+            new ReportKpi(current.Sum(c => c.ComputeCost), before.Sum(c => c.ComputeCost)),
+            new ReportKpi(Margin(current), Margin(before)),
+            new ReportKpi(customers.Count, customersBefore.Count),
+            new ReportKpi(PerCustomer(customers), PerCustomer(customersBefore)));
+    }
+
+    private static List<BreakdownRow> Breakdown(List<Cell> current, List<Cell> before, Func<Cell, string> key, Dictionary<string, (string En, string Zh)> names)
+    {
+        var previous = before.GroupBy(key).ToDictionary(g => g.Key, g => (Tokens: g.Sum(c => c.Tokens), Revenue: g.Sum(c => c.Revenue)));
+        var rows = current.GroupBy(key).Select(g =>
+        {
+            var (en, zh) = names.GetValueOrDefault(g.Key, (g.Key, g.Key));
+            var p = previous.GetValueOrDefault(g.Key);
+            return new BreakdownRow(g.Key, en, zh, g.Sum(c => c.Tokens), g.Sum(c => c.Revenue), g.Sum(c => c.ComputeCost), p.Tokens, p.Revenue);
+        }).ToList();
+        // What sold before and nothing now is a mover too.
+        rows.AddRange(previous.Where(p => rows.All(r => r.Key != p.Key)).Select(p =>
+        {
+            var (en, zh) = names.GetValueOrDefault(p.Key, (p.Key, p.Key));
+            return new BreakdownRow(p.Key, en, zh, 0, 0, 0, p.Value.Tokens, p.Value.Revenue);
+        }));
+        return [.. rows.OrderByDescending(r => r.Revenue).ThenBy(r => r.Key, StringComparer.Ordinal)];
+    }
+
+    /// <summary>A package's name is the name of its active version, or of its latest version while it has none.</summary>
+    private static async Task<Dictionary<string, (string, string)>> PackageNamesAsync(TokenConsoleDbContext db, CancellationToken cancellationToken)
+    {
+        var packages = await db.Packages.AsNoTracking().Select(p => new { p.Id, p.ActiveVersionId }).ToListAsync(cancellationToken);
+        var versions = await db.PackageVersions.AsNoTracking().Select(v => new { v.Id, v.PackageId, v.Number, v.NameEn, v.NameZh }).ToListAsync(cancellationToken);
+        return packages.ToDictionary(p => p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), p =>
+        {
+            var version = versions.FirstOrDefault(v => v.Id == p.ActiveVersionId) ?? versions.Where(v => v.PackageId == p.Id).MaxBy(v => v.Number);
+            return version is null ? ($"#{p.Id}", $"#{p.Id}") : (version.NameEn, version.NameZh);
+        });
     }
 }
 
 public static class ReportsServiceCollectionExtensions
 {
-    public static void AddReports(this WebApplicationBuilder builder) => builder.Services.AddScoped<ReportsService>();
+    public static void AddReports(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<ReportsService>();
+        builder.Services.AddScoped<ReportExporter>();
+    }
 }

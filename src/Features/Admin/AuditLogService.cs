@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using TokenConsole.Data;
+
+namespace TokenConsole.Features.Admin;
+
+public sealed record AuditFilter(string? Actor = null, string? EntityType = null, DateTimeOffset? From = null, DateTimeOffset? To = null);
+
+/// <summary>One changed field of an audited entity: its value before and after, as JSON text (null = absent).</summary>
+public sealed record AuditFieldChange(string Field, string? Before, string? After);
+
+/// <summary>
+/// Reads the audit log. It has no method that writes: entries are added only by <see cref="Audit.Record"/> inside the
+/// unit of work of the change they describe, and the database refuses updates and deletes (migration Issue7_AuditAppendOnly).
+/// </summary>
+public sealed class AuditLogService(IDbContextFactory<TokenConsoleDbContext> dbFactory)
+{
+    public const int MaxPageSize = 200;
+
+    /// <summary>One page of entries, newest first, with the number of entries that match the filter.</summary>
+    public async Task<(IReadOnlyList<AuditEntry> Items, int Total)> PageAsync(AuditFilter filter, int page, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(page);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
+        pageSize = Math.Min(pageSize, MaxPageSize);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.AuditEntries.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(filter.Actor))
+        {
+            query = query.Where(a => a.Actor == filter.Actor);
+        }
+        if (!string.IsNullOrWhiteSpace(filter.EntityType))
+        {
+            query = query.Where(a => a.EntityType == filter.EntityType);
+        }
+        if (filter.From is { } from)
+        {
+            query = query.Where(a => a.At >= from);
+        }
+        if (filter.To is { } to)
+        {
+            query = query.Where(a => a.At < to);
+        }
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query.OrderByDescending(a => a.At).ThenByDescending(a => a.Id).Skip(page * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        return (items, total);
+    }
+
+    /// <summary>The people and entity types that appear in the log, for the filters.</summary>
+    public async Task<(IReadOnlyList<string> Actors, IReadOnlyList<string> EntityTypes)> FilterValuesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var actors = await db.AuditEntries.Select(a => a.Actor).Distinct().OrderBy(a => a).ToListAsync(cancellationToken);
+        var types = await db.AuditEntries.Select(a => a.EntityType).Distinct().OrderBy(t => t).ToListAsync(cancellationToken);
+        return (actors, types);
+    }
+
+    /// <summary>
+    /// The fields that differ between the before and after JSON objects, in the order they appear. A value that is not
+    /// an object (or unreadable JSON) is compared as a whole, under the field name "".
+    /// </summary>
+    public static IReadOnlyList<AuditFieldChange> Diff(string? beforeJson, string? afterJson)
+    {
+        var before = Fields(beforeJson);
+        var after = Fields(afterJson);
+        if (before is null || after is null)
+        {
+            return beforeJson == afterJson ? [] : [new AuditFieldChange("", beforeJson, afterJson)];
+        }
+        var names = before.Keys.Concat(after.Keys).Distinct();
+        return [.. names
+            .Select(n => new AuditFieldChange(n, before.GetValueOrDefault(n), after.GetValueOrDefault(n)))
+            .Where(c => c.Before != c.After)];
+    }
+
+    private static Dictionary<string, string>? Fields(string? json)
+    {
+        if (json is null)
+        {
+            return [];
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+            var fields = new Dictionary<string, string>();
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                fields[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
+            }
+            return fields;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

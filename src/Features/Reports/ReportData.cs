@@ -1,0 +1,64 @@
+using TokenConsole.Data;
+
+namespace TokenConsole.Features.Reports;
+
+/// <summary>A figure of the period beside the same figure of the previous period.</summary>
+public sealed record ReportKpi(double Value, double Previous)
+{
+    /// <summary>The change as a ratio (0.1 = +10 %); null when the previous period had nothing to compare with.</summary>
+    public double? Change => Previous > 0 ? Value / Previous - 1 : null;
+
+    /// <summary>For ratios (the margin): the change in percentage points, as a ratio (0.021 = +2.1 points).</summary>
+    public double PointChange => Value - Previous;
+}
+
+public sealed record ReportKpis(
+    ReportKpi Tokens, ReportKpi Revenue, ReportKpi ComputeCost, ReportKpi GrossMargin, ReportKpi ActiveCustomers, ReportKpi RevenuePerCustomer);
+
+public sealed record DailyPoint(DateOnly Day, long Tokens, double Revenue, double ComputeCost);
+
+/// <summary>One row of a breakdown (region, industry, segment, model, package) with the previous period beside it.</summary>
+public sealed record BreakdownRow(string Key, string NameEn, string NameZh, long Tokens, double Revenue, double ComputeCost, long PreviousTokens, double PreviousRevenue)
+{
+    public string Name(bool chinese) => chinese ? NameZh : NameEn;
+    public double? GrossMargin => Revenue > 0 ? (Revenue - ComputeCost) / Revenue : null;
+    public double RevenueDelta => Revenue - PreviousRevenue;
+    public double? RevenueChange => PreviousRevenue > 0 ? Revenue / PreviousRevenue - 1 : null;
+}
+
+/// <summary>A cell of the margin heatmap: the rollups' revenue against the model compute cost of the tokens served.</summary>
+public sealed record MarginCell(string RegionCode, string IndustryCode, double Revenue, double ComputeCost)
+{
+    public double? GrossMargin => Revenue > 0 ? (Revenue - ComputeCost) / Revenue : null;
+}
+
+public sealed record TopCustomer(int Id, string Code, string NameEn, string NameZh, CustomerSegment Segment, string IndustryCode, string RegionCode,
+    long Tokens, double Revenue, double PreviousRevenue)
+{
+    public string Name(bool chinese) => chinese ? NameZh : NameEn;
+    public double? RevenueChange => PreviousRevenue > 0 ? Revenue / PreviousRevenue - 1 : null;
+}
+
+public sealed record ReportData(
+    ReportPeriod Period,
+    ReportKpis Kpis,
+    IReadOnlyList<DailyPoint> Daily,
+    IReadOnlyList<BreakdownRow> Regions,
+    IReadOnlyList<BreakdownRow> Industries,
+    IReadOnlyList<BreakdownRow> Segments,
+    IReadOnlyList<BreakdownRow> Models,
+    IReadOnlyList<BreakdownRow> Packages,
+    IReadOnlyList<MarginCell> Heatmap,
+    IReadOnlyList<TopCustomer> TopCustomers)
+{
+    public const int MoversShown = 5;
+    public const int TopCustomersShown = 10;
+
+    /// <summary>The regions whose revenue grew most against the previous period, in CNY.</summary>
+    public IReadOnlyList<BreakdownRow> TopMovers => [.. Regions.Where(r => r.RevenueDelta > 0).OrderByDescending(r => r.RevenueDelta).Take(MoversShown)];
+
+    /// <summary>The regions whose revenue fell most (or grew least when none fell).</summary>
+    public IReadOnlyList<BreakdownRow> BottomMovers => [.. Regions.Except(TopMovers).OrderBy(r => r.RevenueDelta).Take(MoversShown)];
+
+    public bool IsEmpty => Kpis.Tokens.Value == 0 && Kpis.Revenue.Value == 0 && Kpis.ActiveCustomers.Value == 0;
+}

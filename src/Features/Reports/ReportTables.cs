@@ -1,0 +1,81 @@
+using System.Globalization;
+using Microsoft.Extensions.Localization;
+using TokenConsole.Localization;
+
+namespace TokenConsole.Features.Reports;
+
+/// <summary>How a column is written: Number is a plain number of mixed meaning (the summary), the others have a format.</summary>
+public enum ColumnKind { Text, Date, Number, Count, Money, Ratio }
+
+public sealed record ExportColumn(string Header, ColumnKind Kind);
+
+/// <summary>One table of the report as plain values (numbers stay numbers), for the CSV and Excel exports.</summary>
+public sealed record ExportTable(string Id, string Title, IReadOnlyList<ExportColumn> Columns, IReadOnlyList<object?[]> Rows);
+
+/// <summary>Every table of the report, with headers and names in the current UI language.</summary>
+public static class ReportTables
+{
+    public static readonly IReadOnlyList<string> Ids = ["summary", "daily", "regions", "industries", "segments", "models", "packages", "margins", "customers"];
+
+    public static IReadOnlyList<ExportTable> Build(ReportData data, IStringLocalizer L)
+    {
+        var zh = Display.IsChinese(CultureInfo.CurrentUICulture);
+        var regionNames = data.Regions.ToDictionary(r => r.Key, r => r.Name(zh));
+        var industryNames = data.Industries.ToDictionary(r => r.Key, r => r.Name(zh));
+        string Region(string code) => regionNames.GetValueOrDefault(code, code);
+        string Industry(string code) => industryNames.GetValueOrDefault(code, code);
+
+        var summary = new ExportTable("summary", L["Summary"],
+            [new(L["Metric"], ColumnKind.Text), new(L["This period"], ColumnKind.Number), new(L["Previous period"], ColumnKind.Number), new(L["Growth"], ColumnKind.Ratio)],
+            [
+                [L["Tokens"].Value, data.Kpis.Tokens.Value, data.Kpis.Tokens.Previous, data.Kpis.Tokens.Change],
+                [L["Revenue (CNY)"].Value, data.Kpis.Revenue.Value, data.Kpis.Revenue.Previous, data.Kpis.Revenue.Change],
+                [L["Compute cost (CNY)"].Value, data.Kpis.ComputeCost.Value, data.Kpis.ComputeCost.Previous, data.Kpis.ComputeCost.Change],
+                [L["Gross margin (change in points)"].Value, data.Kpis.GrossMargin.Value, data.Kpis.GrossMargin.Previous, data.Kpis.GrossMargin.PointChange],
+                [L["Active customers"].Value, data.Kpis.ActiveCustomers.Value, data.Kpis.ActiveCustomers.Previous, data.Kpis.ActiveCustomers.Change],
+                [L["Revenue per customer (CNY)"].Value, data.Kpis.RevenuePerCustomer.Value, data.Kpis.RevenuePerCustomer.Previous, data.Kpis.RevenuePerCustomer.Change],
+            ]);
+
+        var daily = new ExportTable("daily", L["Daily"],
+            [new(L["Day"], ColumnKind.Date), new(L["Tokens"], ColumnKind.Count), new(L["Revenue (CNY)"], ColumnKind.Money), new(L["Compute cost (CNY)"], ColumnKind.Money)],
+            [.. data.Daily.Select(d => new object?[] { d.Day, d.Tokens, d.Revenue, d.ComputeCost })]);
+
+        ExportTable Breakdown(string id, string title, string keyHeader, IEnumerable<BreakdownRow> rows, Func<BreakdownRow, string> name) =>
+            new(id, title,
+            [
+                new(keyHeader, ColumnKind.Text), new(L["Name"], ColumnKind.Text), new(L["Tokens"], ColumnKind.Count), new(L["Revenue (CNY)"], ColumnKind.Money),
+                new(L["Compute cost (CNY)"], ColumnKind.Money), new(L["Gross margin"], ColumnKind.Ratio), new(L["Previous tokens"], ColumnKind.Count),
+                new(L["Previous revenue (CNY)"], ColumnKind.Money), new(L["Revenue change"], ColumnKind.Ratio),
+            ],
+            [.. rows.Select(r => new object?[] { r.Key, name(r), r.Tokens, r.Revenue, r.ComputeCost, r.GrossMargin, r.PreviousTokens, r.PreviousRevenue, r.RevenueChange })]);
+
+        var margins = new ExportTable("margins", L["Margins"],
+            [
+                new(L["Region"], ColumnKind.Text), new(L["Industry"], ColumnKind.Text), new(L["Revenue (CNY)"], ColumnKind.Money),
+                new(L["Compute cost (CNY)"], ColumnKind.Money), new(L["Gross margin"], ColumnKind.Ratio),
+            ],
+            [.. data.Heatmap.Select(c => new object?[] { Region(c.RegionCode), Industry(c.IndustryCode), c.Revenue, c.ComputeCost, c.GrossMargin })]);
+
+        var customers = new ExportTable("customers", L["Top customers"],
+            [
+                new(L["Code"], ColumnKind.Text), new(L["Customer"], ColumnKind.Text), new(L["Segment"], ColumnKind.Text), new(L["Industry"], ColumnKind.Text),
+                new(L["Region"], ColumnKind.Text), new(L["Tokens"], ColumnKind.Count), new(L["Revenue (CNY)"], ColumnKind.Money),
+                new(L["Previous revenue (CNY)"], ColumnKind.Money), new(L["Revenue change"], ColumnKind.Ratio),
+            ],
+            [.. data.TopCustomers.Select(c => new object?[]
+            {
+                c.Code, c.Name(zh), L[$"Segment.{c.Segment}"].Value, Industry(c.IndustryCode), Region(c.RegionCode), c.Tokens, c.Revenue, c.PreviousRevenue, c.RevenueChange,
+            })]);
+
+        return
+        [
+            summary, daily,
+            Breakdown("regions", L["Regions"], L["Code"], data.Regions, r => r.Name(zh)),
+            Breakdown("industries", L["Industries"], L["Code"], data.Industries, r => r.Name(zh)),
+            Breakdown("segments", L["Segments"], L["Code"], data.Segments, r => L[r.NameEn]),
+            Breakdown("models", L["Models"], L["Id"], data.Models, r => r.Name(zh)),
+            Breakdown("packages", L["Packages"], L["Id"], data.Packages, r => r.Name(zh)),
+            margins, customers,
+        ];
+    }
+}
