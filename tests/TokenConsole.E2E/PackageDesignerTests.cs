@@ -110,6 +110,7 @@ public sealed class PackageDesignerTests(ConsoleServer server)
         var phone = await server.NewPageAsync(390, 844, storageState: await page.Context.StorageStateAsync());
         await phone.GotoAsync(new Uri(page.Url).AbsolutePath);
         await phone.GetByTestId("margin-preview").WaitForAsync();
+        await phone.WaitForInteractiveAsync();
         Assert.True(await phone.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "The designer is wider than a phone screen.");
         await phone.ScreenshotAsync("package-designer-zh-narrow");
         await phone.Context.CloseAsync();
