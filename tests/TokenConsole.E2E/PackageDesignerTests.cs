@@ -116,4 +116,36 @@ public sealed class PackageDesignerTests(ConsoleServer server)
         await phone.Context.CloseAsync();
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task Retiring_asks_for_confirmation_and_only_product_managers_may()
+    {
+        var exec = await server.NewPageAsync();
+        await exec.SignInAsync("exec", server.DemoPassword);
+        await exec.GotoAsync("/packages");
+        await Assertions.Expect(exec.GetByTestId("packages-grid")).ToContainTextAsync("P-DAYPASS");
+        Assert.Equal(0, await exec.GetByTestId("retire-P-DAYPASS").CountAsync());
+        Assert.Equal(0, await exec.GetByTestId("new-package").CountAsync());
+        await exec.Context.CloseAsync();
+
+        var pm = await server.NewPageAsync();
+        await pm.SignInAsync("pm", server.DemoPassword);
+        await pm.GotoAsync("/packages");
+        await pm.WaitForInteractiveAsync();
+        await Field(pm, "filter-search").FillAsync("DAYPASS");
+        await Assertions.Expect(pm.Locator("[data-testid=packages-grid] tbody tr")).ToHaveCountAsync(1);
+
+        await pm.GetByTestId("retire-P-DAYPASS").ClickAsync();
+        var dialog = pm.Locator(".mud-dialog");
+        await Assertions.Expect(dialog).ToContainTextAsync("existing subscriptions run on unchanged");
+        await pm.ScreenshotAsync("package-retire-confirm");
+        await dialog.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Cancel" }).ClickAsync();
+        await Assertions.Expect(pm.GetByTestId("packages-grid")).ToContainTextAsync("Active");
+
+        await pm.GetByTestId("retire-P-DAYPASS").ClickAsync();
+        await pm.Locator(".mud-dialog").GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Retire" }).ClickAsync();
+        await Assertions.Expect(pm.GetByTestId("packages-grid")).ToContainTextAsync("Retired");
+        Assert.Equal(0, await pm.GetByTestId("retire-P-DAYPASS").CountAsync());
+        await pm.Context.CloseAsync();
+    }
 }
