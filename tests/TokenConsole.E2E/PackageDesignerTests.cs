@@ -36,17 +36,23 @@ public sealed class PackageDesignerTests(ConsoleServer server)
         await pm.GetByTestId("field-tags").ClickAsync();
         await pm.Locator(".mud-popover-open .mud-list-item").Filter(new LocatorFilterOptions { HasText = "Office" }).First.ClickAsync();
         await pm.Keyboard.PressAsync("Escape");
+        // Each change goes through the circuit: wait for the server's answer before the next one, as a person would.
         await TypeAsync(pm, "field-price", "35");
+        await Assertions.Expect(pm.GetByTestId("margin-price")).ToHaveTextAsync("¥35.00");
         await TypeAsync(pm, "field-included", "10000000");
+        await Assertions.Expect(pm.GetByTestId("section-pricing")).ToContainTextAsync("Included tokens10M");
         await TypeAsync(pm, "field-overage", "12");
+        await Assertions.Expect(Field(pm, "field-overage")).ToHaveValueAsync("12");
         await pm.GetByTestId("add-model").ClickAsync();
+        await pm.GetByTestId("entitlement-0").WaitForAsync();
 
         // DeepSeek-R1 (the first model on sale) costs about ¥5 per million tokens on its recent, output-heavy mix: ¥35 is a loss.
-        await Assertions.Expect(pm.GetByTestId("margin-warning")).ToBeVisibleAsync();
+        await Assertions.Expect(pm.GetByTestId("margin-warning")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 15_000 });
         await Assertions.Expect(pm.GetByTestId("margin-warning")).ToContainTextAsync("below 30.0%");
         await pm.ScreenshotAsync("package-designer-margin-warning");
 
         await TypeAsync(pm, "field-price", "90");
+        await Assertions.Expect(pm.GetByTestId("margin-price")).ToHaveTextAsync("¥90.00");
         await Assertions.Expect(pm.GetByTestId("margin-warning")).ToHaveCountAsync(0);
         var margin = await pm.GetByTestId("margin-percent").InnerTextAsync();
         Assert.True(double.Parse(margin.TrimEnd('%'), System.Globalization.CultureInfo.InvariantCulture) >= 30, margin);
@@ -75,7 +81,9 @@ public sealed class PackageDesignerTests(ConsoleServer server)
         await pm.WaitForInteractiveAsync();
         await Assertions.Expect(pm.GetByTestId("designer-save")).ToBeEnabledAsync();
         await TypeAsync(pm, "field-price", "96");
+        await Assertions.Expect(pm.GetByTestId("margin-price")).ToHaveTextAsync("¥96.00");
         await TypeAsync(pm, "field-concurrency", "20");
+        await Assertions.Expect(Field(pm, "field-concurrency")).ToHaveValueAsync("20");
         await pm.GetByTestId("designer-save").ClickAsync();
         await Assertions.Expect(pm.GetByTestId("designer-message")).ToContainTextAsync("Draft saved.");
         await pm.GotoAsync(packageUrl);

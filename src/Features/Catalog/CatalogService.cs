@@ -80,7 +80,8 @@ public sealed class CatalogService(IDbContextFactory<TokenConsoleDbContext> dbFa
             var p = v.Package!;
             var form = PackageForm.From(p, v, asNewVersion: false);
             var margin = MarginCalculator.Compute(form, models, MarginCalculator.RecentInputShare(form.Entitlements, models), Options.MarginWarningThreshold);
-            var next = pending.Where(x => x.PackageId == p.Id).MaxBy(x => x.Number);
+            var next = pending.Where(x => x.PackageId == p.Id).MaxBy(x => x.Number)
+                ?? (v.Status == PackageStatus.Scheduled ? new { v.PackageId, v.Number, v.Status } : null);
             return new PackageListRow(p.Id, p.Code, v.NameEn, v.NameZh, p.Segment, p.Status, v.Id, v.Number, v.EffectiveFrom, v.EffectiveTo,
                 v.PriceCny, v.BillingPeriod, v.IncludedTokens, v.UnitPricePerMTok, margin.MarginRatio, subscribers.GetValueOrDefault(p.Id),
                 next?.Number, next?.Status, v.CreatedBy);

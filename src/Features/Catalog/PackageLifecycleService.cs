@@ -108,10 +108,13 @@ public sealed class PackageLifecycleService(
         form.ApplyTo(version);
         try
         {
+            // Two saves (the audit entry needs the new ids), one transaction: the change and its record land together or not at all.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             Audit.Record(db, clock, actor, action, "Package", package.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), before,
                 PackageTerms.Of(package, version, await ModelNamesAsync(db, cancellationToken)));
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -332,10 +335,12 @@ public sealed class PackageLifecycleService(
         form.ApplyTo(version);
         var clone = new TokenPackage { Code = code[..Math.Min(code.Length, 32)], Segment = source.Segment, Status = PackageStatus.Draft, CreatedBy = actor, CreatedAt = now, Versions = [version] };
         db.Packages.Add(clone);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         Audit.Record(db, clock, actor, "Cloned package", "Package", Key(clone), new { From = source.Code, Version = basis.Number },
             PackageTerms.Of(clone, version, await ModelNamesAsync(db, cancellationToken)));
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return new CatalogOutcome(true, clone.Id, version.Id);
     }
 
