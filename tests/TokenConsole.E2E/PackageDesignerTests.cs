@@ -105,7 +105,7 @@ public sealed class PackageDesignerTests(ConsoleServer server)
         await page.WaitForInteractiveAsync();
         await page.GetByTestId("language-switch").ClickAsync();
         await page.GetByTestId("language-zh").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("packages-grid")).ToContainTextAsync("毛利率");
+        await Assertions.Expect(page.GetByTestId("packages-grid")).ToContainTextAsync("个人轻享包");
         await page.ScreenshotAsync("packages-list-zh");
 
         await page.GetByTestId("edit-P-PRO").ClickAsync();
