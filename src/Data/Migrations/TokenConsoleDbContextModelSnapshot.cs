@@ -461,6 +461,14 @@ namespace TokenConsole.Data.Migrations
                     b.Property<int>("ConcurrencyLimit")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Description")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -508,6 +516,12 @@ namespace TokenConsole.Data.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("SubmittedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SubmittedBy")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Tags")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -531,6 +545,8 @@ namespace TokenConsole.Data.Migrations
 
                     b.HasIndex("PackageId", "Number")
                         .IsUnique();
+
+                    b.HasIndex("Status", "EffectiveFrom");
 
                     b.ToTable("PackageVersions");
                 });

@@ -96,6 +96,8 @@ public sealed class DemoDataSeeder(IOptions<DemoOptions> options, TimeProvider c
             EffectiveTo = seed.Status == PackageStatus.Retired ? start.AddDays(20) : null,
             PublishedAt = published ? start.AddDays(-31) : null,
             PublishedBy = published ? "exec" : null,
+            CreatedBy = "pm", CreatedAt = start.AddDays(-45),
+            SubmittedBy = seed.Status == PackageStatus.Draft ? null : "pm", SubmittedAt = seed.Status == PackageStatus.Draft ? null : start.AddDays(-40),
         };
         return new TokenPackage
         {

@@ -26,6 +26,8 @@ internal sealed class PackageVersionConfiguration : IEntityTypeConfiguration<Pac
         b.Property(v => v.Status).HasConversion<string>().HasMaxLength(16);
         b.Property(v => v.BillingPeriod).HasConversion<string>().HasMaxLength(16);
         b.Property(v => v.TierModel).HasConversion<string>().HasMaxLength(16);
+        b.Property(v => v.CreatedBy).HasMaxLength(64);
+        b.HasIndex(v => new { v.Status, v.EffectiveFrom });
         b.HasMany(v => v.Tiers).WithOne().HasForeignKey(t => t.PackageVersionId);
         b.HasMany(v => v.Entitlements).WithOne().HasForeignKey(e => e.PackageVersionId);
         b.Ignore(v => v.UnitPricePerMTok);

@@ -2,7 +2,11 @@ using TokenConsole.Data;
 
 namespace TokenConsole.Features.Catalog;
 
-public enum PackageStatus { Draft, InReview, Active, Retired }
+/// <summary>
+/// The lifecycle of a package and of its versions. A package is Draft, InReview, Active or Retired; a version can also be
+/// Scheduled (approved, on sale from its effective date) or Superseded (replaced on sale by a newer version).
+/// </summary>
+public enum PackageStatus { Draft, InReview, Active, Retired, Scheduled, Superseded }
 public enum BillingPeriod { OneOff, Monthly, Annual }
 public enum TierModel { Graduated, Volume }
 
@@ -48,8 +52,14 @@ public class PackageVersion
     public decimal SlaPercent { get; set; }
     public DateTimeOffset? EffectiveFrom { get; set; }
     public DateTimeOffset? EffectiveTo { get; set; }
+    /// <summary>Who approved (activated or scheduled) the version, and when.</summary>
     public string? PublishedBy { get; set; }
     public DateTimeOffset? PublishedAt { get; set; }
+    /// <summary>The author of this version: the one person who may not approve it.</summary>
+    public string CreatedBy { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+    public string? SubmittedBy { get; set; }
+    public DateTimeOffset? SubmittedAt { get; set; }
     public uint Version { get; set; }
 
     /// <summary>Price per million included tokens: what the customer pays per token inside the package.</summary>

@@ -1,0 +1,93 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using TokenConsole.Data;
+using TokenConsole.Features.Catalog;
+using TokenConsole.Tests.Infrastructure;
+
+namespace TokenConsole.Tests.Catalog;
+
+/// <summary>The catalog inside the whole application: its pages' role guards, its hosted scheduler and a lifecycle over the demo data.</summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class PackageHostTests(ConsoleFactory factory)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData("pm", true)]
+    [InlineData("ops", false)]
+    [InlineData("exec", false)]
+    [InlineData("admin", false)]
+    public async Task Only_a_product_manager_opens_the_designer(string user, bool allowed)
+    {
+        using var client = await factory.SignedInClientAsync(user);
+        var id = await PackageIdAsync("P-PLUS");
+        foreach (var page in new[] { "/packages/new", $"/packages/{id}/edit" })
+        {
+            var response = await client.GetAsync(page, Ct);
+            Assert.Equal(allowed ? HttpStatusCode.OK : HttpStatusCode.Redirect, response.StatusCode);
+            if (!allowed)
+            {
+                Assert.StartsWith("/account/access-denied", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("pm")]
+    [InlineData("ops")]
+    [InlineData("exec")]
+    [InlineData("admin")]
+    public async Task Everyone_reads_a_package_and_its_versions(string user)
+    {
+        using var client = await factory.SignedInClientAsync(user);
+        var id = await PackageIdAsync("P-LITE");
+        var html = WebUtility.HtmlDecode(await client.GetStringAsync($"/packages/{id}", Ct));
+        Assert.Contains("Personal Lite", html, StringComparison.Ordinal);
+        Assert.Contains("Version history", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_application_runs_the_scheduled_activation_service()
+    {
+        Assert.Contains(factory.Services.GetServices<IHostedService>(), s => s is ScheduledActivationService);
+    }
+
+    [Fact]
+    public async Task A_clone_of_a_demo_package_goes_through_review_to_sale_with_every_step_audited()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var lifecycle = scope.ServiceProvider.GetRequiredService<PackageLifecycleService>();
+        var catalog = scope.ServiceProvider.GetRequiredService<CatalogService>();
+
+        var clone = await lifecycle.CloneAsync(CatalogTestBed.Pm, await PackageIdAsync("SME-START"), Ct);
+        Assert.True(clone.Succeeded, clone.Error);
+        var form = (await catalog.EditorAsync(clone.PackageId, Ct))!.Value.Form;
+        form.Code = "SME-START-HOST";
+        form.PriceCny = 349m;
+        var saved = await lifecycle.SaveDraftAsync(CatalogTestBed.Pm, form, Ct);
+        Assert.True(saved.Succeeded, saved.Error);
+        var token = (await catalog.DetailAsync(clone.PackageId, Ct))!.Versions[0].Token;
+        Assert.True((await lifecycle.SubmitAsync(CatalogTestBed.Pm, saved.VersionId, token, Ct)).Succeeded);
+        token = (await catalog.DetailAsync(clone.PackageId, Ct))!.Versions[0].Token;
+        Assert.False((await lifecycle.ActivateAsync(CatalogTestBed.Pm, saved.VersionId, token, null, Ct)).Succeeded);
+        var activated = await lifecycle.ActivateAsync(CatalogTestBed.Exec, saved.VersionId, token, null, Ct);
+        Assert.True(activated.Succeeded, activated.Error);
+        Assert.Empty(activated.Warnings!);
+
+        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<TokenConsoleDbContext>>().CreateDbContextAsync(Ct);
+        var key = clone.PackageId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var actions = await db.AuditEntries.Where(a => a.EntityType == "Package" && a.EntityId == key).OrderBy(a => a.Id).Select(a => a.Action + " by " + a.Actor).ToListAsync(Ct);
+        Assert.Equal(["Cloned package by pm", "Edited draft by pm", "Submitted for review by pm", "Activated by exec"], actions);
+        Assert.True(await catalog.IsOpenForNewSubscriptionsAsync(clone.PackageId, Ct));
+        var (rows, _) = await catalog.ListAsync(new PackageQuery(Search: "SME-START-HOST"), Ct);
+        Assert.Equal(PackageStatus.Active, rows.Single().Status);
+    }
+
+    private async Task<int> PackageIdAsync(string code)
+    {
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<TokenConsoleDbContext>>().CreateDbContextAsync(Ct);
+        return await db.Packages.Where(p => p.Code == code).Select(p => p.Id).SingleAsync(Ct);
+    }
+}
