@@ -86,13 +86,12 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
     }
 
     /// <summary>
-    /// Per customer, from the customer daily usage. Its days are UTC days, so a report takes the UTC days with the same
-    /// dates as its Beijing days (eight hours later at each end).
+    /// Per customer, from the customer daily usage, whose days are Beijing days (stored as the UTC instant of their midnight).
     /// </summary>
     private static async Task<Dictionary<int, CustomerTotals>> CustomerTotalsAsync(TokenConsoleDbContext db, ReportPeriod period, CancellationToken cancellationToken)
     {
-        var from = period.From.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-        var to = period.To.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var from = BusinessCalendar.ToUtc(period.From.ToDateTime(TimeOnly.MinValue));
+        var to = BusinessCalendar.ToUtc(period.To.AddDays(1).ToDateTime(TimeOnly.MinValue));
         var rows = await db.CustomerDailyUsage.Where(d => d.Day >= from && d.Day < to)
             .GroupBy(d => d.CustomerId)
             .Select(g => new { CustomerId = g.Key, Tokens = g.Sum(d => d.Tokens), Revenue = g.Sum(d => d.Revenue), Cost = g.Sum(d => d.ComputeCost) })

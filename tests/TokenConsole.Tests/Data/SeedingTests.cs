@@ -77,7 +77,7 @@ public sealed class SeedingTests(ConsoleFactory factory)
             var expected = fromEvents[(rollup.Hour.Ticks, rollup.RegionCode, rollup.IndustryCode, rollup.ModelId, rollup.PackageId, rollup.PoolId)];
             Assert.Equal(expected.Tokens, rollup.InputTokens + rollup.OutputTokens);
             Assert.Equal(expected.Calls, rollup.Calls);
-            Assert.Equal(expected.Revenue, rollup.Revenue, 6);
+            Assert.Equal(expected.Revenue, rollup.Revenue, 1e-9);
         }
     }
 

@@ -32,7 +32,7 @@ public sealed class ReportFixture : IDisposable
 
     private static CustomerDailyUsage Daily(int month, int day, int customer, long tokens, double revenue, double cost = 0) => new()
     {
-        Day = new DateTime(2026, month, day, 0, 0, 0, DateTimeKind.Utc), CustomerId = customer, ModelId = 1, Tokens = tokens, Calls = 1, Revenue = revenue, ComputeCost = cost,
+        Day = BusinessCalendar.ToUtc(new DateTime(2026, month, day)), CustomerId = customer, ModelId = 1, Tokens = tokens, Calls = 1, Revenue = revenue, ComputeCost = cost,
     };
 
     public async Task SeedAsync(CancellationToken cancellationToken)
