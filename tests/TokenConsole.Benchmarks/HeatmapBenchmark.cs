@@ -32,7 +32,7 @@ internal static class HeatmapBenchmark
             }
             var generation = Stopwatch.StartNew();
             var rollups = Generate(options, events);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"generated {events:N0} events and {rollups:N0} rollup rows in {generation.Elapsed.TotalSeconds:0} s"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"generated {events:N0} events and {rollups:N0} daily rollup rows in {generation.Elapsed.TotalSeconds:0} s"));
 
             var service = new HeatmapService(new Factory(options), new FakeTimeProvider(Now));
             var query = new HeatmapQuery(Period: HeatmapPeriod.Days90);
@@ -90,7 +90,10 @@ internal static class HeatmapBenchmark
         }
     }
 
-    /// <summary>Events spread over 90 days by province GDP, industry and hour, written with their rollups as ingestion would.</summary>
+    /// <summary>
+    /// Events spread over 90 days by province GDP and industry, written with the daily region × industry rollup
+    /// that the measured query reads. (The hourly rollups are not generated: the heatmap of whole days does not read them.)
+    /// </summary>
     private static long Generate(DbContextOptions<TokenConsoleDbContext> options, int events)
     {
         var random = new Random(42);
@@ -101,8 +104,7 @@ internal static class HeatmapBenchmark
         var end = Now.UtcDateTime;
         var start = end.AddDays(-90);
         var span = (end - start).Ticks;
-        var hourly = new Dictionary<(long, string, string, int, int, int), (long T, long C, double R, double K)>();
-        var daily = new Dictionary<(long, string, string, int), (long T, long C, double R, double K)>();
+        var daily = new Dictionary<(long, string, string), (long T, long C, double R, double K)>();
 
         using var db = new TokenConsoleDbContext(options);
         var connection = (SqliteConnection)db.Database.GetDbConnection();
@@ -123,17 +125,14 @@ internal static class HeatmapBenchmark
             var at = start.AddTicks((long)(random.NextDouble() * span));
             var region = regions[Pick(regionWeights, random.NextDouble())];
             var industry = industries[Pick(industryWeights, random.NextDouble())];
-            int model = 1 + random.Next(12), package = 1 + random.Next(20), pool = 1 + random.Next(13), segment = random.Next(4), customer = 1 + random.Next(2000);
+            int model = 1 + random.Next(12), package = 1 + random.Next(20), pool = 1 + random.Next(13), customer = 1 + random.Next(2000);
             long input = 200 + random.Next(4000), output = 50 + random.Next(1200);
             var revenue = (input + output) * 4e-6;
             var cost = (input + output) * 1.5e-6;
             p[0].Value = $"bench-{i:x}"; p[1].Value = at.Ticks; p[2].Value = customer; p[3].Value = package; p[4].Value = model; p[5].Value = pool;
             p[6].Value = region; p[7].Value = industry; p[8].Value = input; p[9].Value = output; p[10].Value = revenue; p[11].Value = cost;
             insert.ExecuteNonQuery();
-            var hourKey = (at.Ticks - at.Ticks % TimeSpan.TicksPerHour, region, industry, model, package, pool);
-            var h = hourly.GetValueOrDefault(hourKey);
-            hourly[hourKey] = (h.T + input + output, h.C + 1, h.R + revenue, h.K + cost);
-            var dayKey = (BusinessCalendar.DayStartUtc(at).Ticks, region, industry, segment);
+            var dayKey = (BusinessCalendar.DayStartUtc(at).Ticks, region, industry);
             var d = daily.GetValueOrDefault(dayKey);
             daily[dayKey] = (d.T + input + output, d.C + 1, d.R + revenue, d.K + cost);
             if (i % 500_000 == 499_999)
@@ -143,33 +142,21 @@ internal static class HeatmapBenchmark
                 insert.Transaction = transaction;
             }
         }
-        using (var rollup = connection.CreateCommand())
-        {
-            rollup.Transaction = transaction;
-            rollup.CommandText = "INSERT INTO UsageRollups (Hour, RegionCode, IndustryCode, ModelId, PackageId, PoolId, InputTokens, OutputTokens, Calls, Revenue, ComputeCost) VALUES ($a,$b,$c,$d,$e,$f,$g,0,$h,$i,$j)";
-            var r = new[] { "$a", "$b", "$c", "$d", "$e", "$f", "$g", "$h", "$i", "$j" }.Select(n => rollup.Parameters.Add(new SqliteParameter(n, null))).ToArray();
-            foreach (var ((hour, region, industry, model, package, pool), v) in hourly)
-            {
-                r[0].Value = hour; r[1].Value = region; r[2].Value = industry; r[3].Value = model; r[4].Value = package; r[5].Value = pool;
-                r[6].Value = v.T; r[7].Value = v.C; r[8].Value = v.R; r[9].Value = v.K;
-                rollup.ExecuteNonQuery();
-            }
-        }
         using (var cell = connection.CreateCommand())
         {
             cell.Transaction = transaction;
-            cell.CommandText = "INSERT INTO RegionIndustryDaily (Day, RegionCode, IndustryCode, Segment, Tokens, Calls, Revenue, ComputeCost) VALUES ($a,$b,$c,$d,$e,$f,$g,$h)";
-            var c = new[] { "$a", "$b", "$c", "$d", "$e", "$f", "$g", "$h" }.Select(n => cell.Parameters.Add(new SqliteParameter(n, null))).ToArray();
-            foreach (var ((day, region, industry, segment), v) in daily)
+            cell.CommandText = "INSERT INTO RegionIndustryDaily (Day, RegionCode, IndustryCode, Tokens, Calls, Revenue, ComputeCost) VALUES ($a,$b,$c,$e,$f,$g,$h)";
+            var c = new[] { "$a", "$b", "$c", "$e", "$f", "$g", "$h" }.Select(n => cell.Parameters.Add(new SqliteParameter(n, null))).ToArray();
+            foreach (var ((day, region, industry), v) in daily)
             {
-                c[0].Value = day; c[1].Value = region; c[2].Value = industry; c[3].Value = segment; c[4].Value = v.T; c[5].Value = v.C; c[6].Value = v.R; c[7].Value = v.K;
+                c[0].Value = day; c[1].Value = region; c[2].Value = industry; c[3].Value = v.T; c[4].Value = v.C; c[5].Value = v.R; c[6].Value = v.K;
                 cell.ExecuteNonQuery();
             }
         }
         transaction.Commit();
         transaction.Dispose();
         insert.Dispose();
-        return hourly.Count + daily.Count;
+        return daily.Count;
     }
 
     private static double[] Cumulative(IEnumerable<double> weights)

@@ -21,7 +21,8 @@ public sealed class ConsumptionTests(ConsoleServer server)
         await Assertions.Expect(cells).ToHaveCountAsync(31 * 15);
         await page.ScreenshotAsync("consumption-heatmap");
 
-        // Guangdong, the largest province, is the top row; its manufacturing cell (industries in code order) opens the drill-down.
+        // A manufacturing cell (industries in code order; ApexCharts draws the first series, the smallest province, at the
+        // bottom and lists its cells last) opens the drill-down.
         await cells.Nth(30 * 15 + 11).ClickAsync();
         var drillDown = page.GetByTestId("drill-down-models");
         await Assertions.Expect(drillDown.Locator("tr").First).ToBeVisibleAsync();

@@ -928,9 +928,6 @@ namespace TokenConsole.Data.Migrations
                     b.Property<string>("IndustryCode")
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("Segment")
-                        .HasColumnType("INTEGER");
-
                     b.Property<long>("Calls")
                         .HasColumnType("INTEGER");
 
@@ -943,9 +940,9 @@ namespace TokenConsole.Data.Migrations
                     b.Property<long>("Tokens")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Day", "RegionCode", "IndustryCode", "Segment");
+                    b.HasKey("Day", "RegionCode", "IndustryCode");
 
-                    b.HasIndex("Day", "RegionCode", "IndustryCode", "Segment", "Tokens", "Calls", "Revenue", "ComputeCost");
+                    b.HasIndex("Day", "RegionCode", "IndustryCode", "Tokens", "Calls", "Revenue", "ComputeCost");
 
                     b.ToTable("RegionIndustryDaily", (string)null);
                 });

@@ -66,7 +66,7 @@ internal sealed class DemoUsageGenerator
         using var dailyInsert = Prepare(connection, transaction, "CustomerDailyUsage",
             "Day", "CustomerId", "ModelId", "Tokens", "Calls", "Revenue", "ComputeCost");
         using var cellInsert = Prepare(connection, transaction, "RegionIndustryDaily",
-            "Day", "RegionCode", "IndustryCode", "Segment", "Tokens", "Calls", "Revenue", "ComputeCost");
+            "Day", "RegionCode", "IndustryCode", "Tokens", "Calls", "Revenue", "ComputeCost");
 
         var lastHour = new DateTime(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
         // From midnight Beijing time, so that the first day of the period is a whole day.
@@ -74,7 +74,7 @@ internal sealed class DemoUsageGenerator
         var firstEventHour = lastHour.AddHours(-_options.EventHours + 1);
         long rollupRows = 0, eventRows = 0, eventCounter = 0;
         var daily = new Dictionary<(int Customer, int Model), Totals>();
-        var cells = new Dictionary<(string Region, string Industry, CustomerSegment Segment), Totals>();
+        var cells = new Dictionary<(string Region, string Industry), Totals>();
         var day = BusinessCalendar.DayStartUtc(firstHour);
 
         for (var hour = firstHour; hour <= lastHour; hour = hour.AddHours(1))
@@ -142,7 +142,7 @@ internal sealed class DemoUsageGenerator
                     }
                     Accumulate(hourly, key, totals);
                     Accumulate(daily, (customer.Id, modelId), totals);
-                    Accumulate(cells, (customer.RegionCode, customer.IndustryCode, customer.Segment), totals);
+                    Accumulate(cells, (customer.RegionCode, customer.IndustryCode), totals);
                 }
             }
             foreach (var (key, t) in hourly)
@@ -208,15 +208,15 @@ internal sealed class DemoUsageGenerator
     }
 
     private static void FlushDaily(DbCommand customerInsert, DbCommand cellInsert, DateTime day,
-        Dictionary<(int Customer, int Model), Totals> daily, Dictionary<(string Region, string Industry, CustomerSegment Segment), Totals> cells)
+        Dictionary<(int Customer, int Model), Totals> daily, Dictionary<(string Region, string Industry), Totals> cells)
     {
         foreach (var ((customer, model), t) in daily)
         {
             Execute(customerInsert, day.Ticks, customer, model, t.Input + t.Output, t.Calls, t.Revenue, t.Cost);
         }
-        foreach (var ((region, industry, segment), t) in cells)
+        foreach (var ((region, industry), t) in cells)
         {
-            Execute(cellInsert, day.Ticks, region, industry, (int)segment, t.Input + t.Output, t.Calls, t.Revenue, t.Cost);
+            Execute(cellInsert, day.Ticks, region, industry, t.Input + t.Output, t.Calls, t.Revenue, t.Cost);
         }
         daily.Clear();
         cells.Clear();

@@ -5,9 +5,9 @@ using TokenConsole.Features.Catalog;
 namespace TokenConsole.Features.Usage;
 
 /// <summary>
-/// The consumption heatmap, read from rollups only: the daily region × industry × segment table for whole days
-/// (whatever the number of events behind it), the hourly rollups when the period is today or a model or package
-/// filter needs their finer key.
+/// The consumption heatmap, read from rollups only: the daily region × industry table for whole days without filters
+/// (whatever the number of events behind it), the hourly rollups when the period is today or a segment, model or
+/// package filter needs their finer key.
 /// </summary>
 public sealed class HeatmapService(IDbContextFactory<TokenConsoleDbContext> dbFactory, TimeProvider clock)
 {
@@ -44,14 +44,10 @@ public sealed class HeatmapService(IDbContextFactory<TokenConsoleDbContext> dbFa
         TokenConsoleDbContext db, HeatmapQuery query, DateTime from, DateTime to, CancellationToken cancellationToken)
     {
         var wholeDays = from == BusinessCalendar.DayStartUtc(from) && query.Period != HeatmapPeriod.Today;
-        if (wholeDays && query.ModelId is null && query.PackageId is null)
+        if (wholeDays && query.ModelId is null && query.PackageId is null && query.Segment is null)
         {
             // Day rows cover [day, day + 1): the period's last (partial) day is included as far as it has gone.
             var cells = db.RegionIndustryDaily.Where(r => r.Day >= from && r.Day < to);
-            if (query.Segment is { } segment)
-            {
-                cells = cells.Where(r => r.Segment == segment);
-            }
             var rows = await cells.GroupBy(r => new { r.RegionCode, r.IndustryCode })
                 .Select(g => new { g.Key.RegionCode, g.Key.IndustryCode, Tokens = g.Sum(r => r.Tokens), Calls = g.Sum(r => r.Calls), Revenue = g.Sum(r => r.Revenue), Cost = g.Sum(r => r.ComputeCost) })
                 .ToListAsync(cancellationToken);

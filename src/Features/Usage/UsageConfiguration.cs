@@ -33,11 +33,9 @@ internal sealed class RegionIndustryDailyConfiguration : IEntityTypeConfiguratio
     public void Configure(EntityTypeBuilder<RegionIndustryDaily> b)
     {
         b.ToTable("RegionIndustryDaily");
-        b.HasKey(r => new { r.Day, r.RegionCode, r.IndustryCode, r.Segment });
+        b.HasKey(r => new { r.Day, r.RegionCode, r.IndustryCode });
         // Covering: the heatmap's sums come from the index alone, without a look-up of each row in the table.
-        b.HasIndex(r => new { r.Day, r.RegionCode, r.IndustryCode, r.Segment, r.Tokens, r.Calls, r.Revenue, r.ComputeCost });
-        // Stored as the enum's number: part of a key that is written on every ingestion batch.
-        b.Property(r => r.Segment).HasConversion<int>();
+        b.HasIndex(r => new { r.Day, r.RegionCode, r.IndustryCode, r.Tokens, r.Calls, r.Revenue, r.ComputeCost });
     }
 }
 

@@ -41,8 +41,9 @@ public class UsageRollup
 }
 
 /// <summary>
-/// Usage per Beijing day × region × industry × customer segment: the consumption heatmap's table. Small (at most
-/// 90 × 31 × 15 × 4 rows for 90 days), so the whole-country heatmap is a short scan however many events there are.
+/// Usage per Beijing day × region × industry: the consumption heatmap's table. Small (at most 90 × 31 × 15 rows for
+/// 90 days), so the whole-country heatmap is a short scan however many events there are. Filtered views (segment,
+/// model, package) read the hourly rollups instead.
 /// </summary>
 public class RegionIndustryDaily
 {
@@ -50,7 +51,6 @@ public class RegionIndustryDaily
     public DateTime Day { get; set; }
     public required string RegionCode { get; set; }
     public required string IndustryCode { get; set; }
-    public Data.CustomerSegment Segment { get; set; }
     public long Tokens { get; set; }
     public long Calls { get; set; }
     public double Revenue { get; set; }

@@ -44,12 +44,12 @@ public sealed partial class UsageWriter
             """, 11);
 
         public static SqliteCommand UpsertCell(SqliteConnection connection, SqliteTransaction transaction) => Prepare(connection, transaction, """
-            INSERT INTO RegionIndustryDaily (Day, RegionCode, IndustryCode, Segment, Tokens, Calls, Revenue, ComputeCost)
-            VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7)
-            ON CONFLICT (Day, RegionCode, IndustryCode, Segment) DO UPDATE SET
+            INSERT INTO RegionIndustryDaily (Day, RegionCode, IndustryCode, Tokens, Calls, Revenue, ComputeCost)
+            VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6)
+            ON CONFLICT (Day, RegionCode, IndustryCode) DO UPDATE SET
                 Tokens = Tokens + excluded.Tokens, Calls = Calls + excluded.Calls,
                 Revenue = Revenue + excluded.Revenue, ComputeCost = ComputeCost + excluded.ComputeCost
-            """, 8);
+            """, 7);
 
         public static SqliteCommand UpsertCustomer(SqliteConnection connection, SqliteTransaction transaction) => Prepare(connection, transaction, """
             INSERT INTO CustomerDailyUsage (Day, CustomerId, ModelId, Tokens, Calls, Revenue, ComputeCost)
@@ -86,7 +86,7 @@ public sealed partial class UsageWriter
     private sealed class Aggregates
     {
         private readonly Dictionary<(long Hour, string Region, string Industry, int Model, int Package, int Pool), Sum> _hourly = [];
-        private readonly Dictionary<(long Day, string Region, string Industry, CustomerSegment Segment), Sum> _cells = [];
+        private readonly Dictionary<(long Day, string Region, string Industry), Sum> _cells = [];
         private readonly Dictionary<(long Day, int Customer, int Model), Sum> _customers = [];
 
         public void Add(in ValidUsageEvent e, in Rating rating)
@@ -95,7 +95,7 @@ public sealed partial class UsageWriter
             var hour = utc.Ticks - utc.Ticks % TimeSpan.TicksPerHour;
             var day = BusinessCalendar.DayStartUtc(utc).Ticks;
             Get(_hourly, (hour, e.RegionCode, e.IndustryCode, e.ModelId, e.PackageId, e.PoolId)).Add(e, rating);
-            Get(_cells, (day, e.RegionCode, e.IndustryCode, e.Segment)).Add(e, rating);
+            Get(_cells, (day, e.RegionCode, e.IndustryCode)).Add(e, rating);
             Get(_customers, (day, e.CustomerId, e.ModelId)).Add(e, rating);
         }
 
@@ -110,9 +110,9 @@ public sealed partial class UsageWriter
             }
             using (var cells = Statements.UpsertCell(connection, transaction))
             {
-                foreach (var ((day, region, industry, segment), s) in _cells)
+                foreach (var ((day, region, industry), s) in _cells)
                 {
-                    Statements.Execute(cells, day, region, industry, (int)segment, s.Input + s.Output, s.Calls, s.Revenue, s.Cost);
+                    Statements.Execute(cells, day, region, industry, s.Input + s.Output, s.Calls, s.Revenue, s.Cost);
                 }
             }
             using var customers = Statements.UpsertCustomer(connection, transaction);
