@@ -26,6 +26,11 @@ public sealed class PackageDesignerTests(ConsoleServer server)
     {
         for (var attempt = 1; ; attempt++)
         {
+            if (attempt > 1)
+            {
+                // A lost value must change again to be sent again.
+                await TypeAsync(page, testId, "");
+            }
             await TypeAsync(page, testId, value);
             try
             {
@@ -130,8 +135,11 @@ public sealed class PackageDesignerTests(ConsoleServer server)
         await page.GetByTestId("edit-P-PRO").ClickAsync();
         await Assertions.Expect(page.GetByTestId("margin-preview")).ToContainTextAsync("毛利预览");
         await page.WaitForInteractiveAsync();
-        await TypeAsync(page, "field-overage", "1");
-        await Assertions.Expect(page.GetByTestId("section-pricing")).ToContainTextAsync("超额单价不得低于套餐单价");
+        // The designer fills its form from the package once loaded; typing before that would be overwritten.
+        await Assertions.Expect(Field(page, "field-code")).ToHaveValueAsync("P-PRO");
+        await Assertions.Expect(Field(page, "field-overage")).Not.ToHaveValueAsync("");
+        await TypeUntilAsync(page, "field-overage", "1",
+            () => Assertions.Expect(page.GetByTestId("section-pricing")).ToContainTextAsync("超额单价不得低于套餐单价", new() { Timeout = 5_000 }));
         await page.ScreenshotAsync("package-designer-zh");
 
         var phone = await server.NewPageAsync(390, 844, storageState: await page.Context.StorageStateAsync());
