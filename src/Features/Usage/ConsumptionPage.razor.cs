@@ -57,8 +57,8 @@ public sealed partial class ConsumptionPage
             _error = L["Choose a start date on or before the end date, at most a year apart."];
             return;
         }
-        _chartRegions = [.. _regions!.OrderBy(r => _heatmap.Region(r.Code).Tokens)];
-        _chart = HeatmapChartOptions.Build(_heatmap, _regions!, _industries!, _query.Metric, L["No usage"]);
+        _chartRegions = HeatmapChartOptions.SeriesOrder(_heatmap, _regions!);
+        _chart = HeatmapChartOptions.Build(_heatmap, _chartRegions, _industries!, _query.Metric, L["No usage"]);
         _updatedAt = Clock.GetUtcNow();
     }
 

@@ -20,19 +20,8 @@ public sealed class DrillDownService(IDbContextFactory<TokenConsoleDbContext> db
         var (from, to) = heatmap.Bounds(query);
         var hourly = to - from <= TimeSpan.FromDays(2);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var rollups = db.UsageRollups.Where(r => r.RegionCode == region && r.IndustryCode == industry && r.Hour >= from && r.Hour < to);
-        if (query.ModelId is { } model)
-        {
-            rollups = rollups.Where(r => r.ModelId == model);
-        }
-        if (query.PackageId is { } package)
-        {
-            rollups = rollups.Where(r => r.PackageId == package);
-        }
-        if (query.Segment is { } segment)
-        {
-            rollups = rollups.Where(r => db.Packages.Any(p => p.Id == r.PackageId && p.Segment == segment));
-        }
+        var rollups = HeatmapService.Filter(db,
+            db.UsageRollups.Where(r => r.RegionCode == region && r.IndustryCode == industry && r.Hour >= from && r.Hour < to), query);
 
         var byHour = await rollups.GroupBy(r => r.Hour)
             .Select(g => new { Hour = g.Key, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), Revenue = g.Sum(r => r.Revenue) })

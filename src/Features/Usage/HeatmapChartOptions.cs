@@ -17,11 +17,17 @@ public static class HeatmapChartOptions
         return cut > 0 ? name[..cut].Trim() : name;
     }
 
-    public static object Build(Heatmap heatmap, IReadOnlyList<Region> regions, IReadOnlyList<Industry> industries, HeatmapMetric metric, string noUsage)
+    /// <summary>
+    /// The regions in series order: smallest first, because ApexCharts draws the last series at the top. A clicked
+    /// cell's series index is an index into this list.
+    /// </summary>
+    public static IReadOnlyList<Region> SeriesOrder(Heatmap heatmap, IEnumerable<Region> regions) =>
+        [.. regions.OrderBy(r => heatmap.Region(r.Code).Tokens)];
+
+    /// <param name="ordered">The regions in <see cref="SeriesOrder"/>.</param>
+    public static object Build(Heatmap heatmap, IReadOnlyList<Region> ordered, IReadOnlyList<Industry> industries, HeatmapMetric metric, string noUsage)
     {
         var chinese = Display.IsChinese();
-        // Biggest provinces at the top: ApexCharts draws the last series at the top.
-        var ordered = regions.OrderBy(r => heatmap.Region(r.Code).Tokens).ToList();
         var values = ordered.SelectMany(r => industries.Select(i => heatmap.Value(r.Code, i.Code, metric))).ToList();
         var series = ordered.Select(r => new
         {

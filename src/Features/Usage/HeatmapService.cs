@@ -54,23 +54,29 @@ public sealed class HeatmapService(IDbContextFactory<TokenConsoleDbContext> dbFa
             return rows.ToDictionary(r => (r.RegionCode, r.IndustryCode), r => new UsageTotals(r.Tokens, r.Calls, r.Revenue, r.Cost));
         }
 
-        var hourly = db.UsageRollups.Where(r => r.Hour >= from && r.Hour < to);
-        if (query.ModelId is { } model)
-        {
-            hourly = hourly.Where(r => r.ModelId == model);
-        }
-        if (query.PackageId is { } package)
-        {
-            hourly = hourly.Where(r => r.PackageId == package);
-        }
-        if (query.Segment is { } seg)
-        {
-            hourly = hourly.Where(r => db.Packages.Any(p => p.Id == r.PackageId && p.Segment == seg));
-        }
+        var hourly = Filter(db, db.UsageRollups.Where(r => r.Hour >= from && r.Hour < to), query);
         var hourRows = await hourly.GroupBy(r => new { r.RegionCode, r.IndustryCode })
             .Select(g => new { g.Key.RegionCode, g.Key.IndustryCode, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), Calls = g.Sum(r => r.Calls), Revenue = g.Sum(r => r.Revenue), Cost = g.Sum(r => r.ComputeCost) })
             .ToListAsync(cancellationToken);
         return hourRows.ToDictionary(r => (r.RegionCode, r.IndustryCode), r => new UsageTotals(r.Tokens, r.Calls, r.Revenue, r.Cost));
+    }
+
+    /// <summary>The query's model, package and segment filters on hourly rollups (a package's segment is its customers').</summary>
+    internal static IQueryable<UsageRollup> Filter(TokenConsoleDbContext db, IQueryable<UsageRollup> rollups, HeatmapQuery query)
+    {
+        if (query.ModelId is { } model)
+        {
+            rollups = rollups.Where(r => r.ModelId == model);
+        }
+        if (query.PackageId is { } package)
+        {
+            rollups = rollups.Where(r => r.PackageId == package);
+        }
+        if (query.Segment is { } segment)
+        {
+            rollups = rollups.Where(r => db.Packages.Any(p => p.Id == r.PackageId && p.Segment == segment));
+        }
+        return rollups;
     }
 
     private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
