@@ -119,6 +119,19 @@ public sealed class PriceChangeService(
     /// </summary>
     public async Task<int> ActivateDueAsync(CancellationToken ct = default)
     {
+        await ruleSets.ActivationGate.WaitAsync(ct);
+        try
+        {
+            return await ActivateDueLockedAsync(ct);
+        }
+        finally
+        {
+            ruleSets.ActivationGate.Release();
+        }
+    }
+
+    private async Task<int> ActivateDueLockedAsync(CancellationToken ct)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
         var due = (await db.PriceChanges.Where(c => c.Status == PriceChangeStatus.Scheduled).ToListAsync(ct))
@@ -160,6 +173,19 @@ public sealed class PriceChangeService(
         {
             throw new PriceChangeException("You are not allowed to roll back price changes.");
         }
+        await ruleSets.ActivationGate.WaitAsync(ct);
+        try
+        {
+            return await RollbackLockedAsync(user, id, version, ct);
+        }
+        finally
+        {
+            ruleSets.ActivationGate.Release();
+        }
+    }
+
+    private async Task<PriceChange> RollbackLockedAsync(ClaimsPrincipal user, int id, uint version, CancellationToken ct)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var change = await db.PriceChanges.FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new PriceChangeException("The price change does not exist.");
         db.Entry(change).Property(c => c.Version).OriginalValue = version;

@@ -37,6 +37,12 @@ public sealed class RuleSetProvider(IDbContextFactory<TokenConsoleDbContext> dbF
 
     public RuleSetEngine Current => Volatile.Read(ref _current);
 
+    /// <summary>
+    /// Serialises the steps that change which ruleset version is active (activation, rollback): the scheduler and an
+    /// approval can both find the same change due, and each would otherwise create its own version from it.
+    /// </summary>
+    public SemaphoreSlim ActivationGate { get; } = new(1, 1);
+
     /// <summary>Swaps in an engine compiled elsewhere (tests, benchmarks).</summary>
     public void Replace(RuleSetEngine engine) => Volatile.Write(ref _current, engine);
 

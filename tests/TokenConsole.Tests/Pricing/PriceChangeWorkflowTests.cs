@@ -161,6 +161,23 @@ public sealed class PriceChangeWorkflowTests : IDisposable
     }
 
     [Fact]
+    public async Task A_change_found_due_by_the_scheduler_and_an_approval_at_once_is_activated_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var change = await ProposeAsync(FinanceGd(), TimeSpan.FromMinutes(10));
+        await _service.ApproveAsync(Exec, change.Id, change.Version, ct);
+        _clock.Advance(TimeSpan.FromMinutes(11));
+
+        // Several activations racing on two threads each: the change must yield exactly one ruleset version.
+        var counts = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => _service.ActivateDueAsync(ct), ct)));
+
+        Assert.Equal(1, counts.Sum());
+        await using var db = _database.CreateDbContext();
+        var version = Assert.Single(await db.PriceRuleSetVersions.Where(v => v.PriceChangeId == change.Id).ToListAsync(ct));
+        Assert.Equal(RuleSetStatus.Active, version.Status);
+    }
+
+    [Fact]
     public async Task The_scheduler_runs_by_itself_when_the_fake_clock_moves()
     {
         var change = await ProposeAsync(FinanceGd(), TimeSpan.FromMinutes(30));
