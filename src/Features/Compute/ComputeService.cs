@@ -28,19 +28,10 @@ public sealed class ComputeService(IDbContextFactory<TokenConsoleDbContext> dbFa
         var since = now.AddDays(-1);
         var pools = await db.Pools.AsNoTracking().OrderBy(p => p.Code).ToListAsync(cancellationToken);
         var deployments = await db.Deployments.AsNoTracking().ToListAsync(cancellationToken);
-        var hourly = await db.UsageRollups.Where(r => r.Hour >= since && r.Hour < now)
-            .GroupBy(r => new { r.PoolId, r.Hour })
-            .Select(g => new { g.Key.PoolId, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens) })
-            .ToListAsync(cancellationToken);
-        var peakTokensPerSecond = hourly.GroupBy(h => h.PoolId).ToDictionary(g => g.Key, g => g.Max(h => h.Tokens) / 3600.0);
+        var peakTokensPerSecond = await PoolLoad.PeakTokensPerSecondAsync(db, since, now, cancellationToken);
         return [.. pools.Select(p => new PoolRow(p,
             deployments.Where(d => d.PoolId == p.Id).Sum(d => d.AllocatedTokensPerSecond),
             p.CapacityTokensPerSecond == 0 ? 0 : peakTokensPerSecond.GetValueOrDefault(p.Id) / p.CapacityTokensPerSecond,
             deployments.Count(d => d.PoolId == p.Id)))];
     }
-}
-
-public static class ComputeServiceCollectionExtensions
-{
-    public static void AddCompute(this WebApplicationBuilder builder) => builder.Services.AddScoped<ComputeService>();
 }
