@@ -10,6 +10,8 @@ public static class UiServiceCollectionExtensions
         builder.Services.AddMudServices();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<CircuitCounter>();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<CircuitCounter>());
     }
 
     public static void UseConsolePipeline(this WebApplication app)
@@ -40,5 +42,6 @@ public static class UiServiceCollectionExtensions
     {
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapCircuitMemory();
     }
 }

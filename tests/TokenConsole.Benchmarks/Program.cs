@@ -1,6 +1,6 @@
 using TokenConsole.Benchmarks;
 
-// dotnet run -c Release --project tests/TokenConsole.Benchmarks -- [first-start|ingestion|heatmap|rating|simulation|all] [--runs N] [--events N]
+// dotnet run -c Release --project tests/TokenConsole.Benchmarks -- [first-start|ingestion|heatmap|rating|simulation|circuits|all] [--runs N] [--events N]
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 var runs = int.Parse(Option("--runs") ?? "3", System.Globalization.CultureInfo.InvariantCulture);
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "all";
@@ -24,4 +24,8 @@ if (which is "all" or "rating")
 if (which is "all" or "simulation")
 {
     await RatingBenchmark.SimulationAsync(runs);
+}
+if (which is "all" or "circuits")
+{
+    await CircuitMemoryBenchmark.RunAsync(int.Parse(Option("--circuits") ?? "200", System.Globalization.CultureInfo.InvariantCulture));
 }

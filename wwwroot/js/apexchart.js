@@ -38,8 +38,9 @@ function formatter(kind, chinese) {
   }
 }
 
-async function prepare(options, chinese, dark) {
-  const prepared = structuredClone(options);
+// The options arrive as a JSON string (serialized once per chart on the server, not by each circuit's interop).
+async function prepare(optionsJson, chinese, dark) {
+  const prepared = JSON.parse(optionsJson);
   prepared.chart = prepared.chart || {};
   prepared.chart.background = 'transparent';
   prepared.chart.fontFamily = 'inherit';

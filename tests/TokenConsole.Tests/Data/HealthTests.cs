@@ -19,6 +19,14 @@ public sealed class HealthTests(ConsoleFactory factory)
     }
 
     [Fact]
+    public async Task The_memory_diagnostics_of_the_circuit_benchmark_are_off_unless_configured()
+    {
+        using var client = factory.CreateBrowserLikeClient();
+        var response = await client.GetAsync("/diagnostics/memory", TestContext.Current.CancellationToken);
+        Assert.DoesNotContain("heapBytes", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task The_health_check_is_unhealthy_when_the_database_cannot_be_opened()
     {
         var options = new DbContextOptionsBuilder<TokenConsoleDbContext>().UseSqlite("Data Source=/nonexistent-folder/x.db;Mode=ReadOnly").Options;
