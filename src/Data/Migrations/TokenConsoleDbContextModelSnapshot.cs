@@ -919,14 +919,14 @@ namespace TokenConsole.Data.Migrations
 
             modelBuilder.Entity("TokenConsole.Features.Usage.RegionIndustryDaily", b =>
                 {
-                    b.Property<long>("Day")
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("RegionCode")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("IndustryCode")
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("Day")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("Calls")
                         .HasColumnType("INTEGER");
@@ -940,9 +940,9 @@ namespace TokenConsole.Data.Migrations
                     b.Property<long>("Tokens")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Day", "RegionCode", "IndustryCode");
+                    b.HasKey("RegionCode", "IndustryCode", "Day");
 
-                    b.HasIndex("Day", "RegionCode", "IndustryCode", "Tokens", "Calls", "Revenue", "ComputeCost");
+                    b.HasIndex("RegionCode", "IndustryCode", "Day", "Tokens", "Calls", "Revenue", "ComputeCost");
 
                     b.ToTable("RegionIndustryDaily", (string)null);
                 });

@@ -6,8 +6,8 @@ namespace TokenConsole.Features.Usage;
 
 /// <summary>
 /// The consumption heatmap, read from rollups only: the daily region × industry table for whole days without filters
-/// (whatever the number of events behind it), the hourly rollups when the period is today or a segment, model or
-/// package filter needs their finer key.
+/// (whatever the number of events behind it), the hourly rollups for the part of a day before them, or when the period
+/// is today or a segment, model or package filter needs their finer key.
 /// </summary>
 public sealed class HeatmapService(IDbContextFactory<TokenConsoleDbContext> dbFactory, TimeProvider clock)
 {
@@ -33,27 +33,75 @@ public sealed class HeatmapService(IDbContextFactory<TokenConsoleDbContext> dbFa
     public async Task<Heatmap> GetAsync(HeatmapQuery query, CancellationToken cancellationToken = default)
     {
         var (from, to) = Bounds(query);
-        var length = to - from;
+        var previousFrom = from - (to - from);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var current = await CellsAsync(db, query, from, to, cancellationToken);
-        var previous = await CellsAsync(db, query, from - length, from, cancellationToken);
-        return new Heatmap(from, to, current, previous);
+        if (query.Period != HeatmapPeriod.Today && query.ModelId is null && query.PackageId is null && query.Segment is null
+            && from == BusinessCalendar.DayStartUtc(from))
+        {
+            // Whole days, no filter: the daily region × industry table, whatever the number of events behind it, read
+            // once for both periods. The period before one that ends now (e.g. the 90 days before the last 90) starts
+            // in the middle of a day: only that first part-day comes from the hourly rollups.
+            var firstDay = BusinessCalendar.DayStartUtc(previousFrom);
+            if (firstDay < previousFrom)
+            {
+                firstDay = firstDay.AddDays(1);
+            }
+            var (current, previous) = await DailyCellsAsync(db, firstDay, from, to, cancellationToken);
+            if (previousFrom < firstDay)
+            {
+                foreach (var (key, totals) in await HourlyCellsAsync(db, query, previousFrom, firstDay, cancellationToken))
+                {
+                    previous[key] = previous.GetValueOrDefault(key) + totals;
+                }
+            }
+            return new Heatmap(from, to, current, previous);
+        }
+        return new Heatmap(from, to,
+            await HourlyCellsAsync(db, query, from, to, cancellationToken),
+            await HourlyCellsAsync(db, query, previousFrom, from, cancellationToken));
     }
 
-    private static async Task<Dictionary<(string, string), UsageTotals>> CellsAsync(
+    /// <summary>The cells of days [<paramref name="from"/>, <paramref name="split"/>) and [split, <paramref name="to"/>) in one scan.</summary>
+    private static async Task<(Dictionary<(string, string), UsageTotals> Current, Dictionary<(string, string), UsageTotals> Previous)> DailyCellsAsync(
+        TokenConsoleDbContext db, DateTime from, DateTime split, DateTime to, CancellationToken cancellationToken)
+    {
+        // Day rows cover [day, day + 1): the period's last (partial) day is included as far as it has gone.
+        var rows = await db.RegionIndustryDaily.Where(r => r.Day >= from && r.Day < to)
+            .GroupBy(r => new { r.RegionCode, r.IndustryCode })
+            .Select(g => new
+            {
+                g.Key.RegionCode,
+                g.Key.IndustryCode,
+                Tokens = g.Sum(r => r.Day >= split ? r.Tokens : 0),
+                Calls = g.Sum(r => r.Day >= split ? r.Calls : 0),
+                Revenue = g.Sum(r => r.Day >= split ? r.Revenue : 0),
+                Cost = g.Sum(r => r.Day >= split ? r.ComputeCost : 0),
+                PreviousTokens = g.Sum(r => r.Day < split ? r.Tokens : 0),
+                PreviousCalls = g.Sum(r => r.Day < split ? r.Calls : 0),
+                PreviousRevenue = g.Sum(r => r.Day < split ? r.Revenue : 0),
+                PreviousCost = g.Sum(r => r.Day < split ? r.ComputeCost : 0),
+            })
+            .ToListAsync(cancellationToken);
+        var current = new Dictionary<(string, string), UsageTotals>(rows.Count);
+        var previous = new Dictionary<(string, string), UsageTotals>(rows.Count);
+        foreach (var r in rows)
+        {
+            // A cell appears in a period only if it had rows in it, as when each period was its own query.
+            if (r.Calls > 0 || r.Tokens > 0)
+            {
+                current[(r.RegionCode, r.IndustryCode)] = new UsageTotals(r.Tokens, r.Calls, r.Revenue, r.Cost);
+            }
+            if (r.PreviousCalls > 0 || r.PreviousTokens > 0)
+            {
+                previous[(r.RegionCode, r.IndustryCode)] = new UsageTotals(r.PreviousTokens, r.PreviousCalls, r.PreviousRevenue, r.PreviousCost);
+            }
+        }
+        return (current, previous);
+    }
+
+    private static async Task<Dictionary<(string, string), UsageTotals>> HourlyCellsAsync(
         TokenConsoleDbContext db, HeatmapQuery query, DateTime from, DateTime to, CancellationToken cancellationToken)
     {
-        var wholeDays = from == BusinessCalendar.DayStartUtc(from) && query.Period != HeatmapPeriod.Today;
-        if (wholeDays && query.ModelId is null && query.PackageId is null && query.Segment is null)
-        {
-            // Day rows cover [day, day + 1): the period's last (partial) day is included as far as it has gone.
-            var cells = db.RegionIndustryDaily.Where(r => r.Day >= from && r.Day < to);
-            var rows = await cells.GroupBy(r => new { r.RegionCode, r.IndustryCode })
-                .Select(g => new { g.Key.RegionCode, g.Key.IndustryCode, Tokens = g.Sum(r => r.Tokens), Calls = g.Sum(r => r.Calls), Revenue = g.Sum(r => r.Revenue), Cost = g.Sum(r => r.ComputeCost) })
-                .ToListAsync(cancellationToken);
-            return rows.ToDictionary(r => (r.RegionCode, r.IndustryCode), r => new UsageTotals(r.Tokens, r.Calls, r.Revenue, r.Cost));
-        }
-
         var hourly = Filter(db, db.UsageRollups.Where(r => r.Hour >= from && r.Hour < to), query);
         var hourRows = await hourly.GroupBy(r => new { r.RegionCode, r.IndustryCode })
             .Select(g => new { g.Key.RegionCode, g.Key.IndustryCode, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), Calls = g.Sum(r => r.Calls), Revenue = g.Sum(r => r.Revenue), Cost = g.Sum(r => r.ComputeCost) })

@@ -33,9 +33,12 @@ internal sealed class RegionIndustryDailyConfiguration : IEntityTypeConfiguratio
     public void Configure(EntityTypeBuilder<RegionIndustryDaily> b)
     {
         b.ToTable("RegionIndustryDaily");
-        b.HasKey(r => new { r.Day, r.RegionCode, r.IndustryCode });
+        // Region and industry first: the heatmap groups by them, and in this order SQLite reads the cells' days already
+        // grouped, with no temporary B-tree to sort ~42,000 rows per 90 days (issue 5: 57 ms → about 10 ms). The day
+        // range is then a filter on that scan, not a seek; it stays a scan of this small table (465 rows per day).
+        b.HasKey(r => new { r.RegionCode, r.IndustryCode, r.Day });
         // Covering: the heatmap's sums come from the index alone, without a look-up of each row in the table.
-        b.HasIndex(r => new { r.Day, r.RegionCode, r.IndustryCode, r.Tokens, r.Calls, r.Revenue, r.ComputeCost });
+        b.HasIndex(r => new { r.RegionCode, r.IndustryCode, r.Day, r.Tokens, r.Calls, r.Revenue, r.ComputeCost });
     }
 }
 
