@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Localization;
 using TokenConsole.Features.Catalog;
 using TokenConsole.Localization;
@@ -17,7 +16,5 @@ public sealed class CapacityActivationCheck(CapacityService capacity, IStringLoc
                 e.Model.Name, Ratio(e.CurrentRatio), Ratio(e.ResultingRatio), Ratio(capacity.Threshold)].Value)];
     }
 
-    /// <summary>An oversubscription ratio for people: 2.5×, or ∞ when nothing is deployed.</summary>
-    public static string Ratio(double ratio, CultureInfo? culture = null) =>
-        double.IsPositiveInfinity(ratio) ? "∞" : ratio.ToString(ratio >= 100 ? "#,0" : "0.0#", culture ?? CultureInfo.CurrentCulture) + "×";
+    private static string Ratio(double ratio) => CapacityText.Ratio(ratio);
 }
