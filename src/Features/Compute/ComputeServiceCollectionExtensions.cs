@@ -6,7 +6,10 @@ public static class ComputeServiceCollectionExtensions
 {
     public static void AddCompute(this WebApplicationBuilder builder)
     {
-        builder.Services.Configure<ComputeOptions>(builder.Configuration.GetSection(ComputeOptions.Section));
+        // A threshold of zero or less would flag every model that sells anything: refuse to start with it.
+        builder.Services.AddOptions<ComputeOptions>().Bind(builder.Configuration.GetSection(ComputeOptions.Section))
+            .Validate(o => o.OversubscriptionThreshold > 0, "Compute:OversubscriptionThreshold must be greater than 0.")
+            .ValidateOnStart();
         builder.Services.AddMemoryCache();
         builder.Services.AddScoped<ComputeService>();
         builder.Services.AddScoped<CapacityService>();

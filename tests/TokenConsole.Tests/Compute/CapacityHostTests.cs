@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using TokenConsole.Tests.Infrastructure;
 
 namespace TokenConsole.Tests.Compute;
@@ -34,5 +35,24 @@ public sealed class CapacityHostTests(ConsoleFactory factory)
         Assert.Contains("nm-horinger", html, StringComparison.Ordinal);
         Assert.Contains("DeepSeek-R1", html, StringComparison.Ordinal);
         Assert.Contains("data-testid=\"alert-bell\"", html, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>The threshold comes from configuration; a meaningless one stops the start rather than flag everything.</summary>
+public sealed class CapacityOptionsTests
+{
+    [Fact]
+    public void The_oversubscription_threshold_is_read_from_configuration_and_must_be_positive()
+    {
+        using (var factory = new ConsoleFactory())
+        {
+            factory.Settings["Compute:OversubscriptionThreshold"] = "7.5";
+            using var scope = factory.Services.CreateScope();
+            Assert.Equal(7.5, scope.ServiceProvider.GetRequiredService<TokenConsole.Features.Compute.CapacityService>().Threshold);
+        }
+        using var invalid = new ConsoleFactory();
+        invalid.Settings["Compute:OversubscriptionThreshold"] = "0";
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => invalid.Services);
+        Assert.Contains("Compute:OversubscriptionThreshold", error.Message, StringComparison.Ordinal);
     }
 }
