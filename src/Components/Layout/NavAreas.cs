@@ -14,7 +14,11 @@ public static class NavAreas
     [
         Leaf("overview", "Overview", "/", Icons.Material.Filled.Dashboard),
         Leaf("packages", "Packages", "/packages", Icons.Material.Filled.Inventory2),
-        Leaf("compute", "Models & pools", "/compute", Icons.Material.Filled.Memory),
+        new("compute-area", "Models & pools", "/compute", Icons.Material.Filled.Memory, Policies.Read,
+        [
+            Leaf("compute", "Models, pools & mapping", "/compute", Icons.Material.Filled.Hub),
+            Leaf("capacity", "Capacity", "/compute/capacity", Icons.Material.Filled.Speed),
+        ]),
         Leaf("consumption", "Consumption", "/consumption", Icons.Material.Filled.GridOn),
         new("pricing", "Pricing", "/pricing", Icons.Material.Filled.PriceChange, Policies.Read,
         [

@@ -17,6 +17,7 @@ public sealed class RoleGuardTests(ConsoleFactory factory)
         ["/"] = Everyone,
         ["/packages"] = Everyone,
         ["/compute"] = Everyone,
+        ["/compute/capacity"] = Everyone,
         ["/consumption"] = Everyone,
         ["/pricing"] = Everyone,
         ["/reports"] = Everyone,
