@@ -47,6 +47,21 @@ public sealed partial class ConsoleTests(ConsoleServer server)
     }
 
     [Fact]
+    public async Task The_user_menu_names_the_role_and_signs_out()
+    {
+        var page = await server.NewPageAsync();
+        await page.SignInAsync("ops", server.DemoPassword);
+
+        await page.GetByTestId("user-menu").ClickAsync();
+        await page.GetByTestId("sign-out").ClickAsync();
+        await page.WaitForURLAsync("**/account/login**");
+        // Signed out for real: a page asks for the sign-in again.
+        await page.GotoAsync("/compute");
+        await page.WaitForURLAsync("**/account/login**");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task The_language_switch_turns_the_UI_Chinese_and_back()
     {
         var page = await server.NewPageAsync();
