@@ -115,9 +115,9 @@ public sealed partial class ComputeEditService
             return [];
         }
         var packageIds = regionsByPackage.Keys.ToList();
-        var entitlements = await db.PackageVersions.AsNoTracking()
-            .Where(v => packageIds.Contains(v.PackageId) && (v.Status == PackageStatus.Active || v.Status == PackageStatus.Scheduled))
-            .SelectMany(v => v.Entitlements.Select(e => new { v.PackageId, e.ModelId })).ToListAsync(ct);
+        var entitlements = (await db.PackageVersions.AsNoTracking().Include(v => v.Entitlements)
+                .Where(v => packageIds.Contains(v.PackageId) && (v.Status == PackageStatus.Active || v.Status == PackageStatus.Scheduled)).ToListAsync(ct))
+            .SelectMany(v => v.Entitlements.Select(e => new { v.PackageId, e.ModelId })).ToList();
         return entitlements.GroupBy(e => e.ModelId)
             .ToDictionary(g => g.Key, g => g.SelectMany(e => regionsByPackage[e.PackageId]).ToHashSet());
     }
