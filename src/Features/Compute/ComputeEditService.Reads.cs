@@ -142,6 +142,20 @@ public sealed partial class ComputeEditService
         return result;
     }
 
+    public async Task<DeploymentCell?> CellAsync(int modelId, int poolId, CancellationToken ct = default)
+    {
+        var matrix = await MatrixAsync(ct);
+        var model = matrix.Models.FirstOrDefault(m => m.Id == modelId);
+        var pool = matrix.Pools.FirstOrDefault(p => p.Id == poolId);
+        if (model is null || pool is null)
+        {
+            return null;
+        }
+        var deployment = matrix.At(modelId, poolId);
+        return new DeploymentCell(model, pool, deployment, matrix.FreeOn(pool) + (deployment?.AllocatedTokensPerSecond ?? 0), await RegionsAsync(ct),
+            matrix.ModelsWithoutRemoteFailover.Contains(modelId), deployment is null ? null : matrix.ResidencyConflicts.GetValueOrDefault(deployment.Id));
+    }
+
     public async Task<IReadOnlyList<Region>> RegionsAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

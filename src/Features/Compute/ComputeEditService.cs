@@ -246,7 +246,7 @@ public sealed partial class ComputeEditService(IDbContextFactory<TokenConsoleDbC
         {
             throw new ComputeEditException(what == "remove"
                 ? "This is the last primary deployment on an online pool of a model on sale: add another primary first, or withdraw the model."
-                : "This is the last primary deployment on an online pool of a model on sale: it cannot become a failover until another primary exists.", "role");
+                : "This is the last primary deployment on an online pool of a model on sale: it cannot become a failover until another primary exists.", what == "remove" ? null : "role");
         }
     }
 

@@ -45,3 +45,7 @@ public sealed record ComputeMatrix(
 
 /// <summary>Where a model's traffic from a customer region goes: the pools' shares, then the failovers in order.</summary>
 public sealed record RoutePreview(IReadOnlyList<(ComputePool Pool, DeploymentRole Role, double Share)> Serving, IReadOnlyList<ComputePool> Failovers);
+
+/// <summary>What the cell editor of the matrix needs: the model, the pool, the deployment if any, the room left and the warnings.</summary>
+public sealed record DeploymentCell(AiModel Model, ComputePool Pool, Deployment? Deployment, long FreeTokensPerSecond, IReadOnlyList<Data.Region> Regions,
+    bool ModelWithoutRemoteFailover, IReadOnlyCollection<string>? ResidencyConflict);
