@@ -15,5 +15,6 @@ public static class ComputeServiceCollectionExtensions
         builder.Services.AddScoped<CapacityService>();
         builder.Services.AddScoped<ComputeAlerts>();
         builder.Services.AddScoped<IPackageActivationCheck, CapacityActivationCheck>();
+        builder.Services.AddScoped<ComputeEditService>();
     }
 }

@@ -1,0 +1,92 @@
+using Microsoft.Playwright;
+
+namespace TokenConsole.E2E;
+
+/// <summary>Models and pools in a real browser: operations maps a model onto a pool and sees the impact of draining one.</summary>
+[Collection(ConsoleServerCollection.Name)]
+public sealed class ComputeTests(ConsoleServer server)
+{
+    private static async Task TypeAsync(IPage page, string testId, string value)
+    {
+        var field = page.Locator($"input[data-testid='{testId}'], [data-testid='{testId}'] input").First;
+        await field.FillAsync(value);
+        await field.DispatchEventAsync("input");
+        await field.BlurAsync();
+    }
+
+    private static async Task OpenTabAsync(IPage page, string english, string chinese)
+    {
+        await page.Locator(".mud-tab").Filter(new LocatorFilterOptions { HasTextRegex = new System.Text.RegularExpressions.Regex($"^({english}|{chinese})$") }).ClickAsync();
+    }
+
+    private static async Task OpenDrainDialogAsync(IPage page, string pool)
+    {
+        await page.GetByTestId("pools-table").WaitForAsync();
+        await page.Locator($"[data-testid='status-pool-{pool}'] button, button[data-testid='status-pool-{pool}']").First.ClickAsync();
+        await page.Locator(".mud-popover-open .mud-menu-item").Filter(new LocatorFilterOptions { HasTextRegex = new System.Text.RegularExpressions.Regex("Draining|排空") }).ClickAsync();
+        await page.GetByTestId("impact-panel").WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
+    }
+
+    [Fact]
+    public async Task Operations_maps_a_model_onto_a_pool_is_refused_over_capacity_and_sees_the_impact_of_draining_a_pool()
+    {
+        var page = await server.NewPageAsync();
+        await page.SignInAsync("ops", server.DemoPassword);
+        await page.GotoAsync("/compute");
+        await page.WaitForInteractiveAsync();
+        await OpenTabAsync(page, "Mapping matrix", "映射矩阵");
+        await page.GetByTestId("matrix").WaitForAsync();
+
+        // edge-bj: 3,200 tokens/s, 1,600 + 1,280 allocated to Qwen-Turbo and Doubao: 320 free.
+        await page.GetByTestId("cell-yi-lightning-edge-bj").ClickAsync();
+        await page.GetByTestId("cell-editor").WaitForAsync();
+        await Assertions.Expect(page.GetByTestId("cell-free")).ToContainTextAsync("320 of 3,200");
+        await TypeAsync(page, "cell-allocated", "1000");
+        await page.GetByTestId("cell-save").ClickAsync();
+        var refusal = page.GetByTestId("cell-editor").GetByText("Over the pool's capacity: only 320 tokens/s are free on this pool.");
+        await Assertions.Expect(refusal).ToBeVisibleAsync();
+        await page.ScreenshotAsync("compute-cell-over-capacity");
+
+        await TypeAsync(page, "cell-allocated", "300");
+        await Assertions.Expect(refusal).ToHaveCountAsync(0);
+        await page.GetByTestId("cell-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("cell-dialog")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("cell-yi-lightning-edge-bj")).ToContainTextAsync("300 tokens/s");
+        await Assertions.Expect(page.GetByTestId("matrix-pool-edge-bj")).ToContainTextAsync("3.18K / 3.2K");
+        await page.ScreenshotAsync("compute-matrix");
+
+        // gs-qingyang is Moonshot's only primary (its other deployment is a failover in Anhui).
+        await OpenTabAsync(page, "Compute pools", "算力池");
+        await OpenDrainDialogAsync(page, "gs-qingyang");
+        await Assertions.Expect(page.GetByTestId("impact-no-primary")).ToContainTextAsync("Moonshot-v1-32k (Kimi)");
+        await Assertions.Expect(page.GetByTestId("impact-takeovers")).ToContainTextAsync("ah-wuhu");
+        await Assertions.Expect(page.GetByTestId("impact-share")).ToContainTextAsync("In the last 24 hours this pool served");
+        await Assertions.Expect(page.GetByTestId("status-confirm")).ToBeDisabledAsync();
+        await page.ScreenshotAsync("compute-drain-impact");
+        await page.GetByTestId("status-cancel").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("pools-table")).ToContainTextAsync("gs-qingyang");
+
+        var zh = await server.NewPageAsync(locale: "zh-CN");
+        await zh.SignInAsync("ops", server.DemoPassword);
+        await zh.GotoAsync("/culture/set?culture=zh-CN&redirectUri=%2Fcompute");
+        await zh.WaitForInteractiveAsync();
+        await OpenDrainDialogAsync(zh, "gs-qingyang");
+        await Assertions.Expect(zh.GetByTestId("impact-takeovers")).ToContainTextAsync("余量");
+        await zh.ScreenshotAsync("compute-drain-impact-zh");
+        await zh.GetByTestId("status-cancel").ClickAsync();
+        await OpenTabAsync(zh, "Mapping matrix", "映射矩阵");
+        await zh.GetByTestId("matrix").WaitForAsync();
+        await zh.ScreenshotAsync("compute-matrix-zh");
+
+        var narrow = await server.NewPageAsync(width: 400, height: 860);
+        await narrow.SignInAsync("ops", server.DemoPassword);
+        await narrow.GotoAsync("/compute");
+        await narrow.WaitForInteractiveAsync();
+        await OpenTabAsync(narrow, "Mapping matrix", "映射矩阵");
+        await narrow.GetByTestId("matrix").WaitForAsync();
+        // The matrix scrolls inside its own box: the page itself does not get wider than the window.
+        Assert.True(await narrow.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth + 1"));
+        await narrow.GetByTestId("matrix").EvaluateAsync("e => e.scrollLeft = 400");
+        await narrow.ScreenshotAsync("compute-matrix-narrow");
+    }
+}
