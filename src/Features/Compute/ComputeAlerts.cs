@@ -22,7 +22,7 @@ public sealed record ComputeAlert(ComputeAlertKind Kind, string Subject, string 
 public sealed class ComputeAlerts(CapacityService capacity, IMemoryCache cache)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
-    private const string CacheKey = "compute-alerts";
+    internal const string CacheKey = "compute-alerts";
 
     public async Task<IReadOnlyList<ComputeAlert>> GetAsync(CancellationToken cancellationToken = default) =>
         await cache.GetOrCreateAsync(CacheKey, async entry =>

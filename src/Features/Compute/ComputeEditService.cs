@@ -29,7 +29,8 @@ public sealed class ComputeEditException(string message, string? field = null, p
 /// re-validates the form, enforces the capacity and primary-deployment rules, detects stale versions and saves the
 /// change together with its audit entry (before/after) in one transaction.
 /// </summary>
-public sealed partial class ComputeEditService(IDbContextFactory<TokenConsoleDbContext> dbFactory, IAuthorizationService authorization, TimeProvider clock)
+public sealed partial class ComputeEditService(
+    IDbContextFactory<TokenConsoleDbContext> dbFactory, IAuthorizationService authorization, TimeProvider clock, Microsoft.Extensions.Caching.Memory.IMemoryCache cache)
 {
     public async Task<bool> CanEditAsync(ClaimsPrincipal user) =>
         user.Identity?.IsAuthenticated == true && (await authorization.AuthorizeAsync(user, Policies.EditCompute)).Succeeded;
@@ -261,6 +262,8 @@ public sealed partial class ComputeEditService(IDbContextFactory<TokenConsoleDbC
             Audit.Record(db, clock, UserDisplay.Actor(user), action, entityType, id().ToString(CultureInfo.InvariantCulture), before, after());
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
+            // The alerts are cached for half a minute: a change that raises or clears one shows in the app bar at once.
+            cache.Remove(ComputeAlerts.CacheKey);
         }
         catch (DbUpdateConcurrencyException)
         {

@@ -37,6 +37,17 @@ public sealed class ComputeEditServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_saved_change_drops_the_cached_alerts_so_the_app_bar_shows_its_effect_at_once()
+    {
+        Microsoft.Extensions.Caching.Memory.CacheExtensions.Set(_bed.Cache, ComputeAlerts.CacheKey, "stale alerts");
+        await Assert.ThrowsAsync<ComputeEditException>(() => _bed.Edit.SaveDeploymentAsync(Ops, NewDeployment(Three, B, 201), Ct));
+        Assert.True(_bed.Cache.TryGetValue(ComputeAlerts.CacheKey, out _), "a refused change leaves the alerts as they were");
+
+        await _bed.Edit.SaveDeploymentAsync(Ops, NewDeployment(Three, B, 200), Ct);
+        Assert.False(_bed.Cache.TryGetValue(ComputeAlerts.CacheKey, out _));
+    }
+
+    [Fact]
     public async Task Raising_an_existing_allocation_over_capacity_is_refused_but_its_own_allocation_is_not_counted_twice()
     {
         var form = DeploymentForm.From(await _bed.DeploymentAsync(One, B));

@@ -35,6 +35,7 @@ public sealed class ComputeTestBed : IDisposable
         Services.AddAuthorizationBuilder().AddConsolePolicies();
         Services.AddSingleton<IDbContextFactory<TokenConsoleDbContext>>(Database);
         Services.AddSingleton<TimeProvider>(Clock);
+        Services.AddMemoryCache();
         Services.AddScoped<ComputeEditService>();
         _services = Services.BuildServiceProvider();
         Seed(Database);
@@ -44,6 +45,7 @@ public sealed class ComputeTestBed : IDisposable
     public TestDatabase Database { get; } = new();
     public FakeTimeProvider Clock { get; }
     public ComputeEditService Edit => _services.GetRequiredService<ComputeEditService>();
+    public Microsoft.Extensions.Caching.Memory.IMemoryCache Cache => _services.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>();
 
     public static ClaimsPrincipal User(string name, string role) =>
         new(new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role)], "test"));

@@ -23,6 +23,7 @@ public sealed class DeploymentEditorTests : ComponentTestContext
         Seed(_database);
         Services.AddSingleton<IDbContextFactory<TokenConsoleDbContext>>(_database);
         Services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
+        Services.AddMemoryCache();
         Services.AddScoped<ComputeEditService>();
     }
 
