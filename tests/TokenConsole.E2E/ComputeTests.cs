@@ -53,6 +53,8 @@ public sealed class ComputeTests(ConsoleServer server)
         await Assertions.Expect(page.GetByTestId("cell-dialog")).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByTestId("cell-yi-lightning-edge-bj")).ToContainTextAsync("300 tokens/s");
         await Assertions.Expect(page.GetByTestId("matrix-pool-edge-bj")).ToContainTextAsync("3.18K / 3.2K");
+        // A full-page shot of a scrolled page draws the fixed app bar where the view was: take it from the top.
+        await page.EvaluateAsync("window.scrollTo(0, 0)");
         await page.ScreenshotAsync("compute-matrix");
 
         // gs-qingyang is Moonshot's only primary (its other deployment is a failover in Anhui).
