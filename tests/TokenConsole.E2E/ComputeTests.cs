@@ -91,4 +91,34 @@ public sealed class ComputeTests(ConsoleServer server)
         await narrow.GetByTestId("matrix").EvaluateAsync("e => e.scrollLeft = 400");
         await narrow.ScreenshotAsync("compute-matrix-narrow");
     }
+
+    [Fact]
+    public async Task The_pool_editor_shows_the_error_next_to_the_capacity_field_and_will_not_save_it()
+    {
+        var page = await server.NewPageAsync();
+        await page.SignInAsync("ops", server.DemoPassword);
+        await page.GotoAsync("/compute");
+        await page.WaitForInteractiveAsync();
+        await page.GetByTestId("edit-pool-edge-hz").ClickAsync();
+        var dialog = page.GetByTestId("pool-dialog");
+        await dialog.WaitForAsync();
+
+        // edge-hz: 2,400 tokens/s, 1,440 allocated to Qwen-Turbo.
+        await TypeAsync(page, "pool-capacity", "1000");
+        var capacityField = page.Locator(".mud-input-control").Filter(new LocatorFilterOptions { Has = page.Locator("[data-testid='pool-capacity'], input[data-testid='pool-capacity']") });
+        await Assertions.Expect(capacityField.Locator(".mud-input-helper-text")).ToContainTextAsync("cannot be lower than what is allocated on the pool (1,440 tokens/s)");
+        await Assertions.Expect(page.GetByTestId("pool-save")).ToBeDisabledAsync();
+        await page.ScreenshotAsync("compute-pool-capacity-error");
+
+        // A text field too: the English name is required.
+        await TypeAsync(page, "pool-name", "");
+        var nameField = page.Locator(".mud-input-control").Filter(new LocatorFilterOptions { Has = page.Locator("input[data-testid='pool-name']") });
+        await Assertions.Expect(nameField.Locator(".mud-input-helper-text")).ToContainTextAsync("Required");
+
+        await TypeAsync(page, "pool-name", "Hangzhou Edge Node");
+        await TypeAsync(page, "pool-capacity", "2000");
+        await Assertions.Expect(capacityField.Locator(".mud-input-helper-text")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("pool-save")).ToBeEnabledAsync();
+        await page.Context.CloseAsync();
+    }
 }
