@@ -185,4 +185,25 @@ public sealed class PackageDesignerTests(ConsoleServer server)
         Assert.Equal(0, await pm.GetByTestId("retire-P-DAYPASS").CountAsync());
         await pm.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task A_rule_broken_by_typing_shows_its_message_next_to_the_field_and_clears_when_fixed()
+    {
+        var pm = await server.NewPageAsync();
+        await pm.SignInAsync("pm", server.DemoPassword);
+        await pm.GotoAsync("/packages");
+        await pm.WaitForInteractiveAsync();
+        await pm.GetByTestId("new-package").ClickAsync();
+        await pm.GetByTestId("section-pricing").WaitForAsync();
+        await pm.WaitForInteractiveAsync();
+
+        var overage = pm.Locator(".mud-input-control").Filter(new LocatorFilterOptions { Has = pm.Locator("input[data-testid='field-overage']") });
+        await TypeUntilAsync(pm, "field-overage", "0", () =>
+            Assertions.Expect(overage.Locator(".mud-input-helper-text.mud-input-error")).ToContainTextAsync("Enter an overage price above zero.", new() { Timeout = 5_000 }));
+        await pm.ScreenshotAsync("package-designer-field-error");
+
+        await TypeUntilAsync(pm, "field-overage", "50", () =>
+            Assertions.Expect(overage.Locator(".mud-input-helper-text.mud-input-error")).ToHaveCountAsync(0, new() { Timeout = 5_000 }));
+        await pm.Context.CloseAsync();
+    }
 }

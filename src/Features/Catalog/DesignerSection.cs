@@ -11,14 +11,25 @@ public abstract class DesignerSection : ComponentBase
 
     [Parameter, EditorRequired] public PackageForm Form { get; set; } = default!;
     [Parameter] public PackageErrors Errors { get; set; } = new();
+    /// <summary>The form's errors as they are now: a field validates itself right after a change, before this section is rendered again.</summary>
+    [Parameter] public Func<PackageErrors>? LatestErrors { get; set; }
     [Parameter] public bool ReadOnly { get; set; }
     [Parameter] public EventCallback OnChanged { get; set; }
 
-    protected bool Err(string field) => Errors.ContainsKey(field);
+    private PackageErrors Current => LatestErrors?.Invoke() ?? Errors;
 
-    protected string? Msg(string field) => Errors.TryGetValue(field, out var messages)
+    protected bool Err(string field) => Current.ContainsKey(field);
+
+    protected string? Msg(string field) => Current.TryGetValue(field, out var messages)
         ? string.Join(" ", messages.Select(m => Localizer[m.Key, m.Args].Value))
         : null;
+
+    /// <summary>
+    /// The field's own validation, run by MudBlazor after each change: it re-validates a changed value itself and would
+    /// otherwise clear the error set through <c>Error</c>, which then stays cleared in the browser while the parameter
+    /// does not change.
+    /// </summary>
+    protected Func<T, string?> Check<T>(string field) => _ => Msg(field);
 
     protected Task Changed() => OnChanged.InvokeAsync();
 }
