@@ -24,6 +24,19 @@ public sealed class CircuitCounter : CircuitHandler
 
 public static class CircuitMemory
 {
+    private static bool Enabled(IConfiguration configuration) => configuration.GetValue<bool>("Diagnostics:CircuitMemory");
+
+    /// <summary>Counts circuits only when the benchmark asks for it: no handler runs on every circuit otherwise.</summary>
+    public static void AddCircuitMemory(this WebApplicationBuilder builder)
+    {
+        if (!Enabled(builder.Configuration))
+        {
+            return;
+        }
+        builder.Services.AddSingleton<CircuitCounter>();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<CircuitCounter>());
+    }
+
     /// <summary>
     /// With <c>Diagnostics:CircuitMemory=true</c> only (the benchmark sets it; off by default), <c>GET /diagnostics/memory</c>
     /// answers loopback callers with the managed heap after a full collection and the open circuits. A full GC stalls the
@@ -31,7 +44,7 @@ public static class CircuitMemory
     /// </summary>
     public static void MapCircuitMemory(this WebApplication app)
     {
-        if (!app.Configuration.GetValue<bool>("Diagnostics:CircuitMemory"))
+        if (!Enabled(app.Configuration))
         {
             return;
         }

@@ -10,8 +10,7 @@ public static class UiServiceCollectionExtensions
         builder.Services.AddMudServices();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddProblemDetails();
-        builder.Services.AddSingleton<CircuitCounter>();
-        builder.Services.AddSingleton<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<CircuitCounter>());
+        builder.AddCircuitMemory();
     }
 
     public static void UseConsolePipeline(this WebApplication app)

@@ -24,12 +24,7 @@ public abstract class DesignerSection : ComponentBase
         ? string.Join(" ", messages.Select(m => Localizer[m.Key, m.Args].Value))
         : null;
 
-    /// <summary>
-    /// The field's own validation, run by MudBlazor after each change: it re-validates a changed value itself and would
-    /// otherwise clear the error set through <c>Error</c>, which then stays cleared in the browser while the parameter
-    /// does not change.
-    /// </summary>
-    protected Func<T, string?> Check<T>(string field) => _ => Msg(field);
+    protected Func<T, string?> Check<T>(string field) => Components.Shared.FieldValidation.Showing<T>(() => Msg(field));
 
     protected Task Changed() => OnChanged.InvokeAsync();
 }
