@@ -10,6 +10,7 @@ public sealed class UsageBatchRequest
 }
 
 /// <summary>One usage event as a gateway sends it. Codes, not database ids; the timestamp is ISO 8601 with an offset.</summary>
+[JsonConverter(typeof(UsageEventJsonConverter))]
 public sealed class UsageEventRequest
 {
     public string? Id { get; set; }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Extensions.Options;
 
 namespace TokenConsole.Features.Usage.Ingestion;
@@ -17,32 +18,52 @@ public sealed class IngestionService(UsageReferenceProvider reference, UsageWrit
         var now = clock.GetUtcNow();
         var current = reference.Current;
         var errors = new List<IngestionError>();
-        var valid = new List<ValidUsageEvent>(events.Count);
-        for (var i = 0; i < events.Count; i++)
-        {
-            if (UsageValidator.Validate(events[i], i, current, now, options.Value, errors) is { } e)
-            {
-                valid.Add(e);
-            }
-        }
-        if (valid.Count == 0)
-        {
-            return new IngestionOutcome(IngestionStatus.Stored, new IngestionResult(0, 0, errors.Count, errors));
-        }
-        cancellationToken.ThrowIfCancellationRequested();
-        if (!writer.TryEnqueue(valid, out var completion))
-        {
-            return new IngestionOutcome(IngestionStatus.Saturated, null);
-        }
+        // Rented: a request's valid events are 400 KB at 5,000 per request, which the runtime would allocate on the large
+        // object heap and collect in full collections, one per few requests at 100,000 events/s.
+        var valid = ArrayPool<ValidUsageEvent>.Shared.Rent(Math.Max(1, events.Count));
+        var count = 0;
+        var returnToPool = true;
         try
         {
-            // Not cancelled with the request: once queued, the batch is written and the outcome is known either way.
-            var written = await completion.WaitAsync(TimeSpan.FromMinutes(2), CancellationToken.None);
-            return new IngestionOutcome(IngestionStatus.Stored, new IngestionResult(written.Accepted, written.Duplicates, errors.Count, errors));
+            for (var i = 0; i < events.Count; i++)
+            {
+                if (UsageValidator.Validate(events[i], i, current, now, options.Value, errors) is { } e)
+                {
+                    valid[count++] = e;
+                }
+            }
+            if (count == 0)
+            {
+                return new IngestionOutcome(IngestionStatus.Stored, new IngestionResult(0, 0, errors.Count, errors));
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!writer.TryEnqueue(new ArraySegment<ValidUsageEvent>(valid, 0, count), out var completion))
+            {
+                return new IngestionOutcome(IngestionStatus.Saturated, null);
+            }
+            try
+            {
+                // Not cancelled with the request: once queued, the batch is written and the outcome is known either way.
+                var written = await completion.WaitAsync(TimeSpan.FromMinutes(2), CancellationToken.None);
+                return new IngestionOutcome(IngestionStatus.Stored, new IngestionResult(written.Accepted, written.Duplicates, errors.Count, errors));
+            }
+            catch (TimeoutException)
+            {
+                // The writer may still read the events: the array is left to the garbage collector, not reused.
+                returnToPool = false;
+                return new IngestionOutcome(IngestionStatus.Failed, null);
+            }
+            catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+            {
+                return new IngestionOutcome(IngestionStatus.Failed, null);
+            }
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or TimeoutException)
+        finally
         {
-            return new IngestionOutcome(IngestionStatus.Failed, null);
+            if (returnToPool)
+            {
+                ArrayPool<ValidUsageEvent>.Shared.Return(valid, clearArray: true);
+            }
         }
     }
 }

@@ -51,7 +51,7 @@ public sealed partial class UsageWriter : BackgroundService
     }
 
     /// <summary>Queues events for writing; false when the queue is full (the caller answers 429).</summary>
-    public bool TryEnqueue(IReadOnlyList<ValidUsageEvent> events, out Task<WriteOutcome> completion)
+    public bool TryEnqueue(ArraySegment<ValidUsageEvent> events, out Task<WriteOutcome> completion)
     {
         var request = new WriteRequest(events);
         completion = request.Completion.Task;
@@ -134,7 +134,7 @@ public sealed partial class UsageWriter : BackgroundService
         for (var r = 0; r < batch.Count; r++)
         {
             int accepted = 0, duplicates = 0;
-            foreach (var e in batch[r].Events)
+            foreach (ref readonly var e in batch[r].Events.AsSpan())
             {
                 var monthKey = (e.CustomerId, MonthOf(e.Timestamp.UtcDateTime));
                 var soFar = _monthlyTokens.GetValueOrDefault(monthKey) + monthlyDelta.GetValueOrDefault(monthKey);
@@ -191,12 +191,13 @@ public sealed partial class UsageWriter : BackgroundService
         return local.Year * 12 + local.Month - 1;
     }
 
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Writing {Events} usage events failed; the requests were answered with an error and nothing was stored")]
     private partial void LogWriteFailed(Exception exception, int events);
 
-    private sealed class WriteRequest(IReadOnlyList<ValidUsageEvent> events)
+    private sealed class WriteRequest(ArraySegment<ValidUsageEvent> events)
     {
-        public IReadOnlyList<ValidUsageEvent> Events { get; } = events;
+        public ArraySegment<ValidUsageEvent> Events { get; } = events;
         public TaskCompletionSource<WriteOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
