@@ -22,6 +22,8 @@ public sealed partial class UsageWriter
         private readonly sqlite3_stmt _hourly;
         private readonly sqlite3_stmt _cell;
         private readonly sqlite3_stmt _customer;
+        // The raw handles of the statements above, for NativeMethods; valid while those are not disposed.
+        private readonly nint _dbHandle, _insertHandle, _hourlyHandle, _cellHandle, _customerHandle;
 
         public Statements(SqliteConnection connection)
         {
@@ -52,62 +54,67 @@ public sealed partial class UsageWriter
                     Tokens = Tokens + excluded.Tokens, Calls = Calls + excluded.Calls,
                     Revenue = Revenue + excluded.Revenue, ComputeCost = ComputeCost + excluded.ComputeCost
                 """);
+            _dbHandle = _db.DangerousGetHandle();
+            _insertHandle = _insert.DangerousGetHandle();
+            _hourlyHandle = _hourly.DangerousGetHandle();
+            _cellHandle = _cell.DangerousGetHandle();
+            _customerHandle = _customer.DangerousGetHandle();
         }
 
         /// <summary>Inserts one event; false when its id is already stored (a duplicate).</summary>
         public bool Insert(in ValidUsageEvent e, in Rating rating, long now)
         {
-            var s = _insert;
-            raw.sqlite3_bind_text16(s, 1, e.EventId.AsSpan());
-            raw.sqlite3_bind_int64(s, 2, e.Timestamp.UtcTicks);
-            raw.sqlite3_bind_int(s, 3, e.CustomerId);
-            raw.sqlite3_bind_int(s, 4, e.PackageId);
-            raw.sqlite3_bind_int(s, 5, e.ModelId);
-            raw.sqlite3_bind_int(s, 6, e.PoolId);
-            raw.sqlite3_bind_text16(s, 7, e.RegionCode.AsSpan());
-            raw.sqlite3_bind_text16(s, 8, e.IndustryCode.AsSpan());
-            raw.sqlite3_bind_int64(s, 9, e.InputTokens);
-            raw.sqlite3_bind_int64(s, 10, e.OutputTokens);
-            raw.sqlite3_bind_double(s, 11, rating.Revenue);
-            raw.sqlite3_bind_double(s, 12, rating.ComputeCost);
-            raw.sqlite3_bind_int64(s, 13, now);
+            var s = _insertHandle;
+            NativeMethods.BindText(s, 1, e.EventId);
+            NativeMethods.BindInt64(s, 2, e.Timestamp.UtcTicks);
+            NativeMethods.BindInt64(s, 3, e.CustomerId);
+            NativeMethods.BindInt64(s, 4, e.PackageId);
+            NativeMethods.BindInt64(s, 5, e.ModelId);
+            NativeMethods.BindInt64(s, 6, e.PoolId);
+            NativeMethods.BindText(s, 7, e.RegionCode);
+            NativeMethods.BindText(s, 8, e.IndustryCode);
+            NativeMethods.BindInt64(s, 9, e.InputTokens);
+            NativeMethods.BindInt64(s, 10, e.OutputTokens);
+            NativeMethods.BindDouble(s, 11, rating.Revenue);
+            NativeMethods.BindDouble(s, 12, rating.ComputeCost);
+            NativeMethods.BindInt64(s, 13, now);
             Step(s);
-            return raw.sqlite3_changes(_db) > 0;
+            return NativeMethods.Changes(_dbHandle) > 0;
         }
 
         public void UpsertHourly(long hour, string region, string industry, int model, int package, int pool, Sum sum)
         {
-            var s = _hourly;
-            raw.sqlite3_bind_int64(s, 1, hour);
-            raw.sqlite3_bind_text16(s, 2, region.AsSpan());
-            raw.sqlite3_bind_text16(s, 3, industry.AsSpan());
-            raw.sqlite3_bind_int(s, 4, model);
-            raw.sqlite3_bind_int(s, 5, package);
-            raw.sqlite3_bind_int(s, 6, pool);
-            raw.sqlite3_bind_int64(s, 7, sum.Input);
-            raw.sqlite3_bind_int64(s, 8, sum.Output);
-            raw.sqlite3_bind_int64(s, 9, sum.Calls);
-            raw.sqlite3_bind_double(s, 10, sum.Revenue);
-            raw.sqlite3_bind_double(s, 11, sum.Cost);
+            var s = _hourlyHandle;
+            NativeMethods.BindInt64(s, 1, hour);
+            NativeMethods.BindText(s, 2, region);
+            NativeMethods.BindText(s, 3, industry);
+            NativeMethods.BindInt64(s, 4, model);
+            NativeMethods.BindInt64(s, 5, package);
+            NativeMethods.BindInt64(s, 6, pool);
+            NativeMethods.BindInt64(s, 7, sum.Input);
+            NativeMethods.BindInt64(s, 8, sum.Output);
+            NativeMethods.BindInt64(s, 9, sum.Calls);
+            NativeMethods.BindDouble(s, 10, sum.Revenue);
+            NativeMethods.BindDouble(s, 11, sum.Cost);
             Step(s);
         }
 
         public void UpsertCell(long day, string region, string industry, Sum sum)
         {
-            var s = _cell;
-            raw.sqlite3_bind_int64(s, 1, day);
-            raw.sqlite3_bind_text16(s, 2, region.AsSpan());
-            raw.sqlite3_bind_text16(s, 3, industry.AsSpan());
+            var s = _cellHandle;
+            NativeMethods.BindInt64(s, 1, day);
+            NativeMethods.BindText(s, 2, region);
+            NativeMethods.BindText(s, 3, industry);
             BindTotals(s, sum);
             Step(s);
         }
 
         public void UpsertCustomer(long day, int customer, int model, Sum sum)
         {
-            var s = _customer;
-            raw.sqlite3_bind_int64(s, 1, day);
-            raw.sqlite3_bind_int(s, 2, customer);
-            raw.sqlite3_bind_int(s, 3, model);
+            var s = _customerHandle;
+            NativeMethods.BindInt64(s, 1, day);
+            NativeMethods.BindInt64(s, 2, customer);
+            NativeMethods.BindInt64(s, 3, model);
             BindTotals(s, sum);
             Step(s);
         }
@@ -120,12 +127,12 @@ public sealed partial class UsageWriter
             _customer.Dispose();
         }
 
-        private static void BindTotals(sqlite3_stmt s, Sum sum)
+        private static void BindTotals(nint s, Sum sum)
         {
-            raw.sqlite3_bind_int64(s, 4, sum.Input + sum.Output);
-            raw.sqlite3_bind_int64(s, 5, sum.Calls);
-            raw.sqlite3_bind_double(s, 6, sum.Revenue);
-            raw.sqlite3_bind_double(s, 7, sum.Cost);
+            NativeMethods.BindInt64(s, 4, sum.Input + sum.Output);
+            NativeMethods.BindInt64(s, 5, sum.Calls);
+            NativeMethods.BindDouble(s, 6, sum.Revenue);
+            NativeMethods.BindDouble(s, 7, sum.Cost);
         }
 
         private sqlite3_stmt Prepare(string sql)
@@ -136,21 +143,14 @@ public sealed partial class UsageWriter
         }
 
         /// <summary>Runs a statement that returns no rows; an error becomes the <see cref="SqliteException"/> Microsoft.Data.Sqlite would throw.</summary>
-        private void Step(sqlite3_stmt statement)
+        private void Step(nint statement)
         {
-            var rc = raw.sqlite3_step(statement);
+            var rc = NativeMethods.Step(statement);
+            NativeMethods.Reset(statement);
             if (rc != raw.SQLITE_DONE)
             {
-                try
-                {
-                    SqliteException.ThrowExceptionForRC(rc, _db);
-                }
-                finally
-                {
-                    raw.sqlite3_reset(statement);
-                }
+                SqliteException.ThrowExceptionForRC(rc, _db);
             }
-            raw.sqlite3_reset(statement);
         }
     }
 
