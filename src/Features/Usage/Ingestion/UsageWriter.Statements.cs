@@ -8,12 +8,12 @@ namespace TokenConsole.Features.Usage.Ingestion;
 public sealed partial class UsageWriter
 {
     /// <summary>
-    /// The SQL of the writer, prepared once for the writer's connection and executed per row through SQLite's own API
-    /// (SQLitePCL, under Microsoft.Data.Sqlite). Microsoft.Data.Sqlite's <c>ExecuteNonQuery</c> boxes each parameter,
-    /// looks each one up by name and makes a data reader per execution: with 13 parameters that cost about 3× the
-    /// insert itself, and it is paid per event on the single writer thread (issue 5: 14–23 µs against 5–9 µs per event).
-    /// Text is bound as UTF-16 spans: SQLite converts it to UTF-8 in C, where SQLitePCL's string overload allocates a
-    /// UTF-8 copy of each value in .NET (12 % of the writer's time in a profile).
+    /// The SQL of the writer, prepared once for the writer's connection (through SQLitePCL, under Microsoft.Data.Sqlite)
+    /// and executed per row through SQLite's own C functions (<see cref="NativeMethods"/>). Microsoft.Data.Sqlite's
+    /// <c>ExecuteNonQuery</c> boxes each parameter, looks each one up by name and makes a data reader per execution: with
+    /// 13 parameters that cost about 3× the insert itself, paid per event on the single writer thread (issue 5: 14–23 µs
+    /// against 5–9 µs per event). Text is bound as UTF-16: SQLite converts it to UTF-8 in C, where SQLitePCL's string
+    /// overload allocated a UTF-8 copy of each value in .NET (12 % of the writer's time in a profile).
     /// </summary>
     private sealed class Statements : IDisposable
     {
