@@ -57,7 +57,8 @@ public sealed partial class FilterSelect<T>
     private async Task OpenAsync()
     {
         _options = [.. Items];
-        _active = Math.Max(0, _options.FindIndex(o => Same(o.Value, Value)));
+        // As MudSelect: the chosen option is the active one; with none chosen, none is until a key moves.
+        _active = _options.FindIndex(o => Same(o.Value, Value));
         _open = true;
         _revealActive = true;
         await _combobox.FocusAsync();

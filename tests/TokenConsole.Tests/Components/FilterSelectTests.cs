@@ -78,6 +78,17 @@ public sealed class FilterSelectTests : ComponentTestContext
     }
 
     [Fact]
+    public void Without_a_value_no_option_is_active_until_a_key_moves()
+    {
+        var (popovers, select) = RenderSelect(null);
+        select.Find(".mud-input-control").Click();
+        Assert.Null(select.Find("[data-testid='fruit']").GetAttribute("aria-activedescendant"));
+        Assert.Empty(popovers.FindAll(".tc-option-active"));
+        select.Find("[data-testid='fruit']").KeyDown("ArrowDown");
+        Assert.Equal("Apple", popovers.Find(".tc-option-active").TextContent.Trim());
+    }
+
+    [Fact]
     public void Escape_closes_the_list_without_choosing()
     {
         var (popovers, select) = RenderSelect(1);
