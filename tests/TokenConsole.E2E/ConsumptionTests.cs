@@ -54,6 +54,48 @@ public sealed class ConsumptionTests(ConsoleServer server)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task The_filters_open_their_choices_and_each_choice_reloads_the_heatmap()
+    {
+        var page = await server.NewPageAsync(1600, 1000);
+        await page.SignInAsync("exec", server.DemoPassword);
+        await page.GotoAsync("/consumption");
+        await page.WaitForInteractiveAsync();
+        var cells = page.GetByTestId("heatmap").Locator("rect.apexcharts-heatmap-rect");
+        await Assertions.Expect(cells).ToHaveCountAsync(31 * 15);
+        var allTokens = await page.GetByTestId("total-tokens-value").InnerTextAsync();
+
+        // Closed, a filter keeps no options in the page; open, it lists them with the current one selected.
+        Assert.Equal(0, await page.Locator("[role='option']").CountAsync());
+        await page.GetByTestId("metric").ClickAsync();
+        var metrics = page.GetByTestId("metric-options").Locator("[role='option']");
+        await Assertions.Expect(metrics).ToHaveCountAsync(5);
+        await Assertions.Expect(metrics.First).ToHaveAttributeAsync("aria-selected", "true");
+        await page.ScreenshotAsync("consumption-filter-open");
+        await metrics.Filter(new() { HasText = "Calls" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("metric")).ToHaveTextAsync("Calls");
+        await Assertions.Expect(page.Locator("[role='option']")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByText("Calls · region × industry")).ToBeVisibleAsync();
+
+        // A segment narrows the totals to its customers; clearing it brings the whole back.
+        await page.GetByTestId("segment").ClickAsync();
+        await page.GetByTestId("segment-options").Locator("[role='option']").Filter(new() { HasText = "Government" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("total-tokens-value")).Not.ToHaveTextAsync(allTokens);
+        await Assertions.Expect(cells).ToHaveCountAsync(31 * 15);
+        await page.GetByTestId("segment-clear").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("total-tokens-value")).ToHaveTextAsync(allTokens);
+
+        // By key, as a select: the period list opens, moves and chooses the custom range, which shows its dates.
+        await page.GetByTestId("period").FocusAsync();
+        await page.Keyboard.PressAsync("ArrowDown");
+        await Assertions.Expect(page.GetByTestId("period-options")).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("End");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("period")).ToHaveTextAsync("Custom range");
+        await Assertions.Expect(page.GetByTestId("custom-range").First).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
     private async Task PostLargeEventAsync()
     {
         await using var db = await server.Services.GetRequiredService<IDbContextFactory<TokenConsoleDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
