@@ -25,6 +25,8 @@ public sealed class ComputeTests(ConsoleServer server)
         await page.Locator($"[data-testid='status-pool-{pool}'] button, button[data-testid='status-pool-{pool}']").First.ClickAsync();
         await page.Locator(".mud-popover-open .mud-menu-item").Filter(new LocatorFilterOptions { HasTextRegex = new System.Text.RegularExpressions.Regex("Draining|排空") }).ClickAsync();
         await page.GetByTestId("impact-panel").WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
+        // The status menu has closed: it is not left open behind the dialog.
+        await Assertions.Expect(page.Locator(".mud-popover-open .mud-menu-item")).ToHaveCountAsync(0);
     }
 
     [Fact]
