@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using TokenConsole.Data;
 using TokenConsole.Tests.Infrastructure;
 
 namespace TokenConsole.Tests.Usage;
@@ -44,8 +45,8 @@ public sealed class RollupTablesTests : IDisposable
         var connectionString = $"Data Source={Path.Combine(folder, "old.db")}";
         try
         {
-            var options = new DbContextOptionsBuilder<TokenConsole.Data.TokenConsoleDbContext>().UseSqlite(connectionString).Options;
-            using (var db = new TokenConsole.Data.TokenConsoleDbContext(options))
+            var options = new DbContextOptionsBuilder<TokenConsoleDbContext>().UseSqlite(connectionString).Options;
+            using (var db = new TokenConsoleDbContext(options))
             {
                 db.GetService<IMigrator>().Migrate("Issue5_HeatmapCellsByRegion");
                 db.Database.ExecuteSqlRaw("""

@@ -34,12 +34,13 @@ internal static class NativeMethods
     [DllImport(Library), SuppressGCTransition, DefaultDllImportSearchPaths(DllImportSearchPath.AssemblyDirectory | DllImportSearchPath.SafeDirectories)]
     private static extern int sqlite3_changes(nint db);
 
-    // The text goes as a reference to its first byte, which the marshaller pins in place: a char is not blittable to
-    // DllImport (it would pass a converted copy of the one character). Binding a parameter index the statement has, or resetting it, cannot fail: their result codes carry nothing.
+    // Binding a parameter index the statement has, or resetting it, cannot fail: their result codes carry nothing.
     public static void BindInt64(nint statement, int index, long value) => _ = sqlite3_bind_int64(statement, index, value);
 
     public static void BindDouble(nint statement, int index, double value) => _ = sqlite3_bind_double(statement, index, value);
 
+    // The text goes as a reference to its first byte, which the marshaller pins in place: a char is not blittable to
+    // DllImport (it would pass a converted copy of the one character).
     public static void BindText(nint statement, int index, string text) =>
         _ = sqlite3_bind_text16(statement, index, ref MemoryMarshal.GetReference(MemoryMarshal.AsBytes(text.AsSpan())), text.Length * sizeof(char), Transient);
 

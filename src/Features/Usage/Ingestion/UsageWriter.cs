@@ -191,7 +191,6 @@ public sealed partial class UsageWriter : BackgroundService
         return local.Year * 12 + local.Month - 1;
     }
 
-
     [LoggerMessage(Level = LogLevel.Error, Message = "Writing {Events} usage events failed; the requests were answered with an error and nothing was stored")]
     private partial void LogWriteFailed(Exception exception, int events);
 
