@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using TokenConsole.Auth;
+using TokenConsole.Data.Schema;
 using TokenConsole.Features.Admin;
 using TokenConsole.Features.Catalog;
 using TokenConsole.Features.Compute;
@@ -29,6 +31,11 @@ public class TokenConsoleDbContext(DbContextOptions<TokenConsoleDbContext> optio
     public DbSet<PriceChange> PriceChanges => Set<PriceChange>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    // The schema annotations (WITHOUT ROWID, append-only) become SQL in the migrations of every context, whoever made
+    // its options: the app, a test or a benchmark. PostgreSQL (issue 15) will bring its own generator.
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
+        optionsBuilder.ReplaceService<IMigrationsSqlGenerator, ConsoleSqliteMigrationsSqlGenerator>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -6,7 +6,7 @@ using TokenConsole.Data;
 
 #nullable disable
 
-namespace TokenConsole.Data.Migrations
+namespace TokenConsole.src.Data.Migrations
 {
     [DbContext(typeof(TokenConsoleDbContext))]
     partial class TokenConsoleDbContextModelSnapshot : ModelSnapshot
@@ -420,6 +420,8 @@ namespace TokenConsole.Data.Migrations
                     b.HasIndex("EntityType", "EntityId");
 
                     b.ToTable("AuditEntries");
+
+                    b.HasAnnotation("TokenConsole:AppendOnly", true);
                 });
 
             modelBuilder.Entity("TokenConsole.Features.Catalog.ModelEntitlement", b =>
@@ -915,6 +917,8 @@ namespace TokenConsole.Data.Migrations
                     b.HasKey("Day", "CustomerId", "ModelId");
 
                     b.ToTable("CustomerDailyUsage", (string)null);
+
+                    b.HasAnnotation("TokenConsole:WithoutRowId", true);
                 });
 
             modelBuilder.Entity("TokenConsole.Features.Usage.RegionIndustryDaily", b =>
@@ -943,6 +947,8 @@ namespace TokenConsole.Data.Migrations
                     b.HasKey("RegionCode", "IndustryCode", "Day");
 
                     b.ToTable("RegionIndustryDaily", (string)null);
+
+                    b.HasAnnotation("TokenConsole:WithoutRowId", true);
                 });
 
             modelBuilder.Entity("TokenConsole.Features.Usage.UsageEvent", b =>
@@ -1041,6 +1047,8 @@ namespace TokenConsole.Data.Migrations
                     b.HasIndex("RegionCode", "IndustryCode", "Hour");
 
                     b.ToTable("UsageRollups");
+
+                    b.HasAnnotation("TokenConsole:WithoutRowId", true);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

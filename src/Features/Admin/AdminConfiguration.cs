@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using TokenConsole.Data.Schema;
 
 namespace TokenConsole.Features.Admin;
 
@@ -7,6 +8,8 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
 {
     public void Configure(EntityTypeBuilder<AuditEntry> b)
     {
+        // Append-only in the database itself: an UPDATE or DELETE of an entry aborts, whoever sends it.
+        b.IsAppendOnly();
         b.HasIndex(a => a.At);
         b.HasIndex(a => new { a.EntityType, a.EntityId });
     }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using TokenConsole.Data.Schema;
 
 namespace TokenConsole.Features.Usage;
 
@@ -22,6 +23,7 @@ internal sealed class UsageRollupConfiguration : IEntityTypeConfiguration<UsageR
     public void Configure(EntityTypeBuilder<UsageRollup> b)
     {
         b.HasKey(r => new { r.Hour, r.RegionCode, r.IndustryCode, r.ModelId, r.PackageId, r.PoolId });
+        b.IsWithoutRowId();
         // The drill-down of one heatmap cell reads by this. (Model and package filters scan the key's hour range:
         // every extra index here is one more write for each ingested rollup key.)
         b.HasIndex(r => new { r.RegionCode, r.IndustryCode, r.Hour });
@@ -36,10 +38,11 @@ internal sealed class RegionIndustryDailyConfiguration : IEntityTypeConfiguratio
         // Region and industry first: the heatmap groups by them, and in this order SQLite reads the cells' days already
         // grouped, with no temporary B-tree to sort ~42,000 rows per 90 days (issue 5: 57 ms → about 10 ms). The day
         // range is then a filter on that scan, not a seek; it stays a scan of this small table (465 rows per day).
-        // The table is WITHOUT ROWID (migration Issue5_RollupsWithoutRowId): its rows live in this key's B-tree, so the
+        // The table is WITHOUT ROWID: its rows live in this key's B-tree, so the
         // heatmap's scan reads the sums in key order from the table itself. It replaces a covering index that every
         // ingested event had to rewrite, because its sums are part of that index's key.
         b.HasKey(r => new { r.RegionCode, r.IndustryCode, r.Day });
+        b.IsWithoutRowId();
     }
 }
 
@@ -49,5 +52,6 @@ internal sealed class CustomerDailyUsageConfiguration : IEntityTypeConfiguration
     {
         b.ToTable("CustomerDailyUsage");
         b.HasKey(r => new { r.Day, r.CustomerId, r.ModelId });
+        b.IsWithoutRowId();
     }
 }

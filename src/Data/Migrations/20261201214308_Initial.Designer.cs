@@ -7,10 +7,10 @@ using TokenConsole.Data;
 
 #nullable disable
 
-namespace TokenConsole.Data.Migrations
+namespace TokenConsole.src.Data.Migrations
 {
     [DbContext(typeof(TokenConsoleDbContext))]
-    [Migration("20261128011204_Initial")]
+    [Migration("20261201214308_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -423,6 +423,8 @@ namespace TokenConsole.Data.Migrations
                     b.HasIndex("EntityType", "EntityId");
 
                     b.ToTable("AuditEntries");
+
+                    b.HasAnnotation("TokenConsole:AppendOnly", true);
                 });
 
             modelBuilder.Entity("TokenConsole.Features.Catalog.ModelEntitlement", b =>
@@ -463,6 +465,14 @@ namespace TokenConsole.Data.Migrations
 
                     b.Property<int>("ConcurrencyLimit")
                         .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Description")
                         .IsRequired()
@@ -511,6 +521,12 @@ namespace TokenConsole.Data.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("SubmittedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SubmittedBy")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Tags")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -534,6 +550,8 @@ namespace TokenConsole.Data.Migrations
 
                     b.HasIndex("PackageId", "Number")
                         .IsUnique();
+
+                    b.HasIndex("Status", "EffectiveFrom");
 
                     b.ToTable("PackageVersions");
                 });
@@ -804,6 +822,12 @@ namespace TokenConsole.Data.Migrations
                     b.Property<int?>("ResultingRuleSetVersionId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("RolledBackAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RolledBackBy")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SimulationJson")
                         .HasColumnType("TEXT");
 
@@ -811,6 +835,9 @@ namespace TokenConsole.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(24)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("SubmittedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Title")
                         .IsRequired()
@@ -842,6 +869,9 @@ namespace TokenConsole.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("PreviousVersionId")
                         .HasColumnType("INTEGER");
 
                     b.Property<int?>("PriceChangeId")
@@ -890,12 +920,43 @@ namespace TokenConsole.Data.Migrations
                     b.HasKey("Day", "CustomerId", "ModelId");
 
                     b.ToTable("CustomerDailyUsage", (string)null);
+
+                    b.HasAnnotation("TokenConsole:WithoutRowId", true);
+                });
+
+            modelBuilder.Entity("TokenConsole.Features.Usage.RegionIndustryDaily", b =>
+                {
+                    b.Property<string>("RegionCode")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IndustryCode")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("ComputeCost")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Revenue")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("Tokens")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("RegionCode", "IndustryCode", "Day");
+
+                    b.ToTable("RegionIndustryDaily", (string)null);
+
+                    b.HasAnnotation("TokenConsole:WithoutRowId", true);
                 });
 
             modelBuilder.Entity("TokenConsole.Features.Usage.UsageEvent", b =>
                 {
                     b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
                     b.Property<double>("ComputeCost")
@@ -946,8 +1007,6 @@ namespace TokenConsole.Data.Migrations
                     b.HasIndex("EventId")
                         .IsUnique();
 
-                    b.HasIndex("Timestamp");
-
                     b.ToTable("UsageEvents");
                 });
 
@@ -988,7 +1047,11 @@ namespace TokenConsole.Data.Migrations
 
                     b.HasKey("Hour", "RegionCode", "IndustryCode", "ModelId", "PackageId", "PoolId");
 
+                    b.HasIndex("RegionCode", "IndustryCode", "Hour");
+
                     b.ToTable("UsageRollups");
+
+                    b.HasAnnotation("TokenConsole:WithoutRowId", true);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

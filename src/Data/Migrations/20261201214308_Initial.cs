@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace TokenConsole.Data.Migrations
+namespace TokenConsole.src.Data.Migrations
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -162,6 +162,9 @@ namespace TokenConsole.Data.Migrations
                     DecidedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     RejectionReason = table.Column<string>(type: "TEXT", nullable: true),
                     ResultingRuleSetVersionId = table.Column<int>(type: "INTEGER", nullable: true),
+                    SubmittedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RolledBackBy = table.Column<string>(type: "TEXT", nullable: true),
+                    RolledBackAt = table.Column<long>(type: "INTEGER", nullable: true),
                     Version = table.Column<uint>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -181,11 +184,29 @@ namespace TokenConsole.Data.Migrations
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     CreatedBy = table.Column<string>(type: "TEXT", nullable: false),
                     ActivatedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    PriceChangeId = table.Column<int>(type: "INTEGER", nullable: true)
+                    PriceChangeId = table.Column<int>(type: "INTEGER", nullable: true),
+                    PreviousVersionId = table.Column<int>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_PriceRuleSetVersions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RegionIndustryDaily",
+                columns: table => new
+                {
+                    Day = table.Column<long>(type: "INTEGER", nullable: false),
+                    RegionCode = table.Column<string>(type: "TEXT", nullable: false),
+                    IndustryCode = table.Column<string>(type: "TEXT", nullable: false),
+                    Tokens = table.Column<long>(type: "INTEGER", nullable: false),
+                    Calls = table.Column<long>(type: "INTEGER", nullable: false),
+                    Revenue = table.Column<double>(type: "REAL", nullable: false),
+                    ComputeCost = table.Column<double>(type: "REAL", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RegionIndustryDaily", x => new { x.RegionCode, x.IndustryCode, x.Day });
                 });
 
             migrationBuilder.CreateTable(
@@ -207,8 +228,7 @@ namespace TokenConsole.Data.Migrations
                 name: "UsageEvents",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
+                    Id = table.Column<long>(type: "INTEGER", nullable: false),
                     EventId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
                     Timestamp = table.Column<long>(type: "INTEGER", nullable: false),
                     CustomerId = table.Column<int>(type: "INTEGER", nullable: false),
@@ -512,6 +532,10 @@ namespace TokenConsole.Data.Migrations
                     EffectiveTo = table.Column<long>(type: "INTEGER", nullable: true),
                     PublishedBy = table.Column<string>(type: "TEXT", nullable: true),
                     PublishedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    SubmittedBy = table.Column<string>(type: "TEXT", nullable: true),
+                    SubmittedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     Version = table.Column<uint>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -697,6 +721,11 @@ namespace TokenConsole.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_PackageVersions_Status_EffectiveFrom",
+                table: "PackageVersions",
+                columns: new[] { "Status", "EffectiveFrom" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Pools_Code",
                 table: "Pools",
                 column: "Code",
@@ -735,9 +764,9 @@ namespace TokenConsole.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_UsageEvents_Timestamp",
-                table: "UsageEvents",
-                column: "Timestamp");
+                name: "IX_UsageRollups_RegionCode_IndustryCode_Hour",
+                table: "UsageRollups",
+                columns: new[] { "RegionCode", "IndustryCode", "Hour" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_VolumeTier_PackageVersionId",
@@ -803,6 +832,9 @@ namespace TokenConsole.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "PriceRuleSetVersions");
+
+            migrationBuilder.DropTable(
+                name: "RegionIndustryDaily");
 
             migrationBuilder.DropTable(
                 name: "Subscriptions");
