@@ -17,7 +17,7 @@ internal static class IngestionBenchmark
     private const string Key = "benchmark-ingestion-key";
     private const int WarmUpEvents = 300_000;
 
-    public static async Task RunAsync(int events)
+    public static async Task RunAsync(int events, bool nativeBinding = true)
     {
         var folder = Directory.CreateTempSubdirectory("tokenconsole-ingest-").FullName;
         var database = Path.Combine(folder, "ingest.db");
@@ -31,6 +31,7 @@ internal static class IngestionBenchmark
                 ["Demo__Days"] = "2",
                 ["Demo__EventHours"] = "1",
                 ["Ingestion__ApiKeys__0"] = Key,
+                ["Ingestion__NativeBinding"] = nativeBinding ? "true" : "false",
             }))
             {
                 var options = new LoadOptions(new Uri(app.Url), Key, database, events, 5_000, Concurrency: 4, Duplicates: 0);
@@ -42,7 +43,7 @@ internal static class IngestionBenchmark
                 report = await LoadGenerator.RunAsync(options, bodies, Console.Out, CancellationToken.None);
             }
             var baseline = RawInserts(bodies, Path.Combine(folder, "baseline.db"));
-            Console.WriteLine($"Ingestion end to end over HTTP ({AppHost.Configuration} build, {events:N0} events after a warm-up of {WarmUpEvents:N0}, 5,000 per request, 4 concurrent requests)");
+            Console.WriteLine($"Ingestion end to end over HTTP ({AppHost.Configuration} build, {events:N0} events after a warm-up of {WarmUpEvents:N0}, 5,000 per request, 4 concurrent requests, {(nativeBinding ? "native" : "SQLitePCL")} binding)");
             Console.WriteLine("| what | events/s | |");
             Console.WriteLine("|---|---|---|");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| console API (validate, rate, store, roll up, commit) | {report.AcceptedPerSecond:N0} | p50 {report.P50Ms:0} ms, p95 {report.P95Ms:0} ms per request; accepted {report.Accepted:N0}, 429 {report.Throttled} |"));

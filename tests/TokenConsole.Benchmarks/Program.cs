@@ -1,6 +1,6 @@
 using TokenConsole.Benchmarks;
 
-// dotnet run -c Release --project tests/TokenConsole.Benchmarks -- [first-start|ingestion|heatmap|rating|simulation|circuits|all] [--runs N] [--events N]
+// dotnet run -c Release --project tests/TokenConsole.Benchmarks -- [first-start|ingestion|heatmap|rating|simulation|circuits|all] [--runs N] [--events N] [--binding native|plain]
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 var runs = int.Parse(Option("--runs") ?? "3", System.Globalization.CultureInfo.InvariantCulture);
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "all";
@@ -11,7 +11,14 @@ if (which is "all" or "first-start")
 }
 if (which is "all" or "ingestion")
 {
-    await IngestionBenchmark.RunAsync(int.Parse(Option("--events") ?? "300000", System.Globalization.CultureInfo.InvariantCulture));
+    // --binding plain: the writer binds through SQLitePCL alone (Ingestion:NativeBinding=false), to compare the two paths.
+    await IngestionBenchmark.RunAsync(int.Parse(Option("--events") ?? "300000", System.Globalization.CultureInfo.InvariantCulture),
+        nativeBinding: (Option("--binding") ?? "native") switch
+        {
+            "native" => true,
+            "plain" => false,
+            var other => throw new ArgumentException($"--binding is native or plain, not '{other}'."),
+        });
 }
 if (which is "all" or "heatmap")
 {

@@ -37,10 +37,10 @@ public sealed partial class FilterSelect<T>
     private bool HasValue => SelectedText is not null;
 
     private string InputClass =>
-        "mud-input mud-input-text mud-input-text-with-label mud-input-adorned-end mud-input-underline mud-typography-subtitle1 mud-select-input mud-input-sizing-fixed"
-        + (HasValue || _open ? " mud-shrink" : "") + (_open ? " tc-select-open" : "");
+        "tc-input tc-input-text tc-input-text-with-label tc-input-underline tc-typography-subtitle1 tc-select-input"
+        + (HasValue || _open ? " tc-shrink" : "") + (_open ? " tc-select-open" : "");
 
-    private const string SlotClass = "mud-input-slot mud-input-root mud-input-root-text mud-input-root-adorned-end mud-select-input";
+    private const string SlotClass = "tc-input-slot tc-input-root tc-select-input";
 
     private string Expanded => _open ? "true" : "false";
 

@@ -27,14 +27,14 @@ public sealed class FilterSelectTests : ComponentTestContext
         Assert.Equal("Banana", select.Find("[data-testid='fruit']").TextContent);
         Assert.Equal("false", select.Find("[data-testid='fruit']").GetAttribute("aria-expanded"));
         Assert.Empty(popovers.FindAll("[role='option']"));
-        Assert.Contains("mud-shrink", select.Find(".mud-input").ClassName, StringComparison.Ordinal);
+        Assert.Contains("tc-shrink", select.Find(".tc-input").ClassName, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Without_a_value_the_label_stands_in_the_field()
     {
         var (_, select) = RenderSelect(null);
-        Assert.DoesNotContain("mud-shrink", select.Find(".mud-input").ClassName, StringComparison.Ordinal);
+        Assert.DoesNotContain("tc-shrink", select.Find(".tc-input").ClassName, StringComparison.Ordinal);
         Assert.Equal("text", select.Find("[data-testid='fruit']").GetAttribute("type"));
     }
 
@@ -42,11 +42,11 @@ public sealed class FilterSelectTests : ComponentTestContext
     public void A_click_opens_the_options_and_choosing_one_hands_up_its_value_and_closes_the_list()
     {
         var (popovers, select) = RenderSelect(2);
-        select.Find(".mud-input-control").Click();
+        select.Find(".tc-input-control").Click();
         var options = popovers.FindAll("[role='option']");
         Assert.Equal(["Apple", "Banana", "Cherry"], options.Select(o => o.TextContent.Trim()));
         Assert.Equal("true", options[1].GetAttribute("aria-selected"));
-        Assert.Contains("mud-selected-item", options[1].ClassName, StringComparison.Ordinal);
+        Assert.Contains("tc-selected-item", options[1].ClassName, StringComparison.Ordinal);
 
         popovers.FindAll("[role='option']")[2].Click();
         Assert.Equal([3], _chosen);
@@ -58,7 +58,7 @@ public sealed class FilterSelectTests : ComponentTestContext
     public void Choosing_the_value_it_already_has_changes_nothing()
     {
         var (popovers, select) = RenderSelect(2);
-        select.Find(".mud-input-control").Click();
+        select.Find(".tc-input-control").Click();
         popovers.FindAll("[role='option']")[1].Click();
         Assert.Empty(_chosen);
     }
@@ -81,7 +81,7 @@ public sealed class FilterSelectTests : ComponentTestContext
     public void Without_a_value_no_option_is_active_until_a_key_moves()
     {
         var (popovers, select) = RenderSelect(null);
-        select.Find(".mud-input-control").Click();
+        select.Find(".tc-input-control").Click();
         Assert.Null(select.Find("[data-testid='fruit']").GetAttribute("aria-activedescendant"));
         Assert.Empty(popovers.FindAll(".tc-option-active"));
         select.Find("[data-testid='fruit']").KeyDown("ArrowDown");

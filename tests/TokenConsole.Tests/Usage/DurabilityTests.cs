@@ -20,8 +20,9 @@ public sealed class DurabilityTests : IDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    private Dictionary<string, string> Environment() => new()
+    private Dictionary<string, string> Environment(bool nativeBinding) => new()
     {
+        ["Ingestion__NativeBinding"] = nativeBinding ? "true" : "false",
         ["ConnectionStrings__TokenConsole"] = $"Data Source={Path.Combine(_folder, "kill.db")}",
         ["Demo__Days"] = "2",
         ["Demo__Customers"] = "500",
@@ -30,13 +31,16 @@ public sealed class DurabilityTests : IDisposable
         ["Ingestion__ApiKeys__0"] = Key,
     };
 
-    [Fact]
-    public async Task An_acknowledged_batch_survives_kill_9_right_after_the_response_and_a_retry_counts_nothing_twice()
+    /// <summary>On both of the writer's ways of binding rows: SQLite's C functions directly, and SQLitePCL alone.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_acknowledged_batch_survives_kill_9_right_after_the_response_and_a_retry_counts_nothing_twice(bool nativeBinding)
     {
         var ct = TestContext.Current.CancellationToken;
         var batch = new JsonObject();
         List<string> ids;
-        await using (var app = await AppProcess.StartAsync(Environment()))
+        await using (var app = await AppProcess.StartAsync(Environment(nativeBinding)))
         {
             var subject = await SubjectAsync();
             ids = [.. Enumerable.Range(0, 2000).Select(i => $"kill-{i}-{Guid.NewGuid():N}")];
@@ -57,7 +61,7 @@ public sealed class DurabilityTests : IDisposable
 
         Assert.Equal(2000, await CountAsync(ids));
 
-        await using (var app = await AppProcess.StartAsync(Environment()))
+        await using (var app = await AppProcess.StartAsync(Environment(nativeBinding)))
         {
             using var client = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
             client.DefaultRequestHeaders.Add("X-Api-Key", Key);

@@ -5,19 +5,53 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TokenConsole.Data;
 using TokenConsole.Features.Admin;
+using TokenConsole.Features.Usage.Ingestion;
 using TokenConsole.Tests.Infrastructure;
 
 namespace TokenConsole.Tests.Usage;
 
+/// <summary>The writer binding rows through SQLite's C functions directly (<c>Ingestion:NativeBinding</c>, the default).</summary>
 [Collection(ConsoleCollection.Name)]
-public sealed class IngestionTests(ConsoleFactory factory)
+public sealed class NativeBindingIngestionTests(ConsoleFactory factory) : IngestionTests(factory)
 {
+    protected override bool NativeBinding => true;
+}
+
+/// <summary>The same tests with <c>Ingestion:NativeBinding=false</c>: the writer binds through SQLitePCL alone.</summary>
+[Collection(PlainBindingConsole.Name)]
+public sealed class PlainBindingIngestionTests(PlainBindingConsole console) : IngestionTests(console.Factory)
+{
+    protected override bool NativeBinding => false;
+}
+
+/// <summary>A console of its own with the writer on the plain SQLitePCL path, shared by the tests of its collection.</summary>
+[CollectionDefinition(Name)]
+public sealed class PlainBindingConsole : ICollectionFixture<PlainBindingConsole>, IAsyncDisposable
+{
+    public const string Name = "console with plain SQLite binding";
+
+    public PlainBindingConsole() => Factory.Settings["Ingestion:NativeBinding"] = "false";
+
+    public ConsoleFactory Factory { get; } = new();
+
+    public ValueTask DisposeAsync() => Factory.DisposeAsync();
+}
+
+/// <summary>Ingestion end to end, run once on each of the writer's two ways of binding rows.</summary>
+public abstract class IngestionTests(ConsoleFactory factory)
+{
+    protected abstract bool NativeBinding { get; }
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static DateTimeOffset Now => DateTimeOffset.UtcNow.AddMinutes(-1);
 
     private TokenConsoleDbContext Db() => factory.Services.GetRequiredService<IDbContextFactory<TokenConsoleDbContext>>().CreateDbContext();
 
     private static string NewId() => "t-" + Guid.NewGuid().ToString("N");
+
+    [Fact]
+    public void The_writer_binds_rows_on_the_path_the_option_chose() =>
+        Assert.Equal(NativeBinding, factory.Services.GetRequiredService<UsageWriter>().NativeBinding);
 
     [Fact]
     public async Task Valid_events_are_stored_rated_and_added_to_every_rollup_once()

@@ -14,6 +14,11 @@ public sealed class IngestionOptions
     public int FutureSkewMinutes { get; set; } = 5;
     /// <summary>Batches waiting for the writer; when full, clients get 429 with Retry-After instead of an unbounded queue.</summary>
     public int QueueCapacity { get; set; } = 32;
+    /// <summary>
+    /// The usage writer binds each row by calling SQLite's C functions directly (the default, checked at start-up against
+    /// the library SQLitePCL loaded); false binds through SQLitePCL alone: slower, for a SQLite bundle the check refuses.
+    /// </summary>
+    public bool NativeBinding { get; set; } = true;
     /// <summary>Keys accepted besides those created in the Admin area; hashed at start, never stored in plain text.</summary>
     public List<string> ApiKeys { get; set; } = [];
 }

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
+using System.Runtime.InteropServices;
 using TokenConsole.Data;
 using TokenConsole.Features.Pricing;
 
@@ -7,27 +8,104 @@ namespace TokenConsole.Features.Usage.Ingestion;
 
 public sealed partial class UsageWriter
 {
+    /// <summary>The writer's four statements; one implementation per way of calling SQLite, chosen once when the writer starts.</summary>
+    private interface IStatements : IDisposable
+    {
+        /// <summary>Inserts one event; false when its id is already stored (a duplicate).</summary>
+        bool Insert(in ValidUsageEvent e, in Rating rating, long now);
+
+        void UpsertHourly(long hour, string region, string industry, int model, int package, int pool, Sum sum);
+
+        void UpsertCell(long day, string region, string industry, Sum sum);
+
+        void UpsertCustomer(long day, int customer, int model, Sum sum);
+    }
+
+    /// <summary>Opens the statements on the path <c>Ingestion:NativeBinding</c> chose (checked at start-up, see <see cref="NativeSqliteCheck"/>).</summary>
+    private static IStatements OpenStatements(SqliteConnection connection, bool nativeBinding) =>
+        nativeBinding ? new Statements<NativeCalls>(connection) : new Statements<SqlitePclCalls>(connection);
+
+    /// <summary>A prepared statement: SQLitePCL's safe handle and, for the native path, its raw pointer.</summary>
+    private readonly record struct Prepared(sqlite3_stmt Handle, nint Raw);
+
+    /// <summary>A connection: SQLitePCL's safe handle and its raw pointer.</summary>
+    private readonly record struct Connection(sqlite3 Handle, nint Raw);
+
+    /// <summary>
+    /// The per-row calls into SQLite. Static members on structs: <see cref="Statements{TCalls}"/> is compiled once per
+    /// implementation, so each bind is a direct (inlinable) call, never a virtual one; only the four statement methods
+    /// are reached through <see cref="IStatements"/>.
+    /// </summary>
+    private interface ISqliteCalls
+    {
+        static abstract void BindInt64(Prepared s, int index, long value);
+
+        static abstract void BindDouble(Prepared s, int index, double value);
+
+        static abstract void BindText(Prepared s, int index, string value);
+
+        static abstract int Step(Prepared s);
+
+        static abstract void Reset(Prepared s);
+
+        static abstract int Changes(Connection db);
+    }
+
+    /// <summary>SQLite's C functions called directly on the raw pointers (<see cref="NativeMethods"/>): the fast path.</summary>
+    private readonly struct NativeCalls : ISqliteCalls
+    {
+        public static void BindInt64(Prepared s, int index, long value) => NativeMethods.BindInt64(s.Raw, index, value);
+
+        public static void BindDouble(Prepared s, int index, double value) => NativeMethods.BindDouble(s.Raw, index, value);
+
+        public static void BindText(Prepared s, int index, string value) => NativeMethods.BindText(s.Raw, index, value);
+
+        public static int Step(Prepared s) => NativeMethods.Step(s.Raw);
+
+        public static void Reset(Prepared s) => NativeMethods.Reset(s.Raw);
+
+        public static int Changes(Connection db) => NativeMethods.Changes(db.Raw);
+    }
+
+    /// <summary>
+    /// The same calls through SQLitePCL's <c>raw</c> API on its safe handles, as the writer did before the native path
+    /// (<c>Ingestion:NativeBinding=false</c>): slower, but it depends on nothing but the provider SQLitePCL chose.
+    /// </summary>
+    private readonly struct SqlitePclCalls : ISqliteCalls
+    {
+        public static void BindInt64(Prepared s, int index, long value) => _ = raw.sqlite3_bind_int64(s.Handle, index, value);
+
+        public static void BindDouble(Prepared s, int index, double value) => _ = raw.sqlite3_bind_double(s.Handle, index, value);
+
+        public static void BindText(Prepared s, int index, string value) => _ = raw.sqlite3_bind_text16(s.Handle, index, value.AsSpan());
+
+        public static int Step(Prepared s) => raw.sqlite3_step(s.Handle);
+
+        public static void Reset(Prepared s) => _ = raw.sqlite3_reset(s.Handle);
+
+        public static int Changes(Connection db) => raw.sqlite3_changes(db.Handle);
+    }
+
     /// <summary>
     /// The SQL of the writer, prepared once for the writer's connection (through SQLitePCL, under Microsoft.Data.Sqlite)
-    /// and executed per row through SQLite's own C functions (<see cref="NativeMethods"/>). Microsoft.Data.Sqlite's
-    /// <c>ExecuteNonQuery</c> boxes each parameter, looks each one up by name and makes a data reader per execution: with
-    /// 13 parameters that cost about 3× the insert itself, paid per event on the single writer thread (issue 5: 14–23 µs
-    /// against 5–9 µs per event). Text is bound as UTF-16: SQLite converts it to UTF-8 in C, where SQLitePCL's string
-    /// overload allocated a UTF-8 copy of each value in .NET (12 % of the writer's time in a profile).
+    /// and executed per row through <typeparamref name="TCalls"/>. Microsoft.Data.Sqlite's <c>ExecuteNonQuery</c> boxes
+    /// each parameter, looks each one up by name and makes a data reader per execution: with 13 parameters that cost
+    /// about 3× the insert itself, paid per event on the single writer thread (issue 5: 14–23 µs against 5–9 µs per
+    /// event). Text is bound as UTF-16: SQLite converts it to UTF-8 in C, where SQLitePCL's string overload allocated a
+    /// UTF-8 copy of each value in .NET (12 % of the writer's time in a profile).
     /// </summary>
-    private sealed class Statements : IDisposable
+    private sealed class Statements<TCalls> : IStatements where TCalls : struct, ISqliteCalls
     {
-        private readonly sqlite3 _db;
-        private readonly sqlite3_stmt _insert;
-        private readonly sqlite3_stmt _hourly;
-        private readonly sqlite3_stmt _cell;
-        private readonly sqlite3_stmt _customer;
-        // The raw handles of the statements above, for NativeMethods; valid while those are not disposed.
-        private readonly nint _dbHandle, _insertHandle, _hourlyHandle, _cellHandle, _customerHandle;
+        private readonly Connection _db;
+        private readonly Prepared _insert;
+        private readonly Prepared _hourly;
+        private readonly Prepared _cell;
+        private readonly Prepared _customer;
 
         public Statements(SqliteConnection connection)
         {
-            _db = connection.Handle ?? throw new InvalidOperationException("The writer's connection is not open.");
+            var db = connection.Handle ?? throw new InvalidOperationException("The writer's connection is not open.");
+            _db = new Connection(db, AddRef(db));
             _insert = Prepare("""
                 INSERT INTO UsageEvents (EventId, Timestamp, CustomerId, PackageId, ModelId, PoolId, RegionCode, IndustryCode, InputTokens, OutputTokens, Revenue, ComputeCost, IngestedAt)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
@@ -54,102 +132,109 @@ public sealed partial class UsageWriter
                     Tokens = Tokens + excluded.Tokens, Calls = Calls + excluded.Calls,
                     Revenue = Revenue + excluded.Revenue, ComputeCost = ComputeCost + excluded.ComputeCost
                 """);
-            _dbHandle = _db.DangerousGetHandle();
-            _insertHandle = _insert.DangerousGetHandle();
-            _hourlyHandle = _hourly.DangerousGetHandle();
-            _cellHandle = _cell.DangerousGetHandle();
-            _customerHandle = _customer.DangerousGetHandle();
         }
 
-        /// <summary>Inserts one event; false when its id is already stored (a duplicate).</summary>
         public bool Insert(in ValidUsageEvent e, in Rating rating, long now)
         {
-            var s = _insertHandle;
-            NativeMethods.BindText(s, 1, e.EventId);
-            NativeMethods.BindInt64(s, 2, e.Timestamp.UtcTicks);
-            NativeMethods.BindInt64(s, 3, e.CustomerId);
-            NativeMethods.BindInt64(s, 4, e.PackageId);
-            NativeMethods.BindInt64(s, 5, e.ModelId);
-            NativeMethods.BindInt64(s, 6, e.PoolId);
-            NativeMethods.BindText(s, 7, e.RegionCode);
-            NativeMethods.BindText(s, 8, e.IndustryCode);
-            NativeMethods.BindInt64(s, 9, e.InputTokens);
-            NativeMethods.BindInt64(s, 10, e.OutputTokens);
-            NativeMethods.BindDouble(s, 11, rating.Revenue);
-            NativeMethods.BindDouble(s, 12, rating.ComputeCost);
-            NativeMethods.BindInt64(s, 13, now);
+            var s = _insert;
+            TCalls.BindText(s, 1, e.EventId);
+            TCalls.BindInt64(s, 2, e.Timestamp.UtcTicks);
+            TCalls.BindInt64(s, 3, e.CustomerId);
+            TCalls.BindInt64(s, 4, e.PackageId);
+            TCalls.BindInt64(s, 5, e.ModelId);
+            TCalls.BindInt64(s, 6, e.PoolId);
+            TCalls.BindText(s, 7, e.RegionCode);
+            TCalls.BindText(s, 8, e.IndustryCode);
+            TCalls.BindInt64(s, 9, e.InputTokens);
+            TCalls.BindInt64(s, 10, e.OutputTokens);
+            TCalls.BindDouble(s, 11, rating.Revenue);
+            TCalls.BindDouble(s, 12, rating.ComputeCost);
+            TCalls.BindInt64(s, 13, now);
             Step(s);
-            return NativeMethods.Changes(_dbHandle) > 0;
+            return TCalls.Changes(_db) > 0;
         }
 
         public void UpsertHourly(long hour, string region, string industry, int model, int package, int pool, Sum sum)
         {
-            var s = _hourlyHandle;
-            NativeMethods.BindInt64(s, 1, hour);
-            NativeMethods.BindText(s, 2, region);
-            NativeMethods.BindText(s, 3, industry);
-            NativeMethods.BindInt64(s, 4, model);
-            NativeMethods.BindInt64(s, 5, package);
-            NativeMethods.BindInt64(s, 6, pool);
-            NativeMethods.BindInt64(s, 7, sum.Input);
-            NativeMethods.BindInt64(s, 8, sum.Output);
-            NativeMethods.BindInt64(s, 9, sum.Calls);
-            NativeMethods.BindDouble(s, 10, sum.Revenue);
-            NativeMethods.BindDouble(s, 11, sum.Cost);
+            var s = _hourly;
+            TCalls.BindInt64(s, 1, hour);
+            TCalls.BindText(s, 2, region);
+            TCalls.BindText(s, 3, industry);
+            TCalls.BindInt64(s, 4, model);
+            TCalls.BindInt64(s, 5, package);
+            TCalls.BindInt64(s, 6, pool);
+            TCalls.BindInt64(s, 7, sum.Input);
+            TCalls.BindInt64(s, 8, sum.Output);
+            TCalls.BindInt64(s, 9, sum.Calls);
+            TCalls.BindDouble(s, 10, sum.Revenue);
+            TCalls.BindDouble(s, 11, sum.Cost);
             Step(s);
         }
 
         public void UpsertCell(long day, string region, string industry, Sum sum)
         {
-            var s = _cellHandle;
-            NativeMethods.BindInt64(s, 1, day);
-            NativeMethods.BindText(s, 2, region);
-            NativeMethods.BindText(s, 3, industry);
+            var s = _cell;
+            TCalls.BindInt64(s, 1, day);
+            TCalls.BindText(s, 2, region);
+            TCalls.BindText(s, 3, industry);
             BindTotals(s, sum);
             Step(s);
         }
 
         public void UpsertCustomer(long day, int customer, int model, Sum sum)
         {
-            var s = _customerHandle;
-            NativeMethods.BindInt64(s, 1, day);
-            NativeMethods.BindInt64(s, 2, customer);
-            NativeMethods.BindInt64(s, 3, model);
+            var s = _customer;
+            TCalls.BindInt64(s, 1, day);
+            TCalls.BindInt64(s, 2, customer);
+            TCalls.BindInt64(s, 3, model);
             BindTotals(s, sum);
             Step(s);
         }
 
         public void Dispose()
         {
-            _insert.Dispose();
-            _hourly.Dispose();
-            _cell.Dispose();
-            _customer.Dispose();
+            foreach (var s in (ReadOnlySpan<Prepared>)[_insert, _hourly, _cell, _customer])
+            {
+                s.Handle.DangerousRelease();
+                s.Handle.Dispose();
+            }
+            _db.Handle.DangerousRelease();
         }
 
-        private static void BindTotals(nint s, Sum sum)
+        private static void BindTotals(Prepared s, Sum sum)
         {
-            NativeMethods.BindInt64(s, 4, sum.Input + sum.Output);
-            NativeMethods.BindInt64(s, 5, sum.Calls);
-            NativeMethods.BindDouble(s, 6, sum.Revenue);
-            NativeMethods.BindDouble(s, 7, sum.Cost);
+            TCalls.BindInt64(s, 4, sum.Input + sum.Output);
+            TCalls.BindInt64(s, 5, sum.Calls);
+            TCalls.BindDouble(s, 6, sum.Revenue);
+            TCalls.BindDouble(s, 7, sum.Cost);
         }
 
-        private sqlite3_stmt Prepare(string sql)
+        /// <summary>
+        /// A reference on the safe handle for as long as these statements live, so that its raw pointer cannot be closed
+        /// under the native calls (by a dispose elsewhere, or the finalizer); released in <see cref="Dispose"/>.
+        /// </summary>
+        private static nint AddRef(SafeHandle handle)
         {
-            var rc = raw.sqlite3_prepare_v2(_db, sql, out var statement);
-            SqliteException.ThrowExceptionForRC(rc, _db);
-            return statement;
+            var added = false;
+            handle.DangerousAddRef(ref added);
+            return handle.DangerousGetHandle();
+        }
+
+        private Prepared Prepare(string sql)
+        {
+            var rc = raw.sqlite3_prepare_v2(_db.Handle, sql, out var statement);
+            SqliteException.ThrowExceptionForRC(rc, _db.Handle);
+            return new Prepared(statement, AddRef(statement));
         }
 
         /// <summary>Runs a statement that returns no rows; an error becomes the <see cref="SqliteException"/> Microsoft.Data.Sqlite would throw.</summary>
-        private void Step(nint statement)
+        private void Step(Prepared statement)
         {
-            var rc = NativeMethods.Step(statement);
-            NativeMethods.Reset(statement);
+            var rc = TCalls.Step(statement);
+            TCalls.Reset(statement);
             if (rc != raw.SQLITE_DONE)
             {
-                SqliteException.ThrowExceptionForRC(rc, _db);
+                SqliteException.ThrowExceptionForRC(rc, _db.Handle);
             }
         }
     }
@@ -178,7 +263,7 @@ public sealed partial class UsageWriter
             _customers.Clear();
         }
 
-        public void Upsert(Statements statements)
+        public void Upsert(IStatements statements)
         {
             foreach (var ((hour, region, industry, model, package, pool), s) in _hourly)
             {

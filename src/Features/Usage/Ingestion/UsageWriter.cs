@@ -58,11 +58,27 @@ public sealed partial class UsageWriter : BackgroundService
         return _queue.Writer.TryWrite(request);
     }
 
+    /// <summary>Whether the writer binds rows through <see cref="NativeMethods"/> (<c>Ingestion:NativeBinding</c>) or through SQLitePCL alone.</summary>
+    internal bool NativeBinding => _options.NativeBinding;
+
+    /// <summary>
+    /// Before the writer runs, and so before the host answers anything: the native binding is checked against the library
+    /// SQLitePCL loaded, and a mismatch fails the start (<see cref="NativeSqliteCheck"/> says why it does not fall back).
+    /// </summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_options.NativeBinding)
+        {
+            NativeSqliteCheck.Verify();
+        }
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await using var connection = await OpenAsync(stoppingToken);
         await LoadMonthlyTokensAsync(connection, stoppingToken);
-        using var statements = new Statements(connection);
+        using var statements = OpenStatements(connection, _options.NativeBinding);
         var batch = new List<WriteRequest>();
         while (await _queue.Reader.WaitToReadAsync(stoppingToken))
         {
@@ -123,7 +139,7 @@ public sealed partial class UsageWriter : BackgroundService
         }
     }
 
-    private WriteOutcome[] Write(SqliteConnection connection, Statements statements, List<WriteRequest> batch)
+    private WriteOutcome[] Write(SqliteConnection connection, IStatements statements, List<WriteRequest> batch)
     {
         var now = _clock.GetUtcNow().UtcTicks;
         var aggregates = _aggregates;
