@@ -8,6 +8,7 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
     public void Configure(EntityTypeBuilder<AuditEntry> b)
     {
         b.HasIndex(a => a.At);
+        b.HasIndex(a => a.ActorId);
         b.HasIndex(a => new { a.EntityType, a.EntityId });
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using TokenConsole.Auth;
 using TokenConsole.Data;
+using TokenConsole.Data.Writes;
 using TokenConsole.Features.Admin;
 using TokenConsole.Features.Catalog;
 
@@ -81,7 +82,7 @@ public sealed partial class ComputeEditService(
         model.Status = form.Status;
         model.InputCostPerMTok = form.InputCostPerMTok;
         model.OutputCostPerMTok = form.OutputCostPerMTok;
-        await SaveAuditedAsync(db, user, before is null ? "compute.model.create" : "compute.model.edit", nameof(AiModel), () => model.Id, before, () => Snapshot(model), ct);
+        await SaveAuditedAsync(db, user, before is null ? AuditActions.ModelCreated : AuditActions.ModelEdited, nameof(AiModel), () => model.Id, before, () => Snapshot(model), ct);
         return model;
     }
 
@@ -140,7 +141,7 @@ public sealed partial class ComputeEditService(
         pool.CapacityTokensPerSecond = form.CapacityTokensPerSecond;
         pool.CostPerHour = form.CostPerHour;
         // A capacity cut and a new allocation on the same pool race: touching the pool's token makes one of them stale.
-        await SaveAuditedAsync(db, user, before is null ? "compute.pool.create" : "compute.pool.edit", nameof(ComputePool), () => pool.Id, before, () => Snapshot(pool), ct);
+        await SaveAuditedAsync(db, user, before is null ? AuditActions.PoolCreated : AuditActions.PoolEdited, nameof(ComputePool), () => pool.Id, before, () => Snapshot(pool), ct);
         return pool;
     }
 
@@ -166,8 +167,8 @@ public sealed partial class ComputeEditService(
         var before = Snapshot(pool);
         pool.Status = status;
         db.Entry(pool).Property(p => p.Version).IsModified = true;
-        await SaveAuditedAsync(db, user, "compute.pool.status", nameof(ComputePool), () => pool.Id, before,
-            () => new { Pool = Snapshot(pool), Confirmed = confirmed, ModelsLeftWithoutPrimary = impact.ModelsWithoutPrimary.Select(m => m.Code).ToArray() }, ct);
+        // The same shape before and after (the pool), so the log shows the status that changed and nothing else.
+        await SaveAuditedAsync(db, user, AuditActions.PoolStatusChanged, nameof(ComputePool), () => pool.Id, before, () => Snapshot(pool), ct);
         return pool;
     }
 
@@ -213,7 +214,7 @@ public sealed partial class ComputeEditService(
         // Two allocations on one pool at the same time could each fit alone and overflow together: both bump the pool's
         // token, so the second one is stale and is checked again against the first.
         db.Entry(pool).Property(p => p.Version).IsModified = true;
-        await SaveAuditedAsync(db, user, before is null ? "compute.deployment.add" : "compute.deployment.edit", nameof(Deployment), () => deployment.Id,
+        await SaveAuditedAsync(db, user, before is null ? AuditActions.DeploymentAdded : AuditActions.DeploymentEdited, nameof(Deployment), () => deployment.Id,
             before, () => Snapshot(deployment, model, pool), ct);
         return deployment;
     }
@@ -232,7 +233,7 @@ public sealed partial class ComputeEditService(
         var before = Snapshot(deployment, deployment.Model!, deployment.Pool!);
         db.Deployments.Remove(deployment);
         db.Entry(deployment.Pool!).Property(p => p.Version).IsModified = true;
-        await SaveAuditedAsync(db, user, "compute.deployment.remove", nameof(Deployment), () => deploymentId, before, () => null, ct);
+        await SaveAuditedAsync(db, user, AuditActions.DeploymentRemoved, nameof(Deployment), () => deploymentId, before, () => null, ct);
     }
 
     /// <summary>Every model on sale keeps at least one primary deployment on an online pool (PRODUCT.md, Deployment).</summary>
@@ -259,7 +260,7 @@ public sealed partial class ComputeEditService(
             // Two saves (the audit entry needs the new id), one transaction: the change and its record land together or not at all.
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
-            Audit.Record(db, clock, UserDisplay.Actor(user), action, entityType, id().ToString(CultureInfo.InvariantCulture), before, after());
+            Audit.Record(db, clock, Actor.Of(user), action, entityType, id().ToString(CultureInfo.InvariantCulture), before, after());
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             // The alerts are cached for half a minute: a change that raises or clears one shows in the app bar at once.
@@ -295,19 +296,23 @@ public sealed partial class ComputeEditService(
     public static IReadOnlyCollection<string> SplitRegions(string? regions) =>
         string.IsNullOrWhiteSpace(regions) ? [] : regions.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private static object Snapshot(AiModel m) => new
-    {
-        m.Code, m.Name, m.Vendor, m.Family, Modality = m.Modality.ToString(), m.ContextWindow, Status = m.Status.ToString(), m.InputCostPerMTok, m.OutputCostPerMTok,
-    };
+    private static ModelSnapshot Snapshot(AiModel m) =>
+        new(m.Code, m.Name, m.Vendor, m.Family, m.Modality, m.ContextWindow, m.Status, m.InputCostPerMTok, m.OutputCostPerMTok);
 
-    private static object Snapshot(ComputePool p) => new
-    {
-        p.Code, p.Name, p.NameZh, p.RegionCode, Tier = p.Tier.ToString(), p.AcceleratorKind, p.AcceleratorCount, p.CapacityTokensPerSecond, p.CostPerHour,
-        Status = p.Status.ToString(),
-    };
+    private static PoolSnapshot Snapshot(ComputePool p) =>
+        new(p.Code, p.Name, p.NameZh, p.RegionCode, p.Tier, p.AcceleratorKind, p.AcceleratorCount, p.CapacityTokensPerSecond, p.CostPerHour, p.Status);
 
-    private static object Snapshot(Deployment d, AiModel m, ComputePool p) => new
-    {
-        Model = m.Code, Pool = p.Code, d.AllocatedTokensPerSecond, d.RoutingWeight, Role = d.Role.ToString(), d.ResidencyRegions,
-    };
+    private static DeploymentSnapshot Snapshot(Deployment d, AiModel m, ComputePool p) =>
+        new(m.Code, p.Code, d.AllocatedTokensPerSecond, d.RoutingWeight, d.Role, d.ResidencyRegions);
 }
+
+/// <summary>What the audit log records of a model, before and after a change (one shape, enums by name).</summary>
+public sealed record ModelSnapshot(string Code, string Name, string Vendor, string Family, Modality Modality, int ContextWindow, ModelStatus Status,
+    decimal InputCostPerMTok, decimal OutputCostPerMTok);
+
+/// <summary>What the audit log records of a pool, its status included.</summary>
+public sealed record PoolSnapshot(string Code, string Name, string NameZh, string RegionCode, PoolTier Tier, string AcceleratorKind, int AcceleratorCount,
+    long CapacityTokensPerSecond, decimal CostPerHour, PoolStatus Status);
+
+/// <summary>What the audit log records of a deployment of a model on a pool.</summary>
+public sealed record DeploymentSnapshot(string Model, string Pool, long AllocatedTokensPerSecond, int RoutingWeight, DeploymentRole Role, string? ResidencyRegions);

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using TokenConsole.Auth;
 using TokenConsole.Data;
+using TokenConsole.Data.Writes;
 using TokenConsole.Features.Admin;
 
 namespace TokenConsole.Features.Pricing;
@@ -43,11 +44,12 @@ public sealed class PriceChangeService(
         await RequireAsync(user, Policies.ProposePriceChanges);
         if (string.IsNullOrWhiteSpace(title) || title.Length > 120) throw new PriceChangeException("A title of 1 to 120 characters is required.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var actor = UserDisplay.Actor(user);
+        var actor = Actor.Of(user);
         PriceChange change;
+        PriceChangeSnapshot? before = null;
         if (id is null)
         {
-            change = new PriceChange { Title = title, ProposedBy = actor, ProposedAt = clock.GetUtcNow(), Status = PriceChangeStatus.Draft };
+            change = new PriceChange { Title = title, ProposedBy = actor.Name, ProposedById = actor.Id, ProposedAt = clock.GetUtcNow(), Status = PriceChangeStatus.Draft };
             db.PriceChanges.Add(change);
         }
         else
@@ -55,6 +57,7 @@ public sealed class PriceChangeService(
             change = await db.PriceChanges.FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new PriceChangeException("The price change does not exist.");
             if (change.Status != PriceChangeStatus.Draft) throw new PriceChangeException("Only a draft can be edited.");
             db.Entry(change).Property(c => c.Version).OriginalValue = version;
+            before = Summary(change);
         }
         change.Title = title.Trim();
         change.Description = description;
@@ -62,14 +65,17 @@ public sealed class PriceChangeService(
         change.EffectiveAt = effectiveAt;
         change.ChangeJson = JsonSerializer.Serialize(content, RuleSetEngine.Json);
         change.SimulationJson = simulationJson ?? change.SimulationJson;
+        // Two saves (the audit entry needs the new id), one transaction: the change and its record land together or not at all.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
-        Audit.Record(db, clock, actor, id is null ? "pricing.change.create" : "pricing.change.edit", nameof(PriceChange), change.Id.ToString(CultureInfo.InvariantCulture), after: Summary(change));
+        Audit.Record(db, clock, actor, id is null ? AuditActions.PriceChangeCreated : AuditActions.PriceChangeEdited, nameof(PriceChange), change.Id.ToString(CultureInfo.InvariantCulture), before, Summary(change));
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return change;
     }
 
     public Task<PriceChange> SubmitAsync(ClaimsPrincipal user, int id, uint version, CancellationToken ct = default) =>
-        TransitionAsync(user, id, version, Policies.ProposePriceChanges, PriceChangeStatus.Draft, "pricing.change.submit", async (db, change) =>
+        TransitionAsync(user, id, version, Policies.ProposePriceChanges, PriceChangeStatus.Draft, AuditActions.PriceChangeSubmitted, async (db, change) =>
         {
             var report = PriceChangeValidation.Check(ContentOf(change), ruleSets.Current.Rules);
             if (report.Count > 0) throw new PriceChangeException("The change has validation errors: fix them before submitting.");
@@ -82,13 +88,14 @@ public sealed class PriceChangeService(
     /// <summary>Approves a pending change: an executive, never its proposer. It is then scheduled for its effective time.</summary>
     public async Task<PriceChange> ApproveAsync(ClaimsPrincipal user, int id, uint version, CancellationToken ct = default)
     {
-        var change = await TransitionAsync(user, id, version, Policies.ApprovePriceChanges, PriceChangeStatus.PendingApproval, "pricing.change.approve", (db, change) =>
+        var change = await TransitionAsync(user, id, version, Policies.ApprovePriceChanges, PriceChangeStatus.PendingApproval, AuditActions.PriceChangeApproved, (db, change) =>
         {
-            if (string.Equals(change.ProposedBy, UserDisplay.Actor(user), StringComparison.OrdinalIgnoreCase))
+            if (Actor.Of(user).Is(change.ProposedById))
             {
                 throw new PriceChangeException("The proposer of a price change cannot approve it.");
             }
-            change.DecidedBy = UserDisplay.Actor(user);
+            change.DecidedBy = Actor.Of(user).Name;
+            change.DecidedById = Actor.Of(user).Id;
             change.DecidedAt = clock.GetUtcNow();
             // Approved, and at once scheduled for its effective time (the scheduler activates it then).
             change.Status = PriceChangeStatus.Scheduled;
@@ -99,16 +106,17 @@ public sealed class PriceChangeService(
     }
 
     public Task<PriceChange> RejectAsync(ClaimsPrincipal user, int id, uint version, string reason, CancellationToken ct = default) =>
-        TransitionAsync(user, id, version, Policies.ApprovePriceChanges, PriceChangeStatus.PendingApproval, "pricing.change.reject", (db, change) =>
+        TransitionAsync(user, id, version, Policies.ApprovePriceChanges, PriceChangeStatus.PendingApproval, AuditActions.PriceChangeRejected, (db, change) =>
         {
             if (string.IsNullOrWhiteSpace(reason)) throw new PriceChangeException("A reason is required to reject a change.");
-            if (string.Equals(change.ProposedBy, UserDisplay.Actor(user), StringComparison.OrdinalIgnoreCase))
+            if (Actor.Of(user).Is(change.ProposedById))
             {
                 throw new PriceChangeException("The proposer of a price change cannot decide on it.");
             }
             change.Status = PriceChangeStatus.Rejected;
             change.RejectionReason = reason.Trim();
-            change.DecidedBy = UserDisplay.Actor(user);
+            change.DecidedBy = Actor.Of(user).Name;
+            change.DecidedById = Actor.Of(user).Id;
             change.DecidedAt = clock.GetUtcNow();
             return Task.CompletedTask;
         }, ct);
@@ -150,6 +158,8 @@ public sealed class PriceChangeService(
             };
             if (active is not null) active.Status = RuleSetStatus.Superseded;
             db.PriceRuleSetVersions.Add(version);
+            // Two saves (the audit entry and the change need the version's id), one transaction per activation.
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
             change.Status = PriceChangeStatus.Active;
             change.ResultingRuleSetVersionId = version.Id;
@@ -158,9 +168,11 @@ public sealed class PriceChangeService(
             {
                 previous.Status = PriceChangeStatus.Superseded;
             }
-            Audit.Record(db, clock, "scheduler", "pricing.ruleset.activate", nameof(PriceRuleSetVersion), number.ToString(CultureInfo.InvariantCulture),
-                before: active is null ? null : new { active.Number }, after: new { Number = number, Change = change.Id, Rules = rules.Count });
+            Audit.Record(db, clock, Actor.Scheduler, AuditActions.RuleSetActivated, nameof(PriceRuleSetVersion), number.ToString(CultureInfo.InvariantCulture),
+                before: active is null ? null : new RuleSetSnapshot(active.Number, active.PriceChangeId, RuleSetEngine.FromWorkflowJson(active.WorkflowJson).Count),
+                after: new RuleSetSnapshot(number, change.Id, rules.Count));
             await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
         }
         await ruleSets.ReloadAsync(ct);
         return due.Count;
@@ -202,12 +214,13 @@ public sealed class PriceChangeService(
                 restored.Status = PriceChangeStatus.Active;
             }
         }
-        var actor = UserDisplay.Actor(user);
+        var actor = Actor.Of(user);
+        var beforeChange = Summary(change);
         change.Status = PriceChangeStatus.RolledBack;
-        change.RolledBackBy = actor;
+        change.RolledBackBy = actor.Name;
         change.RolledBackAt = clock.GetUtcNow();
-        Audit.Record(db, clock, actor, "pricing.change.rollback", nameof(PriceChange), change.Id.ToString(CultureInfo.InvariantCulture),
-            before: new { Version = current.Number }, after: new { Version = previous?.Number ?? 0 });
+        Audit.Record(db, clock, actor, AuditActions.PriceChangeRolledBack, nameof(PriceChange), change.Id.ToString(CultureInfo.InvariantCulture),
+            beforeChange, Summary(change));
         await db.SaveChangesAsync(ct);
         await ruleSets.ReloadAsync(ct);
         return change;
@@ -223,12 +236,12 @@ public sealed class PriceChangeService(
         if (change.Status != from) throw new PriceChangeException("The price change is no longer in the state this action needs; reload it.");
         var before = Summary(change);
         await apply(db, change);
-        Audit.Record(db, clock, UserDisplay.Actor(user), action, nameof(PriceChange), change.Id.ToString(CultureInfo.InvariantCulture), before, Summary(change));
+        Audit.Record(db, clock, Actor.Of(user), action, nameof(PriceChange), change.Id.ToString(CultureInfo.InvariantCulture), before, Summary(change));
         await db.SaveChangesAsync(ct);
         return change;
     }
 
-    private static object Summary(PriceChange c) => new { c.Title, Status = c.Status.ToString(), c.EffectiveAt, Audience = c.Audience.ToString(), c.ChangeJson, c.RejectionReason };
+    private static PriceChangeSnapshot Summary(PriceChange c) => new(c.Title, c.Status, c.EffectiveAt, c.Audience, c.ChangeJson, c.RejectionReason, c.ResultingRuleSetVersionId);
 
     private async Task<bool> AllowedAsync(ClaimsPrincipal user, string policy) => (await authorization.AuthorizeAsync(user, policy)).Succeeded;
 
@@ -237,3 +250,10 @@ public sealed class PriceChangeService(
         if (!await AllowedAsync(user, policy)) throw new PriceChangeException("You are not allowed to do this.");
     }
 }
+
+/// <summary>What the audit log records of a price change, before and after each step (enums by name).</summary>
+public sealed record PriceChangeSnapshot(string Title, PriceChangeStatus Status, DateTimeOffset EffectiveAt, PriceChangeAudience Audience, string ChangeJson,
+    string? RejectionReason, int? ResultingRuleSetVersionId);
+
+/// <summary>What the audit log records of a ruleset version when it becomes active.</summary>
+public sealed record RuleSetSnapshot(int Number, int? PriceChangeId, int Rules);

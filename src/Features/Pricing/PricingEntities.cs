@@ -33,9 +33,12 @@ public class PriceChange
     /// <summary>The last impact simulation, as JSON.</summary>
     public string? SimulationJson { get; set; }
     public DateTimeOffset EffectiveAt { get; set; }
+    /// <summary>The proposer's display name; <see cref="ProposedById"/> is what maker–checker compares.</summary>
     public required string ProposedBy { get; set; }
+    public string? ProposedById { get; set; }
     public DateTimeOffset ProposedAt { get; set; }
     public string? DecidedBy { get; set; }
+    public string? DecidedById { get; set; }
     public DateTimeOffset? DecidedAt { get; set; }
     public string? RejectionReason { get; set; }
     public int? ResultingRuleSetVersionId { get; set; }
