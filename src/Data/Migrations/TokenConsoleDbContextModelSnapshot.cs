@@ -357,6 +357,9 @@ namespace TokenConsole.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CreatedById")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("KeyHash")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -393,7 +396,11 @@ namespace TokenConsole.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Actor")
+                    b.Property<string>("ActorId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorName")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
@@ -414,6 +421,8 @@ namespace TokenConsole.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ActorId");
 
                     b.HasIndex("At");
 
@@ -469,6 +478,9 @@ namespace TokenConsole.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CreatedById")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Description")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -522,6 +534,9 @@ namespace TokenConsole.Data.Migrations
                     b.Property<string>("SubmittedBy")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SubmittedById")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Tags")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -570,6 +585,9 @@ namespace TokenConsole.Data.Migrations
 
                     b.Property<string>("CreatedBy")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedById")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Segment")
@@ -797,6 +815,9 @@ namespace TokenConsole.Data.Migrations
                     b.Property<string>("DecidedBy")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DecidedById")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Description")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -809,6 +830,9 @@ namespace TokenConsole.Data.Migrations
 
                     b.Property<string>("ProposedBy")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProposedById")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RejectionReason")
