@@ -112,7 +112,8 @@ public sealed class AuditLogService(IDbContextFactory<TokenConsoleDbContext> dbF
                     Flatten(property.Value, path.Length == 0 ? property.Name : $"{path}.{property.Name}", fields);
                 }
                 break;
-            case JsonValueKind.Array when element.GetArrayLength() > 0:
+            case JsonValueKind.Array:
+                // An empty list has no fields: a list that gains its first item shows that item, not a changed "[]".
                 var index = 0;
                 foreach (var item in element.EnumerateArray())
                 {

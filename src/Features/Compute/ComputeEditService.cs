@@ -173,8 +173,10 @@ public sealed partial class ComputeEditService(
             var before = Snapshot(pool);
             pool.Status = status;
             db.Entry(pool).Property(p => p.Version).IsModified = true;
-            // The same shape before and after (the pool), so the log shows the status that changed and nothing else.
-            w.Audit(AuditActions.PoolStatusChanged, nameof(ComputePool), Key(pool.Id), before, Snapshot(pool));
+            // The same shape before and after (the pool), so the log shows the status that changed and, when the person
+            // confirmed it, the models left without a primary (a refusal saves nothing, so a list here was confirmed).
+            w.Audit(AuditActions.PoolStatusChanged, nameof(ComputePool), Key(pool.Id), before,
+                Snapshot(pool) with { ModelsLeftWithoutPrimary = [.. impact.ModelsWithoutPrimary.Select(m => m.Code)] });
             return pool;
         }, ct);
 
@@ -324,7 +326,11 @@ public sealed record ModelSnapshot(string Code, string Name, string Vendor, stri
 
 /// <summary>What the audit log records of a pool, its status included.</summary>
 public sealed record PoolSnapshot(string Code, string Name, string NameZh, string RegionCode, PoolTier Tier, string AcceleratorKind, int AcceleratorCount,
-    long CapacityTokensPerSecond, decimal CostPerHour, PoolStatus Status);
+    long CapacityTokensPerSecond, decimal CostPerHour, PoolStatus Status)
+{
+    /// <summary>Set by a status change: the models on sale it left without a primary deployment on an online pool.</summary>
+    public IReadOnlyList<string> ModelsLeftWithoutPrimary { get; init; } = [];
+}
 
 /// <summary>What the audit log records of a deployment of a model on a pool.</summary>
 public sealed record DeploymentSnapshot(string Model, string Pool, long AllocatedTokensPerSecond, int RoutingWeight, DeploymentRole Role, string? ResidencyRegions);

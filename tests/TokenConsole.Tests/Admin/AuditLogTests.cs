@@ -98,6 +98,25 @@ public sealed class AuditLogTests : IDisposable
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => log.PageAsync(new AuditFilter(), -1, 25, Ct));
     }
 
+    private enum Sample { Draft, InReview }
+
+    [Fact]
+    public void Nested_records_and_lists_are_compared_field_by_field_and_enums_read_by_name()
+    {
+        var at = new DateTimeOffset(2026, 11, 15, 4, 0, 0, TimeSpan.Zero);
+        var entry = Audit.Entry(at, new Actor("id-pm", "Lin Wei"), AuditActions.PackageDraftEdited, "Package", "1",
+            before: new { Status = Sample.Draft, Tiers = new[] { new { UpTo = 1000, Price = 2m }, new { UpTo = 5000, Price = 1.5m } }, Limits = new { Concurrency = 5 } },
+            after: new { Status = Sample.InReview, Tiers = new[] { new { UpTo = 1000, Price = 2m }, new { UpTo = 6000, Price = 1.5m } }, Limits = new { Concurrency = 8 } });
+
+        Assert.Equal(("id-pm", "Lin Wei"), (entry.ActorId, entry.ActorName));
+        Assert.Contains("\"Status\":\"Draft\"", entry.BeforeJson, StringComparison.Ordinal);
+        Assert.Equal(
+            [new AuditFieldChange("Status", "Draft", "InReview"), new AuditFieldChange("Tiers[1].UpTo", "5000", "6000"), new AuditFieldChange("Limits.Concurrency", "5", "8")],
+            AuditLogService.Diff(entry.BeforeJson, entry.AfterJson));
+        // A list that loses an item shows the item gone.
+        Assert.Equal([new AuditFieldChange("Tags[1]", "finance", null)], AuditLogService.Diff("""{"Tags":["consumer","finance"]}""", """{"Tags":["consumer"]}"""));
+    }
+
     [Fact]
     public void The_diff_lists_only_the_fields_that_changed()
     {

@@ -33,6 +33,7 @@ public sealed class CatalogTestBed : IDisposable
         services.AddSingleton<TimeProvider>(Clock);
         services.AddSingleton(Options.Create(new CatalogOptions { ActivationCheckInterval = TimeSpan.FromMinutes(1) }));
         services.AddScoped<CatalogService>();
+        services.AddSingleton<AuditedWriter>();
         services.AddScoped<PackageLifecycleService>();
         _services = services.BuildServiceProvider();
 

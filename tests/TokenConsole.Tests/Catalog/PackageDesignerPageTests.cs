@@ -23,6 +23,7 @@ public sealed class PackageDesignerPageTests : ComponentTestContext
         Services.AddSingleton<TimeProvider>(_bed.Clock);
         Services.AddSingleton(Options.Create(new CatalogOptions()));
         Services.AddScoped<CatalogService>();
+        Services.AddSingleton<AuditedWriter>();
         Services.AddScoped<PackageLifecycleService>();
         SignInAs(Roles.ProductManager);
         SetRendererInfo(new RendererInfo("Server", true));

@@ -124,7 +124,7 @@ public sealed class ComputeEditServiceTests : IDisposable
 
         await _bed.Edit.SaveModelAsync(Ops, form, confirmWithdrawal: true, Ct).OkAsync();
         Assert.Equal(ModelStatus.Withdrawn, (await ModelFormAsync(Two)).Status);
-        var audit = await _bed.ReadAsync(db => db.AuditEntries.SingleAsync(a => a.Action == "compute.model.edit", Ct));
+        var audit = await _bed.ReadAsync(db => db.AuditEntries.SingleAsync(a => a.Action == AuditActions.ModelEdited, Ct));
         Assert.Contains("\"Status\":\"OnSale\"", audit.BeforeJson);
         Assert.Contains("\"Status\":\"Withdrawn\"", audit.AfterJson);
     }
@@ -270,7 +270,8 @@ public sealed class ComputeEditServiceTests : IDisposable
         await _bed.Edit.ChangePoolStatusAsync(Ops, A, pool.Version, PoolStatus.Offline, confirmed: true, Ct).OkAsync();
         Assert.Equal(PoolStatus.Offline, (await _bed.ReadAsync(db => db.Pools.SingleAsync(p => p.Id == A, Ct))).Status);
         var audit = await _bed.ReadAsync(db => db.AuditEntries.SingleAsync(Ct));
-        Assert.Contains("\"Confirmed\":true", audit.AfterJson);
-        Assert.Contains("\"ModelsLeftWithoutPrimary\":[\"m-two\"]", audit.AfterJson);
+        // The pool before and after, one shape: its status, and the models the person confirmed to leave without a primary.
+        Assert.Equal([new AuditFieldChange("Status", "Online", "Offline"), new AuditFieldChange("ModelsLeftWithoutPrimary[0]", null, "m-two")],
+            AuditLogService.Diff(audit.BeforeJson, audit.AfterJson));
     }
 }

@@ -107,6 +107,41 @@ public sealed class PriceChangeWorkflowTests : IDisposable
     }
 
     [Fact]
+    public async Task A_price_change_step_whose_audit_entry_cannot_be_written_is_refused_and_nothing_of_it_is_saved()
+    {
+        var pending = await ProposeAsync(FinanceGd(), TimeSpan.FromHours(1));
+        var scheduled = await ProposeAsync(FinanceGd(-5, name: "later"), TimeSpan.FromHours(1));
+        scheduled = await _service.ApproveAsync(Exec, scheduled.Id, scheduled.Version, TestContext.Current.CancellationToken).OkAsync();
+        int changes;
+        await using (var db = _database.CreateDbContext())
+        {
+            changes = await db.PriceChanges.CountAsync(TestContext.Current.CancellationToken);
+        }
+
+        using (AuditOutage.Start(_database))
+        {
+            var draft = await _service.SaveDraftAsync(Pm, null, 0, "Never", "", PriceChangeAudience.AllSubscriptions, Start.AddHours(2), FinanceGd(), null, TestContext.Current.CancellationToken).RefusedAsync();
+            Assert.Equal(Refusal.NotSavedCode, draft.Code);
+            Assert.Equal(Refusal.NotSavedCode, (await _service.ApproveAsync(Exec, pending.Id, pending.Version, TestContext.Current.CancellationToken).RefusedAsync()).Code);
+            Assert.Equal(Refusal.NotSavedCode, (await _service.RejectAsync(Exec, pending.Id, pending.Version, "No", TestContext.Current.CancellationToken).RefusedAsync()).Code);
+            // The scheduler's activation: no ruleset version without its audit entry.
+            _clock.Advance(TimeSpan.FromHours(1));
+            Assert.Equal(0, await _service.ActivateDueAsync(TestContext.Current.CancellationToken));
+        }
+
+        await using (var db = _database.CreateDbContext())
+        {
+            Assert.Equal(changes, await db.PriceChanges.CountAsync(TestContext.Current.CancellationToken));
+            Assert.False(await db.PriceRuleSetVersions.AnyAsync(TestContext.Current.CancellationToken));
+            Assert.False(await db.AuditEntries.AnyAsync(a => a.Action == AuditActions.RuleSetActivated, TestContext.Current.CancellationToken));
+        }
+        Assert.Equal(PriceChangeStatus.PendingApproval, (await _service.FindAsync(pending.Id, TestContext.Current.CancellationToken))!.Status);
+        Assert.Equal(PriceChangeStatus.Scheduled, (await _service.FindAsync(scheduled.Id, TestContext.Current.CancellationToken))!.Status);
+        // Once the log is back the next round activates it.
+        Assert.Equal(1, await _service.ActivateDueAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task An_invalid_change_cannot_be_submitted()
     {
         var content = new PriceChangeContent { Add = [new PriceRule { Name = "bad", AdvancedExpression = "System.IO.File.Exists(\"x\")" }] };
