@@ -297,7 +297,7 @@ public sealed class PackageLifecycleService(
     private static async Task<Dictionary<int, string>> ModelNamesAsync(TokenConsoleDbContext db, CancellationToken cancellationToken) =>
         await db.Models.ToDictionaryAsync(m => m.Id, m => m.Name, cancellationToken);
 
-    private static string Key(TokenPackage package) => package.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static string Key(TokenPackage package) => package.Id.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>
