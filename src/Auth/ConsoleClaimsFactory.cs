@@ -26,6 +26,4 @@ public static class UserDisplay
     /// <summary>The user's role among the four (the first one held, in the order of <see cref="Roles.All"/>).</summary>
     public static string? Role(ClaimsPrincipal user) => Roles.All.FirstOrDefault(user.IsInRole);
 
-    /// <summary>Who did it, for the audit log: the account name.</summary>
-    public static string Actor(ClaimsPrincipal user) => user.Identity?.Name ?? "system";
 }

@@ -11,6 +11,7 @@ public static class DataServiceCollectionExtensions
 
     public static void AddDatabase(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<Writes.AuditedWriter>();
         // Read when the first context is made, so that hosts and tests can still change the configuration.
         builder.Services.AddDbContextFactory<TokenConsoleDbContext>((services, options) =>
         {

@@ -357,6 +357,9 @@ namespace TokenConsole.src.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CreatedById")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("KeyHash")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -393,7 +396,11 @@ namespace TokenConsole.src.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Actor")
+                    b.Property<string>("ActorId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorName")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
@@ -414,6 +421,8 @@ namespace TokenConsole.src.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ActorId");
 
                     b.HasIndex("At");
 
@@ -471,6 +480,9 @@ namespace TokenConsole.src.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CreatedById")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Description")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -524,6 +536,9 @@ namespace TokenConsole.src.Data.Migrations
                     b.Property<string>("SubmittedBy")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SubmittedById")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Tags")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -572,6 +587,9 @@ namespace TokenConsole.src.Data.Migrations
 
                     b.Property<string>("CreatedBy")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedById")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Segment")
@@ -799,6 +817,9 @@ namespace TokenConsole.src.Data.Migrations
                     b.Property<string>("DecidedBy")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DecidedById")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Description")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -811,6 +832,9 @@ namespace TokenConsole.src.Data.Migrations
 
                     b.Property<string>("ProposedBy")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProposedById")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RejectionReason")

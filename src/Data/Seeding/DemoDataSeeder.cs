@@ -71,7 +71,7 @@ public sealed class DemoDataSeeder(IOptions<DemoOptions> options, TimeProvider c
         var router = new PoolRouter(deployments, pools.ToDictionary(p => p.Id), regions);
         var usage = new DemoUsageGenerator(demo, random, router, models, packages, customers, activity, subscriptions);
         var written = await usage.WriteAsync(db, now, cancellationToken);
-        Features.Admin.Audit.Record(db, clock, "system", "Seeded demo data", "Database", null, after: new
+        Features.Admin.Audit.Record(db, clock, Writes.Actor.Seeder, Features.Admin.AuditActions.DemoDataSeeded, "Database", null, after: new
         {
             demo.Seed, Models = models.Count, Pools = pools.Count, Packages = packages.Count, Customers = customers.Count, written.Rollups, written.Events,
         });

@@ -11,6 +11,7 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         // Append-only in the database itself: an UPDATE or DELETE of an entry aborts, whoever sends it.
         b.IsAppendOnly();
         b.HasIndex(a => a.At);
+        b.HasIndex(a => a.ActorId);
         b.HasIndex(a => new { a.EntityType, a.EntityId });
     }
 }

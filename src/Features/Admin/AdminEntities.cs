@@ -5,7 +5,10 @@ public class AuditEntry
 {
     public long Id { get; set; }
     public DateTimeOffset At { get; set; }
-    public required string Actor { get; set; }
+    /// <summary>The stable id of who did it (Entra oid, local user id, or system:…): what the log is filtered by.</summary>
+    public required string ActorId { get; set; }
+    /// <summary>Their display name at the time: what the log shows.</summary>
+    public required string ActorName { get; set; }
     public required string Action { get; set; }
     public required string EntityType { get; set; }
     public string? EntityId { get; set; }
@@ -23,6 +26,7 @@ public class ApiKey
     public required string KeyHash { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public required string CreatedBy { get; set; }
+    public string? CreatedById { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
 }

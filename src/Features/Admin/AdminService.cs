@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using TokenConsole.Data.Writes;
 using Microsoft.EntityFrameworkCore;
 using TokenConsole.Auth;
 using TokenConsole.Data;
@@ -16,23 +18,25 @@ public sealed class AdminService(IDbContextFactory<TokenConsoleDbContext> dbFact
 }
 
 /// <summary>
-/// Appends to the audit log inside the caller's unit of work, so the change and its record are saved together or not
-/// at all. There is deliberately no method that edits or deletes an entry.
+/// Builds audit entries. Changes record theirs through <see cref="TokenConsole.Data.Writes.WriteContext.Audit(string, string, string?, object?, object?)"/>
+/// of the one write path, inside the transaction of the change. There is deliberately no method that edits or deletes an entry.
 /// </summary>
 public static class Audit
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+    /// <summary>Enum values by name (a reader sees "Active", not 2); the diff flattens nested records.</summary>
+    public static readonly JsonSerializerOptions Json = new() { WriteIndented = false, Converters = { new JsonStringEnumConverter() } };
 
-    public static void Record(TokenConsoleDbContext db, TimeProvider clock, string actor, string action, string entityType, string? entityId,
-        object? before = null, object? after = null)
+    public static AuditEntry Entry(DateTimeOffset at, Actor actor, string action, string entityType, string? entityId, object? before = null, object? after = null) => new()
     {
-        db.AuditEntries.Add(new AuditEntry
-        {
-            At = clock.GetUtcNow(), Actor = actor, Action = action, EntityType = entityType, EntityId = entityId,
-            BeforeJson = before is null ? null : JsonSerializer.Serialize(before, Json),
-            AfterJson = after is null ? null : JsonSerializer.Serialize(after, Json),
-        });
-    }
+        At = at, ActorId = actor.Id, ActorName = actor.Name, Action = action, EntityType = entityType, EntityId = entityId,
+        BeforeJson = before is null ? null : JsonSerializer.Serialize(before, before.GetType(), Json),
+        AfterJson = after is null ? null : JsonSerializer.Serialize(after, after.GetType(), Json),
+    };
+
+    /// <summary>Adds an entry to a unit of work the caller saves (start-up work that runs outside any person's request).</summary>
+    public static void Record(TokenConsoleDbContext db, TimeProvider clock, Actor actor, string action, string entityType, string? entityId,
+        object? before = null, object? after = null) =>
+        db.AuditEntries.Add(Entry(clock.GetUtcNow(), actor, action, entityType, entityId, before, after));
 }
 
 public static class AdminServiceCollectionExtensions

@@ -1,9 +1,12 @@
 using System.Collections.Concurrent;
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using TokenConsole.Auth;
 using TokenConsole.Data;
+using TokenConsole.Data.Writes;
 using TokenConsole.Features.Usage.Ingestion;
 
 namespace TokenConsole.Features.Admin;
@@ -16,7 +19,8 @@ public sealed record ApiKeyIdentity(int? Id, string Name);
 /// configuration (Ingestion:ApiKeys) are hashed at start. Checking a key is a dictionary look-up of its hash; the
 /// last-used time is written at most once a minute per key, not on every request.
 /// </summary>
-public sealed class ApiKeyService(IDbContextFactory<TokenConsoleDbContext> dbFactory, TimeProvider clock, IOptions<IngestionOptions> options, ILogger<ApiKeyService> logger)
+public sealed class ApiKeyService(IDbContextFactory<TokenConsoleDbContext> dbFactory, TimeProvider clock, IOptions<IngestionOptions> options, ILogger<ApiKeyService> logger,
+    AuditedWriter writer)
 {
     private const string KeyPrefix = "tck_";
     private readonly ConcurrentDictionary<string, ApiKeyIdentity> _active = new(StringComparer.Ordinal);
@@ -72,45 +76,62 @@ public sealed class ApiKeyService(IDbContextFactory<TokenConsoleDbContext> dbFac
         return await db.ApiKeys.AsNoTracking().OrderBy(k => k.RevokedAt != null).ThenByDescending(k => k.CreatedAt).ToListAsync(cancellationToken);
     }
 
-    /// <summary>Creates a key and returns it in plain text: the only time anyone sees it.</summary>
-    public async Task<(ApiKey Key, string Secret)> CreateAsync(string name, string actor, CancellationToken cancellationToken = default)
+    /// <summary>Creates a key and returns it in plain text: the only time anyone sees it. An administrator only.</summary>
+    public async Task<WriteResult<CreatedApiKey>> CreateAsync(ClaimsPrincipal user, string name, CancellationToken cancellationToken = default)
     {
-        name = name.Trim();
-        if (name.Length is 0 or > 80)
+        var result = await writer.WriteAsync<CreatedApiKey>(user, Policies.ManageAdmin, async w =>
         {
-            throw new ArgumentException("A key needs a name of 1 to 80 characters.", nameof(name));
-        }
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (await db.ApiKeys.AnyAsync(k => k.Name == name && k.RevokedAt == null, cancellationToken))
+            name = name.Trim();
+            if (name.Length is 0 or > 80)
+            {
+                return new Refusal("A key needs a name of 1 to 80 characters.", "name");
+            }
+            if (await w.Db.ApiKeys.AnyAsync(k => k.Name == name && k.RevokedAt == null, cancellationToken))
+            {
+                return new Refusal("An active key already has this name.", "name");
+            }
+            var secret = KeyPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            var key = new ApiKey { Name = name, Prefix = secret[..12], KeyHash = Hash(secret), CreatedAt = w.Now, CreatedBy = w.Actor.Name, CreatedById = w.Actor.Id };
+            w.Db.ApiKeys.Add(key);
+            w.Audit(AuditActions.ApiKeyCreated, nameof(ApiKey), () => Key(key), null, () => ApiKeySnapshot.Of(key));
+            return new CreatedApiKey(key, secret);
+        }, cancellationToken);
+        if (result.Value is { } created)
         {
-            throw new ArgumentException($"An active key is already named '{name}'.", nameof(name));
+            // Only once committed does the key authenticate.
+            _active[created.Key.KeyHash] = new ApiKeyIdentity(created.Key.Id, created.Key.Name);
         }
-        var secret = KeyPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var key = new ApiKey { Name = name, Prefix = secret[..12], KeyHash = Hash(secret), CreatedAt = clock.GetUtcNow(), CreatedBy = actor };
-        db.ApiKeys.Add(key);
-        await db.SaveChangesAsync(cancellationToken);
-        Audit.Record(db, clock, actor, "Created API key", nameof(ApiKey), key.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            after: new { key.Name, key.Prefix });
-        await db.SaveChangesAsync(cancellationToken);
-        _active[key.KeyHash] = new ApiKeyIdentity(key.Id, key.Name);
-        return (key, secret);
+        return result;
     }
 
-    public async Task RevokeAsync(int id, string actor, CancellationToken cancellationToken = default)
+    public async Task<WriteResult<Done>> RevokeAsync(ClaimsPrincipal user, int id, CancellationToken cancellationToken = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id, cancellationToken)
-            ?? throw new ArgumentException($"There is no API key {id}.", nameof(id));
-        if (key.RevokedAt is not null)
+        string? revokedHash = null;
+        var result = await writer.WriteAsync<Done>(user, Policies.ManageAdmin, async w =>
         {
-            return;
+            var key = await w.Db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id, cancellationToken);
+            if (key is null)
+            {
+                return new Refusal("There is no such API key.");
+            }
+            if (key.RevokedAt is not null)
+            {
+                return Done.Value;
+            }
+            var before = ApiKeySnapshot.Of(key);
+            key.RevokedAt = w.Now;
+            w.Audit(AuditActions.ApiKeyRevoked, nameof(ApiKey), Key(key), before, ApiKeySnapshot.Of(key));
+            revokedHash = key.KeyHash;
+            return Done.Value;
+        }, cancellationToken);
+        if (result.Succeeded && revokedHash is not null)
+        {
+            _active.TryRemove(revokedHash, out _);
         }
-        key.RevokedAt = clock.GetUtcNow();
-        Audit.Record(db, clock, actor, "Revoked API key", nameof(ApiKey), key.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            before: new { key.Name, key.Prefix, Revoked = false }, after: new { key.Name, key.Prefix, Revoked = true });
-        await db.SaveChangesAsync(cancellationToken);
-        _active.TryRemove(key.KeyHash, out _);
+        return result;
     }
+
+    private static string Key(ApiKey key) => key.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private async Task RecordUseAsync(int id, DateTimeOffset at)
     {
@@ -125,4 +146,13 @@ public sealed class ApiKeyService(IDbContextFactory<TokenConsoleDbContext> dbFac
             logger.LogWarning(ex, "Could not record the use of API key {KeyId}", id);
         }
     }
+}
+
+/// <summary>A key just created, with its secret (shown once).</summary>
+public sealed record CreatedApiKey(ApiKey Key, string Secret);
+
+/// <summary>What the audit log records of an API key (never the key nor its hash).</summary>
+public sealed record ApiKeySnapshot(string Name, string Prefix, bool Revoked)
+{
+    public static ApiKeySnapshot Of(ApiKey key) => new(key.Name, key.Prefix, key.RevokedAt is not null);
 }

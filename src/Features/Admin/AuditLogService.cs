@@ -4,7 +4,8 @@ using TokenConsole.Data;
 
 namespace TokenConsole.Features.Admin;
 
-public sealed record AuditFilter(string? Actor = null, string? EntityType = null, DateTimeOffset? From = null, DateTimeOffset? To = null);
+/// <summary>Filters of the audit log; <see cref="ActorId"/> is a person's stable id, so a rename keeps their history together.</summary>
+public sealed record AuditFilter(string? ActorId = null, string? EntityType = null, DateTimeOffset? From = null, DateTimeOffset? To = null);
 
 /// <summary>One changed field of an audited entity: its value before and after, as JSON text (null = absent).</summary>
 public sealed record AuditFieldChange(string Field, string? Before, string? After);
@@ -25,9 +26,9 @@ public sealed class AuditLogService(IDbContextFactory<TokenConsoleDbContext> dbF
         pageSize = Math.Min(pageSize, MaxPageSize);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var query = db.AuditEntries.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(filter.Actor))
+        if (!string.IsNullOrWhiteSpace(filter.ActorId))
         {
-            query = query.Where(a => a.Actor == filter.Actor);
+            query = query.Where(a => a.ActorId == filter.ActorId);
         }
         if (!string.IsNullOrWhiteSpace(filter.EntityType))
         {
@@ -47,17 +48,22 @@ public sealed class AuditLogService(IDbContextFactory<TokenConsoleDbContext> dbF
     }
 
     /// <summary>The people and entity types that appear in the log, for the filters.</summary>
-    public async Task<(IReadOnlyList<string> Actors, IReadOnlyList<string> EntityTypes)> FilterValuesAsync(CancellationToken cancellationToken = default)
+    public async Task<(IReadOnlyList<AuditActorOption> Actors, IReadOnlyList<string> EntityTypes)> FilterValuesAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var actors = await db.AuditEntries.Select(a => a.Actor).Distinct().OrderBy(a => a).ToListAsync(cancellationToken);
+        // One option per person (by id), under the name they were last recorded with.
+        var pairs = await db.AuditEntries.GroupBy(a => a.ActorId).Select(g => new { Id = g.Key, LastId = g.Max(a => a.Id) }).ToListAsync(cancellationToken);
+        var lastIds = pairs.Select(p => p.LastId).ToList();
+        var names = await db.AuditEntries.Where(a => lastIds.Contains(a.Id)).Select(a => new { a.ActorId, a.ActorName }).ToListAsync(cancellationToken);
+        var actors = names.Select(n => new AuditActorOption(n.ActorId, n.ActorName)).OrderBy(a => a.Name, StringComparer.CurrentCulture).ToList();
         var types = await db.AuditEntries.Select(a => a.EntityType).Distinct().OrderBy(t => t).ToListAsync(cancellationToken);
         return (actors, types);
     }
 
     /// <summary>
-    /// The fields that differ between the before and after JSON objects, in the order they appear. A value that is not
-    /// an object (or unreadable JSON) is compared as a whole, under the field name "".
+    /// The fields that differ between the before and after JSON objects, in the order they appear. Nested objects and
+    /// arrays are flattened into paths (<c>Tiers[1].PricePerMTok</c>), so a changed tier shows as that one field. A value
+    /// that is not an object (or unreadable JSON) is compared as a whole, under the field name "".
     /// </summary>
     public static IReadOnlyList<AuditFieldChange> Diff(string? beforeJson, string? afterJson)
     {
@@ -87,10 +93,7 @@ public sealed class AuditLogService(IDbContextFactory<TokenConsoleDbContext> dbF
                 return null;
             }
             var fields = new Dictionary<string, string>();
-            foreach (var property in document.RootElement.EnumerateObject())
-            {
-                fields[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
-            }
+            Flatten(document.RootElement, "", fields);
             return fields;
         }
         catch (JsonException)
@@ -98,4 +101,34 @@ public sealed class AuditLogService(IDbContextFactory<TokenConsoleDbContext> dbF
             return null;
         }
     }
+
+    private static void Flatten(JsonElement element, string path, Dictionary<string, string> fields)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    Flatten(property.Value, path.Length == 0 ? property.Name : $"{path}.{property.Name}", fields);
+                }
+                break;
+            case JsonValueKind.Array:
+                // An empty list has no fields: a list that gains its first item shows that item, not a changed "[]".
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    Flatten(item, $"{path}[{index++}]", fields);
+                }
+                break;
+            case JsonValueKind.String:
+                fields[path] = element.GetString()!;
+                break;
+            default:
+                fields[path] = element.GetRawText();
+                break;
+        }
+    }
 }
+
+/// <summary>A person in the audit log's filter: their stable id and the name to show.</summary>
+public sealed record AuditActorOption(string Id, string Name);

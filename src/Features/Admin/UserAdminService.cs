@@ -3,16 +3,17 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using TokenConsole.Auth;
 using TokenConsole.Data;
+using TokenConsole.Data.Writes;
 
 namespace TokenConsole.Features.Admin;
 
 public sealed record UserRow(string Id, string UserName, string DisplayName, string? Role, bool Disabled, bool LockedOut);
 
-/// <summary>The outcome of a change to a user: done, or refused with a message (an English resource key) and nothing changed.</summary>
-public sealed record UserChangeResult(bool Succeeded, string? Error = null, IReadOnlyList<string>? Details = null)
+/// <summary>Refusals of a change to a user, in the one result shape of every change.</summary>
+internal static class UserChangeResult
 {
-    public static readonly UserChangeResult Ok = new(true);
-    public static UserChangeResult Fail(string error, IEnumerable<string>? details = null) => new(false, error, details?.ToList());
+    public static readonly WriteResult<Done> Ok = Done.Value;
+    public static WriteResult<Done> Fail(string error, IEnumerable<string>? details = null) => new Refusal(error) { Details = details?.ToList() ?? [] };
 }
 
 /// <summary>
@@ -20,7 +21,7 @@ public sealed record UserChangeResult(bool Succeeded, string? Error = null, IRea
 /// administrator may; every change is audited in the same transaction; the last active administrator can be neither
 /// disabled nor demoted, so the console is never left without one.
 /// </summary>
-public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFactory<TokenConsoleDbContext> dbFactory, TimeProvider clock)
+public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFactory<TokenConsoleDbContext> dbFactory, TimeProvider clock, AuditedWriter writer)
 {
     public const string LastAdministratorError = "The last active administrator cannot be disabled or given another role.";
 
@@ -35,8 +36,8 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
             u.IsDisabled, u.LockoutEnd > now))];
     }
 
-    public Task<UserChangeResult> CreateAsync(ClaimsPrincipal actor, string userName, string displayName, string role, string password, CancellationToken cancellationToken = default) =>
-        ChangeAsync(actor, async (users, db) =>
+    public Task<WriteResult<Done>> CreateAsync(ClaimsPrincipal actor, string userName, string displayName, string role, string password, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, async (users, w) =>
         {
             userName = userName.Trim();
             displayName = displayName.Trim();
@@ -58,12 +59,12 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
             {
                 return UserChangeResult.Fail("The user could not be created.", created.Errors.Select(e => e.Description));
             }
-            Audit.Record(db, clock, UserDisplay.Actor(actor), "Created user", "User", userName, after: new { userName, displayName, role });
+            w.Audit(AuditActions.UserCreated, "User", userName, after: new UserSnapshot(userName, displayName, role, Disabled: false));
             return Check(await users.AddToRoleAsync(user, role));
         }, cancellationToken);
 
-    public Task<UserChangeResult> SetDisabledAsync(ClaimsPrincipal actor, string userId, bool disabled, CancellationToken cancellationToken = default) =>
-        ChangeAsync(actor, async (users, db) =>
+    public Task<WriteResult<Done>> SetDisabledAsync(ClaimsPrincipal actor, string userId, bool disabled, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, async (users, w) =>
         {
             if (await users.FindByIdAsync(userId) is not { } user)
             {
@@ -78,15 +79,16 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
                 return UserChangeResult.Fail(LastAdministratorError);
             }
             user.IsDisabled = disabled;
-            Audit.Record(db, clock, UserDisplay.Actor(actor), disabled ? "Disabled user" : "Enabled user", "User", user.UserName,
-                before: new { disabled = !disabled }, after: new { disabled });
+            var role = await RoleOfAsync(users, user);
+            w.Audit(disabled ? AuditActions.UserDisabled : AuditActions.UserEnabled, "User", user.UserName,
+                before: new UserSnapshot(user.UserName!, user.DisplayName, role, !disabled), after: new UserSnapshot(user.UserName!, user.DisplayName, role, disabled));
             var result = Check(await users.UpdateAsync(user));
             // A new security stamp ends the sessions the person already has (at the cookie's next validation).
             return result.Succeeded ? Check(await users.UpdateSecurityStampAsync(user)) : result;
         }, cancellationToken);
 
-    public Task<UserChangeResult> ChangeRoleAsync(ClaimsPrincipal actor, string userId, string role, CancellationToken cancellationToken = default) =>
-        ChangeAsync(actor, async (users, db) =>
+    public Task<WriteResult<Done>> ChangeRoleAsync(ClaimsPrincipal actor, string userId, string role, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, async (users, w) =>
         {
             if (!Roles.All.Contains(role))
             {
@@ -105,14 +107,14 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
             {
                 return UserChangeResult.Fail(LastAdministratorError);
             }
-            Audit.Record(db, clock, UserDisplay.Actor(actor), "Changed role", "User", user.UserName,
-                before: new { role = string.Join(",", current) }, after: new { role });
+            w.Audit(AuditActions.UserRoleChanged, "User", user.UserName,
+                before: new UserSnapshot(user.UserName!, user.DisplayName, string.Join(",", current), user.IsDisabled), after: new UserSnapshot(user.UserName!, user.DisplayName, role, user.IsDisabled));
             var removed = Check(await users.RemoveFromRolesAsync(user, current));
             return removed.Succeeded ? Check(await users.AddToRoleAsync(user, role)) : removed;
         }, cancellationToken);
 
-    public Task<UserChangeResult> ResetPasswordAsync(ClaimsPrincipal actor, string userId, string newPassword, CancellationToken cancellationToken = default) =>
-        ChangeAsync(actor, async (users, db) =>
+    public Task<WriteResult<Done>> ResetPasswordAsync(ClaimsPrincipal actor, string userId, string newPassword, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, async (users, w) =>
         {
             if (await users.FindByIdAsync(userId) is not { } user)
             {
@@ -125,36 +127,26 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
                 return UserChangeResult.Fail("The password was not accepted.", reset.Errors.Select(e => e.Description));
             }
             // Never the password itself, nor its hash.
-            Audit.Record(db, clock, UserDisplay.Actor(actor), "Reset password", "User", user.UserName, after: new { passwordReset = true });
+            w.Audit(AuditActions.UserPasswordReset, "User", user.UserName);
             await users.SetLockoutEndDateAsync(user, null);
             return Check(await users.UpdateAsync(user));
         }, cancellationToken);
 
     /// <summary>
-    /// Runs a change in its own scope (its own UserManager and DbContext) inside one transaction: the audit entry is saved
-    /// with the change, and a refusal or failure rolls back everything.
+    /// Runs a change through the one write path in its own scope, on the DbContext that this scope's UserManager saves
+    /// through: the person's current role is checked, and the change and its audit entry commit together or not at all.
     /// </summary>
-    private async Task<UserChangeResult> ChangeAsync(ClaimsPrincipal actor, Func<UserManager<ConsoleUser>, TokenConsoleDbContext, Task<UserChangeResult>> change,
+    private async Task<WriteResult<Done>> ChangeAsync(ClaimsPrincipal actor, Func<UserManager<ConsoleUser>, WriteContext, Task<WriteResult<Done>>> change,
         CancellationToken cancellationToken)
     {
-        if (!actor.IsInRole(Roles.Administrator))
-        {
-            return UserChangeResult.Fail("Only an administrator can manage users.");
-        }
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ConsoleUser>>();
         var db = scope.ServiceProvider.GetRequiredService<TokenConsoleDbContext>();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var result = await change(users, db);
-        if (!result.Succeeded)
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            return result;
-        }
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return result;
+        var result = await writer.WriteAsync(db, actor, Policies.ManageAdmin, w => change(users, w), cancellationToken);
+        return result.Refusal?.Code == Refusal.ForbiddenCode ? UserChangeResult.Fail("Only an administrator can manage users.") : result;
     }
+
+    private static async Task<string?> RoleOfAsync(UserManager<ConsoleUser> users, ConsoleUser user) => (await users.GetRolesAsync(user)).FirstOrDefault();
 
     private static async Task<bool> IsLastActiveAdministratorAsync(UserManager<ConsoleUser> users, ConsoleUser user)
     {
@@ -166,6 +158,9 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         return !administrators.Any(a => a.Id != user.Id && !a.IsDisabled);
     }
 
-    private static UserChangeResult Check(IdentityResult result) =>
+    private static WriteResult<Done> Check(IdentityResult result) =>
         result.Succeeded ? UserChangeResult.Ok : UserChangeResult.Fail("The change was refused.", result.Errors.Select(e => e.Description));
 }
+
+/// <summary>What the audit log records of a user (never a password nor its hash).</summary>
+public sealed record UserSnapshot(string UserName, string DisplayName, string? Role, bool Disabled);

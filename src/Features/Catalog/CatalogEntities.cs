@@ -1,4 +1,5 @@
 using TokenConsole.Data;
+using TokenConsole.Data.Writes;
 
 namespace TokenConsole.Features.Catalog;
 
@@ -21,9 +22,43 @@ public class TokenPackage
     public int? ActiveVersionId { get; set; }
     public PackageVersion? ActiveVersion { get; set; }
     public required string CreatedBy { get; set; }
+    public string? CreatedById { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public List<PackageVersion> Versions { get; set; } = [];
     public uint Version { get; set; }
+
+    /// <summary>Puts a version on sale: the one selling until now is superseded from the same instant.</summary>
+    public void Publish(PackageVersion version, DateTimeOffset effectiveFrom)
+    {
+        foreach (var previous in Versions.Where(v => v.Status == PackageStatus.Active && v.Id != version.Id))
+        {
+            previous.Status = PackageStatus.Superseded;
+            previous.EffectiveTo = effectiveFrom;
+        }
+        version.Status = PackageStatus.Active;
+        version.EffectiveFrom = effectiveFrom;
+        ActiveVersionId = version.Id;
+        Status = PackageStatus.Active;
+    }
+
+    /// <summary>Active → Retired: no new subscriptions from now on; existing ones run on untouched until they end.</summary>
+    public Refusal? Retire(DateTimeOffset now)
+    {
+        if (Status != PackageStatus.Active)
+        {
+            return new Refusal("Only a package on sale can be retired.");
+        }
+        Status = PackageStatus.Retired;
+        foreach (var version in Versions.Where(v => v.Status is PackageStatus.Active or PackageStatus.Draft or PackageStatus.InReview or PackageStatus.Scheduled))
+        {
+            if (version.Status == PackageStatus.Active)
+            {
+                version.EffectiveTo = now;
+            }
+            version.Status = PackageStatus.Retired;
+        }
+        return null;
+    }
 }
 
 public class PackageVersion
@@ -57,10 +92,86 @@ public class PackageVersion
     public DateTimeOffset? PublishedAt { get; set; }
     /// <summary>The author of this version: the one person who may not approve it.</summary>
     public string CreatedBy { get; set; } = "";
+    /// <summary>The author's stable id (see <see cref="Actor"/>): what maker–checker compares; the name is for display.</summary>
+    public string? CreatedById { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public string? SubmittedBy { get; set; }
+    public string? SubmittedById { get; set; }
     public DateTimeOffset? SubmittedAt { get; set; }
     public uint Version { get; set; }
+
+    /// <summary>Whether the actor wrote or submitted this version: then they may not approve it.</summary>
+    public bool IsAuthoredBy(Actor actor) => actor.Is(CreatedById) || actor.Is(SubmittedById);
+
+    /// <summary>Draft → In review. The draft is frozen from here on.</summary>
+    public Refusal? Submit(TokenPackage package, Actor actor, DateTimeOffset now)
+    {
+        if (Status != PackageStatus.Draft)
+        {
+            return new Refusal("Only a draft can be submitted for review.");
+        }
+        Status = PackageStatus.InReview;
+        SubmittedBy = actor.Name;
+        SubmittedById = actor.Id;
+        SubmittedAt = now;
+        if (package.ActiveVersionId is null)
+        {
+            package.Status = PackageStatus.InReview;
+        }
+        return null;
+    }
+
+    /// <summary>In review (or scheduled) → Draft: a reviewer sends it back, or the author takes it back to change it.</summary>
+    public Refusal? ReturnToDraft(TokenPackage package)
+    {
+        if (Status is not (PackageStatus.InReview or PackageStatus.Scheduled))
+        {
+            return new Refusal("Only a version in review or scheduled can be returned to draft.");
+        }
+        Status = PackageStatus.Draft;
+        SubmittedBy = null;
+        SubmittedById = null;
+        SubmittedAt = null;
+        PublishedBy = null;
+        PublishedAt = null;
+        EffectiveFrom = null;
+        if (package.ActiveVersionId is null)
+        {
+            package.Status = PackageStatus.Draft;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// In review → Active now, or Scheduled for a future <paramref name="effectiveFrom"/>. Never by its author or submitter.
+    /// </summary>
+    public Refusal? Approve(TokenPackage package, Actor actor, DateTimeOffset now, DateTimeOffset? effectiveFrom)
+    {
+        if (Status != PackageStatus.InReview)
+        {
+            return new Refusal("Only a version in review can be activated.");
+        }
+        if (IsAuthoredBy(actor))
+        {
+            return new Refusal("You wrote this version: an executive or another product manager must activate it.");
+        }
+        if (package.Status == PackageStatus.Retired)
+        {
+            return new Refusal("A retired package cannot be activated.");
+        }
+        PublishedBy = actor.Name;
+        PublishedAt = now;
+        if (effectiveFrom is { } at && at > now)
+        {
+            Status = PackageStatus.Scheduled;
+            EffectiveFrom = at;
+        }
+        else
+        {
+            package.Publish(this, now);
+        }
+        return null;
+    }
 
     /// <summary>Price per million included tokens: what the customer pays per token inside the package.</summary>
     public decimal UnitPricePerMTok => IncludedTokens == 0 ? 0 : PriceCny / IncludedTokens * 1_000_000m;

@@ -17,7 +17,8 @@ public sealed record PackageListRow(
 
 public sealed record VersionSummary(
     int Id, int Number, PackageStatus Status, string CreatedBy, DateTimeOffset CreatedAt, string? SubmittedBy, string? PublishedBy,
-    DateTimeOffset? PublishedAt, DateTimeOffset? EffectiveFrom, DateTimeOffset? EffectiveTo, decimal Price, long IncludedTokens, uint Token);
+    DateTimeOffset? PublishedAt, DateTimeOffset? EffectiveFrom, DateTimeOffset? EffectiveTo, decimal Price, long IncludedTokens, uint Token,
+    string? CreatedById = null, string? SubmittedById = null);
 
 public sealed record PackageDetail(int Id, string Code, CustomerSegment Segment, PackageStatus Status, int? ActiveVersionId, uint Token,
     int Subscribers, IReadOnlyList<VersionSummary> Versions, PackageTerms Current);
@@ -192,7 +193,7 @@ public sealed class CatalogService(IDbContextFactory<TokenConsoleDbContext> dbFa
         var current = package.Versions.FirstOrDefault(v => v.Id == package.ActiveVersionId) ?? package.Versions.MaxBy(v => v.Number)!;
         return new PackageDetail(package.Id, package.Code, package.Segment, package.Status, package.ActiveVersionId, package.Version, subscribers,
             [.. package.Versions.OrderByDescending(v => v.Number).Select(v => new VersionSummary(v.Id, v.Number, v.Status, v.CreatedBy, v.CreatedAt,
-                v.SubmittedBy, v.PublishedBy, v.PublishedAt, v.EffectiveFrom, v.EffectiveTo, v.PriceCny, v.IncludedTokens, v.Version))],
+                v.SubmittedBy, v.PublishedBy, v.PublishedAt, v.EffectiveFrom, v.EffectiveTo, v.PriceCny, v.IncludedTokens, v.Version, v.CreatedById, v.SubmittedById))],
             PackageTerms.Of(package, current, modelNames));
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using TokenConsole.Data;
+using TokenConsole.Data.Writes;
 
 namespace TokenConsole.Features.Catalog;
 
@@ -99,27 +100,27 @@ public sealed partial class PackageDesignerPage
             {
                 return;
             }
-            var wasNew = Id != saved.PackageId;
+            var wasNew = Id != saved.Value!.PackageId;
             if (submit)
             {
-                var editor = await Catalog.EditorAsync(saved.PackageId);
-                var submitted = await Lifecycle.SubmitAsync(user, saved.VersionId, editor!.Value.Form.VersionToken);
+                var editor = await Catalog.EditorAsync(saved.Value!.PackageId);
+                var submitted = await Lifecycle.SubmitAsync(user, saved.Value!.VersionId, editor!.Value.Form.VersionToken);
                 if (!Show(submitted))
                 {
                     return;
                 }
-                Navigation.NavigateTo($"/packages/{saved.PackageId}");
+                Navigation.NavigateTo($"/packages/{saved.Value!.PackageId}");
                 return;
             }
             _message = L["Draft saved."];
             _messageIsError = false;
             if (wasNew)
             {
-                Navigation.NavigateTo($"/packages/{saved.PackageId}/edit");
+                Navigation.NavigateTo($"/packages/{saved.Value!.PackageId}/edit");
             }
             else
             {
-                var editor = await Catalog.EditorAsync(saved.PackageId);
+                var editor = await Catalog.EditorAsync(saved.Value!.PackageId);
                 (_form, _status) = editor!.Value;
             }
         }
@@ -130,15 +131,16 @@ public sealed partial class PackageDesignerPage
     }
 
     /// <summary>Shows a refused action's message (and the fields' messages); true when it succeeded.</summary>
-    private bool Show(CatalogOutcome outcome)
+    private bool Show(WriteResult<PackageRef> outcome)
     {
         if (outcome.Succeeded)
         {
             return true;
         }
         _conflict = outcome.Conflict;
-        _serverErrors = outcome.FieldErrors;
-        _message = L[outcome.Error ?? "Something went wrong.", outcome.ErrorArgs ?? []];
+        // The catalog validates a whole form at once: its refusal carries the messages of every field.
+        _serverErrors = outcome.Refusal!.Fields as PackageErrors;
+        _message = L[outcome.Refusal.Code, outcome.Refusal.Args];
         _messageIsError = true;
         return false;
     }

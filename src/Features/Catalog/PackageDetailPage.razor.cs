@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
+using TokenConsole.Data.Writes;
 
 namespace TokenConsole.Features.Catalog;
 
@@ -110,7 +111,7 @@ public sealed partial class PackageDetailPage
         var outcome = await Lifecycle.CloneAsync((await AuthState).User, Id);
         if (outcome.Succeeded)
         {
-            Navigation.NavigateTo($"/packages/{outcome.PackageId}/edit");
+            Navigation.NavigateTo($"/packages/{outcome.Value!.PackageId}/edit");
         }
         else
         {
@@ -118,7 +119,7 @@ public sealed partial class PackageDetailPage
         }
     }
 
-    private async Task RunAsync(Func<System.Security.Claims.ClaimsPrincipal, Task<CatalogOutcome>> action, string success)
+    private async Task RunAsync(Func<System.Security.Claims.ClaimsPrincipal, Task<WriteResult<PackageRef>>> action, string success)
     {
         _busy = true;
         try
@@ -135,10 +136,10 @@ public sealed partial class PackageDetailPage
         }
     }
 
-    private void Show(CatalogOutcome outcome, string success)
+    private void Show(WriteResult<PackageRef> outcome, string success)
     {
         _error = !outcome.Succeeded;
-        _message = outcome.Succeeded ? success : L[outcome.Error ?? "Something went wrong.", outcome.ErrorArgs ?? []];
-        _warnings = outcome.Warnings ?? [];
+        _message = outcome.Succeeded ? success : L[outcome.Refusal!.Code, outcome.Refusal.Args];
+        _warnings = outcome.Warnings;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using TokenConsole.Data.Writes;
 using TokenConsole.Features.Compute;
 
 namespace TokenConsole.Features.Catalog;
@@ -9,9 +10,6 @@ public sealed record ModelInfo(int Id, string Code, string Name, ModelStatus Sta
 {
     public long RecentTokens => RecentInputTokens + RecentOutputTokens;
 }
-
-/// <summary>A message for one field: an English resource key and its format arguments.</summary>
-public sealed record FieldMessage(string Key, params object[] Args);
 
 /// <summary>Validation messages by field name (e.g. <c>Code</c>, <c>Tiers[1].To</c>, <c>Entitlements</c>).</summary>
 public sealed class PackageErrors : Dictionary<string, List<FieldMessage>>

@@ -19,7 +19,7 @@ public sealed partial class ComputeEditService
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var pools = await db.Pools.AsNoTracking().ToDictionaryAsync(p => p.Id, ct);
-        var pool = pools.GetValueOrDefault(poolId) ?? throw new ComputeEditException("This pool no longer exists.");
+        var pool = pools.GetValueOrDefault(poolId) ?? throw new KeyNotFoundException($"There is no pool {poolId}.");
         var deployments = await db.Deployments.AsNoTracking().ToListAsync(ct);
         var models = await db.Models.AsNoTracking().ToDictionaryAsync(m => m.Id, ct);
         var regions = await db.Regions.AsNoTracking().ToListAsync(ct);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Localization;
+using TokenConsole.Data.Writes;
 using TokenConsole.Localization;
 
 namespace TokenConsole.Features.Compute;
@@ -7,8 +8,8 @@ namespace TokenConsole.Features.Compute;
 /// <summary>Refusals of <see cref="ComputeEditService"/> in the person's language, numbers formatted for the culture.</summary>
 public static class ComputeText
 {
-    public static string Message(IStringLocalizer localizer, ComputeEditException refusal) =>
-        Format(localizer, refusal.Message, refusal.Args);
+    public static string Message(IStringLocalizer localizer, Refusal refusal) =>
+        Format(localizer, refusal.Code, refusal.Args);
 
     public static string Format(IStringLocalizer localizer, string key, params object[] args) =>
         string.Format(CultureInfo.CurrentCulture, localizer[key], [.. args.Select(a => a switch

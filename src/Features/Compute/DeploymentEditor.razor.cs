@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using TokenConsole.Data.Writes;
 using TokenConsole.Localization;
 
 namespace TokenConsole.Features.Compute;
@@ -61,17 +62,17 @@ public partial class DeploymentEditor
 
     private System.Security.Claims.ClaimsPrincipal User => AuthenticationState.Result.User;
 
-    private async Task RunAsync(Func<Task> change)
+    private async Task RunAsync<T>(Func<Task<WriteResult<T>>> change)
     {
         _busy = true;
         _error = null;
         try
         {
-            await change();
-            await OnChanged.InvokeAsync();
-        }
-        catch (ComputeEditException refusal)
-        {
+            if ((await change()).Refusal is not { } refusal)
+            {
+                await OnChanged.InvokeAsync();
+                return;
+            }
             var message = ComputeText.Message(L, refusal);
             if (refusal.Field is not null && !refusal.Conflict)
             {

@@ -5,19 +5,17 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using TokenConsole.Auth;
 using TokenConsole.Data;
+using TokenConsole.Data.Writes;
 using TokenConsole.Features.Admin;
 
 namespace TokenConsole.Features.Pricing;
-
-/// <summary>A refused workflow step: the message is for the user (English key, translated by the page).</summary>
-public sealed class PriceChangeException(string message) : Exception(message);
 
 /// <summary>
 /// The maker–checker workflow of price changes: Draft → Pending approval → Approved/Rejected → Scheduled → Active →
 /// Rolled back/Superseded. Every step checks the caller's permission here on the server and is audited with the change.
 /// </summary>
 public sealed class PriceChangeService(
-    IDbContextFactory<TokenConsoleDbContext> dbFactory, IAuthorizationService authorization, TimeProvider clock, RuleSetProvider ruleSets)
+    IDbContextFactory<TokenConsoleDbContext> dbFactory, AuditedWriter writer, TimeProvider clock, RuleSetProvider ruleSets)
 {
     public async Task<PriceChange?> FindAsync(int id, CancellationToken ct = default)
     {
@@ -37,81 +35,68 @@ public sealed class PriceChangeService(
     }
 
     /// <summary>Creates a draft, or updates one (with the <paramref name="version"/> it was loaded with).</summary>
-    public async Task<PriceChange> SaveDraftAsync(ClaimsPrincipal user, int? id, uint version, string title, string description,
-        PriceChangeAudience audience, DateTimeOffset effectiveAt, PriceChangeContent content, string? simulationJson, CancellationToken ct = default)
-    {
-        await RequireAsync(user, Policies.ProposePriceChanges);
-        if (string.IsNullOrWhiteSpace(title) || title.Length > 120) throw new PriceChangeException("A title of 1 to 120 characters is required.");
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var actor = UserDisplay.Actor(user);
-        PriceChange change;
-        if (id is null)
+    public Task<WriteResult<PriceChange>> SaveDraftAsync(ClaimsPrincipal user, int? id, uint version, string title, string description,
+        PriceChangeAudience audience, DateTimeOffset effectiveAt, PriceChangeContent content, string? simulationJson, CancellationToken ct = default) =>
+        writer.WriteAsync<PriceChange>(user, Policies.ProposePriceChanges, async w =>
         {
-            change = new PriceChange { Title = title, ProposedBy = actor, ProposedAt = clock.GetUtcNow(), Status = PriceChangeStatus.Draft };
-            db.PriceChanges.Add(change);
-        }
-        else
-        {
-            change = await db.PriceChanges.FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new PriceChangeException("The price change does not exist.");
-            if (change.Status != PriceChangeStatus.Draft) throw new PriceChangeException("Only a draft can be edited.");
-            db.Entry(change).Property(c => c.Version).OriginalValue = version;
-        }
-        change.Title = title.Trim();
-        change.Description = description;
-        change.Audience = audience;
-        change.EffectiveAt = effectiveAt;
-        change.ChangeJson = JsonSerializer.Serialize(content, RuleSetEngine.Json);
-        change.SimulationJson = simulationJson ?? change.SimulationJson;
-        await db.SaveChangesAsync(ct);
-        Audit.Record(db, clock, actor, id is null ? "pricing.change.create" : "pricing.change.edit", nameof(PriceChange), change.Id.ToString(CultureInfo.InvariantCulture), after: Summary(change));
-        await db.SaveChangesAsync(ct);
-        return change;
-    }
+            if (string.IsNullOrWhiteSpace(title) || title.Length > 120)
+            {
+                return new Refusal("A title of 1 to 120 characters is required.", "title");
+            }
+            PriceChange change;
+            PriceChangeSnapshot? before = null;
+            if (id is null)
+            {
+                change = new PriceChange { Title = title, ProposedBy = w.Actor.Name, ProposedById = w.Actor.Id, ProposedAt = w.Now, Status = PriceChangeStatus.Draft };
+                w.Db.PriceChanges.Add(change);
+            }
+            else
+            {
+                var existing = await w.Db.PriceChanges.FirstOrDefaultAsync(c => c.Id == id, ct);
+                if (existing is null)
+                {
+                    return Gone;
+                }
+                if (existing.Status != PriceChangeStatus.Draft)
+                {
+                    return new Refusal("Only a draft can be edited.") { Conflict = true };
+                }
+                change = existing;
+                w.Db.Entry(change).Property(c => c.Version).OriginalValue = version;
+                before = Summary(change);
+            }
+            change.Title = title.Trim();
+            change.Description = description;
+            change.Audience = audience;
+            change.EffectiveAt = effectiveAt;
+            change.ChangeJson = JsonSerializer.Serialize(content, RuleSetEngine.Json);
+            change.SimulationJson = simulationJson ?? change.SimulationJson;
+            w.Audit(id is null ? AuditActions.PriceChangeCreated : AuditActions.PriceChangeEdited, nameof(PriceChange), () => Key(change.Id), before, () => Summary(change));
+            return change;
+        }, ct);
 
-    public Task<PriceChange> SubmitAsync(ClaimsPrincipal user, int id, uint version, CancellationToken ct = default) =>
-        TransitionAsync(user, id, version, Policies.ProposePriceChanges, PriceChangeStatus.Draft, "pricing.change.submit", async (db, change) =>
+    public Task<WriteResult<PriceChange>> SubmitAsync(ClaimsPrincipal user, int id, uint version, CancellationToken ct = default) =>
+        TransitionAsync(user, id, version, Policies.ProposePriceChanges, AuditActions.PriceChangeSubmitted, (w, change) =>
         {
-            var report = PriceChangeValidation.Check(ContentOf(change), ruleSets.Current.Rules);
-            if (report.Count > 0) throw new PriceChangeException("The change has validation errors: fix them before submitting.");
-            if (change.EffectiveAt < clock.GetUtcNow().AddMinutes(-5)) throw new PriceChangeException("The effective time is in the past.");
-            change.Status = PriceChangeStatus.PendingApproval;
-            change.SubmittedAt = clock.GetUtcNow();
-            await Task.CompletedTask;
+            var report = change.Status == PriceChangeStatus.Draft ? PriceChangeValidation.Check(ContentOf(change), ruleSets.Current.Rules) : [];
+            return report.Count > 0 ? new Refusal("The change has validation errors: fix them before submitting.") : change.Submit(w.Now);
         }, ct);
 
     /// <summary>Approves a pending change: an executive, never its proposer. It is then scheduled for its effective time.</summary>
-    public async Task<PriceChange> ApproveAsync(ClaimsPrincipal user, int id, uint version, CancellationToken ct = default)
+    public async Task<WriteResult<PriceChange>> ApproveAsync(ClaimsPrincipal user, int id, uint version, CancellationToken ct = default)
     {
-        var change = await TransitionAsync(user, id, version, Policies.ApprovePriceChanges, PriceChangeStatus.PendingApproval, "pricing.change.approve", (db, change) =>
+        var approved = await TransitionAsync(user, id, version, Policies.ApprovePriceChanges, AuditActions.PriceChangeApproved,
+            (w, change) => change.Approve(w.Actor, w.Now), ct);
+        if (!approved.Succeeded)
         {
-            if (string.Equals(change.ProposedBy, UserDisplay.Actor(user), StringComparison.OrdinalIgnoreCase))
-            {
-                throw new PriceChangeException("The proposer of a price change cannot approve it.");
-            }
-            change.DecidedBy = UserDisplay.Actor(user);
-            change.DecidedAt = clock.GetUtcNow();
-            // Approved, and at once scheduled for its effective time (the scheduler activates it then).
-            change.Status = PriceChangeStatus.Scheduled;
-            return Task.CompletedTask;
-        }, ct);
+            return approved;
+        }
         await ActivateDueAsync(ct);
-        return await FindAsync(id, ct) ?? change;
+        return await FindAsync(id, ct) ?? approved.Value!;
     }
 
-    public Task<PriceChange> RejectAsync(ClaimsPrincipal user, int id, uint version, string reason, CancellationToken ct = default) =>
-        TransitionAsync(user, id, version, Policies.ApprovePriceChanges, PriceChangeStatus.PendingApproval, "pricing.change.reject", (db, change) =>
-        {
-            if (string.IsNullOrWhiteSpace(reason)) throw new PriceChangeException("A reason is required to reject a change.");
-            if (string.Equals(change.ProposedBy, UserDisplay.Actor(user), StringComparison.OrdinalIgnoreCase))
-            {
-                throw new PriceChangeException("The proposer of a price change cannot decide on it.");
-            }
-            change.Status = PriceChangeStatus.Rejected;
-            change.RejectionReason = reason.Trim();
-            change.DecidedBy = UserDisplay.Actor(user);
-            change.DecidedAt = clock.GetUtcNow();
-            return Task.CompletedTask;
-        }, ct);
+    public Task<WriteResult<PriceChange>> RejectAsync(ClaimsPrincipal user, int id, uint version, string reason, CancellationToken ct = default) =>
+        TransitionAsync(user, id, version, Policies.ApprovePriceChanges, AuditActions.PriceChangeRejected, (w, change) => change.Reject(w.Actor, reason, w.Now), ct);
 
     /// <summary>
     /// Activates every scheduled change whose effective time has come, oldest first: each one creates a new immutable
@@ -132,51 +117,85 @@ public sealed class PriceChangeService(
 
     private async Task<int> ActivateDueLockedAsync(CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var now = clock.GetUtcNow();
-        var due = (await db.PriceChanges.Where(c => c.Status == PriceChangeStatus.Scheduled).ToListAsync(ct))
-            .Where(c => c.EffectiveAt <= now).OrderBy(c => c.EffectiveAt).ThenBy(c => c.Id).ToList();
-        if (due.Count == 0) return 0;
-        foreach (var change in due)
+        List<int> due;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            var active = await db.PriceRuleSetVersions.Where(v => v.Status == RuleSetStatus.Active).OrderByDescending(v => v.Number).FirstOrDefaultAsync(ct);
-            var currentRules = active is null ? [] : RuleSetEngine.FromWorkflowJson(active.WorkflowJson);
-            var rules = ContentOf(change).ApplyTo(currentRules, change.Id, change.EffectiveAt, change.Audience);
-            var number = (await db.PriceRuleSetVersions.MaxAsync(v => (int?)v.Number, ct) ?? 0) + 1;
-            var version = new PriceRuleSetVersion
+            var now = clock.GetUtcNow();
+            due = [.. (await db.PriceChanges.Where(c => c.Status == PriceChangeStatus.Scheduled).ToListAsync(ct))
+                .Where(c => c.EffectiveAt <= now).OrderBy(c => c.EffectiveAt).ThenBy(c => c.Id).Select(c => c.Id)];
+        }
+        if (due.Count == 0) return 0;
+        var activated = 0;
+        foreach (var changeId in due)
+        {
+            // One transaction per activation: the new ruleset version, the change's status and the audit entry together.
+            var result = await writer.WriteAsSystemAsync<Done>(Actor.Scheduler, async w =>
             {
-                Number = number, WorkflowJson = RuleSetEngine.ToWorkflowJson(number, rules), Status = RuleSetStatus.Active,
-                CreatedAt = now, CreatedBy = change.DecidedBy ?? "system", ActivatedAt = now, PriceChangeId = change.Id, PreviousVersionId = active?.Id,
-            };
-            if (active is not null) active.Status = RuleSetStatus.Superseded;
-            db.PriceRuleSetVersions.Add(version);
-            await db.SaveChangesAsync(ct);
-            change.Status = PriceChangeStatus.Active;
-            change.ResultingRuleSetVersionId = version.Id;
-            // The change whose version this one replaced is superseded: it can no longer be rolled back on its own.
-            if (active?.PriceChangeId is { } previousChange && await db.PriceChanges.FindAsync([previousChange], ct) is { Status: PriceChangeStatus.Active } previous)
-            {
-                previous.Status = PriceChangeStatus.Superseded;
-            }
-            Audit.Record(db, clock, "scheduler", "pricing.ruleset.activate", nameof(PriceRuleSetVersion), number.ToString(CultureInfo.InvariantCulture),
-                before: active is null ? null : new { active.Number }, after: new { Number = number, Change = change.Id, Rules = rules.Count });
-            await db.SaveChangesAsync(ct);
+                var db = w.Db;
+                var change = await db.PriceChanges.FirstAsync(c => c.Id == changeId, ct);
+                if (change.Status != PriceChangeStatus.Scheduled) return Done.Value;
+                var active = await db.PriceRuleSetVersions.Where(v => v.Status == RuleSetStatus.Active).OrderByDescending(v => v.Number).FirstOrDefaultAsync(ct);
+                var currentRules = active is null ? [] : RuleSetEngine.FromWorkflowJson(active.WorkflowJson);
+                var rules = ContentOf(change).ApplyTo(currentRules, change.Id, change.EffectiveAt, change.Audience);
+                var number = (await db.PriceRuleSetVersions.MaxAsync(v => (int?)v.Number, ct) ?? 0) + 1;
+                var version = new PriceRuleSetVersion
+                {
+                    Number = number, WorkflowJson = RuleSetEngine.ToWorkflowJson(number, rules), Status = RuleSetStatus.Active,
+                    CreatedAt = w.Now, CreatedBy = change.DecidedBy ?? Actor.Scheduler.Name, ActivatedAt = w.Now, PriceChangeId = change.Id, PreviousVersionId = active?.Id,
+                };
+                if (active is not null) active.Status = RuleSetStatus.Superseded;
+                db.PriceRuleSetVersions.Add(version);
+                // The change points at the version it produced: saved first, so its id exists.
+                await db.SaveChangesAsync(ct);
+                change.Activate(version.Id);
+                // The change whose version this one replaced is superseded: it can no longer be rolled back on its own.
+                if (active?.PriceChangeId is { } previousChange && await db.PriceChanges.FindAsync([previousChange], ct) is { Status: PriceChangeStatus.Active } previous)
+                {
+                    previous.Status = PriceChangeStatus.Superseded;
+                }
+                w.Audit(AuditActions.RuleSetActivated, nameof(PriceRuleSetVersion), Key(number),
+                    active is null ? null : new RuleSetSnapshot(active.Number, active.PriceChangeId, currentRules.Count), new RuleSetSnapshot(number, change.Id, rules.Count));
+                return Done.Value;
+            }, ct);
+            if (result.Succeeded) activated++;
         }
         await ruleSets.ReloadAsync(ct);
-        return due.Count;
+        return activated;
     }
 
     /// <summary>Restores, in one step, the ruleset version that the change's version replaced (none: no rules).</summary>
-    public async Task<PriceChange> RollbackAsync(ClaimsPrincipal user, int id, uint version, CancellationToken ct = default)
+    public async Task<WriteResult<PriceChange>> RollbackAsync(ClaimsPrincipal user, int id, uint version, CancellationToken ct = default)
     {
-        if (!await AllowedAsync(user, Policies.ApprovePriceChanges) && !await AllowedAsync(user, Policies.ProposePriceChanges))
-        {
-            throw new PriceChangeException("You are not allowed to roll back price changes.");
-        }
+        // Either an approver or a proposer may roll back: the first policy that allows it is the one the write checks.
+        var policy = await writer.AuthorizeAsync(user, Policies.ApprovePriceChanges, ct) is null ? Policies.ApprovePriceChanges : Policies.ProposePriceChanges;
         await ruleSets.ActivationGate.WaitAsync(ct);
         try
         {
-            return await RollbackLockedAsync(user, id, version, ct);
+            var result = await writer.WriteAsync<PriceChange>(user, policy, async w =>
+            {
+                var db = w.Db;
+                var change = await db.PriceChanges.FirstOrDefaultAsync(c => c.Id == id, ct);
+                if (change is null) return Gone;
+                db.Entry(change).Property(c => c.Version).OriginalValue = version;
+                var current = await db.PriceRuleSetVersions.FirstOrDefaultAsync(v => v.Id == change.ResultingRuleSetVersionId, ct);
+                if (current is not { Status: RuleSetStatus.Active }) return new Refusal("Only the active price change can be rolled back.");
+                var before = Summary(change);
+                if (change.RollBack(w.Actor, w.Now) is { } refused) return refused;
+                var previous = current.PreviousVersionId is { } pid ? await db.PriceRuleSetVersions.FirstAsync(v => v.Id == pid, ct) : null;
+                current.Status = RuleSetStatus.RolledBack;
+                if (previous is not null)
+                {
+                    previous.Status = RuleSetStatus.Active;
+                    if (previous.PriceChangeId is { } pc && await db.PriceChanges.FindAsync([pc], ct) is { Status: PriceChangeStatus.Superseded } restored)
+                    {
+                        restored.Status = PriceChangeStatus.Active;
+                    }
+                }
+                w.Audit(AuditActions.PriceChangeRolledBack, nameof(PriceChange), Key(change.Id), before, Summary(change));
+                return change;
+            }, ct);
+            if (result.Succeeded) await ruleSets.ReloadAsync(ct);
+            return result.Refusal?.Code == Refusal.ForbiddenCode ? new Refusal("You are not allowed to roll back price changes.") : result;
         }
         finally
         {
@@ -184,56 +203,30 @@ public sealed class PriceChangeService(
         }
     }
 
-    private async Task<PriceChange> RollbackLockedAsync(ClaimsPrincipal user, int id, uint version, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var change = await db.PriceChanges.FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new PriceChangeException("The price change does not exist.");
-        db.Entry(change).Property(c => c.Version).OriginalValue = version;
-        if (change.Status != PriceChangeStatus.Active) throw new PriceChangeException("Only the active price change can be rolled back.");
-        var current = await db.PriceRuleSetVersions.FirstOrDefaultAsync(v => v.Id == change.ResultingRuleSetVersionId, ct);
-        if (current is not { Status: RuleSetStatus.Active }) throw new PriceChangeException("Only the active price change can be rolled back.");
-        var previous = current.PreviousVersionId is { } pid ? await db.PriceRuleSetVersions.FirstAsync(v => v.Id == pid, ct) : null;
-        current.Status = RuleSetStatus.RolledBack;
-        if (previous is not null)
+    private Task<WriteResult<PriceChange>> TransitionAsync(ClaimsPrincipal user, int id, uint version, string policy, string action,
+        Func<WriteContext, PriceChange, Refusal?> apply, CancellationToken ct) =>
+        writer.WriteAsync<PriceChange>(user, policy, async w =>
         {
-            previous.Status = RuleSetStatus.Active;
-            if (previous.PriceChangeId is { } pc && await db.PriceChanges.FindAsync([pc], ct) is { Status: PriceChangeStatus.Superseded } restored)
-            {
-                restored.Status = PriceChangeStatus.Active;
-            }
-        }
-        var actor = UserDisplay.Actor(user);
-        change.Status = PriceChangeStatus.RolledBack;
-        change.RolledBackBy = actor;
-        change.RolledBackAt = clock.GetUtcNow();
-        Audit.Record(db, clock, actor, "pricing.change.rollback", nameof(PriceChange), change.Id.ToString(CultureInfo.InvariantCulture),
-            before: new { Version = current.Number }, after: new { Version = previous?.Number ?? 0 });
-        await db.SaveChangesAsync(ct);
-        await ruleSets.ReloadAsync(ct);
-        return change;
-    }
+            var change = await w.Db.PriceChanges.FirstOrDefaultAsync(c => c.Id == id, ct);
+            if (change is null) return Gone;
+            if (change.Version != version) return Refusal.Stale;
+            w.Db.Entry(change).Property(c => c.Version).OriginalValue = version;
+            var before = Summary(change);
+            if (apply(w, change) is { } refused) return refused;
+            w.Audit(action, nameof(PriceChange), Key(change.Id), before, Summary(change));
+            return change;
+        }, ct);
 
-    private async Task<PriceChange> TransitionAsync(ClaimsPrincipal user, int id, uint version, string policy, PriceChangeStatus from, string action,
-        Func<TokenConsoleDbContext, PriceChange, Task> apply, CancellationToken ct)
-    {
-        await RequireAsync(user, policy);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var change = await db.PriceChanges.FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new PriceChangeException("The price change does not exist.");
-        db.Entry(change).Property(c => c.Version).OriginalValue = version;
-        if (change.Status != from) throw new PriceChangeException("The price change is no longer in the state this action needs; reload it.");
-        var before = Summary(change);
-        await apply(db, change);
-        Audit.Record(db, clock, UserDisplay.Actor(user), action, nameof(PriceChange), change.Id.ToString(CultureInfo.InvariantCulture), before, Summary(change));
-        await db.SaveChangesAsync(ct);
-        return change;
-    }
+    private static readonly Refusal Gone = new("The price change does not exist.");
 
-    private static object Summary(PriceChange c) => new { c.Title, Status = c.Status.ToString(), c.EffectiveAt, Audience = c.Audience.ToString(), c.ChangeJson, c.RejectionReason };
+    private static string Key(int id) => id.ToString(CultureInfo.InvariantCulture);
 
-    private async Task<bool> AllowedAsync(ClaimsPrincipal user, string policy) => (await authorization.AuthorizeAsync(user, policy)).Succeeded;
-
-    private async Task RequireAsync(ClaimsPrincipal user, string policy)
-    {
-        if (!await AllowedAsync(user, policy)) throw new PriceChangeException("You are not allowed to do this.");
-    }
+    private static PriceChangeSnapshot Summary(PriceChange c) => new(c.Title, c.Status, c.EffectiveAt, c.Audience, c.ChangeJson, c.RejectionReason, c.ResultingRuleSetVersionId);
 }
+
+/// <summary>What the audit log records of a price change, before and after each step (enums by name).</summary>
+public sealed record PriceChangeSnapshot(string Title, PriceChangeStatus Status, DateTimeOffset EffectiveAt, PriceChangeAudience Audience, string ChangeJson,
+    string? RejectionReason, int? ResultingRuleSetVersionId);
+
+/// <summary>What the audit log records of a ruleset version when it becomes active.</summary>
+public sealed record RuleSetSnapshot(int Number, int? PriceChangeId, int Rules);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using TokenConsole.Data;
+using TokenConsole.Data.Writes;
 
 namespace TokenConsole.Features.Pricing;
 
@@ -99,12 +100,9 @@ public partial class PriceChangeWizardPage
                 _simulation.Days, _simulation.RevenueBefore, _simulation.RevenueAfter, _simulation.CustomersAffected, _simulation.CustomersTotal,
             });
             var draft = await Changes.SaveDraftAsync(user, null, 0, _title, _description, _audience, EffectiveAt()!.Value, Content(), summary);
-            var submitted = await Changes.SubmitAsync(user, draft.Id, draft.Version);
-            _submittedId = submitted.Id;
-        }
-        catch (PriceChangeException e)
-        {
-            _error = L[e.Message];
+            var submitted = draft.Value is { } saved ? await Changes.SubmitAsync(user, saved.Id, saved.Version) : draft;
+            _submittedId = submitted.Value?.Id;
+            _error = submitted.Refusal is { } refusal ? L[refusal.Code, refusal.Args].Value : null;
         }
         finally
         {

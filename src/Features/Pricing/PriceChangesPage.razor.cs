@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
 using TokenConsole.Auth;
+using TokenConsole.Data.Writes;
 
 namespace TokenConsole.Features.Pricing;
 
@@ -54,24 +55,17 @@ public partial class PriceChangesPage
     private async Task RunAsync(string action, PriceChange change)
     {
         var user = (await AuthenticationState).User;
-        try
+        var result = action switch
         {
-            _ = action switch
-            {
-                "approve" => await Changes.ApproveAsync(user, change.Id, change.Version),
-                "reject" => await Changes.RejectAsync(user, change.Id, change.Version, _reason ?? ""),
-                "submit" => await Changes.SubmitAsync(user, change.Id, change.Version),
-                "rollback" => await Changes.RollbackAsync(user, change.Id, change.Version),
-                _ => change,
-            };
-        }
-        catch (PriceChangeException e)
+            "approve" => await Changes.ApproveAsync(user, change.Id, change.Version),
+            "reject" => await Changes.RejectAsync(user, change.Id, change.Version, _reason ?? ""),
+            "submit" => await Changes.SubmitAsync(user, change.Id, change.Version),
+            "rollback" => await Changes.RollbackAsync(user, change.Id, change.Version),
+            _ => change,
+        };
+        if (result.Refusal is { } refusal)
         {
-            _error = L[e.Message];
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            _error = L["Someone else changed this price change meanwhile; the list is reloaded."];
+            _error = refusal.Conflict ? L["Someone else changed this price change meanwhile; the list is reloaded."] : L[refusal.Code, refusal.Args];
         }
         await LoadAsync();
     }

@@ -1,3 +1,5 @@
+using TokenConsole.Data.Writes;
+
 namespace TokenConsole.Features.Pricing;
 
 public enum RuleSetStatus { Active, Superseded, RolledBack }
@@ -33,9 +35,12 @@ public class PriceChange
     /// <summary>The last impact simulation, as JSON.</summary>
     public string? SimulationJson { get; set; }
     public DateTimeOffset EffectiveAt { get; set; }
+    /// <summary>The proposer's display name; <see cref="ProposedById"/> is what maker–checker compares.</summary>
     public required string ProposedBy { get; set; }
+    public string? ProposedById { get; set; }
     public DateTimeOffset ProposedAt { get; set; }
     public string? DecidedBy { get; set; }
+    public string? DecidedById { get; set; }
     public DateTimeOffset? DecidedAt { get; set; }
     public string? RejectionReason { get; set; }
     public int? ResultingRuleSetVersionId { get; set; }
@@ -43,4 +48,86 @@ public class PriceChange
     public string? RolledBackBy { get; set; }
     public DateTimeOffset? RolledBackAt { get; set; }
     public uint Version { get; set; }
+
+    private static readonly Refusal WrongState = new("The price change is no longer in the state this action needs; reload it.") { Conflict = true };
+
+    /// <summary>Draft → Pending approval.</summary>
+    public Refusal? Submit(DateTimeOffset now)
+    {
+        if (Status != PriceChangeStatus.Draft)
+        {
+            return WrongState;
+        }
+        if (EffectiveAt < now.AddMinutes(-5))
+        {
+            return new Refusal("The effective time is in the past.");
+        }
+        Status = PriceChangeStatus.PendingApproval;
+        SubmittedAt = now;
+        return null;
+    }
+
+    /// <summary>Pending approval → Scheduled for its effective time (the scheduler activates it then). Never by its proposer.</summary>
+    public Refusal? Approve(Actor actor, DateTimeOffset now)
+    {
+        if (Status != PriceChangeStatus.PendingApproval)
+        {
+            return WrongState;
+        }
+        if (actor.Is(ProposedById))
+        {
+            return new Refusal("The proposer of a price change cannot approve it.");
+        }
+        Decide(actor, now);
+        Status = PriceChangeStatus.Scheduled;
+        return null;
+    }
+
+    /// <summary>Pending approval → Rejected, with a reason. Never by its proposer.</summary>
+    public Refusal? Reject(Actor actor, string reason, DateTimeOffset now)
+    {
+        if (Status != PriceChangeStatus.PendingApproval)
+        {
+            return WrongState;
+        }
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            return new Refusal("A reason is required to reject a change.", "reason");
+        }
+        if (actor.Is(ProposedById))
+        {
+            return new Refusal("The proposer of a price change cannot decide on it.");
+        }
+        Decide(actor, now);
+        Status = PriceChangeStatus.Rejected;
+        RejectionReason = reason.Trim();
+        return null;
+    }
+
+    /// <summary>Scheduled → Active, as the ruleset version it produced.</summary>
+    public void Activate(int ruleSetVersionId)
+    {
+        Status = PriceChangeStatus.Active;
+        ResultingRuleSetVersionId = ruleSetVersionId;
+    }
+
+    /// <summary>Active → Rolled back.</summary>
+    public Refusal? RollBack(Actor actor, DateTimeOffset now)
+    {
+        if (Status != PriceChangeStatus.Active)
+        {
+            return new Refusal("Only the active price change can be rolled back.");
+        }
+        Status = PriceChangeStatus.RolledBack;
+        RolledBackBy = actor.Name;
+        RolledBackAt = now;
+        return null;
+    }
+
+    private void Decide(Actor actor, DateTimeOffset now)
+    {
+        DecidedBy = actor.Name;
+        DecidedById = actor.Id;
+        DecidedAt = now;
+    }
 }

@@ -32,6 +32,7 @@ public static class UsageServiceCollectionExtensions
         services.AddScoped<UsageService>();
         services.AddScoped<HeatmapService>();
         services.AddScoped<DrillDownService>();
+        services.AddScoped<UsageImportAudit>();
         services.Configure<IngestionOptions>(builder.Configuration.GetSection(IngestionOptions.Section));
         services.AddSingleton<UsageNotifier>();
         services.AddSingleton<UsageReferenceProvider>();

@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using TokenConsole.Data.Writes;
 using TokenConsole.Features.Admin;
 using TokenConsole.Tests.Infrastructure;
 
@@ -21,11 +22,11 @@ public sealed class AuditLogTests : IDisposable
     private async Task SeedAsync()
     {
         await using var db = _database.CreateDbContext();
-        Audit.Record(db, _clock, "pm", "Created package", "Package", "p1", after: new { name = "Starter", price = 10 });
+        Audit.Record(db, _clock, new Actor("id-pm", "pm"), "Created package", "Package", "p1", after: new { name = "Starter", price = 10 });
         _clock.Advance(TimeSpan.FromDays(1));
-        Audit.Record(db, _clock, "ops", "Changed pool status", "Pool", "gz-1", before: new { status = "Online", capacity = 100 }, after: new { status = "Draining", capacity = 100 });
+        Audit.Record(db, _clock, new Actor("id-ops", "ops"), "Changed pool status", "Pool", "gz-1", before: new { status = "Online", capacity = 100 }, after: new { status = "Draining", capacity = 100 });
         _clock.Advance(TimeSpan.FromDays(1));
-        Audit.Record(db, _clock, "pm", "Edited package", "Package", "p1", before: new { name = "Starter", price = 10 }, after: new { name = "Starter", price = 12 });
+        Audit.Record(db, _clock, new Actor("id-pm", "pm"), "Edited package", "Package", "p1", before: new { name = "Starter", price = 10 }, after: new { name = "Starter", price = 12 });
         await db.SaveChangesAsync(Ct);
     }
 
@@ -36,7 +37,7 @@ public sealed class AuditLogTests : IDisposable
         await using (var db = _database.CreateDbContext())
         {
             var entry = await db.AuditEntries.FirstAsync(Ct);
-            entry.Actor = "someone else";
+            entry.ActorName = "someone else";
             var update = await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync(Ct));
             Assert.Contains("append-only", update.InnerException!.Message, StringComparison.Ordinal);
         }
@@ -52,12 +53,12 @@ public sealed class AuditLogTests : IDisposable
             Assert.Contains("append-only", (await sql).Message, StringComparison.Ordinal);
             await Assert.ThrowsAsync<SqliteException>(() => db.Database.ExecuteSqlRawAsync("UPDATE AuditEntries SET AfterJson = NULL", Ct));
             Assert.Equal(3, await db.AuditEntries.CountAsync(Ct));
-            Assert.Equal("pm", (await db.AuditEntries.OrderBy(a => a.Id).FirstAsync(Ct)).Actor);
+            Assert.Equal("pm", (await db.AuditEntries.OrderBy(a => a.Id).FirstAsync(Ct)).ActorName);
         }
         // Appending still works.
         await using (var db = _database.CreateDbContext())
         {
-            Audit.Record(db, _clock, "admin", "Created user", "User", "new");
+            Audit.Record(db, _clock, new Actor("id-admin", "admin"), "Created user", "User", "new");
             await db.SaveChangesAsync(Ct);
             Assert.Equal(4, await db.AuditEntries.CountAsync(Ct));
         }
@@ -84,17 +85,36 @@ public sealed class AuditLogTests : IDisposable
         var (second, _) = await log.PageAsync(new AuditFilter(), 1, 2, Ct);
         Assert.Equal(["Created package"], second.Select(a => a.Action));
 
-        Assert.Equal(2, (await log.PageAsync(new AuditFilter(Actor: "pm"), 0, 25, Ct)).Total);
+        Assert.Equal(2, (await log.PageAsync(new AuditFilter(ActorId: "id-pm"), 0, 25, Ct)).Total);
         Assert.Equal(1, (await log.PageAsync(new AuditFilter(EntityType: "Pool"), 0, 25, Ct)).Total);
         var (window, count) = await log.PageAsync(new AuditFilter(From: start.AddHours(12), To: start.AddDays(1).AddHours(1)), 0, 25, Ct);
         Assert.Equal(1, count);
-        Assert.Equal("ops", window[0].Actor);
-        Assert.Equal(0, (await log.PageAsync(new AuditFilter(Actor: "nobody"), 0, 25, Ct)).Total);
+        Assert.Equal(("id-ops", "ops"), (window[0].ActorId, window[0].ActorName));
+        Assert.Equal(0, (await log.PageAsync(new AuditFilter(ActorId: "nobody"), 0, 25, Ct)).Total);
 
         var (actors, types) = await log.FilterValuesAsync(Ct);
-        Assert.Equal(["ops", "pm"], actors);
+        Assert.Equal([new AuditActorOption("id-ops", "ops"), new AuditActorOption("id-pm", "pm")], actors);
         Assert.Equal(["Package", "Pool"], types);
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => log.PageAsync(new AuditFilter(), -1, 25, Ct));
+    }
+
+    private enum Sample { Draft, InReview }
+
+    [Fact]
+    public void Nested_records_and_lists_are_compared_field_by_field_and_enums_read_by_name()
+    {
+        var at = new DateTimeOffset(2026, 11, 15, 4, 0, 0, TimeSpan.Zero);
+        var entry = Audit.Entry(at, new Actor("id-pm", "Lin Wei"), AuditActions.PackageDraftEdited, "Package", "1",
+            before: new { Status = Sample.Draft, Tiers = new[] { new { UpTo = 1000, Price = 2m }, new { UpTo = 5000, Price = 1.5m } }, Limits = new { Concurrency = 5 } },
+            after: new { Status = Sample.InReview, Tiers = new[] { new { UpTo = 1000, Price = 2m }, new { UpTo = 6000, Price = 1.5m } }, Limits = new { Concurrency = 8 } });
+
+        Assert.Equal(("id-pm", "Lin Wei"), (entry.ActorId, entry.ActorName));
+        Assert.Contains("\"Status\":\"Draft\"", entry.BeforeJson, StringComparison.Ordinal);
+        Assert.Equal(
+            [new AuditFieldChange("Status", "Draft", "InReview"), new AuditFieldChange("Tiers[1].UpTo", "5000", "6000"), new AuditFieldChange("Limits.Concurrency", "5", "8")],
+            AuditLogService.Diff(entry.BeforeJson, entry.AfterJson));
+        // A list that loses an item shows the item gone.
+        Assert.Equal([new AuditFieldChange("Tags[1]", "finance", null)], AuditLogService.Diff("""{"Tags":["consumer","finance"]}""", """{"Tags":["consumer"]}"""));
     }
 
     [Fact]
@@ -155,7 +175,7 @@ public sealed class AuditLogHttpTests(ConsoleFactory factory)
             var db = scope.ServiceProvider.GetRequiredService<TokenConsole.Data.TokenConsoleDbContext>();
             // Nothing was removed (others may append in parallel, never remove).
             Assert.True(await db.AuditEntries.LongCountAsync(Ct) >= before);
-            Assert.True(await db.AuditEntries.AnyAsync(a => a.Action == "Seeded demo data", Ct));
+            Assert.True(await db.AuditEntries.AnyAsync(a => a.Action == AuditActions.DemoDataSeeded, Ct));
         }
     }
 }

@@ -48,8 +48,8 @@ public sealed class UserAdminTests(ConsoleFactory factory)
         var disable = await service.SetDisabledAsync(Admin, admin.Id, true, Ct);
         var demote = await service.ChangeRoleAsync(Admin, admin.Id, Roles.Executive, Ct);
 
-        Assert.Equal(UserAdminService.LastAdministratorError, disable.Error);
-        Assert.Equal(UserAdminService.LastAdministratorError, demote.Error);
+        Assert.Equal(UserAdminService.LastAdministratorError, disable.Refusal?.Code);
+        Assert.Equal(UserAdminService.LastAdministratorError, demote.Refusal?.Code);
         Assert.False((await FindAsync("admin")).IsDisabled);
         Assert.Contains((await service.UsersAsync(Ct)), u => u.UserName == "admin" && u.Role == Roles.Administrator && !u.Disabled);
 
@@ -58,7 +58,7 @@ public sealed class UserAdminTests(ConsoleFactory factory)
         Assert.True((await service.CreateAsync(Admin, spare, "Spare Admin", Roles.Administrator, Password, Ct)).Succeeded);
         var spareId = (await FindAsync(spare)).Id;
         Assert.True((await service.SetDisabledAsync(Admin, spareId, true, Ct)).Succeeded);
-        Assert.Equal(UserAdminService.LastAdministratorError, (await service.ChangeRoleAsync(Admin, admin.Id, Roles.Operations, Ct)).Error);
+        Assert.Equal(UserAdminService.LastAdministratorError, (await service.ChangeRoleAsync(Admin, admin.Id, Roles.Operations, Ct)).Refusal?.Code);
 
         // With another active administrator, one of them may be demoted.
         Assert.True((await service.SetDisabledAsync(Admin, spareId, false, Ct)).Succeeded);
@@ -79,10 +79,11 @@ public sealed class UserAdminTests(ConsoleFactory factory)
         Assert.True((await service.SetDisabledAsync(Admin, id, false, Ct)).Succeeded);
 
         var audit = await AuditOfAsync(name);
-        Assert.Equal(["Created user", "Changed role", "Reset password", "Disabled user", "Enabled user"], audit.Select(a => a.Action));
-        Assert.All(audit, a => Assert.Equal("admin", a.Actor));
-        Assert.Equal("""{"role":"ProductManager"}""", audit[1].BeforeJson);
-        Assert.Equal("""{"role":"Operations"}""", audit[1].AfterJson);
+        Assert.Equal([AuditActions.UserCreated, AuditActions.UserRoleChanged, AuditActions.UserPasswordReset, AuditActions.UserDisabled, AuditActions.UserEnabled], audit.Select(a => a.Action));
+        Assert.All(audit, a => Assert.Equal("admin", a.ActorName));
+        // One shape before and after (the user): the diff is the role and nothing else.
+        Assert.Equal([new AuditFieldChange("Role", "ProductManager", "Operations")], AuditLogService.Diff(audit[1].BeforeJson, audit[1].AfterJson));
+        Assert.Equal([new AuditFieldChange("Disabled", "false", "true")], AuditLogService.Diff(audit[3].BeforeJson, audit[3].AfterJson));
         Assert.DoesNotContain(audit, a => (a.AfterJson ?? "").Contains("Pass-", StringComparison.Ordinal) || (a.BeforeJson ?? "").Contains("Pass-", StringComparison.Ordinal));
     }
 
@@ -119,14 +120,14 @@ public sealed class UserAdminTests(ConsoleFactory factory)
         var name = Unique("weak");
         var weak = await service.CreateAsync(Admin, name, "Weak", Roles.Operations, "short", Ct);
         Assert.False(weak.Succeeded);
-        Assert.NotEmpty(weak.Details!);
+        Assert.NotEmpty(weak.Refusal!.Details);
         Assert.Null(await FindAsync(name));
         Assert.Empty(await AuditOfAsync(name));
 
-        Assert.Equal("That user name is taken.", (await service.CreateAsync(Admin, "pm", "Again", Roles.Operations, Password, Ct)).Error);
-        Assert.Equal("Choose one of the four roles.", (await service.CreateAsync(Admin, Unique("x"), "X", "Superuser", Password, Ct)).Error);
-        Assert.Equal("User name and name are required.", (await service.CreateAsync(Admin, " ", "X", Roles.Operations, Password, Ct)).Error);
-        Assert.Equal("The user no longer exists.", (await service.SetDisabledAsync(Admin, "no-such-id", true, Ct)).Error);
+        Assert.Equal("That user name is taken.", (await service.CreateAsync(Admin, "pm", "Again", Roles.Operations, Password, Ct)).Refusal?.Code);
+        Assert.Equal("Choose one of the four roles.", (await service.CreateAsync(Admin, Unique("x"), "X", "Superuser", Password, Ct)).Refusal?.Code);
+        Assert.Equal("User name and name are required.", (await service.CreateAsync(Admin, " ", "X", Roles.Operations, Password, Ct)).Refusal?.Code);
+        Assert.Equal("The user no longer exists.", (await service.SetDisabledAsync(Admin, "no-such-id", true, Ct)).Refusal?.Code);
         var pm = await FindAsync("pm");
         Assert.False((await service.ResetPasswordAsync(Admin, pm.Id, "short", Ct)).Succeeded);
     }
@@ -139,9 +140,9 @@ public sealed class UserAdminTests(ConsoleFactory factory)
         var service = Service;
         var pm = await FindAsync("pm");
         var principal = As(actor, role);
-        Assert.Equal("Only an administrator can manage users.", (await service.SetDisabledAsync(principal, pm.Id, true, Ct)).Error);
-        Assert.Equal("Only an administrator can manage users.", (await service.ChangeRoleAsync(principal, pm.Id, Roles.Administrator, Ct)).Error);
-        Assert.Equal("Only an administrator can manage users.", (await service.CreateAsync(principal, Unique("sneaky"), "S", Roles.Administrator, Password, Ct)).Error);
+        Assert.Equal("Only an administrator can manage users.", (await service.SetDisabledAsync(principal, pm.Id, true, Ct)).Refusal?.Code);
+        Assert.Equal("Only an administrator can manage users.", (await service.ChangeRoleAsync(principal, pm.Id, Roles.Administrator, Ct)).Refusal?.Code);
+        Assert.Equal("Only an administrator can manage users.", (await service.CreateAsync(principal, Unique("sneaky"), "S", Roles.Administrator, Password, Ct)).Refusal?.Code);
         Assert.False((await FindAsync("pm")).IsDisabled);
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using TokenConsole.Auth;
 using TokenConsole.Data;
+using TokenConsole.Data.Writes;
 using TokenConsole.Features.Catalog;
 using TokenConsole.Features.Compute;
 using TokenConsole.Tests.Infrastructure;
@@ -32,6 +33,7 @@ public sealed class CatalogTestBed : IDisposable
         services.AddSingleton<TimeProvider>(Clock);
         services.AddSingleton(Options.Create(new CatalogOptions { ActivationCheckInterval = TimeSpan.FromMinutes(1) }));
         services.AddScoped<CatalogService>();
+        services.AddSingleton<AuditedWriter>();
         services.AddScoped<PackageLifecycleService>();
         _services = services.BuildServiceProvider();
 
@@ -74,12 +76,12 @@ public sealed class CatalogTestBed : IDisposable
         Entitlements = [new EntitlementRow { ModelId = 1, Multiplier = 1m }], ConcurrencyLimit = 5, TokensPerMinuteLimit = 50_000, SlaPercent = 99.5m,
     };
 
-    public async Task<CatalogOutcome> CreateSubmittedAsync(string code = "P-NEW", ClaimsPrincipal? author = null)
+    public async Task<WriteResult<PackageRef>> CreateSubmittedAsync(string code = "P-NEW", ClaimsPrincipal? author = null)
     {
         var saved = await Lifecycle.SaveDraftAsync(author ?? Pm, NewForm(code), TestContext.Current.CancellationToken);
-        Assert.True(saved.Succeeded, saved.Error);
-        var submitted = await Lifecycle.SubmitAsync(author ?? Pm, saved.VersionId, await TokenAsync(saved.VersionId), TestContext.Current.CancellationToken);
-        Assert.True(submitted.Succeeded, submitted.Error);
+        Assert.True(saved.Succeeded, saved.Refusal?.Code);
+        var submitted = await Lifecycle.SubmitAsync(author ?? Pm, saved.Value!.VersionId, await TokenAsync(saved.Value!.VersionId), TestContext.Current.CancellationToken);
+        Assert.True(submitted.Succeeded, submitted.Refusal?.Code);
         return submitted;
     }
 

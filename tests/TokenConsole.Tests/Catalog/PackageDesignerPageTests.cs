@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TokenConsole.Auth;
 using TokenConsole.Data;
+using TokenConsole.Data.Writes;
 using TokenConsole.Features.Catalog;
 using TokenConsole.Tests.Components;
 
@@ -22,6 +23,7 @@ public sealed class PackageDesignerPageTests : ComponentTestContext
         Services.AddSingleton<TimeProvider>(_bed.Clock);
         Services.AddSingleton(Options.Create(new CatalogOptions()));
         Services.AddScoped<CatalogService>();
+        Services.AddSingleton<AuditedWriter>();
         Services.AddScoped<PackageLifecycleService>();
         SignInAs(Roles.ProductManager);
         SetRendererInfo(new RendererInfo("Server", true));
@@ -37,21 +39,21 @@ public sealed class PackageDesignerPageTests : ComponentTestContext
     public async Task The_second_save_of_a_draft_is_refused_with_a_message_and_a_reload_that_shows_the_other_edit()
     {
         var saved = await _bed.Lifecycle.SaveDraftAsync(CatalogTestBed.Pm, CatalogTestBed.NewForm(), Ct);
-        var page = Render<PackageDesignerPage>(p => p.Add(c => c.Id, saved.PackageId));
+        var page = Render<PackageDesignerPage>(p => p.Add(c => c.Id, saved.Value!.PackageId));
         page.WaitForAssertion(() => page.Find("[data-testid='designer-save']"));
 
         // Someone else saves the same draft first.
-        var theirs = (await _bed.Catalog.EditorAsync(saved.PackageId, Ct))!.Value.Form;
+        var theirs = (await _bed.Catalog.EditorAsync(saved.Value!.PackageId, Ct))!.Value.Form;
         theirs.NameEn = "Their name";
         Assert.True((await _bed.Lifecycle.SaveDraftAsync(CatalogTestBed.OtherPm, theirs, Ct)).Succeeded);
 
         page.Find("[data-testid='field-name-en']").Input("My name");
         page.Find("[data-testid='designer-save']").Click();
 
-        page.WaitForAssertion(() => Assert.Contains("Someone else changed this package after you opened it", page.Find("[data-testid='designer-conflict']").TextContent, StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.Contains("Someone else changed this after you opened it", page.Find("[data-testid='designer-conflict']").TextContent, StringComparison.Ordinal));
         await using (var db = _bed.Database.CreateDbContext())
         {
-            Assert.Equal("Their name", await db.PackageVersions.Where(v => v.Id == saved.VersionId).Select(v => v.NameEn).SingleAsync(Ct));
+            Assert.Equal("Their name", await db.PackageVersions.Where(v => v.Id == saved.Value!.VersionId).Select(v => v.NameEn).SingleAsync(Ct));
         }
         page.Find("[data-testid='designer-reload']").Click();
         page.WaitForAssertion(() => Assert.Equal("Their name", page.Find("[data-testid='field-name-en']").GetAttribute("value")));

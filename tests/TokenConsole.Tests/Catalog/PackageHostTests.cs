@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TokenConsole.Data;
+using TokenConsole.Data.Writes;
+using TokenConsole.Features.Admin;
 using TokenConsole.Features.Catalog;
 using TokenConsole.Tests.Infrastructure;
 
@@ -62,28 +64,28 @@ public sealed class PackageHostTests(ConsoleFactory factory)
         var catalog = scope.ServiceProvider.GetRequiredService<CatalogService>();
 
         var clone = await lifecycle.CloneAsync(CatalogTestBed.Pm, await PackageIdAsync("SME-START"), Ct);
-        Assert.True(clone.Succeeded, clone.Error);
-        var form = (await catalog.EditorAsync(clone.PackageId, Ct))!.Value.Form;
+        Assert.True(clone.Succeeded, clone.Refusal?.Code);
+        var form = (await catalog.EditorAsync(clone.Value!.PackageId, Ct))!.Value.Form;
         form.Code = "SME-START-HOST";
         form.PriceCny = 349m;
         var saved = await lifecycle.SaveDraftAsync(CatalogTestBed.Pm, form, Ct);
-        Assert.True(saved.Succeeded, saved.Error);
-        var token = (await catalog.DetailAsync(clone.PackageId, Ct))!.Versions[0].Token;
-        Assert.True((await lifecycle.SubmitAsync(CatalogTestBed.Pm, saved.VersionId, token, Ct)).Succeeded);
-        token = (await catalog.DetailAsync(clone.PackageId, Ct))!.Versions[0].Token;
-        Assert.False((await lifecycle.ActivateAsync(CatalogTestBed.Pm, saved.VersionId, token, null, Ct)).Succeeded);
-        var activated = await lifecycle.ActivateAsync(CatalogTestBed.Exec, saved.VersionId, token, null, Ct);
-        Assert.True(activated.Succeeded, activated.Error);
+        Assert.True(saved.Succeeded, saved.Refusal?.Code);
+        var token = (await catalog.DetailAsync(clone.Value!.PackageId, Ct))!.Versions[0].Token;
+        Assert.True((await lifecycle.SubmitAsync(CatalogTestBed.Pm, saved.Value!.VersionId, token, Ct)).Succeeded);
+        token = (await catalog.DetailAsync(clone.Value!.PackageId, Ct))!.Versions[0].Token;
+        Assert.False((await lifecycle.ActivateAsync(CatalogTestBed.Pm, saved.Value!.VersionId, token, null, Ct)).Succeeded);
+        var activated = await lifecycle.ActivateAsync(CatalogTestBed.Exec, saved.Value!.VersionId, token, null, Ct);
+        Assert.True(activated.Succeeded, activated.Refusal?.Code);
         // Warnings never block. In the demo data every model is sold far beyond its deployed capacity (see the capacity
         // page), so the capacity check names each of the four models SME-START entitles.
-        Assert.Equal(4, activated.Warnings!.Count);
+        Assert.Equal(4, activated.Warnings.Count);
         Assert.All(activated.Warnings, w => Assert.StartsWith("Launching this version would raise the sold commitment on ", w, StringComparison.Ordinal));
 
         await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<TokenConsoleDbContext>>().CreateDbContextAsync(Ct);
-        var key = clone.PackageId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var actions = await db.AuditEntries.Where(a => a.EntityType == "Package" && a.EntityId == key).OrderBy(a => a.Id).Select(a => a.Action + " by " + a.Actor).ToListAsync(Ct);
-        Assert.Equal(["Cloned package by pm", "Edited draft by pm", "Submitted for review by pm", "Activated by exec"], actions);
-        Assert.True(await catalog.IsOpenForNewSubscriptionsAsync(clone.PackageId, Ct));
+        var key = clone.Value!.PackageId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var actions = await db.AuditEntries.Where(a => a.EntityType == "Package" && a.EntityId == key).OrderBy(a => a.Id).Select(a => a.Action + " by " + a.ActorName).ToListAsync(Ct);
+        Assert.Equal([AuditActions.PackageCloned + " by pm", AuditActions.PackageDraftEdited + " by pm", AuditActions.PackageSubmitted + " by pm", AuditActions.PackageActivated + " by exec"], actions);
+        Assert.True(await catalog.IsOpenForNewSubscriptionsAsync(clone.Value!.PackageId, Ct));
         var (rows, _) = await catalog.ListAsync(new PackageQuery(Search: "SME-START-HOST"), Ct);
         Assert.Equal(PackageStatus.Active, rows.Single().Status);
     }

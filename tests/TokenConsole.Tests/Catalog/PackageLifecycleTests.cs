@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TokenConsole.Data;
+using TokenConsole.Data.Writes;
+using TokenConsole.Features.Admin;
 using TokenConsole.Features.Catalog;
 
 namespace TokenConsole.Tests.Catalog;
@@ -19,19 +21,19 @@ public sealed class PackageLifecycleTests : IDisposable
     {
         var saved = await _bed.Lifecycle.SaveDraftAsync(CatalogTestBed.Pm, CatalogTestBed.NewForm(), Ct);
 
-        Assert.True(saved.Succeeded, saved.Error);
+        Assert.True(saved.Succeeded, saved.Refusal?.Code);
         await using var db = _bed.Database.CreateDbContext();
-        var package = await db.Packages.Include(p => p.Versions).SingleAsync(p => p.Id == saved.PackageId, Ct);
+        var package = await db.Packages.Include(p => p.Versions).SingleAsync(p => p.Id == saved.Value!.PackageId, Ct);
         Assert.Equal((PackageStatus.Draft, "pm"), (package.Status, package.Versions.Single().CreatedBy));
         var audit = await db.AuditEntries.SingleAsync(a => a.EntityType == "Package", Ct);
-        Assert.Equal(("pm", "Created package"), (audit.Actor, audit.Action));
+        Assert.Equal(("pm", AuditActions.PackageCreated), (audit.ActorName, audit.Action));
         Assert.Contains("\"PriceCny\":30", audit.AfterJson, StringComparison.Ordinal);
 
-        var form = (await _bed.Catalog.EditorAsync(saved.PackageId, Ct))!.Value.Form;
+        var form = (await _bed.Catalog.EditorAsync(saved.Value!.PackageId, Ct))!.Value.Form;
         form.PriceCny = 35m;
         Assert.True((await _bed.Lifecycle.SaveDraftAsync(CatalogTestBed.Pm, form, Ct)).Succeeded);
         var edit = await db.AuditEntries.OrderBy(a => a.Id).LastAsync(Ct);
-        Assert.Equal("Edited draft", edit.Action);
+        Assert.Equal(AuditActions.PackageDraftEdited, edit.Action);
         Assert.Contains("\"PriceCny\":30", edit.BeforeJson, StringComparison.Ordinal);
         Assert.Contains("\"PriceCny\":35", edit.AfterJson, StringComparison.Ordinal);
     }
@@ -46,8 +48,8 @@ public sealed class PackageLifecycleTests : IDisposable
         var outcome = await _bed.Lifecycle.SaveDraftAsync(CatalogTestBed.Pm, form, Ct);
 
         Assert.False(outcome.Succeeded);
-        Assert.Equal(["Code", "Entitlements", "Entitlements[0].Model", "OveragePricePerMTok"], outcome.FieldErrors!.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal("Another package already uses this code.", outcome.FieldErrors["Code"].Single().Key);
+        Assert.Equal(["Code", "Entitlements", "Entitlements[0].Model", "OveragePricePerMTok"], outcome.Refusal!.Fields!.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("Another package already uses this code.", outcome.Refusal!.Fields!["Code"].Single().Key);
         await using var db = _bed.Database.CreateDbContext();
         Assert.Equal(2, await db.Packages.CountAsync(Ct));
     }
@@ -60,35 +62,35 @@ public sealed class PackageLifecycleTests : IDisposable
     {
         var user = who switch { "ops" => CatalogTestBed.Ops, "exec" => CatalogTestBed.Exec, _ => CatalogTestBed.Admin };
         var outcome = await _bed.Lifecycle.SaveDraftAsync(user, CatalogTestBed.NewForm(), Ct);
-        Assert.Same(CatalogOutcome.Forbidden, outcome);
+        Assert.Same(Refusal.Forbidden, (outcome).Refusal);
     }
 
     [Fact]
     public async Task The_author_cannot_activate_their_own_version_but_another_product_manager_can()
     {
         var submitted = await _bed.CreateSubmittedAsync();
-        var token = await _bed.TokenAsync(submitted.VersionId);
+        var token = await _bed.TokenAsync(submitted.Value!.VersionId);
 
-        var own = await _bed.Lifecycle.ActivateAsync(CatalogTestBed.Pm, submitted.VersionId, token, null, Ct);
+        var own = await _bed.Lifecycle.ActivateAsync(CatalogTestBed.Pm, submitted.Value!.VersionId, token, null, Ct);
         Assert.False(own.Succeeded);
-        Assert.Equal("You wrote this version: an executive or another product manager must activate it.", own.Error);
-        var admin = await _bed.Lifecycle.ActivateAsync(CatalogTestBed.Admin, submitted.VersionId, token, null, Ct);
-        Assert.Same(CatalogOutcome.Forbidden, admin);
+        Assert.Equal("You wrote this version: an executive or another product manager must activate it.", own.Refusal?.Code);
+        var admin = await _bed.Lifecycle.ActivateAsync(CatalogTestBed.Admin, submitted.Value!.VersionId, token, null, Ct);
+        Assert.Same(Refusal.Forbidden, (admin).Refusal);
 
-        var other = await _bed.Lifecycle.ActivateAsync(CatalogTestBed.OtherPm, submitted.VersionId, token, null, Ct);
-        Assert.True(other.Succeeded, other.Error);
+        var other = await _bed.Lifecycle.ActivateAsync(CatalogTestBed.OtherPm, submitted.Value!.VersionId, token, null, Ct);
+        Assert.True(other.Succeeded, other.Refusal?.Code);
         await using var db = _bed.Database.CreateDbContext();
-        var package = await db.Packages.Include(p => p.ActiveVersion).SingleAsync(p => p.Id == submitted.PackageId, Ct);
+        var package = await db.Packages.Include(p => p.ActiveVersion).SingleAsync(p => p.Id == submitted.Value!.PackageId, Ct);
         Assert.Equal((PackageStatus.Active, PackageStatus.Active, "pm2", CatalogTestBed.Start), (package.Status, package.ActiveVersion!.Status, package.ActiveVersion.PublishedBy, package.ActiveVersion.EffectiveFrom));
         Assert.True(await _bed.Catalog.IsOpenForNewSubscriptionsAsync(package.Id, Ct));
-        Assert.Contains(await db.AuditEntries.Select(a => a.Action + "/" + a.Actor).ToListAsync(Ct), a => a == "Activated/pm2");
+        Assert.Contains(await db.AuditEntries.Select(a => a.Action + "/" + a.ActorName).ToListAsync(Ct), a => a == AuditActions.PackageActivated + "/pm2");
     }
 
     [Fact]
     public async Task A_submitted_draft_is_frozen()
     {
         var submitted = await _bed.CreateSubmittedAsync();
-        var form = (await _bed.Catalog.EditorAsync(submitted.PackageId, Ct))!.Value;
+        var form = (await _bed.Catalog.EditorAsync(submitted.Value!.PackageId, Ct))!.Value;
         Assert.Equal(PackageStatus.InReview, form.EditedStatus);
 
         form.Form.PriceCny = 1m;
@@ -97,7 +99,7 @@ public sealed class PackageLifecycleTests : IDisposable
         Assert.False(outcome.Succeeded);
         Assert.True(outcome.Conflict);
         await using var db = _bed.Database.CreateDbContext();
-        Assert.Equal(30m, await db.PackageVersions.Where(v => v.Id == submitted.VersionId).Select(v => v.PriceCny).SingleAsync(Ct));
+        Assert.Equal(30m, await db.PackageVersions.Where(v => v.Id == submitted.Value!.VersionId).Select(v => v.PriceCny).SingleAsync(Ct));
     }
 
     [Fact]
@@ -111,17 +113,17 @@ public sealed class PackageLifecycleTests : IDisposable
         editor.PriceCny = 45m;
 
         var saved = await _bed.Lifecycle.SaveDraftAsync(CatalogTestBed.Pm, editor, Ct);
-        Assert.True(saved.Succeeded, saved.Error);
+        Assert.True(saved.Succeeded, saved.Refusal?.Code);
         await using (var db = _bed.Database.CreateDbContext())
         {
             var package = await db.Packages.Include(p => p.ActiveVersion).SingleAsync(p => p.Id == packageId, Ct);
             Assert.Equal((PackageStatus.Active, 1, 40m), (package.Status, package.ActiveVersion!.Number, package.ActiveVersion.PriceCny));
         }
 
-        var submitted = await _bed.Lifecycle.SubmitAsync(CatalogTestBed.Pm, saved.VersionId, await _bed.TokenAsync(saved.VersionId), Ct);
-        Assert.True(submitted.Succeeded, submitted.Error);
-        var activated = await _bed.Lifecycle.ActivateAsync(CatalogTestBed.Exec, saved.VersionId, await _bed.TokenAsync(saved.VersionId), null, Ct);
-        Assert.True(activated.Succeeded, activated.Error);
+        var submitted = await _bed.Lifecycle.SubmitAsync(CatalogTestBed.Pm, saved.Value!.VersionId, await _bed.TokenAsync(saved.Value!.VersionId), Ct);
+        Assert.True(submitted.Succeeded, submitted.Refusal?.Code);
+        var activated = await _bed.Lifecycle.ActivateAsync(CatalogTestBed.Exec, saved.Value!.VersionId, await _bed.TokenAsync(saved.Value!.VersionId), null, Ct);
+        Assert.True(activated.Succeeded, activated.Refusal?.Code);
 
         await using var after = _bed.Database.CreateDbContext();
         var versions = await after.PackageVersions.Where(v => v.PackageId == packageId).OrderBy(v => v.Number).ToListAsync(Ct);
@@ -138,23 +140,23 @@ public sealed class PackageLifecycleTests : IDisposable
     public async Task A_second_save_of_the_same_draft_is_refused_as_a_conflict()
     {
         var saved = await _bed.Lifecycle.SaveDraftAsync(CatalogTestBed.Pm, CatalogTestBed.NewForm(), Ct);
-        var mine = (await _bed.Catalog.EditorAsync(saved.PackageId, Ct))!.Value.Form;
-        var theirs = (await _bed.Catalog.EditorAsync(saved.PackageId, Ct))!.Value.Form;
+        var mine = (await _bed.Catalog.EditorAsync(saved.Value!.PackageId, Ct))!.Value.Form;
+        var theirs = (await _bed.Catalog.EditorAsync(saved.Value!.PackageId, Ct))!.Value.Form;
 
         theirs.PriceCny = 33m;
         var first = await _bed.Lifecycle.SaveDraftAsync(CatalogTestBed.OtherPm, theirs, Ct);
-        Assert.True(first.Succeeded, first.Error);
+        Assert.True(first.Succeeded, first.Refusal?.Code);
         mine.PriceCny = 39m;
         var second = await _bed.Lifecycle.SaveDraftAsync(CatalogTestBed.Pm, mine, Ct);
 
         Assert.False(second.Succeeded);
-        Assert.True(second.Conflict, second.Error);
-        Assert.StartsWith("Someone else changed this package", second.Error, StringComparison.Ordinal);
+        Assert.True(second.Conflict, second.Refusal?.Code);
+        Assert.Equal(Refusal.StaleCode, second.Refusal?.Code);
         await using var db = _bed.Database.CreateDbContext();
-        Assert.Equal(33m, await db.PackageVersions.Where(v => v.Id == saved.VersionId).Select(v => v.PriceCny).SingleAsync(Ct));
+        Assert.Equal(33m, await db.PackageVersions.Where(v => v.Id == saved.Value!.VersionId).Select(v => v.PriceCny).SingleAsync(Ct));
 
         // Reloading gives the other person's version, which can then be saved.
-        var reloaded = (await _bed.Catalog.EditorAsync(saved.PackageId, Ct))!.Value.Form;
+        var reloaded = (await _bed.Catalog.EditorAsync(saved.Value!.PackageId, Ct))!.Value.Form;
         Assert.Equal(33m, reloaded.PriceCny);
         reloaded.PriceCny = 39m;
         Assert.True((await _bed.Lifecycle.SaveDraftAsync(CatalogTestBed.Pm, reloaded, Ct)).Succeeded);
@@ -164,8 +166,8 @@ public sealed class PackageLifecycleTests : IDisposable
     public async Task A_stale_activation_is_refused()
     {
         var submitted = await _bed.CreateSubmittedAsync();
-        var stale = await _bed.TokenAsync(submitted.VersionId) - 1;
-        var outcome = await _bed.Lifecycle.ActivateAsync(CatalogTestBed.Exec, submitted.VersionId, stale, null, Ct);
+        var stale = await _bed.TokenAsync(submitted.Value!.VersionId) - 1;
+        var outcome = await _bed.Lifecycle.ActivateAsync(CatalogTestBed.Exec, submitted.Value!.VersionId, stale, null, Ct);
         Assert.True(outcome.Conflict);
     }
 
@@ -174,9 +176,9 @@ public sealed class PackageLifecycleTests : IDisposable
     {
         var submitted = await _bed.CreateSubmittedAsync();
         var at = CatalogTestBed.Start.AddHours(5);
-        var scheduled = await _bed.Lifecycle.ActivateAsync(CatalogTestBed.Exec, submitted.VersionId, await _bed.TokenAsync(submitted.VersionId), at, Ct);
-        Assert.True(scheduled.Succeeded, scheduled.Error);
-        Assert.Equal(PackageStatus.Scheduled, await StatusAsync(submitted.VersionId));
+        var scheduled = await _bed.Lifecycle.ActivateAsync(CatalogTestBed.Exec, submitted.Value!.VersionId, await _bed.TokenAsync(submitted.Value!.VersionId), at, Ct);
+        Assert.True(scheduled.Succeeded, scheduled.Refusal?.Code);
+        Assert.Equal(PackageStatus.Scheduled, await StatusAsync(submitted.Value!.VersionId));
 
         using var service = new ScheduledActivationService(_bed.Scopes, _bed.Clock, Options.Create(new CatalogOptions { ActivationCheckInterval = TimeSpan.FromMinutes(1) }),
             NullLogger<ScheduledActivationService>.Instance);
@@ -185,29 +187,29 @@ public sealed class PackageLifecycleTests : IDisposable
         {
             _bed.Clock.Advance(TimeSpan.FromHours(4));
             await Task.Delay(200, Ct);
-            Assert.Equal(PackageStatus.Scheduled, await StatusAsync(submitted.VersionId));
-            Assert.False(await _bed.Catalog.IsOpenForNewSubscriptionsAsync(submitted.PackageId, Ct));
+            Assert.Equal(PackageStatus.Scheduled, await StatusAsync(submitted.Value!.VersionId));
+            Assert.False(await _bed.Catalog.IsOpenForNewSubscriptionsAsync(submitted.Value!.PackageId, Ct));
 
             _bed.Clock.Advance(TimeSpan.FromHours(1));
-            await WaitForAsync(async () => await StatusAsync(submitted.VersionId) == PackageStatus.Active);
+            await WaitForAsync(async () => await StatusAsync(submitted.Value!.VersionId) == PackageStatus.Active);
         }
         finally
         {
             await service.StopAsync(Ct);
         }
         await using var db = _bed.Database.CreateDbContext();
-        var package = await db.Packages.Include(p => p.ActiveVersion).SingleAsync(p => p.Id == submitted.PackageId, Ct);
+        var package = await db.Packages.Include(p => p.ActiveVersion).SingleAsync(p => p.Id == submitted.Value!.PackageId, Ct);
         Assert.Equal((PackageStatus.Active, at, "exec"), (package.Status, package.ActiveVersion!.EffectiveFrom, package.ActiveVersion.PublishedBy));
-        Assert.True(await db.AuditEntries.AnyAsync(a => a.Action == "Activated scheduled version" && a.Actor == "system", Ct));
+        Assert.True(await db.AuditEntries.AnyAsync(a => a.Action == AuditActions.PackageScheduledVersionActivated && a.ActorId == Actor.Scheduler.Id, Ct));
     }
 
     [Fact]
     public async Task A_scheduled_date_in_the_past_activates_at_once()
     {
         var submitted = await _bed.CreateSubmittedAsync();
-        var outcome = await _bed.Lifecycle.ActivateAsync(CatalogTestBed.Exec, submitted.VersionId, await _bed.TokenAsync(submitted.VersionId), CatalogTestBed.Start.AddDays(-1), Ct);
+        var outcome = await _bed.Lifecycle.ActivateAsync(CatalogTestBed.Exec, submitted.Value!.VersionId, await _bed.TokenAsync(submitted.Value!.VersionId), CatalogTestBed.Start.AddDays(-1), Ct);
         Assert.True(outcome.Succeeded);
-        Assert.Equal(PackageStatus.Active, await StatusAsync(submitted.VersionId));
+        Assert.Equal(PackageStatus.Active, await StatusAsync(submitted.Value!.VersionId));
     }
 
     [Fact]
@@ -226,15 +228,15 @@ public sealed class PackageLifecycleTests : IDisposable
         var detail = (await _bed.Catalog.DetailAsync(packageId, Ct))!;
         Assert.True(await _bed.Catalog.IsOpenForNewSubscriptionsAsync(packageId, Ct));
 
-        Assert.Same(CatalogOutcome.Forbidden, await _bed.Lifecycle.RetireAsync(CatalogTestBed.Exec, packageId, detail.Token, Ct));
+        Assert.Same(Refusal.Forbidden, (await _bed.Lifecycle.RetireAsync(CatalogTestBed.Exec, packageId, detail.Token, Ct)).Refusal);
         var retired = await _bed.Lifecycle.RetireAsync(CatalogTestBed.Pm, packageId, detail.Token, Ct);
 
-        Assert.True(retired.Succeeded, retired.Error);
+        Assert.True(retired.Succeeded, retired.Refusal?.Code);
         Assert.False(await _bed.Catalog.IsOpenForNewSubscriptionsAsync(packageId, Ct));
         await using var after = _bed.Database.CreateDbContext();
         Assert.Equal(SubscriptionStatus.Active, (await after.Subscriptions.SingleAsync(Ct)).Status);
         Assert.Equal(CatalogTestBed.Start, (await after.PackageVersions.SingleAsync(v => v.PackageId == packageId, Ct)).EffectiveTo);
-        Assert.True(await after.AuditEntries.AnyAsync(a => a.Action == "Retired package" && a.Actor == "pm", Ct));
+        Assert.True(await after.AuditEntries.AnyAsync(a => a.Action == AuditActions.PackageRetired && a.ActorName == "pm", Ct));
         // Retired is final for this package: it cannot be edited (clone it instead).
         var form = (await _bed.Catalog.EditorAsync(packageId, Ct))!.Value.Form;
         Assert.False((await _bed.Lifecycle.SaveDraftAsync(CatalogTestBed.Pm, form, Ct)).Succeeded);
@@ -249,7 +251,7 @@ public sealed class PackageLifecycleTests : IDisposable
 
         await using var db = _bed.Database.CreateDbContext();
         var clones = await db.Packages.Include(p => p.Versions).ThenInclude(v => v.Entitlements)
-            .Where(p => p.Id == first.PackageId || p.Id == second.PackageId).OrderBy(p => p.Id).ToListAsync(Ct);
+            .Where(p => p.Id == first.Value!.PackageId || p.Id == second.Value!.PackageId).OrderBy(p => p.Id).ToListAsync(Ct);
         Assert.Equal(["P-BIG-COPY", "P-BIG-COPY2"], clones.Select(c => c.Code));
         Assert.All(clones, c => Assert.Equal((PackageStatus.Draft, "pm2", 40m, 1), (c.Status, c.Versions.Single().CreatedBy, c.Versions.Single().PriceCny, c.Versions.Single().Entitlements.Count)));
     }

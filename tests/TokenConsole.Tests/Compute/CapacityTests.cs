@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using TokenConsole.Auth;
 using TokenConsole.Data;
+using TokenConsole.Data.Writes;
 using TokenConsole.Features.Catalog;
 using TokenConsole.Features.Compute;
 using TokenConsole.Features.Usage;
@@ -58,6 +59,7 @@ public sealed class CapacityTests : IDisposable
         services.AddScoped<CapacityService>();
         services.AddScoped<ComputeAlerts>();
         services.AddScoped<IPackageActivationCheck, CapacityActivationCheck>();
+        services.AddSingleton<AuditedWriter>();
         services.AddScoped<PackageLifecycleService>();
         _services = services.BuildServiceProvider();
         Seed();

@@ -1,7 +1,10 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using TokenConsole.Auth;
+using TokenConsole.Data.Writes;
+using TokenConsole.Features.Admin;
 using TokenConsole.Features.Compute;
+using TokenConsole.Tests.Infrastructure;
 using static TokenConsole.Tests.Compute.ComputeTestBed;
 
 namespace TokenConsole.Tests.Compute;
@@ -25,14 +28,14 @@ public sealed class ComputeEditServiceTests : IDisposable
     public async Task An_allocation_beyond_the_pool_capacity_is_refused_and_nothing_is_saved()
     {
         // Pool B: 500 tokens/s, 300 allocated to model One.
-        var refused = await Assert.ThrowsAsync<ComputeEditException>(() => _bed.Edit.SaveDeploymentAsync(Ops, NewDeployment(Three, B, 201), Ct));
+        var refused = await (_bed.Edit.SaveDeploymentAsync(Ops, NewDeployment(Three, B, 201), Ct)).RefusedAsync();
 
-        Assert.Equal("Over the pool's capacity: only {0} tokens/s are free on this pool.", refused.Message);
+        Assert.Equal("Over the pool's capacity: only {0} tokens/s are free on this pool.", refused.Code);
         Assert.Equal("allocated", refused.Field);
         Assert.Equal(200L, refused.Args.Single());
         Assert.False(await _bed.ReadAsync(db => db.Deployments.AnyAsync(d => d.ModelId == Three, Ct)));
 
-        await _bed.Edit.SaveDeploymentAsync(Ops, NewDeployment(Three, B, 200), Ct);
+        await _bed.Edit.SaveDeploymentAsync(Ops, NewDeployment(Three, B, 200), Ct).OkAsync();
         Assert.Equal(500, await _bed.ReadAsync(db => db.Deployments.Where(d => d.PoolId == B).SumAsync(d => d.AllocatedTokensPerSecond, Ct)));
     }
 
@@ -40,10 +43,10 @@ public sealed class ComputeEditServiceTests : IDisposable
     public async Task A_saved_change_drops_the_cached_alerts_so_the_app_bar_shows_its_effect_at_once()
     {
         Microsoft.Extensions.Caching.Memory.CacheExtensions.Set(_bed.Cache, ComputeAlerts.CacheKey, "stale alerts");
-        await Assert.ThrowsAsync<ComputeEditException>(() => _bed.Edit.SaveDeploymentAsync(Ops, NewDeployment(Three, B, 201), Ct));
+        await (_bed.Edit.SaveDeploymentAsync(Ops, NewDeployment(Three, B, 201), Ct)).RefusedAsync();
         Assert.True(_bed.Cache.TryGetValue(ComputeAlerts.CacheKey, out _), "a refused change leaves the alerts as they were");
 
-        await _bed.Edit.SaveDeploymentAsync(Ops, NewDeployment(Three, B, 200), Ct);
+        await _bed.Edit.SaveDeploymentAsync(Ops, NewDeployment(Three, B, 200), Ct).OkAsync();
         Assert.False(_bed.Cache.TryGetValue(ComputeAlerts.CacheKey, out _));
     }
 
@@ -52,11 +55,11 @@ public sealed class ComputeEditServiceTests : IDisposable
     {
         var form = DeploymentForm.From(await _bed.DeploymentAsync(One, B));
         form.AllocatedTokensPerSecond = 501;
-        var refused = await Assert.ThrowsAsync<ComputeEditException>(() => _bed.Edit.SaveDeploymentAsync(Ops, form, Ct));
+        var refused = await (_bed.Edit.SaveDeploymentAsync(Ops, form, Ct)).RefusedAsync();
         Assert.Equal(500L, refused.Args.Single());
 
         form.AllocatedTokensPerSecond = 500;
-        await _bed.Edit.SaveDeploymentAsync(Ops, form, Ct);
+        await _bed.Edit.SaveDeploymentAsync(Ops, form, Ct).OkAsync();
         Assert.Equal(500, (await _bed.DeploymentAsync(One, B)).AllocatedTokensPerSecond);
     }
 
@@ -64,31 +67,31 @@ public sealed class ComputeEditServiceTests : IDisposable
     public async Task Removing_or_demoting_the_last_online_primary_of_a_model_on_sale_is_refused()
     {
         var last = await _bed.DeploymentAsync(Two, A);
-        var removal = await Assert.ThrowsAsync<ComputeEditException>(() => _bed.Edit.RemoveDeploymentAsync(Ops, last.Id, last.Version, Ct));
-        Assert.StartsWith("This is the last primary deployment on an online pool of a model on sale", removal.Message);
+        var removal = await (_bed.Edit.RemoveDeploymentAsync(Ops, last.Id, last.Version, Ct)).RefusedAsync();
+        Assert.StartsWith("This is the last primary deployment on an online pool of a model on sale", removal.Code);
 
         var demotion = DeploymentForm.From(last);
         demotion.Role = DeploymentRole.Failover;
-        await Assert.ThrowsAsync<ComputeEditException>(() => _bed.Edit.SaveDeploymentAsync(Ops, demotion, Ct));
+        await (_bed.Edit.SaveDeploymentAsync(Ops, demotion, Ct)).RefusedAsync();
         Assert.Equal(DeploymentRole.Primary, (await _bed.DeploymentAsync(Two, A)).Role);
 
         // Model One keeps its primary on B: its primary on A may go.
         var one = await _bed.DeploymentAsync(One, A);
-        await _bed.Edit.RemoveDeploymentAsync(Ops, one.Id, one.Version, Ct);
+        await _bed.Edit.RemoveDeploymentAsync(Ops, one.Id, one.Version, Ct).OkAsync();
         Assert.False(await _bed.ReadAsync(db => db.Deployments.AnyAsync(d => d.Id == one.Id, Ct)));
         // …and now B is One's last one.
         var b = await _bed.DeploymentAsync(One, B);
-        await Assert.ThrowsAsync<ComputeEditException>(() => _bed.Edit.RemoveDeploymentAsync(Ops, b.Id, b.Version, Ct));
+        await (_bed.Edit.RemoveDeploymentAsync(Ops, b.Id, b.Version, Ct)).RefusedAsync();
     }
 
     [Fact]
     public async Task A_primary_on_a_pool_that_is_not_online_does_not_count_as_the_other_primary()
     {
         var b = await PoolFormAsync(B);
-        await _bed.Edit.ChangePoolStatusAsync(Ops, B, b.Version, PoolStatus.Maintenance, confirmed: false, Ct);
+        await _bed.Edit.ChangePoolStatusAsync(Ops, B, b.Version, PoolStatus.Maintenance, confirmed: false, Ct).OkAsync();
         var one = await _bed.DeploymentAsync(One, A);
 
-        await Assert.ThrowsAsync<ComputeEditException>(() => _bed.Edit.RemoveDeploymentAsync(Ops, one.Id, one.Version, Ct));
+        await (_bed.Edit.RemoveDeploymentAsync(Ops, one.Id, one.Version, Ct)).RefusedAsync();
     }
 
     [Fact]
@@ -98,13 +101,13 @@ public sealed class ComputeEditServiceTests : IDisposable
         var form = await PoolFormAsync(A);
         form.CapacityTokensPerSecond = 599;
 
-        var refused = await Assert.ThrowsAsync<ComputeEditException>(() => _bed.Edit.SavePoolAsync(Ops, form, Ct));
+        var refused = await (_bed.Edit.SavePoolAsync(Ops, form, Ct)).RefusedAsync();
 
-        Assert.Equal("The capacity cannot be lower than what is allocated on the pool ({0} tokens/s): reduce the deployments first.", refused.Message);
+        Assert.Equal("The capacity cannot be lower than what is allocated on the pool ({0} tokens/s): reduce the deployments first.", refused.Code);
         Assert.Equal(600L, refused.Args.Single());
         Assert.Equal(1_000, (await PoolFormAsync(A)).CapacityTokensPerSecond);
         form.CapacityTokensPerSecond = 600;
-        await _bed.Edit.SavePoolAsync(Ops, form, Ct);
+        await _bed.Edit.SavePoolAsync(Ops, form, Ct).OkAsync();
         Assert.Equal(600, (await PoolFormAsync(A)).CapacityTokensPerSecond);
     }
 
@@ -115,13 +118,13 @@ public sealed class ComputeEditServiceTests : IDisposable
         form.Status = ModelStatus.Withdrawn;
 
         Assert.Equal(["GOV-PACK"], await _bed.Edit.PackagesEntitlingAsync(Two, Ct));
-        var refused = await Assert.ThrowsAsync<ComputeEditException>(() => _bed.Edit.SaveModelAsync(Ops, form, confirmWithdrawal: false, Ct));
+        var refused = await (_bed.Edit.SaveModelAsync(Ops, form, confirmWithdrawal: false, Ct)).RefusedAsync();
         Assert.Equal(["GOV-PACK"], refused.NeedsConfirmation);
         Assert.Equal(ModelStatus.OnSale, (await ModelFormAsync(Two)).Status);
 
-        await _bed.Edit.SaveModelAsync(Ops, form, confirmWithdrawal: true, Ct);
+        await _bed.Edit.SaveModelAsync(Ops, form, confirmWithdrawal: true, Ct).OkAsync();
         Assert.Equal(ModelStatus.Withdrawn, (await ModelFormAsync(Two)).Status);
-        var audit = await _bed.ReadAsync(db => db.AuditEntries.SingleAsync(a => a.Action == "compute.model.edit", Ct));
+        var audit = await _bed.ReadAsync(db => db.AuditEntries.SingleAsync(a => a.Action == AuditActions.ModelEdited, Ct));
         Assert.Contains("\"Status\":\"OnSale\"", audit.BeforeJson);
         Assert.Contains("\"Status\":\"Withdrawn\"", audit.AfterJson);
     }
@@ -131,11 +134,11 @@ public sealed class ComputeEditServiceTests : IDisposable
     {
         var form = await ModelFormAsync(Three);
         form.Status = ModelStatus.OnSale;
-        var refused = await Assert.ThrowsAsync<ComputeEditException>(() => _bed.Edit.SaveModelAsync(Ops, form, ct: Ct));
+        var refused = await (_bed.Edit.SaveModelAsync(Ops, form, ct: Ct)).RefusedAsync();
         Assert.Equal("status", refused.Field);
 
-        await _bed.Edit.SaveDeploymentAsync(Ops, NewDeployment(Three, C, 100), Ct);
-        await _bed.Edit.SaveModelAsync(Ops, form, ct: Ct);
+        await _bed.Edit.SaveDeploymentAsync(Ops, NewDeployment(Three, C, 100), Ct).OkAsync();
+        await _bed.Edit.SaveModelAsync(Ops, form, ct: Ct).OkAsync();
         Assert.Equal(ModelStatus.OnSale, (await ModelFormAsync(Three)).Status);
     }
 
@@ -145,13 +148,13 @@ public sealed class ComputeEditServiceTests : IDisposable
         var mine = await PoolFormAsync(A);
         var theirs = await PoolFormAsync(A);
         theirs.Name = "Theirs";
-        await _bed.Edit.SavePoolAsync(Ops, theirs, Ct);
+        await _bed.Edit.SavePoolAsync(Ops, theirs, Ct).OkAsync();
 
         mine.Name = "Mine";
-        var refused = await Assert.ThrowsAsync<ComputeEditException>(() => _bed.Edit.SavePoolAsync(Ops, mine, Ct));
+        var refused = await (_bed.Edit.SavePoolAsync(Ops, mine, Ct)).RefusedAsync();
 
         Assert.True(refused.Conflict);
-        Assert.Equal(ComputeEditException.StaleMessage, refused.Message);
+        Assert.Equal(Refusal.StaleCode, refused.Code);
         Assert.Equal("Theirs", (await PoolFormAsync(A)).Name);
     }
 
@@ -161,13 +164,13 @@ public sealed class ComputeEditServiceTests : IDisposable
         var mine = DeploymentForm.From(await _bed.DeploymentAsync(One, A));
         var theirs = DeploymentForm.From(await _bed.DeploymentAsync(One, A));
         theirs.RoutingWeight = 70;
-        await _bed.Edit.SaveDeploymentAsync(Ops, theirs, Ct);
+        await _bed.Edit.SaveDeploymentAsync(Ops, theirs, Ct).OkAsync();
 
         mine.RoutingWeight = 10;
-        Assert.True((await Assert.ThrowsAsync<ComputeEditException>(() => _bed.Edit.SaveDeploymentAsync(Ops, mine, Ct))).Conflict);
+        Assert.True((await (_bed.Edit.SaveDeploymentAsync(Ops, mine, Ct)).RefusedAsync()).Conflict);
         var stale = await _bed.DeploymentAsync(One, A);
         Assert.Equal(70, stale.RoutingWeight);
-        await Assert.ThrowsAsync<ComputeEditException>(() => _bed.Edit.RemoveDeploymentAsync(Ops, stale.Id, mine.Version, Ct));
+        await (_bed.Edit.RemoveDeploymentAsync(Ops, stale.Id, mine.Version, Ct)).RefusedAsync();
     }
 
     public static TheoryData<string> OtherRoles => [Roles.ProductManager, Roles.Executive, Roles.Administrator];
@@ -194,28 +197,28 @@ public sealed class ComputeEditServiceTests : IDisposable
         Assert.Equal("M Three", (await ModelFormAsync(Three)).Name);
         Assert.False(await _bed.ReadAsync(db => db.AuditEntries.AnyAsync(Ct)));
 
-        static async Task AssertForbidden(Func<Task> action) =>
-            Assert.Equal("You are not allowed to do this.", (await Assert.ThrowsAsync<ComputeEditException>(action)).Message);
+        static async Task AssertForbidden<T>(Func<Task<WriteResult<T>>> action) =>
+            Assert.Equal("You are not allowed to do this.", (await action().RefusedAsync()).Code);
     }
 
     [Fact]
     public async Task Every_change_is_audited_with_who_before_and_after()
     {
-        var added = await _bed.Edit.SaveDeploymentAsync(Ops, NewDeployment(Three, C, 50, DeploymentRole.Failover), Ct);
+        var added = await _bed.Edit.SaveDeploymentAsync(Ops, NewDeployment(Three, C, 50, DeploymentRole.Failover), Ct).OkAsync();
         var form = DeploymentForm.From(await _bed.DeploymentAsync(Three, C));
         form.AllocatedTokensPerSecond = 80;
-        await _bed.Edit.SaveDeploymentAsync(Ops, form, Ct);
+        await _bed.Edit.SaveDeploymentAsync(Ops, form, Ct).OkAsync();
         var latest = await _bed.DeploymentAsync(Three, C);
-        await _bed.Edit.RemoveDeploymentAsync(Ops, latest.Id, latest.Version, Ct);
+        await _bed.Edit.RemoveDeploymentAsync(Ops, latest.Id, latest.Version, Ct).OkAsync();
         var pool = await PoolFormAsync(C);
-        await _bed.Edit.ChangePoolStatusAsync(Ops, C, pool.Version, PoolStatus.Maintenance, confirmed: false, Ct);
-        await _bed.Edit.SavePoolAsync(Ops, new PoolForm { Code = "pool-d", Name = "D", NameZh = "丁", RegionCode = "CN-NM", AcceleratorKind = "L20", CapacityTokensPerSecond = 100 }, Ct);
-        await _bed.Edit.SaveModelAsync(Ops, new ModelForm { Code = "m-four", Name = "Four", Vendor = "v", Family = "f" }, ct: Ct);
+        await _bed.Edit.ChangePoolStatusAsync(Ops, C, pool.Version, PoolStatus.Maintenance, confirmed: false, Ct).OkAsync();
+        await _bed.Edit.SavePoolAsync(Ops, new PoolForm { Code = "pool-d", Name = "D", NameZh = "丁", RegionCode = "CN-NM", AcceleratorKind = "L20", CapacityTokensPerSecond = 100 }, Ct).OkAsync();
+        await _bed.Edit.SaveModelAsync(Ops, new ModelForm { Code = "m-four", Name = "Four", Vendor = "v", Family = "f" }, ct: Ct).OkAsync();
 
         var entries = await _bed.ReadAsync(db => db.AuditEntries.OrderBy(a => a.Id).ToListAsync(Ct));
-        Assert.Equal(["compute.deployment.add", "compute.deployment.edit", "compute.deployment.remove", "compute.pool.status", "compute.pool.create", "compute.model.create"],
+        Assert.Equal([AuditActions.DeploymentAdded, AuditActions.DeploymentEdited, AuditActions.DeploymentRemoved, AuditActions.PoolStatusChanged, AuditActions.PoolCreated, AuditActions.ModelCreated],
             entries.Select(e => e.Action));
-        Assert.All(entries, e => Assert.Equal("ops", e.Actor));
+        Assert.All(entries, e => Assert.Equal("ops", e.ActorName));
         Assert.Equal(added.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), entries[0].EntityId);
         Assert.Null(entries[0].BeforeJson);
         Assert.Contains("\"Model\":\"m-three\",\"Pool\":\"pool-c\",\"AllocatedTokensPerSecond\":50", entries[0].AfterJson);
@@ -229,14 +232,14 @@ public sealed class ComputeEditServiceTests : IDisposable
     [Fact]
     public async Task Bad_input_is_refused_with_the_field_it_belongs_to_and_changes_nothing()
     {
-        async Task<string?> FieldOf(Func<Task> action) => (await Assert.ThrowsAsync<ComputeEditException>(action)).Field;
+        async Task<string?> FieldOf<T>(Func<Task<WriteResult<T>>> action) => (await action().RefusedAsync()).Field;
 
         Assert.Equal("code", await FieldOf(() => _bed.Edit.SaveModelAsync(Ops, new ModelForm { Code = "Bad Code", Name = "n", Vendor = "v", Family = "f" }, ct: Ct)));
         Assert.Equal("context", await FieldOf(() => _bed.Edit.SaveModelAsync(Ops, new ModelForm { Code = "ok-code", Name = "n", Vendor = "v", Family = "f", ContextWindow = 0 }, ct: Ct)));
         Assert.Equal("input-cost", await FieldOf(() => _bed.Edit.SaveModelAsync(Ops, new ModelForm { Code = "ok-code", Name = "n", Vendor = "v", Family = "f", InputCostPerMTok = -1 }, ct: Ct)));
         Assert.Equal("name", await FieldOf(() => _bed.Edit.SaveModelAsync(Ops, new ModelForm { Code = "ok-code", Name = " ", Vendor = "v", Family = "f" }, ct: Ct)));
-        var duplicate = await Assert.ThrowsAsync<ComputeEditException>(() => _bed.Edit.SaveModelAsync(Ops, new ModelForm { Code = "m-one", Name = "n", Vendor = "v", Family = "f" }, ct: Ct));
-        Assert.Equal(("code", "Another model already uses this code."), (duplicate.Field, duplicate.Message));
+        var duplicate = await (_bed.Edit.SaveModelAsync(Ops, new ModelForm { Code = "m-one", Name = "n", Vendor = "v", Family = "f" }, ct: Ct)).RefusedAsync();
+        Assert.Equal(("code", "Another model already uses this code."), (duplicate.Field, duplicate.Code));
         Assert.Equal("region", await FieldOf(() => _bed.Edit.SavePoolAsync(Ops, new PoolForm { Code = "pool-x", Name = "x", NameZh = "x", RegionCode = "CN-XX", AcceleratorKind = "L20" }, Ct)));
         Assert.Equal("code", await FieldOf(() => _bed.Edit.SavePoolAsync(Ops, new PoolForm { Code = "pool-a", Name = "x", NameZh = "x", RegionCode = "CN-GD", AcceleratorKind = "L20" }, Ct)));
         var zeroWeight = NewDeployment(Three, C, 10);
@@ -246,8 +249,8 @@ public sealed class ComputeEditServiceTests : IDisposable
         badRegion.ResidencyRegions = ["CN-XX"];
         Assert.Equal("residency", await FieldOf(() => _bed.Edit.SaveDeploymentAsync(Ops, badRegion, Ct)));
         Assert.Equal("allocated", await FieldOf(() => _bed.Edit.SaveDeploymentAsync(Ops, NewDeployment(Three, C, 0), Ct)));
-        await Assert.ThrowsAsync<ComputeEditException>(() => _bed.Edit.SaveDeploymentAsync(Ops, NewDeployment(Three, 99, 10), Ct));
-        await Assert.ThrowsAsync<ComputeEditException>(() => _bed.Edit.ChangePoolStatusAsync(Ops, A, 0, (PoolStatus)42, confirmed: true, Ct));
+        await (_bed.Edit.SaveDeploymentAsync(Ops, NewDeployment(Three, 99, 10), Ct)).RefusedAsync();
+        await (_bed.Edit.ChangePoolStatusAsync(Ops, A, 0, (PoolStatus)42, confirmed: true, Ct)).RefusedAsync();
 
         Assert.Equal(3, await _bed.ReadAsync(db => db.Models.CountAsync(Ct)));
         Assert.Equal(3, await _bed.ReadAsync(db => db.Pools.CountAsync(Ct)));
@@ -260,14 +263,15 @@ public sealed class ComputeEditServiceTests : IDisposable
     {
         var pool = await PoolFormAsync(A);
 
-        var refused = await Assert.ThrowsAsync<ComputeEditException>(() => _bed.Edit.ChangePoolStatusAsync(Ops, A, pool.Version, PoolStatus.Offline, confirmed: false, Ct));
+        var refused = await (_bed.Edit.ChangePoolStatusAsync(Ops, A, pool.Version, PoolStatus.Offline, confirmed: false, Ct)).RefusedAsync();
 
         Assert.Equal(["M Two"], refused.NeedsConfirmation);
         Assert.Equal(PoolStatus.Online, (await _bed.ReadAsync(db => db.Pools.SingleAsync(p => p.Id == A, Ct))).Status);
-        await _bed.Edit.ChangePoolStatusAsync(Ops, A, pool.Version, PoolStatus.Offline, confirmed: true, Ct);
+        await _bed.Edit.ChangePoolStatusAsync(Ops, A, pool.Version, PoolStatus.Offline, confirmed: true, Ct).OkAsync();
         Assert.Equal(PoolStatus.Offline, (await _bed.ReadAsync(db => db.Pools.SingleAsync(p => p.Id == A, Ct))).Status);
         var audit = await _bed.ReadAsync(db => db.AuditEntries.SingleAsync(Ct));
-        Assert.Contains("\"Confirmed\":true", audit.AfterJson);
-        Assert.Contains("\"ModelsLeftWithoutPrimary\":[\"m-two\"]", audit.AfterJson);
+        // The pool before and after, one shape: its status, and the models the person confirmed to leave without a primary.
+        Assert.Equal([new AuditFieldChange("Status", "Online", "Offline"), new AuditFieldChange("ModelsLeftWithoutPrimary[0]", null, "m-two")],
+            AuditLogService.Diff(audit.BeforeJson, audit.AfterJson));
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TokenConsole.Auth;
 using TokenConsole.Data;
+using TokenConsole.Data.Writes;
 using TokenConsole.Features.Catalog;
 using TokenConsole.Features.Compute;
 using TokenConsole.Features.Usage;
@@ -36,6 +37,7 @@ public sealed class ComputeTestBed : IDisposable
         Services.AddSingleton<IDbContextFactory<TokenConsoleDbContext>>(Database);
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddMemoryCache();
+        Services.AddSingleton<AuditedWriter>();
         Services.AddScoped<ComputeEditService>();
         _services = Services.BuildServiceProvider();
         Seed(Database);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TokenConsole.Auth;
 using TokenConsole.Data;
+using TokenConsole.Data.Writes;
 using TokenConsole.Features.Compute;
 using TokenConsole.Tests.Components;
 using TokenConsole.Tests.Infrastructure;
@@ -24,6 +25,7 @@ public sealed class DeploymentEditorTests : ComponentTestContext
         Services.AddSingleton<IDbContextFactory<TokenConsoleDbContext>>(_database);
         Services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
         Services.AddMemoryCache();
+        Services.AddSingleton<AuditedWriter>();
         Services.AddScoped<ComputeEditService>();
     }
 

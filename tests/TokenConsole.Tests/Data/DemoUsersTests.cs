@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using TokenConsole.Auth;
 using TokenConsole.Data;
 using TokenConsole.Data.Seeding;
+using TokenConsole.Data.Writes;
 using TokenConsole.Features.Admin;
 using TokenConsole.Tests.Infrastructure;
 
@@ -42,8 +43,8 @@ public sealed class DemoUsersTests : IDisposable
     {
         await using var scope = _factory.Services.CreateAsyncScope();
         return (await scope.ServiceProvider.GetRequiredService<TokenConsoleDbContext>().AuditEntries
-            .Where(a => a.EntityType == "User" && a.EntityId == userName).OrderBy(a => a.Id).Select(a => new { a.Actor, a.Action }).ToListAsync(Ct))
-            .Select(a => (a.Actor, a.Action)).ToList();
+            .Where(a => a.EntityType == "User" && a.EntityId == userName).OrderBy(a => a.Id).Select(a => new { a.ActorId, a.Action }).ToListAsync(Ct))
+            .Select(a => (a.ActorId, a.Action)).ToList();
     }
 
     [Fact]
@@ -56,7 +57,7 @@ public sealed class DemoUsersTests : IDisposable
         await StartAsync(demo: true);
 
         Assert.False(await IsDisabledAsync("pm"));
-        Assert.Equal([(DatabaseInitializer.DemoModeActor, "Disabled user"), (DatabaseInitializer.DemoModeActor, "Enabled user")], await AuditOfAsync("pm"));
+        Assert.Equal([(Actor.DemoMode.Id, AuditActions.UserDisabled), (Actor.DemoMode.Id, AuditActions.UserEnabled)], await AuditOfAsync("pm"));
     }
 
     [Fact]

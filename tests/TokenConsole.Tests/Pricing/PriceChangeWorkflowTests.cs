@@ -6,6 +6,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using TokenConsole.Auth;
 using TokenConsole.Data;
+using TokenConsole.Data.Writes;
+using TokenConsole.Features.Admin;
 using TokenConsole.Features.Pricing;
 using TokenConsole.Tests.Infrastructure;
 
@@ -32,7 +34,7 @@ public sealed class PriceChangeWorkflowTests : IDisposable
         services.AddAuthorizationBuilder().AddConsolePolicies();
         _services = services.BuildServiceProvider();
         _ruleSets = new RuleSetProvider(_database, NullLogger<RuleSetProvider>.Instance);
-        _service = new PriceChangeService(_database, _services.GetRequiredService<IAuthorizationService>(), _clock, _ruleSets);
+        _service = new PriceChangeService(_database, new AuditedWriter(_database, _services.GetRequiredService<IAuthorizationService>(), _clock, NullLogger<AuditedWriter>.Instance), _clock, _ruleSets);
     }
 
     public void Dispose()
@@ -51,8 +53,8 @@ public sealed class PriceChangeWorkflowTests : IDisposable
 
     private async Task<PriceChange> ProposeAsync(PriceChangeContent content, TimeSpan inFuture, ClaimsPrincipal? by = null)
     {
-        var draft = await _service.SaveDraftAsync(by ?? Pm, null, 0, "Finance in Guangdong", "", PriceChangeAudience.AllSubscriptions, _clock.GetUtcNow() + inFuture, content, null, TestContext.Current.CancellationToken);
-        return await _service.SubmitAsync(by ?? Pm, draft.Id, draft.Version, TestContext.Current.CancellationToken);
+        var draft = await _service.SaveDraftAsync(by ?? Pm, null, 0, "Finance in Guangdong", "", PriceChangeAudience.AllSubscriptions, _clock.GetUtcNow() + inFuture, content, null, TestContext.Current.CancellationToken).OkAsync();
+        return await _service.SubmitAsync(by ?? Pm, draft.Id, draft.Version, TestContext.Current.CancellationToken).OkAsync();
     }
 
     private double Price(RuleSetEngine engine) => engine.Apply(RuleSetEngineTests.Event(at: _clock.GetUtcNow()), 3.0, 1_000_000);
@@ -63,10 +65,10 @@ public sealed class PriceChangeWorkflowTests : IDisposable
         var change = await ProposeAsync(FinanceGd(), TimeSpan.FromHours(1));
         Assert.Equal(PriceChangeStatus.PendingApproval, change.Status);
 
-        var pmApproves = await Assert.ThrowsAsync<PriceChangeException>(() => _service.ApproveAsync(Pm, change.Id, change.Version, TestContext.Current.CancellationToken));
-        Assert.Equal("You are not allowed to do this.", pmApproves.Message);
+        var pmApproves = await (_service.ApproveAsync(Pm, change.Id, change.Version, TestContext.Current.CancellationToken)).RefusedAsync();
+        Assert.Equal("You are not allowed to do this.", pmApproves.Code);
 
-        var approved = await _service.ApproveAsync(Exec, change.Id, change.Version, TestContext.Current.CancellationToken);
+        var approved = await _service.ApproveAsync(Exec, change.Id, change.Version, TestContext.Current.CancellationToken).OkAsync();
         Assert.Equal(PriceChangeStatus.Scheduled, approved.Status);
         Assert.Equal("exec", approved.DecidedBy);
     }
@@ -78,36 +80,73 @@ public sealed class PriceChangeWorkflowTests : IDisposable
         var change = await ProposeAsync(FinanceGd(), TimeSpan.FromHours(1));
         await using (var db = _database.CreateDbContext())
         {
-            await db.PriceChanges.Where(c => c.Id == change.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.ProposedBy, "exec"), TestContext.Current.CancellationToken);
+            await db.PriceChanges.Where(c => c.Id == change.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.ProposedById, "exec"), TestContext.Current.CancellationToken);
         }
-        var error = await Assert.ThrowsAsync<PriceChangeException>(() => _service.ApproveAsync(Exec, change.Id, change.Version, TestContext.Current.CancellationToken));
-        Assert.Equal("The proposer of a price change cannot approve it.", error.Message);
+        var error = await (_service.ApproveAsync(Exec, change.Id, change.Version, TestContext.Current.CancellationToken)).RefusedAsync();
+        Assert.Equal("The proposer of a price change cannot approve it.", error.Code);
     }
 
     [Fact]
     public async Task A_rejection_needs_a_reason_and_is_final()
     {
         var change = await ProposeAsync(FinanceGd(), TimeSpan.FromHours(1), Ops);
-        await Assert.ThrowsAsync<PriceChangeException>(() => _service.RejectAsync(Exec, change.Id, change.Version, " ", TestContext.Current.CancellationToken));
-        var rejected = await _service.RejectAsync(Exec, change.Id, change.Version, "Margin too thin", TestContext.Current.CancellationToken);
+        await (_service.RejectAsync(Exec, change.Id, change.Version, " ", TestContext.Current.CancellationToken)).RefusedAsync();
+        var rejected = await _service.RejectAsync(Exec, change.Id, change.Version, "Margin too thin", TestContext.Current.CancellationToken).OkAsync();
         Assert.Equal(PriceChangeStatus.Rejected, rejected.Status);
         Assert.Equal("Margin too thin", rejected.RejectionReason);
-        await Assert.ThrowsAsync<PriceChangeException>(() => _service.ApproveAsync(Exec, change.Id, rejected.Version, TestContext.Current.CancellationToken));
+        await (_service.ApproveAsync(Exec, change.Id, rejected.Version, TestContext.Current.CancellationToken)).RefusedAsync();
     }
 
     [Fact]
     public async Task A_stale_version_is_detected()
     {
         var change = await ProposeAsync(FinanceGd(), TimeSpan.FromHours(1));
-        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => _service.ApproveAsync(Exec, change.Id, change.Version - 1, TestContext.Current.CancellationToken));
+        var refused = await _service.ApproveAsync(Exec, change.Id, change.Version - 1, TestContext.Current.CancellationToken).RefusedAsync();
+        Assert.True(refused.Conflict);
+        Assert.Equal(PriceChangeStatus.PendingApproval, (await _service.FindAsync(change.Id, TestContext.Current.CancellationToken))!.Status);
+    }
+
+    [Fact]
+    public async Task A_price_change_step_whose_audit_entry_cannot_be_written_is_refused_and_nothing_of_it_is_saved()
+    {
+        var pending = await ProposeAsync(FinanceGd(), TimeSpan.FromHours(1));
+        var scheduled = await ProposeAsync(FinanceGd(-5, name: "later"), TimeSpan.FromHours(1));
+        scheduled = await _service.ApproveAsync(Exec, scheduled.Id, scheduled.Version, TestContext.Current.CancellationToken).OkAsync();
+        int changes;
+        await using (var db = _database.CreateDbContext())
+        {
+            changes = await db.PriceChanges.CountAsync(TestContext.Current.CancellationToken);
+        }
+
+        using (AuditOutage.Start(_database))
+        {
+            var draft = await _service.SaveDraftAsync(Pm, null, 0, "Never", "", PriceChangeAudience.AllSubscriptions, Start.AddHours(2), FinanceGd(), null, TestContext.Current.CancellationToken).RefusedAsync();
+            Assert.Equal(Refusal.NotSavedCode, draft.Code);
+            Assert.Equal(Refusal.NotSavedCode, (await _service.ApproveAsync(Exec, pending.Id, pending.Version, TestContext.Current.CancellationToken).RefusedAsync()).Code);
+            Assert.Equal(Refusal.NotSavedCode, (await _service.RejectAsync(Exec, pending.Id, pending.Version, "No", TestContext.Current.CancellationToken).RefusedAsync()).Code);
+            // The scheduler's activation: no ruleset version without its audit entry.
+            _clock.Advance(TimeSpan.FromHours(1));
+            Assert.Equal(0, await _service.ActivateDueAsync(TestContext.Current.CancellationToken));
+        }
+
+        await using (var db = _database.CreateDbContext())
+        {
+            Assert.Equal(changes, await db.PriceChanges.CountAsync(TestContext.Current.CancellationToken));
+            Assert.False(await db.PriceRuleSetVersions.AnyAsync(TestContext.Current.CancellationToken));
+            Assert.False(await db.AuditEntries.AnyAsync(a => a.Action == AuditActions.RuleSetActivated, TestContext.Current.CancellationToken));
+        }
+        Assert.Equal(PriceChangeStatus.PendingApproval, (await _service.FindAsync(pending.Id, TestContext.Current.CancellationToken))!.Status);
+        Assert.Equal(PriceChangeStatus.Scheduled, (await _service.FindAsync(scheduled.Id, TestContext.Current.CancellationToken))!.Status);
+        // Once the log is back the next round activates it.
+        Assert.Equal(1, await _service.ActivateDueAsync(TestContext.Current.CancellationToken));
     }
 
     [Fact]
     public async Task An_invalid_change_cannot_be_submitted()
     {
         var content = new PriceChangeContent { Add = [new PriceRule { Name = "bad", AdvancedExpression = "System.IO.File.Exists(\"x\")" }] };
-        var draft = await _service.SaveDraftAsync(Pm, null, 0, "Bad", "", PriceChangeAudience.AllSubscriptions, Start.AddHours(1), content, null, TestContext.Current.CancellationToken);
-        await Assert.ThrowsAsync<PriceChangeException>(() => _service.SubmitAsync(Pm, draft.Id, draft.Version, TestContext.Current.CancellationToken));
+        var draft = await _service.SaveDraftAsync(Pm, null, 0, "Bad", "", PriceChangeAudience.AllSubscriptions, Start.AddHours(1), content, null, TestContext.Current.CancellationToken).OkAsync();
+        await (_service.SubmitAsync(Pm, draft.Id, draft.Version, TestContext.Current.CancellationToken)).RefusedAsync();
         var report = await _service.ValidateAsync(content, TestContext.Current.CancellationToken);
         Assert.Equal(0, Assert.Single(report.Problems).Position);
     }
@@ -117,7 +156,7 @@ public sealed class PriceChangeWorkflowTests : IDisposable
     {
         // Version 1: -10 % (activated now); then the change under test: -15 % on finance in CN-GD, one hour from now.
         var first = await ProposeAsync(FinanceGd(-10, name: "first"), TimeSpan.Zero);
-        await _service.ApproveAsync(Exec, first.Id, first.Version, TestContext.Current.CancellationToken);
+        await _service.ApproveAsync(Exec, first.Id, first.Version, TestContext.Current.CancellationToken).OkAsync();
         Assert.Equal(1, _ruleSets.Current.Version);
         Assert.Equal(2.7, Price(_ruleSets.Current), 10);
         string v1Json;
@@ -127,7 +166,7 @@ public sealed class PriceChangeWorkflowTests : IDisposable
         }
 
         var change = await ProposeAsync(new PriceChangeContent { Add = FinanceGd().Add, Retire = ["first"] }, TimeSpan.FromHours(1));
-        var approved = await _service.ApproveAsync(Exec, change.Id, change.Version, TestContext.Current.CancellationToken);
+        var approved = await _service.ApproveAsync(Exec, change.Id, change.Version, TestContext.Current.CancellationToken).OkAsync();
         Assert.Equal(PriceChangeStatus.Scheduled, approved.Status);
 
         // The background scheduler, driven by the fake clock.
@@ -143,7 +182,7 @@ public sealed class PriceChangeWorkflowTests : IDisposable
         Assert.Equal(PriceChangeStatus.Active, active!.Status);
         Assert.Equal(PriceChangeStatus.Superseded, (await _service.FindAsync(first.Id, TestContext.Current.CancellationToken))!.Status);
 
-        var rolledBack = await _service.RollbackAsync(Pm, change.Id, active.Version, TestContext.Current.CancellationToken);
+        var rolledBack = await _service.RollbackAsync(Pm, change.Id, active.Version, TestContext.Current.CancellationToken).OkAsync();
         Assert.Equal(PriceChangeStatus.RolledBack, rolledBack.Status);
         Assert.Equal(1, _ruleSets.Current.Version);
         Assert.Equal(2.7, Price(_ruleSets.Current), 10);
@@ -154,9 +193,9 @@ public sealed class PriceChangeWorkflowTests : IDisposable
             Assert.Equal([RuleSetStatus.Active, RuleSetStatus.RolledBack], versions.Select(v => v.Status));
             Assert.Equal(v1Json, versions[0].WorkflowJson);
             var actions = await db.AuditEntries.Select(a => a.Action).ToListAsync(TestContext.Current.CancellationToken);
-            Assert.Contains("pricing.change.approve", actions);
-            Assert.Contains("pricing.ruleset.activate", actions);
-            Assert.Contains("pricing.change.rollback", actions);
+            Assert.Contains(AuditActions.PriceChangeApproved, actions);
+            Assert.Contains(AuditActions.RuleSetActivated, actions);
+            Assert.Contains(AuditActions.PriceChangeRolledBack, actions);
         }
     }
 
@@ -165,7 +204,7 @@ public sealed class PriceChangeWorkflowTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var change = await ProposeAsync(FinanceGd(), TimeSpan.FromMinutes(10));
-        await _service.ApproveAsync(Exec, change.Id, change.Version, ct);
+        await _service.ApproveAsync(Exec, change.Id, change.Version, ct).OkAsync();
         _clock.Advance(TimeSpan.FromMinutes(11));
 
         // Several activations racing on two threads each: the change must yield exactly one ruleset version.
@@ -181,7 +220,7 @@ public sealed class PriceChangeWorkflowTests : IDisposable
     public async Task The_scheduler_runs_by_itself_when_the_fake_clock_moves()
     {
         var change = await ProposeAsync(FinanceGd(), TimeSpan.FromMinutes(30));
-        await _service.ApproveAsync(Exec, change.Id, change.Version, TestContext.Current.CancellationToken);
+        await _service.ApproveAsync(Exec, change.Id, change.Version, TestContext.Current.CancellationToken).OkAsync();
         using var scheduler = new PriceChangeScheduler(new SingleServiceScopes(_service), _ruleSets, _clock, NullLogger<PriceChangeScheduler>.Instance);
         await scheduler.StartAsync(TestContext.Current.CancellationToken);
         for (var i = 0; i < 200 && _ruleSets.Current.Version == 0; i++)
@@ -205,7 +244,7 @@ public sealed class PriceChangeWorkflowTests : IDisposable
             await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         }
         var first = await ProposeAsync(FinanceGd(-10, StackingPolicy.Exclusive, "gd-exclusive"), TimeSpan.Zero);
-        await _service.ApproveAsync(Exec, first.Id, first.Version, TestContext.Current.CancellationToken);
+        await _service.ApproveAsync(Exec, first.Id, first.Version, TestContext.Current.CancellationToken).OkAsync();
 
         var report = await _service.ValidateAsync(new PriceChangeContent
         {

@@ -50,9 +50,9 @@ public sealed class QuoteApiTests(ConsoleFactory factory)
         var pm = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "pm"), new Claim(ClaimTypes.Role, Roles.ProductManager)], "test"));
         var exec = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "exec"), new Claim(ClaimTypes.Role, Roles.Executive)], "test"));
         var draft = await changes.SaveDraftAsync(pm, null, 0, "API test", "", PriceChangeAudience.AllSubscriptions, DateTimeOffset.UtcNow.AddSeconds(-1),
-            PriceChangeWorkflowTests.FinanceGd(name: "api-test-finance-gd"), null, Ct);
-        var pending = await changes.SubmitAsync(pm, draft.Id, draft.Version, Ct);
-        var active = await changes.ApproveAsync(exec, pending.Id, pending.Version, Ct);
+            PriceChangeWorkflowTests.FinanceGd(name: "api-test-finance-gd"), null, Ct).OkAsync();
+        var pending = await changes.SubmitAsync(pm, draft.Id, draft.Version, Ct).OkAsync();
+        var active = await changes.ApproveAsync(exec, pending.Id, pending.Version, Ct).OkAsync();
         Assert.Equal(PriceChangeStatus.Active, active.Status);
         try
         {
@@ -63,7 +63,7 @@ public sealed class QuoteApiTests(ConsoleFactory factory)
         }
         finally
         {
-            await changes.RollbackAsync(exec, active.Id, active.Version, Ct);
+            await changes.RollbackAsync(exec, active.Id, active.Version, Ct).OkAsync();
         }
         var after = (await (await client.PostAsJsonAsync("/api/v1/pricing/quote", request, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("amount").GetDouble();
         Assert.Equal(before, after, 6);

@@ -1,8 +1,10 @@
 using System.Net;
+using System.Security.Claims;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using TokenConsole.Auth;
 using TokenConsole.Data;
 using TokenConsole.Features.Admin;
 using TokenConsole.Features.Usage.Ingestion;
@@ -232,7 +234,7 @@ public abstract class IngestionTests(ConsoleFactory factory)
     public async Task A_key_created_in_the_admin_area_works_until_it_is_revoked_and_only_its_hash_is_stored()
     {
         var keys = factory.Services.GetRequiredService<ApiKeyService>();
-        var (key, secret) = await keys.CreateAsync("Gateway " + Guid.NewGuid().ToString("N")[..6], "admin", Ct);
+        var (key, secret) = await keys.CreateAsync(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "admin"), new Claim(ClaimTypes.Role, Roles.Administrator)], "test")), "Gateway " + Guid.NewGuid().ToString("N")[..6], Ct).OkAsync();
         var subject = await IngestionSubject.FindAsync(factory);
         using (var client = IngestionClient.Create(factory, secret))
         {
@@ -246,7 +248,7 @@ public abstract class IngestionTests(ConsoleFactory factory)
             Assert.DoesNotContain(await db.AuditEntries.Select(a => a.AfterJson ?? "").ToListAsync(Ct), json => json.Contains(secret, StringComparison.Ordinal));
         }
 
-        await keys.RevokeAsync(key.Id, "admin", Ct);
+        await keys.RevokeAsync(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "admin"), new Claim(ClaimTypes.Role, Roles.Administrator)], "test")), key.Id, Ct).OkAsync();
         using (var client = IngestionClient.Create(factory, secret))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, (await IngestionClient.PostAsync(client, subject.Event(NewId(), Now))).StatusCode);

@@ -1,0 +1,60 @@
+namespace TokenConsole.Features.Admin;
+
+/// <summary>
+/// Every action the audit log records, as a stable code. The log shows each in the reader's language: the resource
+/// key is <c>audit.</c> + the code (SharedResource.resx and .zh-CN.resx); <see cref="All"/> is what a test checks.
+/// </summary>
+public static class AuditActions
+{
+    public const string PackageCreated = "package.created";
+    public const string PackageDraftEdited = "package.draft_edited";
+    public const string PackageVersionStarted = "package.version_started";
+    public const string PackageSubmitted = "package.submitted";
+    public const string PackageReturnedToDraft = "package.returned_to_draft";
+    public const string PackageActivated = "package.activated";
+    public const string PackageActivationScheduled = "package.activation_scheduled";
+    public const string PackageScheduledVersionActivated = "package.scheduled_version_activated";
+    public const string PackageRetired = "package.retired";
+    public const string PackageCloned = "package.cloned";
+
+    public const string ModelCreated = "compute.model.created";
+    public const string ModelEdited = "compute.model.edited";
+    public const string PoolCreated = "compute.pool.created";
+    public const string PoolEdited = "compute.pool.edited";
+    public const string PoolStatusChanged = "compute.pool.status_changed";
+    public const string DeploymentAdded = "compute.deployment.added";
+    public const string DeploymentEdited = "compute.deployment.edited";
+    public const string DeploymentRemoved = "compute.deployment.removed";
+
+    public const string PriceChangeCreated = "pricing.change.created";
+    public const string PriceChangeEdited = "pricing.change.edited";
+    public const string PriceChangeSubmitted = "pricing.change.submitted";
+    public const string PriceChangeApproved = "pricing.change.approved";
+    public const string PriceChangeRejected = "pricing.change.rejected";
+    public const string PriceChangeRolledBack = "pricing.change.rolled_back";
+    public const string RuleSetActivated = "pricing.ruleset.activated";
+
+    public const string UserCreated = "user.created";
+    public const string UserDisabled = "user.disabled";
+    public const string UserEnabled = "user.enabled";
+    public const string UserRoleChanged = "user.role_changed";
+    public const string UserPasswordReset = "user.password_reset";
+
+    public const string ApiKeyCreated = "apikey.created";
+    public const string ApiKeyRevoked = "apikey.revoked";
+
+    public const string UsageImported = "usage.imported";
+    public const string DemoDataSeeded = "database.demo_seeded";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        PackageCreated, PackageDraftEdited, PackageVersionStarted, PackageSubmitted, PackageReturnedToDraft, PackageActivated, PackageActivationScheduled,
+        PackageScheduledVersionActivated, PackageRetired, PackageCloned,
+        ModelCreated, ModelEdited, PoolCreated, PoolEdited, PoolStatusChanged, DeploymentAdded, DeploymentEdited, DeploymentRemoved,
+        PriceChangeCreated, PriceChangeEdited, PriceChangeSubmitted, PriceChangeApproved, PriceChangeRejected, PriceChangeRolledBack, RuleSetActivated,
+        UserCreated, UserDisabled, UserEnabled, UserRoleChanged, UserPasswordReset, ApiKeyCreated, ApiKeyRevoked, UsageImported, DemoDataSeeded,
+    ];
+
+    /// <summary>The resource key of an action's display name.</summary>
+    public static string ResourceKey(string action) => "audit." + action;
+}
