@@ -431,8 +431,8 @@ namespace TokenConsole.Data.Migrations
                     b.Property<int>("ModelId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<double>("Multiplier")
-                        .HasColumnType("REAL");
+                    b.Property<long>("Multiplier")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("PackageVersionId")
                         .HasColumnType("INTEGER");
@@ -493,14 +493,14 @@ namespace TokenConsole.Data.Migrations
                     b.Property<int>("Number")
                         .HasColumnType("INTEGER");
 
-                    b.Property<double>("OveragePricePerMTok")
-                        .HasColumnType("REAL");
+                    b.Property<long>("OveragePricePerMTok")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("PackageId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<double>("PriceCny")
-                        .HasColumnType("REAL");
+                    b.Property<long>("PriceCny")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("PublishedAt")
                         .HasColumnType("INTEGER");
@@ -508,8 +508,8 @@ namespace TokenConsole.Data.Migrations
                     b.Property<string>("PublishedBy")
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("SlaPercent")
-                        .HasColumnType("REAL");
+                    b.Property<long>("SlaPercent")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -608,8 +608,8 @@ namespace TokenConsole.Data.Migrations
                     b.Property<int>("PackageVersionId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<double>("PricePerMTok")
-                        .HasColumnType("REAL");
+                    b.Property<long>("PricePerMTok")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -635,14 +635,14 @@ namespace TokenConsole.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("InputCostPerMTok")
-                        .HasColumnType("REAL");
+                    b.Property<long>("InputCostPerMTok")
+                        .HasColumnType("INTEGER");
 
-                    b.Property<double>("ListPriceInputPerMTok")
-                        .HasColumnType("REAL");
+                    b.Property<long>("ListPriceInputPerMTok")
+                        .HasColumnType("INTEGER");
 
-                    b.Property<double>("ListPriceOutputPerMTok")
-                        .HasColumnType("REAL");
+                    b.Property<long>("ListPriceOutputPerMTok")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Modality")
                         .IsRequired()
@@ -653,8 +653,8 @@ namespace TokenConsole.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("OutputCostPerMTok")
-                        .HasColumnType("REAL");
+                    b.Property<long>("OutputCostPerMTok")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -697,8 +697,8 @@ namespace TokenConsole.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("CostPerHour")
-                        .HasColumnType("REAL");
+                    b.Property<long>("CostPerHour")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -903,11 +903,11 @@ namespace TokenConsole.Data.Migrations
                     b.Property<long>("Calls")
                         .HasColumnType("INTEGER");
 
-                    b.Property<double>("ComputeCost")
-                        .HasColumnType("REAL");
+                    b.Property<long>("ComputeCostMicros")
+                        .HasColumnType("INTEGER");
 
-                    b.Property<double>("Revenue")
-                        .HasColumnType("REAL");
+                    b.Property<long>("RevenueMicros")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("Tokens")
                         .HasColumnType("INTEGER");
@@ -931,11 +931,11 @@ namespace TokenConsole.Data.Migrations
                     b.Property<long>("Calls")
                         .HasColumnType("INTEGER");
 
-                    b.Property<double>("ComputeCost")
-                        .HasColumnType("REAL");
+                    b.Property<long>("ComputeCostMicros")
+                        .HasColumnType("INTEGER");
 
-                    b.Property<double>("Revenue")
-                        .HasColumnType("REAL");
+                    b.Property<long>("RevenueMicros")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("Tokens")
                         .HasColumnType("INTEGER");
@@ -950,8 +950,8 @@ namespace TokenConsole.Data.Migrations
                     b.Property<long>("Id")
                         .HasColumnType("INTEGER");
 
-                    b.Property<double>("ComputeCost")
-                        .HasColumnType("REAL");
+                    b.Property<long>("ComputeCostMicros")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("CustomerId")
                         .HasColumnType("INTEGER");
@@ -987,8 +987,8 @@ namespace TokenConsole.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("Revenue")
-                        .HasColumnType("REAL");
+                    b.Property<long>("RevenueMicros")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("Timestamp")
                         .HasColumnType("INTEGER");
@@ -1024,8 +1024,8 @@ namespace TokenConsole.Data.Migrations
                     b.Property<long>("Calls")
                         .HasColumnType("INTEGER");
 
-                    b.Property<double>("ComputeCost")
-                        .HasColumnType("REAL");
+                    b.Property<long>("ComputeCostMicros")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("InputTokens")
                         .HasColumnType("INTEGER");
@@ -1033,8 +1033,8 @@ namespace TokenConsole.Data.Migrations
                     b.Property<long>("OutputTokens")
                         .HasColumnType("INTEGER");
 
-                    b.Property<double>("Revenue")
-                        .HasColumnType("REAL");
+                    b.Property<long>("RevenueMicros")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Hour", "RegionCode", "IndustryCode", "ModelId", "PackageId", "PoolId");
 

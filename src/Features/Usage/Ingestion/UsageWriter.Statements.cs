@@ -29,30 +29,30 @@ public sealed partial class UsageWriter
         {
             _db = connection.Handle ?? throw new InvalidOperationException("The writer's connection is not open.");
             _insert = Prepare("""
-                INSERT INTO UsageEvents (EventId, Timestamp, CustomerId, PackageId, ModelId, PoolId, RegionCode, IndustryCode, InputTokens, OutputTokens, Revenue, ComputeCost, IngestedAt)
+                INSERT INTO UsageEvents (EventId, Timestamp, CustomerId, PackageId, ModelId, PoolId, RegionCode, IndustryCode, InputTokens, OutputTokens, RevenueMicros, ComputeCostMicros, IngestedAt)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
                 ON CONFLICT (EventId) DO NOTHING
                 """);
             _hourly = Prepare("""
-                INSERT INTO UsageRollups (Hour, RegionCode, IndustryCode, ModelId, PackageId, PoolId, InputTokens, OutputTokens, Calls, Revenue, ComputeCost)
+                INSERT INTO UsageRollups (Hour, RegionCode, IndustryCode, ModelId, PackageId, PoolId, InputTokens, OutputTokens, Calls, RevenueMicros, ComputeCostMicros)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                 ON CONFLICT (Hour, RegionCode, IndustryCode, ModelId, PackageId, PoolId) DO UPDATE SET
                     InputTokens = InputTokens + excluded.InputTokens, OutputTokens = OutputTokens + excluded.OutputTokens,
-                    Calls = Calls + excluded.Calls, Revenue = Revenue + excluded.Revenue, ComputeCost = ComputeCost + excluded.ComputeCost
+                    Calls = Calls + excluded.Calls, RevenueMicros = RevenueMicros + excluded.RevenueMicros, ComputeCostMicros = ComputeCostMicros + excluded.ComputeCostMicros
                 """);
             _cell = Prepare("""
-                INSERT INTO RegionIndustryDaily (Day, RegionCode, IndustryCode, Tokens, Calls, Revenue, ComputeCost)
+                INSERT INTO RegionIndustryDaily (Day, RegionCode, IndustryCode, Tokens, Calls, RevenueMicros, ComputeCostMicros)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                 ON CONFLICT (RegionCode, IndustryCode, Day) DO UPDATE SET
                     Tokens = Tokens + excluded.Tokens, Calls = Calls + excluded.Calls,
-                    Revenue = Revenue + excluded.Revenue, ComputeCost = ComputeCost + excluded.ComputeCost
+                    RevenueMicros = RevenueMicros + excluded.RevenueMicros, ComputeCostMicros = ComputeCostMicros + excluded.ComputeCostMicros
                 """);
             _customer = Prepare("""
-                INSERT INTO CustomerDailyUsage (Day, CustomerId, ModelId, Tokens, Calls, Revenue, ComputeCost)
+                INSERT INTO CustomerDailyUsage (Day, CustomerId, ModelId, Tokens, Calls, RevenueMicros, ComputeCostMicros)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                 ON CONFLICT (Day, CustomerId, ModelId) DO UPDATE SET
                     Tokens = Tokens + excluded.Tokens, Calls = Calls + excluded.Calls,
-                    Revenue = Revenue + excluded.Revenue, ComputeCost = ComputeCost + excluded.ComputeCost
+                    RevenueMicros = RevenueMicros + excluded.RevenueMicros, ComputeCostMicros = ComputeCostMicros + excluded.ComputeCostMicros
                 """);
             _dbHandle = _db.DangerousGetHandle();
             _insertHandle = _insert.DangerousGetHandle();
@@ -75,8 +75,8 @@ public sealed partial class UsageWriter
             NativeMethods.BindText(s, 8, e.IndustryCode);
             NativeMethods.BindInt64(s, 9, e.InputTokens);
             NativeMethods.BindInt64(s, 10, e.OutputTokens);
-            NativeMethods.BindDouble(s, 11, rating.Revenue);
-            NativeMethods.BindDouble(s, 12, rating.ComputeCost);
+            NativeMethods.BindInt64(s, 11, rating.RevenueMicros);
+            NativeMethods.BindInt64(s, 12, rating.ComputeCostMicros);
             NativeMethods.BindInt64(s, 13, now);
             Step(s);
             return NativeMethods.Changes(_dbHandle) > 0;
@@ -94,8 +94,8 @@ public sealed partial class UsageWriter
             NativeMethods.BindInt64(s, 7, sum.Input);
             NativeMethods.BindInt64(s, 8, sum.Output);
             NativeMethods.BindInt64(s, 9, sum.Calls);
-            NativeMethods.BindDouble(s, 10, sum.Revenue);
-            NativeMethods.BindDouble(s, 11, sum.Cost);
+            NativeMethods.BindInt64(s, 10, sum.Revenue);
+            NativeMethods.BindInt64(s, 11, sum.Cost);
             Step(s);
         }
 
@@ -131,8 +131,8 @@ public sealed partial class UsageWriter
         {
             NativeMethods.BindInt64(s, 4, sum.Input + sum.Output);
             NativeMethods.BindInt64(s, 5, sum.Calls);
-            NativeMethods.BindDouble(s, 6, sum.Revenue);
-            NativeMethods.BindDouble(s, 7, sum.Cost);
+            NativeMethods.BindInt64(s, 6, sum.Revenue);
+            NativeMethods.BindInt64(s, 7, sum.Cost);
         }
 
         private sqlite3_stmt Prepare(string sql)
@@ -207,15 +207,16 @@ public sealed partial class UsageWriter
     private sealed class Sum
     {
         public long Input, Output, Calls;
-        public double Revenue, Cost;
+        /// <summary>Micro-yuan: integer sums, exact.</summary>
+        public long Revenue, Cost;
 
         public void Add(in ValidUsageEvent e, in Rating rating)
         {
             Input += e.InputTokens;
             Output += e.OutputTokens;
             Calls++;
-            Revenue += rating.Revenue;
-            Cost += rating.ComputeCost;
+            Revenue += rating.RevenueMicros;
+            Cost += rating.ComputeCostMicros;
         }
     }
 }
