@@ -60,10 +60,11 @@ public sealed class RollupTablesTests : IDisposable
 
             using var connection = new SqliteConnection(connectionString);
             connection.Open();
-            Assert.Equal("1|CN-GD|finance|1|2|3|100|50|2|1.5|0.5;2|CN-BJ|retail|1|2|3|7|3|1|0.25|0.125",
-                Rows(connection, "SELECT * FROM UsageRollups ORDER BY Hour"));
-            Assert.Equal("CN-GD|finance|1|2|0.5|1.5|150", Rows(connection, "SELECT RegionCode, IndustryCode, Day, Calls, ComputeCost, Revenue, Tokens FROM RegionIndustryDaily"));
-            Assert.Equal("1|9|1|150|2|1.5|0.5", Rows(connection, "SELECT * FROM CustomerDailyUsage"));
+            // The amounts that were REAL yuan are carried over as integer micro-yuan (migration Issue11_ExactMoney).
+            Assert.Equal("1|CN-GD|finance|1|2|3|100|50|2|1500000|500000;2|CN-BJ|retail|1|2|3|7|3|1|250000|125000",
+                Rows(connection, "SELECT Hour, RegionCode, IndustryCode, ModelId, PackageId, PoolId, InputTokens, OutputTokens, Calls, RevenueMicros, ComputeCostMicros FROM UsageRollups ORDER BY Hour"));
+            Assert.Equal("CN-GD|finance|1|2|500000|1500000|150", Rows(connection, "SELECT RegionCode, IndustryCode, Day, Calls, ComputeCostMicros, RevenueMicros, Tokens FROM RegionIndustryDaily"));
+            Assert.Equal("1|9|1|150|2|1500000|500000", Rows(connection, "SELECT Day, CustomerId, ModelId, Tokens, Calls, RevenueMicros, ComputeCostMicros FROM CustomerDailyUsage"));
             Assert.Equal("IX_UsageRollups_RegionCode_IndustryCode_Hour",
                 Rows(connection, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'UsageRollups' AND sql IS NOT NULL"));
         }
