@@ -40,10 +40,11 @@ public class TokenConsoleDbContext(DbContextOptions<TokenConsoleDbContext> optio
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite has no date or decimal type: EF would store both as text, which cannot be compared,
-        // ordered or summed in SQL. Times become UTC ticks and money a double (CNY, display-rounded).
+        // ordered or summed in SQL. Times become UTC ticks; a decimal (a price, a cost, a multiplier, a percentage)
+        // becomes an INTEGER of millionths, exact, never a double (issue 11).
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeTicksConverter>();
-        configurationBuilder.Properties<decimal>().HaveConversion<double>();
+        configurationBuilder.Properties<decimal>().HaveConversion<MillionthsConverter>();
     }
 
     protected override void OnModelCreating(ModelBuilder builder)
@@ -64,6 +65,32 @@ public class TokenConsoleDbContext(DbContextOptions<TokenConsoleDbContext> optio
             }
         }
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>
+    /// A decimal as an integer count of millionths. A value with more decimals cannot be stored exactly: the forms refuse
+    /// it (<see cref="Fits"/>), and one that slips through throws here rather than being rounded silently.
+    /// </summary>
+    public sealed class MillionthsConverter() : ValueConverter<decimal, long>(v => ToMillionths(v), v => FromMillionths(v))
+    {
+        public const int Decimals = 6;
+        private const decimal Scale = 1_000_000m;
+
+        /// <summary>True when the value has at most six decimals and fits the column, so it is stored exactly.</summary>
+        public static bool Fits(decimal value) =>
+            decimal.Truncate(value * Scale) == value * Scale && Math.Abs(value) <= long.MaxValue / Scale;
+
+        public static long ToMillionths(decimal value)
+        {
+            if (!Fits(value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "A stored decimal may have at most six decimals; it is not rounded.");
+            }
+            return (long)(value * Scale);
+        }
+
+        // Dividing by 1.000…0 drops the trailing zeros (99.900000 → 99.9), so a value reads back as it was typed.
+        public static decimal FromMillionths(long value) => value / Scale / 1.000000000000000000000000000000000m;
     }
 
     private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(

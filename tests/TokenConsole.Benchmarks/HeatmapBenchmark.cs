@@ -79,7 +79,7 @@ internal static class HeatmapBenchmark
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT RegionCode, IndustryCode, SUM(InputTokens + OutputTokens), COUNT(*), SUM(Revenue), SUM(ComputeCost)
+            SELECT RegionCode, IndustryCode, SUM(InputTokens + OutputTokens), COUNT(*), SUM(RevenueMicros), SUM(ComputeCostMicros)
             FROM UsageEvents WHERE Timestamp >= $from AND Timestamp < $to GROUP BY RegionCode, IndustryCode
             """;
         command.Parameters.Add(new SqliteParameter("$from", from.Ticks));
@@ -106,7 +106,7 @@ internal static class HeatmapBenchmark
         var end = Now.UtcDateTime;
         var start = end.AddDays(-90);
         var span = (end - start).Ticks;
-        var daily = new Dictionary<(long, string, string), (long T, long C, double R, double K)>();
+        var daily = new Dictionary<(long, string, string), (long T, long C, long R, long K)>();
 
         using var db = new TokenConsoleDbContext(options);
         var connection = (SqliteConnection)db.Database.GetDbConnection();
@@ -118,7 +118,7 @@ internal static class HeatmapBenchmark
         }
         var transaction = connection.BeginTransaction();
         var insert = connection.CreateCommand();
-        insert.CommandText = "INSERT INTO UsageEvents (EventId, Timestamp, CustomerId, PackageId, ModelId, PoolId, RegionCode, IndustryCode, InputTokens, OutputTokens, Revenue, ComputeCost, IngestedAt) VALUES ($a,$b,$c,$d,$e,$f,$g,$h,$i,$j,$k,$l,$b)";
+        insert.CommandText = "INSERT INTO UsageEvents (EventId, Timestamp, CustomerId, PackageId, ModelId, PoolId, RegionCode, IndustryCode, InputTokens, OutputTokens, RevenueMicros, ComputeCostMicros, IngestedAt) VALUES ($a,$b,$c,$d,$e,$f,$g,$h,$i,$j,$k,$l,$b)";
         var p = new[] { "$a", "$b", "$c", "$d", "$e", "$f", "$g", "$h", "$i", "$j", "$k", "$l" }.Select(n => insert.Parameters.Add(new SqliteParameter(n, null))).ToArray();
         insert.Transaction = transaction;
         insert.Prepare();
@@ -129,8 +129,8 @@ internal static class HeatmapBenchmark
             var industry = industries[Pick(industryWeights, random.NextDouble())];
             int model = 1 + random.Next(12), package = 1 + random.Next(20), pool = 1 + random.Next(13), customer = 1 + random.Next(2000);
             long input = 200 + random.Next(4000), output = 50 + random.Next(1200);
-            var revenue = (input + output) * 4e-6;
-            var cost = (input + output) * 1.5e-6;
+            var revenue = (input + output) * 4L; // micro-yuan: ¥4 per million tokens
+            var cost = (input + output) * 3L / 2;
             p[0].Value = $"bench-{i:x}"; p[1].Value = at.Ticks; p[2].Value = customer; p[3].Value = package; p[4].Value = model; p[5].Value = pool;
             p[6].Value = region; p[7].Value = industry; p[8].Value = input; p[9].Value = output; p[10].Value = revenue; p[11].Value = cost;
             insert.ExecuteNonQuery();
@@ -147,7 +147,7 @@ internal static class HeatmapBenchmark
         using (var cell = connection.CreateCommand())
         {
             cell.Transaction = transaction;
-            cell.CommandText = "INSERT INTO RegionIndustryDaily (Day, RegionCode, IndustryCode, Tokens, Calls, Revenue, ComputeCost) VALUES ($a,$b,$c,$e,$f,$g,$h)";
+            cell.CommandText = "INSERT INTO RegionIndustryDaily (Day, RegionCode, IndustryCode, Tokens, Calls, RevenueMicros, ComputeCostMicros) VALUES ($a,$b,$c,$e,$f,$g,$h)";
             var c = new[] { "$a", "$b", "$c", "$e", "$f", "$g", "$h" }.Select(n => cell.Parameters.Add(new SqliteParameter(n, null))).ToArray();
             foreach (var ((day, region, industry), v) in daily)
             {

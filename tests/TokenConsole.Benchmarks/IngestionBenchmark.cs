@@ -73,7 +73,7 @@ internal static class IngestionBenchmark
                 PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536;
                 CREATE TABLE UsageEvents (Id INTEGER NOT NULL CONSTRAINT PK_UsageEvents PRIMARY KEY, EventId TEXT NOT NULL, Timestamp INTEGER NOT NULL,
                     CustomerId INTEGER NOT NULL, PackageId INTEGER NOT NULL, ModelId INTEGER NOT NULL, PoolId INTEGER NOT NULL, RegionCode TEXT NOT NULL,
-                    IndustryCode TEXT NOT NULL, InputTokens INTEGER NOT NULL, OutputTokens INTEGER NOT NULL, Revenue REAL NOT NULL, ComputeCost REAL NOT NULL, IngestedAt INTEGER NOT NULL);
+                    IndustryCode TEXT NOT NULL, InputTokens INTEGER NOT NULL, OutputTokens INTEGER NOT NULL, RevenueMicros INTEGER NOT NULL, ComputeCostMicros INTEGER NOT NULL, IngestedAt INTEGER NOT NULL);
                 CREATE UNIQUE INDEX IX_UsageEvents_EventId ON UsageEvents (EventId);
                 """;
             ddl.ExecuteNonQuery();
@@ -83,7 +83,7 @@ internal static class IngestionBenchmark
         {
             using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO UsageEvents (EventId, Timestamp, CustomerId, PackageId, ModelId, PoolId, RegionCode, IndustryCode, InputTokens, OutputTokens, Revenue, ComputeCost, IngestedAt) VALUES ($a,$b,1,1,1,1,$c,$d,$e,$f,0.1,0.05,$b)";
+            insert.CommandText = "INSERT INTO UsageEvents (EventId, Timestamp, CustomerId, PackageId, ModelId, PoolId, RegionCode, IndustryCode, InputTokens, OutputTokens, RevenueMicros, ComputeCostMicros, IngestedAt) VALUES ($a,$b,1,1,1,1,$c,$d,$e,$f,100000,50000,$b)";
             var p = new[] { "$a", "$b", "$c", "$d", "$e", "$f" }.Select(n => insert.Parameters.Add(new SqliteParameter(n, null))).ToArray();
             insert.Prepare();
             foreach (var row in rows)

@@ -37,19 +37,19 @@ internal static class RatingBenchmark
         // Both must price identically, or the comparison means nothing.
         for (var i = 0; i < 10_000; i++)
         {
-            var a = engine.Rate(events[i]).Revenue;
+            var a = engine.Rate(events[i]).RevenueMicros;
             var b = RateHandWritten(book, handWritten, events[i]);
-            if (Math.Abs(a - b) > 1e-9) throw new InvalidOperationException($"Event {i}: rules engine {a} ≠ hand-written {b}");
+            if (a != b) throw new InvalidOperationException($"Event {i}: rules engine {a} ≠ hand-written {b}");
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Rating, 50 active rules, {events.Length:N0} events per run, single thread; ruleset compiled once in {compile.ElapsedMilliseconds} ms"));
         Console.WriteLine("| run | RulesEngine ruleset (events/s) | hand-written C# predicates (events/s) | ratio |");
         Console.WriteLine("|---|---|---|---|");
         var results = new List<(double Engine, double Hand)>();
-        double sink = 0;
+        long sink = 0;
         for (var run = 0; run <= runs; run++)
         {
             var sw = Stopwatch.StartNew();
-            foreach (ref readonly var e in events.AsSpan()) sink += engine.Rate(e).Revenue;
+            foreach (ref readonly var e in events.AsSpan()) sink += engine.Rate(e).RevenueMicros;
             var engineRate = events.Length / sw.Elapsed.TotalSeconds;
             sw.Restart();
             foreach (ref readonly var e in events.AsSpan()) sink += RateHandWritten(book, handWritten, e);
@@ -80,7 +80,7 @@ internal static class RatingBenchmark
             rules.Add(new PriceRule
             {
                 Name = $"rule-{i:00}", Scope = scope,
-                Effect = (PriceEffectKind)(i % 3), Value = (i % 3) switch { 0 => -5 - i % 10, 1 => -0.1 * (1 + i % 4), _ => 2.0 + i % 5 * 0.25 },
+                Effect = (PriceEffectKind)(i % 3), Value = (i % 3) switch { 0 => -5 - i % 10, 1 => -0.1m * (1 + i % 4), _ => 2.0m + i % 5 * 0.25m },
                 Stacking = i % 10 == 0 ? StackingPolicy.Exclusive : i % 2 == 0 ? StackingPolicy.BestPrice : StackingPolicy.Stacks,
                 Priority = 1 + i,
             });
@@ -89,9 +89,9 @@ internal static class RatingBenchmark
     }
 
     private static PriceBook Book() => new(
-        Enumerable.Range(1, 10).ToFrozenDictionary(id => id, id => new PriceBook.PackagePrices(id, id, 2 + id * 0.3, 4 + id * 0.3, 20_000_000,
-            Enumerable.Range(1, 12).ToFrozenDictionary(m => m, m => m % 3 == 0 ? 2.0 : 1.0))),
-        Enumerable.Range(1, 12).ToFrozenDictionary(m => m, m => new PriceBook.ModelCosts(0.5 + m * 0.1, 1 + m * 0.2)));
+        Enumerable.Range(1, 10).ToFrozenDictionary(id => id, id => new PriceBook.PackagePrices(id, id, 2 + id * 0.3m, 4 + id * 0.3m, 20_000_000,
+            Enumerable.Range(1, 12).ToFrozenDictionary(m => m, m => m % 3 == 0 ? 2m : 1m))),
+        Enumerable.Range(1, 12).ToFrozenDictionary(m => m, m => new PriceBook.ModelCosts(0.5m + m * 0.1m, 1 + m * 0.2m)));
 
     internal static UsageContext[] Events(int count)
     {
@@ -126,13 +126,13 @@ internal static class RatingBenchmark
             (s.MinMonthlyTokens is not { } min || c.CustomerMonthlyTokens >= min));
     })];
 
-    private static double RateHandWritten(PriceBook book, Hand[] rules, in UsageContext c)
+    /// <summary>In exact decimal micro-yuan, rounded once, as the engine does: the comparison is of the rules, not of the arithmetic.</summary>
+    private static long RateHandWritten(PriceBook book, Hand[] rules, in UsageContext c)
     {
-        var rating = PackagePriceRatingEngine.RateBase(book, c, out var billable);
-        var price = rating.BaseRevenue;
+        PackagePriceRatingEngine.RateBase(book, c, out var price, out var billable);
         var local = BusinessCalendar.ToLocal(c.Timestamp.UtcDateTime);
         Hand? exclusive = null, best = null;
-        var bestPrice = double.MaxValue;
+        var bestPrice = decimal.MaxValue;
         List<Hand>? stacking = null;
         foreach (var h in rules)
         {
@@ -147,10 +147,10 @@ internal static class RatingBenchmark
                 default: (stacking ??= []).Add(h); break;
             }
         }
-        if (exclusive is not null) return exclusive.Rule.Apply(price, billable);
+        if (exclusive is not null) return Money.RoundMicros(exclusive.Rule.Apply(price, billable));
         if (best is not null) price = bestPrice;
         if (stacking is not null) foreach (var h in stacking) price = h.Rule.Apply(price, billable);
-        return price;
+        return Money.RoundMicros(price);
     }
 
     /// <summary>The 90-day impact simulation on the full demo data set (seeded once into a temporary database).</summary>

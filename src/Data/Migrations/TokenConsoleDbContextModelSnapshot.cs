@@ -442,8 +442,8 @@ namespace TokenConsole.src.Data.Migrations
                     b.Property<int>("ModelId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<double>("Multiplier")
-                        .HasColumnType("REAL");
+                    b.Property<long>("Multiplier")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("PackageVersionId")
                         .HasColumnType("INTEGER");
@@ -507,14 +507,14 @@ namespace TokenConsole.src.Data.Migrations
                     b.Property<int>("Number")
                         .HasColumnType("INTEGER");
 
-                    b.Property<double>("OveragePricePerMTok")
-                        .HasColumnType("REAL");
+                    b.Property<long>("OveragePricePerMTok")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("PackageId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<double>("PriceCny")
-                        .HasColumnType("REAL");
+                    b.Property<long>("PriceCny")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("PublishedAt")
                         .HasColumnType("INTEGER");
@@ -522,8 +522,8 @@ namespace TokenConsole.src.Data.Migrations
                     b.Property<string>("PublishedBy")
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("SlaPercent")
-                        .HasColumnType("REAL");
+                    b.Property<long>("SlaPercent")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -628,8 +628,8 @@ namespace TokenConsole.src.Data.Migrations
                     b.Property<int>("PackageVersionId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<double>("PricePerMTok")
-                        .HasColumnType("REAL");
+                    b.Property<long>("PricePerMTok")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -655,14 +655,14 @@ namespace TokenConsole.src.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("InputCostPerMTok")
-                        .HasColumnType("REAL");
+                    b.Property<long>("InputCostPerMTok")
+                        .HasColumnType("INTEGER");
 
-                    b.Property<double>("ListPriceInputPerMTok")
-                        .HasColumnType("REAL");
+                    b.Property<long>("ListPriceInputPerMTok")
+                        .HasColumnType("INTEGER");
 
-                    b.Property<double>("ListPriceOutputPerMTok")
-                        .HasColumnType("REAL");
+                    b.Property<long>("ListPriceOutputPerMTok")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Modality")
                         .IsRequired()
@@ -673,8 +673,8 @@ namespace TokenConsole.src.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("OutputCostPerMTok")
-                        .HasColumnType("REAL");
+                    b.Property<long>("OutputCostPerMTok")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -717,8 +717,8 @@ namespace TokenConsole.src.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("CostPerHour")
-                        .HasColumnType("REAL");
+                    b.Property<long>("CostPerHour")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -929,11 +929,11 @@ namespace TokenConsole.src.Data.Migrations
                     b.Property<long>("Calls")
                         .HasColumnType("INTEGER");
 
-                    b.Property<double>("ComputeCost")
-                        .HasColumnType("REAL");
+                    b.Property<long>("ComputeCostMicros")
+                        .HasColumnType("INTEGER");
 
-                    b.Property<double>("Revenue")
-                        .HasColumnType("REAL");
+                    b.Property<long>("RevenueMicros")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("Tokens")
                         .HasColumnType("INTEGER");
@@ -959,11 +959,11 @@ namespace TokenConsole.src.Data.Migrations
                     b.Property<long>("Calls")
                         .HasColumnType("INTEGER");
 
-                    b.Property<double>("ComputeCost")
-                        .HasColumnType("REAL");
+                    b.Property<long>("ComputeCostMicros")
+                        .HasColumnType("INTEGER");
 
-                    b.Property<double>("Revenue")
-                        .HasColumnType("REAL");
+                    b.Property<long>("RevenueMicros")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("Tokens")
                         .HasColumnType("INTEGER");
@@ -980,8 +980,8 @@ namespace TokenConsole.src.Data.Migrations
                     b.Property<long>("Id")
                         .HasColumnType("INTEGER");
 
-                    b.Property<double>("ComputeCost")
-                        .HasColumnType("REAL");
+                    b.Property<long>("ComputeCostMicros")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("CustomerId")
                         .HasColumnType("INTEGER");
@@ -1017,8 +1017,8 @@ namespace TokenConsole.src.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("Revenue")
-                        .HasColumnType("REAL");
+                    b.Property<long>("RevenueMicros")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("Timestamp")
                         .HasColumnType("INTEGER");
@@ -1054,8 +1054,8 @@ namespace TokenConsole.src.Data.Migrations
                     b.Property<long>("Calls")
                         .HasColumnType("INTEGER");
 
-                    b.Property<double>("ComputeCost")
-                        .HasColumnType("REAL");
+                    b.Property<long>("ComputeCostMicros")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("InputTokens")
                         .HasColumnType("INTEGER");
@@ -1063,8 +1063,8 @@ namespace TokenConsole.src.Data.Migrations
                     b.Property<long>("OutputTokens")
                         .HasColumnType("INTEGER");
 
-                    b.Property<double>("Revenue")
-                        .HasColumnType("REAL");
+                    b.Property<long>("RevenueMicros")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Hour", "RegionCode", "IndustryCode", "ModelId", "PackageId", "PoolId");
 

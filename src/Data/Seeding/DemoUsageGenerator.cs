@@ -23,7 +23,7 @@ internal sealed class DemoUsageGenerator
     private readonly PoolRouter _router;
     private readonly Dictionary<int, AiModel> _models;
     private readonly Dictionary<CustomerSegment, (Customer[] Customers, double[] Cumulative)> _bySegment;
-    private readonly Dictionary<int, (int PackageId, (int ModelId, double Multiplier)[] Models, double[] Cumulative, double UnitPrice)> _planOf;
+    private readonly Dictionary<int, (int PackageId, (int ModelId, decimal Multiplier)[] Models, double[] Cumulative, decimal UnitPrice)> _planOf;
 
     public DemoUsageGenerator(DemoOptions options, Random random, PoolRouter router, List<AiModel> models, List<TokenPackage> packages,
         List<Customer> customers, Dictionary<Customer, double> activity, List<Subscription> subscriptions)
@@ -36,10 +36,10 @@ internal sealed class DemoUsageGenerator
         _planOf = subscriptions.ToDictionary(s => s.CustomerId, s =>
         {
             var version = packageById[s.PackageId].Versions[0];
-            var entitled = version.Entitlements.Select(e => (e.ModelId, (double)e.Multiplier)).ToArray();
+            var entitled = version.Entitlements.Select(e => (e.ModelId, e.Multiplier)).ToArray();
             // Customers lean on the standard models and use premium (multiplied) ones less.
             var cumulative = DemoDataSeeder.Cumulative(entitled.Select(e => e.Item2 > 1 ? 1.0 : 3.0));
-            return (s.PackageId, entitled, cumulative, (double)version.UnitPricePerMTok);
+            return (s.PackageId, entitled, cumulative, version.UnitPricePerMTok);
         });
         _bySegment = customers.GroupBy(c => c.Segment).ToDictionary(g => g.Key, g =>
         {
@@ -60,13 +60,13 @@ internal sealed class DemoUsageGenerator
         await db.Database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         using var rollupInsert = Prepare(connection, transaction, "UsageRollups",
-            "Hour", "RegionCode", "IndustryCode", "ModelId", "PackageId", "PoolId", "InputTokens", "OutputTokens", "Calls", "Revenue", "ComputeCost");
+            "Hour", "RegionCode", "IndustryCode", "ModelId", "PackageId", "PoolId", "InputTokens", "OutputTokens", "Calls", "RevenueMicros", "ComputeCostMicros");
         using var eventInsert = Prepare(connection, transaction, "UsageEvents",
-            "EventId", "Timestamp", "CustomerId", "PackageId", "ModelId", "PoolId", "RegionCode", "IndustryCode", "InputTokens", "OutputTokens", "Revenue", "ComputeCost", "IngestedAt");
+            "EventId", "Timestamp", "CustomerId", "PackageId", "ModelId", "PoolId", "RegionCode", "IndustryCode", "InputTokens", "OutputTokens", "RevenueMicros", "ComputeCostMicros", "IngestedAt");
         using var dailyInsert = Prepare(connection, transaction, "CustomerDailyUsage",
-            "Day", "CustomerId", "ModelId", "Tokens", "Calls", "Revenue", "ComputeCost");
+            "Day", "CustomerId", "ModelId", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros");
         using var cellInsert = Prepare(connection, transaction, "RegionIndustryDaily",
-            "Day", "RegionCode", "IndustryCode", "Tokens", "Calls", "Revenue", "ComputeCost");
+            "Day", "RegionCode", "IndustryCode", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros");
 
         var lastHour = new DateTime(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
         // From midnight Beijing time, so that the first day of the period is a whole day.
@@ -194,9 +194,10 @@ internal sealed class DemoUsageGenerator
         return segment == CustomerSegment.Personal ? (input * 0.6, output * 0.8) : (input, output);
     }
 
-    private static (double Revenue, double Cost) Rate(long input, long output, double ratePerMTok, AiModel model) =>
-        ((input + output) / 1e6 * ratePerMTok,
-         input / 1e6 * (double)model.InputCostPerMTok + output / 1e6 * (double)model.OutputCostPerMTok);
+    /// <summary>In micro-yuan, rounded once per event (or per generated batch), as the rating engine does: CNY per million tokens is µ¥ per token.</summary>
+    private static (long Revenue, long Cost) Rate(long input, long output, decimal ratePerMTok, AiModel model) =>
+        (Money.RoundMicros((input + output) * ratePerMTok),
+         Money.RoundMicros(input * model.InputCostPerMTok + output * model.OutputCostPerMTok));
 
     private static void Accumulate<TKey>(Dictionary<TKey, Totals> map, TKey key, Totals totals) where TKey : notnull
     {
@@ -251,9 +252,10 @@ internal sealed class DemoUsageGenerator
     private sealed class Totals
     {
         public long Input, Output, Calls;
-        public double Revenue, Cost;
+        /// <summary>Micro-yuan.</summary>
+        public long Revenue, Cost;
 
-        public void Add(long input, long output, long calls, double revenue, double cost)
+        public void Add(long input, long output, long calls, long revenue, long cost)
         {
             Input += input;
             Output += output;

@@ -3,7 +3,7 @@ using TokenConsole.Features.Compute;
 
 namespace TokenConsole.Features.Catalog;
 
-public sealed record MarginModelLine(int ModelId, string Name, double Weight, decimal Multiplier, decimal CostPerMTok);
+public sealed record MarginModelLine(int ModelId, string Name, decimal Weight, decimal Multiplier, decimal CostPerMTok);
 
 /// <summary>The expected margin of a package on its included tokens.</summary>
 public sealed record MarginPreview(decimal ComputeCost, decimal GrossMargin, double? MarginRatio, decimal CostPerMTok, double InputShare,
@@ -47,15 +47,16 @@ public static class MarginCalculator
             .DistinctBy(e => e.ModelId)
             .Select(e => (Entitlement: e, Model: models[e.ModelId]))
             .ToList();
-        var recent = entitled.Sum(x => (double)x.Model.RecentTokens);
+        var recent = entitled.Sum(x => (decimal)x.Model.RecentTokens);
         var lines = entitled.Select(x =>
         {
-            var weight = recent > 0 ? x.Model.RecentTokens / recent : 1.0 / entitled.Count;
+            // The weights multiply money: decimal, so that the cost is not computed through a double.
+            var weight = recent > 0 ? x.Model.RecentTokens / recent : 1m / entitled.Count;
             var perToken = (decimal)inputShare * x.Model.InputCostPerMTok + (1 - (decimal)inputShare) * x.Model.OutputCostPerMTok;
             return new MarginModelLine(x.Model.Id, x.Model.Name, weight, x.Entitlement.Multiplier, perToken / x.Entitlement.Multiplier);
         }).ToList();
-        var costPerMTok = lines.Sum(l => (decimal)l.Weight * l.CostPerMTok);
-        var cost = Math.Round(costPerMTok * form.IncludedTokens / 1_000_000m, 2);
+        var costPerMTok = lines.Sum(l => l.Weight * l.CostPerMTok);
+        var cost = Money.ToFen(costPerMTok * form.IncludedTokens / 1_000_000m);
         var margin = form.PriceCny - cost;
         double? ratio = form.PriceCny > 0 ? (double)(margin / form.PriceCny) : null;
         return new MarginPreview(cost, margin, ratio, costPerMTok, inputShare, ratio is { } r && r < threshold, lines);

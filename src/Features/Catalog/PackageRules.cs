@@ -95,7 +95,27 @@ public static partial class PackageValidator
         {
             errors.Add("SlaPercent", "The SLA must be at least 90% and below 100%.");
         }
+        SixDecimals(errors, "PriceCny", form.PriceCny);
+        SixDecimals(errors, "OveragePricePerMTok", form.OveragePricePerMTok);
+        SixDecimals(errors, "SlaPercent", form.SlaPercent);
+        for (var i = 0; i < form.Tiers.Count; i++)
+        {
+            SixDecimals(errors, $"Tiers[{i}].Price", form.Tiers[i].PricePerMTok);
+        }
+        for (var i = 0; i < form.Entitlements.Count; i++)
+        {
+            SixDecimals(errors, $"Entitlements[{i}].Multiplier", form.Entitlements[i].Multiplier);
+        }
         return errors;
+    }
+
+    /// <summary>Decimals are stored as integers of millionths: a value with more decimals would be changed, so it is refused.</summary>
+    private static void SixDecimals(PackageErrors errors, string field, decimal value)
+    {
+        if (!errors.ContainsKey(field) && !Data.TokenConsoleDbContext.MillionthsConverter.Fits(value))
+        {
+            errors.Add(field, "At most six decimals.");
+        }
     }
 
     private static void Name(PackageErrors errors, string field, string value, string missing)

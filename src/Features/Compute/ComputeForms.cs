@@ -25,6 +25,15 @@ public static partial class ComputeRules
     [GeneratedRegex("^[a-z0-9][a-z0-9.\\-_]{1,47}$")]
     private static partial Regex CodePattern();
 
+    /// <summary>A decimal is stored as an integer of millionths: more decimals would be changed, so they are refused.</summary>
+    internal static void SixDecimals(FieldErrors errors, string field, decimal value)
+    {
+        if (!errors.ContainsKey(field) && !Data.TokenConsoleDbContext.MillionthsConverter.Fits(value))
+        {
+            errors[field] = "At most six decimals.";
+        }
+    }
+
     internal static void Text(FieldErrors errors, string field, string? value, int max = 80)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -80,6 +89,8 @@ public sealed class ModelForm
         {
             errors["output-cost"] = "Between 0 and 10,000 CNY.";
         }
+        ComputeRules.SixDecimals(errors, "input-cost", InputCostPerMTok);
+        ComputeRules.SixDecimals(errors, "output-cost", OutputCostPerMTok);
         return errors;
     }
 }
@@ -136,6 +147,7 @@ public sealed class PoolForm
         {
             errors["cost"] = "Between 0 and 1,000,000 CNY.";
         }
+        ComputeRules.SixDecimals(errors, "cost", CostPerHour);
         return errors;
     }
 }

@@ -6,10 +6,11 @@ using TokenConsole.Features.Usage;
 
 namespace TokenConsole.Features.Overview;
 
-public sealed record Kpi(double Value, double? Previous)
+/// <summary>A KPI (tokens or CNY) against its previous value, in decimal so that money stays exact.</summary>
+public sealed record Kpi(decimal Value, decimal? Previous)
 {
     /// <summary>The change against the previous value as a ratio; null when there is no previous value.</summary>
-    public double? Change => Previous is > 0 ? Value / Previous.Value - 1 : null;
+    public decimal? Change => Previous is > 0 ? Value / Previous.Value - 1 : null;
 }
 
 public sealed record OverviewData(
@@ -23,7 +24,7 @@ public sealed record OverviewData(
     string? BusiestPool,
     /// <summary>The busiest pool's own busiest hour against its capacity.</summary>
     double BusiestPoolUtilisation,
-    IReadOnlyList<(DateTime Day, long Tokens, double Revenue)> Daily);
+    IReadOnlyList<(DateTime Day, long Tokens, decimal Revenue)> Daily);
 
 /// <summary>The overview's KPIs, computed from the rollups and the catalog.</summary>
 public sealed class OverviewService(IDbContextFactory<TokenConsoleDbContext> dbFactory, TimeProvider clock)
@@ -49,7 +50,7 @@ public sealed class OverviewService(IDbContextFactory<TokenConsoleDbContext> dbF
 
         var daily = await DailyAsync(db, nowUtc, cancellationToken);
         return new OverviewData(
-            new Kpi(thisMonth.Tokens, lastMonth.Tokens), new Kpi(thisMonth.Revenue, lastMonth.Revenue),
+            new Kpi(thisMonth.Tokens, lastMonth.Tokens), new Kpi(Money.FromMicros(thisMonth.RevenueMicros), Money.FromMicros(lastMonth.RevenueMicros)),
             activePackages, customers, activeSubscriptions, peak, busiestPool, busiestPeak, daily);
     }
 
@@ -71,30 +72,30 @@ public sealed class OverviewService(IDbContextFactory<TokenConsoleDbContext> dbF
         return (peak, busiest.Pool?.Code, busiest.Peak);
     }
 
-    private static async Task<(double Tokens, double Revenue)> TotalsAsync(TokenConsoleDbContext db, DateTime from, DateTime to, CancellationToken cancellationToken)
+    private static async Task<(long Tokens, long RevenueMicros)> TotalsAsync(TokenConsoleDbContext db, DateTime from, DateTime to, CancellationToken cancellationToken)
     {
         var totals = await db.UsageRollups.Where(r => r.Hour >= from && r.Hour < to)
             .GroupBy(_ => 1)
-            .Select(g => new { Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), Revenue = g.Sum(r => r.Revenue) })
+            .Select(g => new { Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), RevenueMicros = g.Sum(r => r.RevenueMicros) })
             .FirstOrDefaultAsync(cancellationToken);
-        return totals is null ? (0, 0) : (totals.Tokens, totals.Revenue);
+        return totals is null ? (0, 0) : (totals.Tokens, totals.RevenueMicros);
     }
 
     /// <summary>
     /// Tokens and revenue per Beijing day for the last 90 complete days, from the hourly rollups. Today is left out:
     /// a day in progress would look like a collapse at the end of the series.
     /// </summary>
-    private static async Task<IReadOnlyList<(DateTime Day, long Tokens, double Revenue)>> DailyAsync(TokenConsoleDbContext db, DateTime nowUtc, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<(DateTime Day, long Tokens, decimal Revenue)>> DailyAsync(TokenConsoleDbContext db, DateTime nowUtc, CancellationToken cancellationToken)
     {
         var today = BusinessCalendar.DayStartUtc(nowUtc);
         var from = today.AddDays(-90);
         var hourly = await db.UsageRollups.Where(r => r.Hour >= from && r.Hour < today)
             .GroupBy(r => r.Hour)
-            .Select(g => new { Hour = g.Key, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), Revenue = g.Sum(r => r.Revenue) })
+            .Select(g => new { Hour = g.Key, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), RevenueMicros = g.Sum(r => r.RevenueMicros) })
             .ToListAsync(cancellationToken);
         return [.. hourly
             .GroupBy(h => BusinessCalendar.ToLocal(h.Hour).Date)
             .OrderBy(g => g.Key)
-            .Select(g => (g.Key, g.Sum(h => h.Tokens), g.Sum(h => h.Revenue)))];
+            .Select(g => (g.Key, g.Sum(h => h.Tokens), Money.FromMicros(g.Sum(h => h.RevenueMicros))))];
     }
 }

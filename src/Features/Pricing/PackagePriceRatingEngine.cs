@@ -1,3 +1,5 @@
+using TokenConsole.Data;
+
 namespace TokenConsole.Features.Pricing;
 
 /// <summary>
@@ -7,25 +9,38 @@ namespace TokenConsole.Features.Pricing;
 /// </summary>
 public sealed class PackagePriceRatingEngine(PriceBookProvider priceBook) : IRatingEngine
 {
-    public Rating Rate(in UsageContext context) => RateBase(priceBook.Current, context, out _);
+    public Rating Rate(in UsageContext context) => RateBase(priceBook.Current, context);
 
-    /// <summary>The base rating; <paramref name="billableTokens"/> = tokens × the entitlement multiplier (what rules price per million).</summary>
-    public static Rating RateBase(PriceBook book, in UsageContext context, out double billableTokens)
+    /// <summary>
+    /// The base rating; <paramref name="baseMicros"/> is the base revenue before rounding and <paramref name="billableTokens"/>
+    /// = tokens × the entitlement multiplier (what rules price per million), both exact, for the rules to start from.
+    /// </summary>
+    /// <remarks>
+    /// A price per million tokens in CNY is the same number as micro-yuan per token, so tokens × price is the amount in µ¥
+    /// with no division: exact in <see cref="decimal"/> (prices have at most six decimals), rounded only once at the end.
+    /// </remarks>
+    public static Rating RateBase(PriceBook book, in UsageContext context, out decimal baseMicros, out decimal billableTokens)
     {
         var cost = book.Models.TryGetValue(context.ModelId, out var model)
-            ? context.InputTokens / 1e6 * model.InputPerMTok + context.OutputTokens / 1e6 * model.OutputPerMTok
+            ? Money.RoundMicros(context.InputTokens * model.InputPerMTok + context.OutputTokens * model.OutputPerMTok)
             : 0;
         if (!book.Packages.TryGetValue(context.PackageId, out var package))
         {
             billableTokens = 0;
+            baseMicros = 0;
             return new Rating(0, 0, cost, 0);
         }
-        var multiplier = package.Multipliers.GetValueOrDefault(context.ModelId, 1.0);
-        var tokens = (context.InputTokens + context.OutputTokens) * multiplier;
+        decimal tokens = context.InputTokens + context.OutputTokens;
+        if (package.Multipliers.TryGetValue(context.ModelId, out var multiplier) && multiplier != 1m) tokens *= multiplier;
         var allowanceLeft = Math.Max(0, package.IncludedTokensPerMonth - context.CustomerMonthlyTokens);
         var inside = Math.Min(tokens, allowanceLeft);
-        var revenue = inside / 1e6 * package.UnitPricePerMTok + (tokens - inside) / 1e6 * package.OveragePricePerMTok;
+        var revenue = inside * package.UnitPricePerMTok;
+        if (tokens > inside) revenue += (tokens - inside) * package.OveragePricePerMTok;
         billableTokens = tokens;
-        return new Rating(revenue, revenue, cost, 0);
+        baseMicros = revenue;
+        var rounded = Money.RoundMicros(revenue);
+        return new Rating(rounded, rounded, cost, 0);
     }
+
+    public static Rating RateBase(PriceBook book, in UsageContext context) => RateBase(book, context, out _, out _);
 }

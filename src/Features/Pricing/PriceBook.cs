@@ -12,10 +12,11 @@ namespace TokenConsole.Features.Pricing;
 /// </summary>
 public sealed class PriceBook
 {
-    public sealed record PackagePrices(int PackageId, int VersionId, double UnitPricePerMTok, double OveragePricePerMTok, long IncludedTokensPerMonth,
-        FrozenDictionary<int, double> Multipliers);
+    /// <summary>Prices in CNY per million tokens, which is the same number as micro-yuan per token.</summary>
+    public sealed record PackagePrices(int PackageId, int VersionId, decimal UnitPricePerMTok, decimal OveragePricePerMTok, long IncludedTokensPerMonth,
+        FrozenDictionary<int, decimal> Multipliers);
 
-    public sealed record ModelCosts(double InputPerMTok, double OutputPerMTok);
+    public sealed record ModelCosts(decimal InputPerMTok, decimal OutputPerMTok);
 
     public static readonly PriceBook Empty = new(FrozenDictionary<int, PackagePrices>.Empty, FrozenDictionary<int, ModelCosts>.Empty);
 
@@ -36,12 +37,12 @@ public sealed class PriceBook
             .Include(v => v.Entitlements)
             .ToListAsync(cancellationToken);
         var packages = versions.ToFrozenDictionary(v => v.PackageId, v => new PackagePrices(
-            v.PackageId, v.Id, (double)v.UnitPricePerMTok, (double)v.OveragePricePerMTok, IncludedPerMonth(v),
-            v.Entitlements.ToFrozenDictionary(e => e.ModelId, e => (double)e.Multiplier)));
+            v.PackageId, v.Id, v.UnitPricePerMTok, v.OveragePricePerMTok, IncludedPerMonth(v),
+            v.Entitlements.ToFrozenDictionary(e => e.ModelId, e => e.Multiplier)));
         var models = await db.Models.AsNoTracking()
             .Select(m => new { m.Id, m.InputCostPerMTok, m.OutputCostPerMTok })
             .ToListAsync(cancellationToken);
-        return new PriceBook(packages, models.ToFrozenDictionary(m => m.Id, m => new ModelCosts((double)m.InputCostPerMTok, (double)m.OutputCostPerMTok)));
+        return new PriceBook(packages, models.ToFrozenDictionary(m => m.Id, m => new ModelCosts(m.InputCostPerMTok, m.OutputCostPerMTok)));
     }
 
     /// <summary>An annual package's tokens are spread over twelve months; a one-off package's belong to its month.</summary>

@@ -31,7 +31,7 @@ public static class PriceChangeValidation
         foreach (var rule in content.Add)
         {
             if (string.IsNullOrWhiteSpace(rule.Name) || rule.Name.Length > 80) problems.Add(new(rule.Name, "A rule needs a name of 1 to 80 characters."));
-            if (!double.IsFinite(rule.Value)) problems.Add(new(rule.Name, "The effect value is not a number."));
+            if (!TokenConsoleDbContext.MillionthsConverter.Fits(rule.Value)) problems.Add(new(rule.Name, "The effect value may have at most six decimals."));
             else if (rule.Effect == PriceEffectKind.Percentage && (rule.Value < -100 || rule.Value > 1000)) problems.Add(new(rule.Name, "A percentage must be between -100 and 1000."));
             else if (rule.Effect == PriceEffectKind.UnitPrice && rule.Value < 0) problems.Add(new(rule.Name, "A unit price cannot be negative."));
             if (rule.Priority is < 1 or > 1000) problems.Add(new(rule.Name, "The priority must be between 1 and 1000."));

@@ -50,7 +50,7 @@ public sealed record PriceRule
     public string? AdvancedExpression { get; init; }
     public PriceEffectKind Effect { get; init; }
     /// <summary>Percentage (-15 = 15 % off), CNY per million tokens (added, negative = discount), or the new unit price.</summary>
-    public double Value { get; init; }
+    public decimal Value { get; init; }
     /// <summary>1 is the highest priority.</summary>
     public int Priority { get; init; } = 100;
     public StackingPolicy Stacking { get; init; } = StackingPolicy.BestPrice;
@@ -62,12 +62,15 @@ public sealed record PriceRule
 
     public string Expression => string.IsNullOrWhiteSpace(AdvancedExpression) ? RuleExpressions.FromScope(Scope) : AdvancedExpression!;
 
-    /// <summary>The price after this rule's effect, never below zero.</summary>
-    public double Apply(double price, double billableTokens) => Math.Max(0, Effect switch
+    /// <summary>
+    /// The price after this rule's effect, never below zero, exact. <paramref name="price"/> is in micro-yuan: a price per
+    /// million tokens in CNY is micro-yuan per token, so no division is needed (× 0.01 is exact in decimal).
+    /// </summary>
+    public decimal Apply(decimal price, decimal billableTokens) => Math.Max(0, Effect switch
     {
-        PriceEffectKind.Percentage => price * (1 + Value / 100),
-        PriceEffectKind.AbsolutePerMTok => price + Value * billableTokens / 1e6,
-        PriceEffectKind.UnitPrice => Value * billableTokens / 1e6,
+        PriceEffectKind.Percentage => price + price * Value * 0.01m,
+        PriceEffectKind.AbsolutePerMTok => price + Value * billableTokens,
+        PriceEffectKind.UnitPrice => Value * billableTokens,
         _ => price,
     });
 

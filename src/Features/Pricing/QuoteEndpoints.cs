@@ -9,7 +9,7 @@ namespace TokenConsole.Features.Pricing;
 public sealed record QuoteRequest(int? PackageId, int? ModelId, string? RegionCode, string? IndustryCode, string? Segment,
     DateTimeOffset? Timestamp, long? InputTokens, long? OutputTokens, long? CustomerMonthlyTokens, int? CustomerId);
 
-public sealed record QuoteResponse(double Amount, double BasePrice, double ComputeCost, string Currency, int RuleSetVersion,
+public sealed record QuoteResponse(decimal Amount, decimal BasePrice, decimal ComputeCost, string Currency, int RuleSetVersion,
     IReadOnlyList<FiredRule> RulesFired, IReadOnlyList<string> RuleErrors);
 
 public static class QuoteEndpoints
@@ -57,6 +57,6 @@ public sealed class QuoteService(PriceBookProvider priceBook, RulesRatingEngine 
     {
         var explained = rating.Explain(context);
         var r = explained.Rating;
-        return new QuoteResponse(Math.Round(r.Revenue, 6), Math.Round(r.BaseRevenue, 6), Math.Round(r.ComputeCost, 6), "CNY", r.RuleSetVersion, explained.Fired, explained.Errors);
+        return new QuoteResponse(r.Revenue, r.BaseRevenue, r.ComputeCost, "CNY", r.RuleSetVersion, explained.Fired, explained.Errors);
     }
 }

@@ -16,9 +16,17 @@ public readonly record struct UsageContext(
     long OutputTokens,
     long CustomerMonthlyTokens);
 
-/// <summary>The price of one event: what it earns, what it would have earned at the base price, and what it costs.</summary>
+/// <summary>
+/// The price of one event in micro-yuan (10⁻⁶ CNY): what it earns, what it would have earned at the base price, and what it
+/// costs. Computed in <see cref="decimal"/> and rounded once, half away from zero, to the µ¥: that is the stored amount.
+/// </summary>
 /// <param name="RuleSetVersion">The price-rule set version that priced it; 0 when no rules are active.</param>
-public readonly record struct Rating(double Revenue, double BaseRevenue, double ComputeCost, int RuleSetVersion);
+public readonly record struct Rating(long RevenueMicros, long BaseRevenueMicros, long ComputeCostMicros, int RuleSetVersion)
+{
+    public decimal Revenue => Money.FromMicros(RevenueMicros);
+    public decimal BaseRevenue => Money.FromMicros(BaseRevenueMicros);
+    public decimal ComputeCost => Money.FromMicros(ComputeCostMicros);
+}
 
 /// <summary>Prices usage events. Called on the ingestion hot path: implementations must be synchronous and allocation-light.</summary>
 public interface IRatingEngine

@@ -18,7 +18,7 @@ public sealed class RuleFormModel
     public int? HourTo { get; set; }
     public long? MinMonthlyTokens { get; set; }
     public PriceEffectKind Effect { get; set; } = PriceEffectKind.Percentage;
-    public double Value { get; set; } = -10;
+    public decimal Value { get; set; } = -10;
     public int Priority { get; set; } = 100;
     public StackingPolicy Stacking { get; set; } = StackingPolicy.BestPrice;
 

@@ -2,11 +2,13 @@ using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using RulesEngine.Models;
+using TokenConsole.Data;
 
 namespace TokenConsole.Features.Pricing;
 
 /// <summary>Why a rule did or did not change an event's price.</summary>
-public sealed record FiredRule(string Name, string Effect, string Expression, StackingPolicy Stacking, int Priority, double PriceBefore, double PriceAfter, string Reason);
+/// <param name="PriceBefore">CNY, exact (not rounded).</param>
+public sealed record FiredRule(string Name, string Effect, string Expression, StackingPolicy Stacking, int Priority, decimal PriceBefore, decimal PriceAfter, string Reason);
 
 /// <summary>An event's rating with the rules that fired, for quotes.</summary>
 public sealed record RatingExplanation(Rating Rating, IReadOnlyList<FiredRule> Fired, IReadOnlyList<string> Errors);
@@ -70,13 +72,15 @@ public sealed class RuleSetEngine
     public IReadOnlyDictionary<string, long> RuntimeErrors =>
         _all.Where(r => Interlocked.Read(ref _errorCounts[r.Index]) > 0).ToDictionary(r => r.Rule.Name, r => Interlocked.Read(ref _errorCounts[r.Index]));
 
-    public double Apply(in UsageContext context, double basePrice, double billableTokens) =>
+    /// <summary>The price after the rules, in micro-yuan, exact: the caller rounds it once.</summary>
+    /// <param name="basePrice">The base price in micro-yuan, unrounded.</param>
+    public decimal Apply(in UsageContext context, decimal basePrice, decimal billableTokens) =>
         Evaluate(context, basePrice, billableTokens, null, null);
 
-    public double Explain(in UsageContext context, double basePrice, double billableTokens, List<FiredRule> fired, List<string> errors) =>
+    public decimal Explain(in UsageContext context, decimal basePrice, decimal billableTokens, List<FiredRule> fired, List<string> errors) =>
         Evaluate(context, basePrice, billableTokens, fired, errors);
 
-    private double Evaluate(in UsageContext c, double basePrice, double billableTokens, List<FiredRule>? fired, List<string>? errors)
+    private decimal Evaluate(in UsageContext c, decimal basePrice, decimal billableTokens, List<FiredRule>? fired, List<string>? errors)
     {
         if (_all.Length == 0) return basePrice;
         var candidates = _byRegion.TryGetValue(c.RegionCode, out var regional) ? regional : _anyRegion;
@@ -85,7 +89,7 @@ public sealed class RuleSetEngine
         object[]? args = null;
         CompiledRule? exclusive = null;
         CompiledRule? best = null;
-        var bestPrice = double.MaxValue;
+        var bestPrice = decimal.MaxValue;
         List<CompiledRule>? stacking = null;
         foreach (var r in candidates)
         {
@@ -143,8 +147,9 @@ public sealed class RuleSetEngine
         return result;
     }
 
-    private static FiredRule Fire(CompiledRule r, double before, double after, string why) =>
-        new(r.Rule.Name, r.Rule.EffectText, r.Rule.Expression, r.Rule.Stacking, r.Rule.Priority, before, after, why);
+    private static FiredRule Fire(CompiledRule r, decimal beforeMicros, decimal afterMicros, string why) =>
+        new(r.Rule.Name, r.Rule.EffectText, r.Rule.Expression, r.Rule.Stacking, r.Rule.Priority,
+            beforeMicros / Money.MicrosPerYuan, afterMicros / Money.MicrosPerYuan, why);
 
     private static bool PreFilter(CompiledRule r, in UsageContext c)
     {

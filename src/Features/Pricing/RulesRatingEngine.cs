@@ -13,20 +13,21 @@ public sealed class RulesRatingEngine(PriceBookProvider priceBook, RuleSetProvid
     public Rating Rate(in UsageContext context)
     {
         var engine = ruleSets.Current;
-        var rating = PackagePriceRatingEngine.RateBase(priceBook.Current, context, out var billable);
-        if (rating.BaseRevenue <= 0 && billable <= 0) return rating with { RuleSetVersion = engine.Version };
-        return rating with { Revenue = engine.Apply(context, rating.BaseRevenue, billable), RuleSetVersion = engine.Version };
+        var rating = PackagePriceRatingEngine.RateBase(priceBook.Current, context, out var baseMicros, out var billable);
+        if (baseMicros <= 0 && billable <= 0) return rating with { RuleSetVersion = engine.Version };
+        // Rules work on the exact base price; the result is rounded once to the µ¥.
+        return rating with { RevenueMicros = Money.RoundMicros(engine.Apply(context, baseMicros, billable)), RuleSetVersion = engine.Version };
     }
 
     /// <summary>The same price as <see cref="Rate"/>, with every rule that fired and why.</summary>
     public RatingExplanation Explain(in UsageContext context, RuleSetEngine? engine = null)
     {
         engine ??= ruleSets.Current;
-        var rating = PackagePriceRatingEngine.RateBase(priceBook.Current, context, out var billable);
+        var rating = PackagePriceRatingEngine.RateBase(priceBook.Current, context, out var baseMicros, out var billable);
         var fired = new List<FiredRule>();
         var errors = new List<string>();
-        var revenue = engine.Explain(context, rating.BaseRevenue, billable, fired, errors);
-        return new RatingExplanation(rating with { Revenue = revenue, RuleSetVersion = engine.Version }, fired, errors);
+        var revenue = engine.Explain(context, baseMicros, billable, fired, errors);
+        return new RatingExplanation(rating with { RevenueMicros = Money.RoundMicros(revenue), RuleSetVersion = engine.Version }, fired, errors);
     }
 }
 

@@ -3,40 +3,40 @@ using TokenConsole.Data;
 namespace TokenConsole.Features.Reports;
 
 /// <summary>A figure of the period beside the same figure of the previous period.</summary>
-public sealed record ReportKpi(double Value, double Previous)
+public sealed record ReportKpi(decimal Value, decimal Previous)
 {
     /// <summary>The change as a ratio (0.1 = +10 %); null when the previous period had nothing to compare with.</summary>
-    public double? Change => Previous > 0 ? Value / Previous - 1 : null;
+    public decimal? Change => Previous > 0 ? Value / Previous - 1 : null;
 
     /// <summary>For ratios (the margin): the change in percentage points, as a ratio (0.021 = +2.1 points).</summary>
-    public double PointChange => Value - Previous;
+    public decimal PointChange => Value - Previous;
 }
 
 public sealed record ReportKpis(
     ReportKpi Tokens, ReportKpi Revenue, ReportKpi ComputeCost, ReportKpi GrossMargin, ReportKpi ActiveCustomers, ReportKpi RevenuePerCustomer);
 
-public sealed record DailyPoint(DateOnly Day, long Tokens, double Revenue, double ComputeCost);
+public sealed record DailyPoint(DateOnly Day, long Tokens, decimal Revenue, decimal ComputeCost);
 
 /// <summary>One row of a breakdown (region, industry, segment, model, package) with the previous period beside it.</summary>
-public sealed record BreakdownRow(string Key, string NameEn, string NameZh, long Tokens, double Revenue, double ComputeCost, long PreviousTokens, double PreviousRevenue)
+public sealed record BreakdownRow(string Key, string NameEn, string NameZh, long Tokens, decimal Revenue, decimal ComputeCost, long PreviousTokens, decimal PreviousRevenue)
 {
     public string Name(bool chinese) => chinese ? NameZh : NameEn;
-    public double? GrossMargin => Revenue > 0 ? (Revenue - ComputeCost) / Revenue : null;
-    public double RevenueDelta => Revenue - PreviousRevenue;
-    public double? RevenueChange => PreviousRevenue > 0 ? Revenue / PreviousRevenue - 1 : null;
+    public decimal? GrossMargin => Revenue > 0 ? (Revenue - ComputeCost) / Revenue : null;
+    public decimal RevenueDelta => Revenue - PreviousRevenue;
+    public decimal? RevenueChange => PreviousRevenue > 0 ? Revenue / PreviousRevenue - 1 : null;
 }
 
 /// <summary>A cell of the margin heatmap: the rollups' revenue against the model compute cost of the tokens served.</summary>
-public sealed record MarginCell(string RegionCode, string IndustryCode, double Revenue, double ComputeCost)
+public sealed record MarginCell(string RegionCode, string IndustryCode, decimal Revenue, decimal ComputeCost)
 {
-    public double? GrossMargin => Revenue > 0 ? (Revenue - ComputeCost) / Revenue : null;
+    public decimal? GrossMargin => Revenue > 0 ? (Revenue - ComputeCost) / Revenue : null;
 }
 
 public sealed record TopCustomer(int Id, string Code, string NameEn, string NameZh, CustomerSegment Segment, string IndustryCode, string RegionCode,
-    long Tokens, double Revenue, double PreviousRevenue)
+    long Tokens, decimal Revenue, decimal PreviousRevenue)
 {
     public string Name(bool chinese) => chinese ? NameZh : NameEn;
-    public double? RevenueChange => PreviousRevenue > 0 ? Revenue / PreviousRevenue - 1 : null;
+    public decimal? RevenueChange => PreviousRevenue > 0 ? Revenue / PreviousRevenue - 1 : null;
 }
 
 public sealed record ReportData(

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Localization;
 using MiniExcelLibs;
 using MiniExcelLibs.Attributes;
 using MiniExcelLibs.OpenXml;
+using TokenConsole.Data;
 using TokenConsole.Localization;
 
 namespace TokenConsole.Features.Reports;
@@ -33,7 +34,7 @@ public sealed class ReportExporter(ReportsService reports, IStringLocalizer<Shar
                 var values = new Dictionary<string, object?>();
                 for (var i = 0; i < table.Columns.Count; i++)
                 {
-                    values[table.Columns[i].Header] = table.Columns[i].Kind == ColumnKind.Date && row[i] is DateOnly d ? d.ToDateTime(TimeOnly.MinValue) : row[i];
+                    values[table.Columns[i].Header] = table.Columns[i].Kind == ColumnKind.Date && row[i] is DateOnly d ? d.ToDateTime(TimeOnly.MinValue) : Value(table.Columns[i].Kind, row[i]);
                 }
                 return values;
             }).ToList();
@@ -63,6 +64,7 @@ public sealed class ReportExporter(ReportsService reports, IStringLocalizer<Shar
         await csv.WriteRecordAsync([.. table.Columns.Select(c => c.Header)], cancellationToken);
         foreach (var row in table.Rows)
         {
+            var i = 0;
             foreach (var value in row)
             {
                 if (value is DateOnly day)
@@ -71,18 +73,38 @@ public sealed class ReportExporter(ReportsService reports, IStringLocalizer<Shar
                 }
                 else
                 {
-                    csv.WriteField(value);
+                    csv.WriteField(Value(table.Columns[i].Kind, value));
                 }
+                i++;
             }
             await csv.EndRecordAsync(cancellationToken);
         }
         await csv.FlushAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// A cell's value as written, still a number: an amount to the fen and a unit price to at most six decimals (both
+    /// rounded half away from zero, here, once), a ratio to four decimals, with no trailing zeros or binary noise.
+    /// </summary>
+    public static object? Value(ColumnKind kind, object? value) => (kind, value) switch
+    {
+        (ColumnKind.Money, decimal amount) => Money.ToFen(amount),
+        (ColumnKind.UnitPrice, decimal price) => Trim(decimal.Round(price, 6, MidpointRounding.AwayFromZero)),
+        (ColumnKind.Ratio, decimal ratio) => Trim(Ratio(ratio)),
+        (ColumnKind.Number, decimal number) => Trim(number),
+        _ => value,
+    };
+
+    /// <summary>A ratio to four decimals (0.1234 = 12.34 %), enough for a percentage with two decimals.</summary>
+    public static decimal Ratio(decimal ratio) => decimal.Round(ratio, 4, MidpointRounding.AwayFromZero);
+
+    private static decimal Trim(decimal value) => value / 1.000000000000000000000000000000000m;
+
     private static string? Format(ColumnKind kind) => kind switch
     {
         ColumnKind.Count => "#,##0",
         ColumnKind.Money => "#,##0.00",
+        ColumnKind.UnitPrice => "#,##0.00####",
         ColumnKind.Ratio => "0.0%",
         ColumnKind.Date => "yyyy-mm-dd",
         _ => null,

@@ -9,15 +9,15 @@ namespace TokenConsole.Features.Reports;
 /// </summary>
 public static class ReportFormat
 {
-    public static string Count(double value) => Display.IsChinese() && Math.Abs(value) >= 1e4 ? Display.Compact(value) : Display.Number(value);
+    public static string Count(decimal value) => Display.IsChinese() && Math.Abs(value) >= 1e4m ? Display.Compact(value) : Display.Number(value);
 
-    public static string Money(double value) =>
-        Display.IsChinese() && Math.Abs(value) >= 1e4 ? Display.Money(value, compact: true) : (value < 0 ? "-" : "") + "¥" + Math.Abs(value).ToString("#,0", CultureInfo.CurrentCulture);
+    public static string Money(decimal value) =>
+        Display.IsChinese() && Math.Abs(value) >= 1e4m ? Display.Money(value, compact: true) : (value < 0 ? "-" : "") + "¥" + Math.Abs(value).ToString("#,0", CultureInfo.CurrentCulture);
 
-    public static string Ratio(double? value) => value is null ? "—" : Display.Percent(value.Value);
+    public static string Ratio(decimal? value) => value is null ? "—" : Display.Percent(value.Value);
 
     /// <summary>A change of a ratio in percentage points: +2.1 pp / +2.1 个百分点.</summary>
-    public static string Points(double difference, string unit) =>
+    public static string Points(decimal difference, string unit) =>
         (difference >= 0 ? "+" : "−") + (Math.Abs(difference) * 100).ToString("0.0", CultureInfo.CurrentCulture) + " " + unit;
 
     public static string Date(DateOnly date) =>

@@ -1,11 +1,15 @@
 using System.Globalization;
 using Microsoft.Extensions.Localization;
+using TokenConsole.Data;
 using TokenConsole.Localization;
 
 namespace TokenConsole.Features.Reports;
 
-/// <summary>How a column is written: Number is a plain number of mixed meaning (the summary), the others have a format.</summary>
-public enum ColumnKind { Text, Date, Number, Count, Money, Ratio }
+/// <summary>
+/// How a column is written: Number is a plain number of mixed meaning (the summary), the others have a format. Money is
+/// an amount in CNY, written to the fen; UnitPrice a price per million tokens, written with its own precision (≤ 6 decimals).
+/// </summary>
+public enum ColumnKind { Text, Date, Number, Count, Money, Ratio, UnitPrice }
 
 public sealed record ExportColumn(string Header, ColumnKind Kind);
 
@@ -29,11 +33,12 @@ public static class ReportTables
             [new(L["Metric"], ColumnKind.Text), new(L["This period"], ColumnKind.Number), new(L["Previous period"], ColumnKind.Number), new(L["Growth"], ColumnKind.Ratio)],
             [
                 [L["Tokens"].Value, data.Kpis.Tokens.Value, data.Kpis.Tokens.Previous, data.Kpis.Tokens.Change],
-                [L["Revenue (CNY)"].Value, data.Kpis.Revenue.Value, data.Kpis.Revenue.Previous, data.Kpis.Revenue.Change],
-                [L["Compute cost (CNY)"].Value, data.Kpis.ComputeCost.Value, data.Kpis.ComputeCost.Previous, data.Kpis.ComputeCost.Change],
-                [L["Gross margin (change in points)"].Value, data.Kpis.GrossMargin.Value, data.Kpis.GrossMargin.Previous, data.Kpis.GrossMargin.PointChange],
+                // The summary's column mixes counts, amounts and a ratio: amounts are rounded to the fen here, where they are shown.
+                [L["Revenue (CNY)"].Value, Money.ToFen(data.Kpis.Revenue.Value), Money.ToFen(data.Kpis.Revenue.Previous), data.Kpis.Revenue.Change],
+                [L["Compute cost (CNY)"].Value, Money.ToFen(data.Kpis.ComputeCost.Value), Money.ToFen(data.Kpis.ComputeCost.Previous), data.Kpis.ComputeCost.Change],
+                [L["Gross margin (change in points)"].Value, ReportExporter.Ratio(data.Kpis.GrossMargin.Value), ReportExporter.Ratio(data.Kpis.GrossMargin.Previous), data.Kpis.GrossMargin.PointChange],
                 [L["Active customers"].Value, data.Kpis.ActiveCustomers.Value, data.Kpis.ActiveCustomers.Previous, data.Kpis.ActiveCustomers.Change],
-                [L["Revenue per customer (CNY)"].Value, data.Kpis.RevenuePerCustomer.Value, data.Kpis.RevenuePerCustomer.Previous, data.Kpis.RevenuePerCustomer.Change],
+                [L["Revenue per customer (CNY)"].Value, Money.ToFen(data.Kpis.RevenuePerCustomer.Value), Money.ToFen(data.Kpis.RevenuePerCustomer.Previous), data.Kpis.RevenuePerCustomer.Change],
             ]);
 
         var daily = new ExportTable("daily", L["Daily"],

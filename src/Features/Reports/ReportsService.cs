@@ -66,11 +66,11 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
             heatmap, top);
     }
 
-    private sealed record Cell(string RegionCode, string IndustryCode, int ModelId, int PackageId, long Tokens, long Calls, double Revenue, double ComputeCost);
+    private sealed record Cell(string RegionCode, string IndustryCode, int ModelId, int PackageId, long Tokens, long Calls, decimal Revenue, decimal ComputeCost);
 
-    private sealed record CustomerTotals(long Tokens, double Revenue, double ComputeCost);
+    private sealed record CustomerTotals(long Tokens, decimal Revenue, decimal ComputeCost);
 
-    /// <summary>The period's rollups summed per region × industry × model × package: every breakdown is a sum of these.</summary>
+    /// <summary>The period's rollups summed per region (in SQL, exactly, as integers of micro-yuan) × industry × model × package: every breakdown is a sum of these.</summary>
     private static async Task<List<Cell>> RollupCellsAsync(TokenConsoleDbContext db, ReportPeriod period, CancellationToken cancellationToken)
     {
         var (from, to) = (period.StartUtc, period.EndUtc);
@@ -79,10 +79,10 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
             .Select(g => new
             {
                 g.Key.RegionCode, g.Key.IndustryCode, g.Key.ModelId, g.Key.PackageId,
-                Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), Calls = g.Sum(r => r.Calls), Revenue = g.Sum(r => r.Revenue), Cost = g.Sum(r => r.ComputeCost),
+                Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), Calls = g.Sum(r => r.Calls), Revenue = g.Sum(r => r.RevenueMicros), Cost = g.Sum(r => r.ComputeCostMicros),
             })
             .ToListAsync(cancellationToken);
-        return [.. rows.Select(r => new Cell(r.RegionCode, r.IndustryCode, r.ModelId, r.PackageId, r.Tokens, r.Calls, r.Revenue, r.Cost))];
+        return [.. rows.Select(r => new Cell(r.RegionCode, r.IndustryCode, r.ModelId, r.PackageId, r.Tokens, r.Calls, Money.FromMicros(r.Revenue), Money.FromMicros(r.Cost)))];
     }
 
     /// <summary>
@@ -94,9 +94,9 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
         var to = BusinessCalendar.ToUtc(period.To.AddDays(1).ToDateTime(TimeOnly.MinValue));
         var rows = await db.CustomerDailyUsage.Where(d => d.Day >= from && d.Day < to)
             .GroupBy(d => d.CustomerId)
-            .Select(g => new { CustomerId = g.Key, Tokens = g.Sum(d => d.Tokens), Revenue = g.Sum(d => d.Revenue), Cost = g.Sum(d => d.ComputeCost) })
+            .Select(g => new { CustomerId = g.Key, Tokens = g.Sum(d => d.Tokens), Revenue = g.Sum(d => d.RevenueMicros), Cost = g.Sum(d => d.ComputeCostMicros) })
             .ToListAsync(cancellationToken);
-        return rows.Where(r => r.Tokens > 0 || r.Revenue > 0).ToDictionary(r => r.CustomerId, r => new CustomerTotals(r.Tokens, r.Revenue, r.Cost));
+        return rows.Where(r => r.Tokens > 0 || r.Revenue > 0).ToDictionary(r => r.CustomerId, r => new CustomerTotals(r.Tokens, Money.FromMicros(r.Revenue), Money.FromMicros(r.Cost)));
     }
 
     private static async Task<List<DailyPoint>> DailyAsync(TokenConsoleDbContext db, ReportPeriod period, CancellationToken cancellationToken)
@@ -104,22 +104,22 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
         var (from, to) = (period.StartUtc, period.EndUtc);
         var hours = await db.UsageRollups.Where(r => r.Hour >= from && r.Hour < to)
             .GroupBy(r => r.Hour)
-            .Select(g => new { Hour = g.Key, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), Revenue = g.Sum(r => r.Revenue), Cost = g.Sum(r => r.ComputeCost) })
+            .Select(g => new { Hour = g.Key, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), Revenue = g.Sum(r => r.RevenueMicros), Cost = g.Sum(r => r.ComputeCostMicros) })
             .ToListAsync(cancellationToken);
         var byDay = hours.GroupBy(h => DateOnly.FromDateTime(BusinessCalendar.ToLocal(h.Hour)))
-            .ToDictionary(g => g.Key, g => new DailyPoint(g.Key, g.Sum(h => h.Tokens), g.Sum(h => h.Revenue), g.Sum(h => h.Cost)));
+            .ToDictionary(g => g.Key, g => new DailyPoint(g.Key, g.Sum(h => h.Tokens), Money.FromMicros(g.Sum(h => h.Revenue)), Money.FromMicros(g.Sum(h => h.Cost))));
         // Every day of the period, including days without usage, so the trend shows gaps as zeros.
         return [.. Enumerable.Range(0, period.Days).Select(i => period.From.AddDays(i)).Select(d => byDay.GetValueOrDefault(d) ?? new DailyPoint(d, 0, 0, 0))];
     }
 
     private static ReportKpis Kpis(List<Cell> current, List<Cell> before, Dictionary<int, CustomerTotals> customers, Dictionary<int, CustomerTotals> customersBefore)
     {
-        static double Margin(List<Cell> cells)
+        static decimal Margin(List<Cell> cells)
         {
             var revenue = cells.Sum(c => c.Revenue);
             return revenue > 0 ? (revenue - cells.Sum(c => c.ComputeCost)) / revenue : 0;
         }
-        static double PerCustomer(Dictionary<int, CustomerTotals> customers) => customers.Count == 0 ? 0 : customers.Values.Sum(c => c.Revenue) / customers.Count;
+        static decimal PerCustomer(Dictionary<int, CustomerTotals> customers) => customers.Count == 0 ? 0 : customers.Values.Sum(c => c.Revenue) / customers.Count;
 
         return new ReportKpis(
             new ReportKpi(current.Sum(c => c.Tokens), before.Sum(c => c.Tokens)),

@@ -7,10 +7,10 @@ public sealed record DrillDown(
     string Region,
     string Industry,
     bool Hourly,
-    IReadOnlyList<(DateTime Time, long Tokens, double Revenue)> Series,
+    IReadOnlyList<(DateTime Time, long Tokens, decimal Revenue)> Series,
     IReadOnlyList<(string Model, long Tokens)> Models,
     IReadOnlyList<(string Pool, long Tokens)> Pools,
-    IReadOnlyList<(string Code, string Name, string NameZh, long Tokens, double Revenue)> TopCustomers);
+    IReadOnlyList<(string Code, string Name, string NameZh, long Tokens, decimal Revenue)> TopCustomers);
 
 /// <summary>One heatmap cell in detail, from the rollups: its time series, model split, pools and top customers.</summary>
 public sealed class DrillDownService(IDbContextFactory<TokenConsoleDbContext> dbFactory, HeatmapService heatmap)
@@ -24,17 +24,17 @@ public sealed class DrillDownService(IDbContextFactory<TokenConsoleDbContext> db
             db.UsageRollups.Where(r => r.RegionCode == region && r.IndustryCode == industry && r.Hour >= from && r.Hour < to), query);
 
         var byHour = await rollups.GroupBy(r => r.Hour)
-            .Select(g => new { Hour = g.Key, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), Revenue = g.Sum(r => r.Revenue) })
+            .Select(g => new { Hour = g.Key, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), RevenueMicros = g.Sum(r => r.RevenueMicros) })
             .ToListAsync(cancellationToken);
         // Every hour or day of the period gets a point, zero when nothing was used: a gap is information, not a line to draw across.
         var buckets = byHour.GroupBy(h => hourly ? h.Hour : BusinessCalendar.DayStartUtc(h.Hour))
-            .ToDictionary(g => g.Key, g => (Tokens: g.Sum(h => h.Tokens), Revenue: g.Sum(h => h.Revenue)));
+            .ToDictionary(g => g.Key, g => (Tokens: g.Sum(h => h.Tokens), RevenueMicros: g.Sum(h => h.RevenueMicros)));
         var step = hourly ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1);
-        var series = new List<(DateTime, long, double)>();
+        var series = new List<(DateTime, long, decimal)>();
         for (var t = hourly ? new DateTime(from.Ticks - from.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc) : BusinessCalendar.DayStartUtc(from); t < to; t += step)
         {
             var bucket = buckets.GetValueOrDefault(t);
-            series.Add((t, bucket.Tokens, bucket.Revenue));
+            series.Add((t, bucket.Tokens, Money.FromMicros(bucket.RevenueMicros)));
         }
 
         var models = await rollups.GroupBy(r => r.ModelId).Select(g => new { g.Key, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens) }).ToListAsync(cancellationToken);
@@ -53,12 +53,12 @@ public sealed class DrillDownService(IDbContextFactory<TokenConsoleDbContext> db
                          join c in db.Customers on u.CustomerId equals c.Id
                          where c.RegionCode == region && c.IndustryCode == industry && (query.Segment == null || c.Segment == query.Segment)
                          group u by new { c.Code, c.Name, c.NameZh } into g
-                         select new { g.Key.Code, g.Key.Name, g.Key.NameZh, Tokens = g.Sum(u => u.Tokens), Revenue = g.Sum(u => u.Revenue) })
+                         select new { g.Key.Code, g.Key.Name, g.Key.NameZh, Tokens = g.Sum(u => u.Tokens), RevenueMicros = g.Sum(u => u.RevenueMicros) })
             .OrderByDescending(x => x.Tokens).Take(10).ToListAsync(cancellationToken);
 
         return new DrillDown(region, industry, hourly, series,
             [.. models.OrderByDescending(x => x.Tokens).Select(x => (modelNames.GetValueOrDefault(x.Key, "?"), x.Tokens))],
             [.. pools.OrderByDescending(x => x.Tokens).Select(x => (poolCodes.GetValueOrDefault(x.Key, "?"), x.Tokens))],
-            [.. top.Select(x => (x.Code, x.Name, x.NameZh, x.Tokens, x.Revenue))]);
+            [.. top.Select(x => (x.Code, x.Name, x.NameZh, x.Tokens, Money.FromMicros(x.RevenueMicros)))]);
     }
 }

@@ -32,7 +32,7 @@ public static class HeatmapChartOptions
         var series = ordered.Select(r => new
         {
             name = r.Name(chinese),
-            data = industries.Select(i => new { x = ShortName(i, chinese), y = Math.Round(heatmap.Value(r.Code, i.Code, metric) ?? 0, metric == HeatmapMetric.Growth ? 4 : 2) }),
+            data = industries.Select(i => new { x = ShortName(i, chinese), y = Math.Round(heatmap.Value(r.Code, i.Code, metric) ?? 0, metric == HeatmapMetric.Growth ? 4 : 2, MidpointRounding.AwayFromZero) }),
         });
         return new
         {
@@ -57,37 +57,43 @@ public static class HeatmapChartOptions
     }
 
     /// <summary>Six bands between the smallest and largest positive value, evenly on a log scale, plus grey for no usage.</summary>
-    private static object[] ScaleRanges(List<double?> values, HeatmapMetric metric, string noUsage)
+    /// <remarks>
+    /// The band edges are colour thresholds, found on a log scale (Math.Log10 and Math.Pow work in floating point); each is
+    /// turned into a decimal rounded to 4 decimals before it reaches the payload or a label, so no money travels as a double.
+    /// </remarks>
+    private static object[] ScaleRanges(List<decimal?> values, HeatmapMetric metric, string noUsage)
     {
         var positive = values.Where(v => v > 0).Select(v => v!.Value).ToList();
-        var ranges = new List<object> { new { from = double.MinValue, to = 0.0, color = "#eef1f5", name = noUsage } };
+        var ranges = new List<object> { new { from = -1e15m, to = 0m, color = "#eef1f5", name = noUsage } };
         if (positive.Count == 0)
         {
             return [.. ranges];
         }
-        var (low, high) = (Math.Log10(positive.Min()), Math.Log10(positive.Max()) + 1e-9);
+        var (low, high) = (Math.Log10((double)positive.Min()), Math.Log10((double)positive.Max()) + 1e-9);
         for (var i = 0; i < Blues.Length; i++)
         {
-            var from = Math.Pow(10, low + (high - low) * i / Blues.Length);
-            var to = Math.Pow(10, low + (high - low) * (i + 1) / Blues.Length);
+            var from = Edge(low + (high - low) * i / Blues.Length);
+            var to = Edge(low + (high - low) * (i + 1) / Blues.Length);
             var label = metric is HeatmapMetric.Revenue or HeatmapMetric.GrossMargin
                 ? $"{Display.Money(from, compact: true)}–{Display.Money(to, compact: true)}"
                 : $"{Display.Compact(from)}–{Display.Compact(to)}";
-            ranges.Add(new { from = i == 0 ? 1e-9 : from, to = i == Blues.Length - 1 ? double.MaxValue : to, color = Blues[i], name = label });
+            ranges.Add(new { from = i == 0 ? 0.000001m : from, to = i == Blues.Length - 1 ? 1e15m : to, color = Blues[i], name = label });
         }
         return [.. ranges];
     }
 
+    private static decimal Edge(double log10) => Math.Round((decimal)Math.Pow(10, log10), 4, MidpointRounding.AwayFromZero);
+
     private static object[] GrowthRanges() =>
     [
-        new { from = -1e9, to = -0.2, color = "#c62828", name = "< −20%" },
-        new { from = -0.2, to = -0.05, color = "#ef9a9a", name = "−20% … −5%" },
-        new { from = -0.05, to = 0.05, color = "#eceff1", name = "±5%" },
-        new { from = 0.05, to = 0.2, color = "#a5d6a7", name = "+5% … +20%" },
-        new { from = 0.2, to = 1e9, color = "#2e7d32", name = "> +20%" },
+        new { from = -1e9m, to = -0.2m, color = "#c62828", name = "< −20%" },
+        new { from = -0.2m, to = -0.05m, color = "#ef9a9a", name = "−20% … −5%" },
+        new { from = -0.05m, to = 0.05m, color = "#eceff1", name = "±5%" },
+        new { from = 0.05m, to = 0.2m, color = "#a5d6a7", name = "+5% … +20%" },
+        new { from = 0.2m, to = 1e9m, color = "#2e7d32", name = "> +20%" },
     ];
 
-    public static string Format(double value, HeatmapMetric metric) => metric switch
+    public static string Format(decimal value, HeatmapMetric metric) => metric switch
     {
         HeatmapMetric.Revenue or HeatmapMetric.GrossMargin => Display.Money(value, compact: true),
         HeatmapMetric.Growth => Display.Change(value, CultureInfo.CurrentCulture),

@@ -16,15 +16,17 @@ public sealed record HeatmapQuery(
     int? ModelId = null,
     int? PackageId = null);
 
-/// <summary>Sums of one cell, region, industry or the whole period.</summary>
-public readonly record struct UsageTotals(long Tokens, long Calls, double Revenue, double ComputeCost)
+/// <summary>Sums of one cell, region, industry or the whole period; money in micro-yuan, summed exactly as integers.</summary>
+public readonly record struct UsageTotals(long Tokens, long Calls, long RevenueMicros, long ComputeCostMicros)
 {
-    public double GrossMargin => Revenue - ComputeCost;
+    public decimal Revenue => Money.FromMicros(RevenueMicros);
+    public decimal ComputeCost => Money.FromMicros(ComputeCostMicros);
+    public decimal GrossMargin => Money.FromMicros(RevenueMicros - ComputeCostMicros);
 
     public static UsageTotals operator +(UsageTotals a, UsageTotals b) =>
-        new(a.Tokens + b.Tokens, a.Calls + b.Calls, a.Revenue + b.Revenue, a.ComputeCost + b.ComputeCost);
+        new(a.Tokens + b.Tokens, a.Calls + b.Calls, a.RevenueMicros + b.RevenueMicros, a.ComputeCostMicros + b.ComputeCostMicros);
 
-    public double Value(HeatmapMetric metric) => metric switch
+    public decimal Value(HeatmapMetric metric) => metric switch
     {
         HeatmapMetric.Calls => Calls,
         HeatmapMetric.Revenue => Revenue,
@@ -47,7 +49,7 @@ public sealed record Heatmap(
     public UsageTotals Industry(string code) => Sum(Cells.Where(c => c.Key.Industry == code).Select(c => c.Value));
 
     /// <summary>The value shown in a cell for the metric; growth is tokens against the previous period (null when there was none).</summary>
-    public double? Value(string region, string industry, HeatmapMetric metric)
+    public decimal? Value(string region, string industry, HeatmapMetric metric)
     {
         var current = Cells.GetValueOrDefault((region, industry));
         if (metric != HeatmapMetric.Growth)
@@ -55,7 +57,7 @@ public sealed record Heatmap(
             return current.Value(metric);
         }
         var previous = PreviousCells.GetValueOrDefault((region, industry));
-        return previous.Tokens == 0 ? null : (double)current.Tokens / previous.Tokens - 1;
+        return previous.Tokens == 0 ? null : (decimal)current.Tokens / previous.Tokens - 1;
     }
 
     private static UsageTotals Sum(IEnumerable<UsageTotals> totals) => totals.Aggregate(default(UsageTotals), (a, b) => a + b);

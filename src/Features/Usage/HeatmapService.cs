@@ -74,12 +74,12 @@ public sealed class HeatmapService(IDbContextFactory<TokenConsoleDbContext> dbFa
                 g.Key.IndustryCode,
                 Tokens = g.Sum(r => r.Day >= split ? r.Tokens : 0),
                 Calls = g.Sum(r => r.Day >= split ? r.Calls : 0),
-                Revenue = g.Sum(r => r.Day >= split ? r.Revenue : 0),
-                Cost = g.Sum(r => r.Day >= split ? r.ComputeCost : 0),
+                Revenue = g.Sum(r => r.Day >= split ? r.RevenueMicros : 0),
+                Cost = g.Sum(r => r.Day >= split ? r.ComputeCostMicros : 0),
                 PreviousTokens = g.Sum(r => r.Day < split ? r.Tokens : 0),
                 PreviousCalls = g.Sum(r => r.Day < split ? r.Calls : 0),
-                PreviousRevenue = g.Sum(r => r.Day < split ? r.Revenue : 0),
-                PreviousCost = g.Sum(r => r.Day < split ? r.ComputeCost : 0),
+                PreviousRevenue = g.Sum(r => r.Day < split ? r.RevenueMicros : 0),
+                PreviousCost = g.Sum(r => r.Day < split ? r.ComputeCostMicros : 0),
             })
             .ToListAsync(cancellationToken);
         var current = new Dictionary<(string, string), UsageTotals>(rows.Count);
@@ -104,7 +104,7 @@ public sealed class HeatmapService(IDbContextFactory<TokenConsoleDbContext> dbFa
     {
         var hourly = Filter(db, db.UsageRollups.Where(r => r.Hour >= from && r.Hour < to), query);
         var hourRows = await hourly.GroupBy(r => new { r.RegionCode, r.IndustryCode })
-            .Select(g => new { g.Key.RegionCode, g.Key.IndustryCode, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), Calls = g.Sum(r => r.Calls), Revenue = g.Sum(r => r.Revenue), Cost = g.Sum(r => r.ComputeCost) })
+            .Select(g => new { g.Key.RegionCode, g.Key.IndustryCode, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), Calls = g.Sum(r => r.Calls), Revenue = g.Sum(r => r.RevenueMicros), Cost = g.Sum(r => r.ComputeCostMicros) })
             .ToListAsync(cancellationToken);
         return hourRows.ToDictionary(r => (r.RegionCode, r.IndustryCode), r => new UsageTotals(r.Tokens, r.Calls, r.Revenue, r.Cost));
     }

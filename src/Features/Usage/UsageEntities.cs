@@ -14,9 +14,10 @@ public class UsageEvent
     public required string IndustryCode { get; set; }
     public long InputTokens { get; set; }
     public long OutputTokens { get; set; }
-    /// <summary>What the event earned in CNY, rated when it was ingested.</summary>
-    public double Revenue { get; set; }
-    public double ComputeCost { get; set; }
+    /// <summary>What the event earned, in micro-yuan (10⁻⁶ CNY), rated when it was ingested and rounded once to the µ¥.</summary>
+    public long RevenueMicros { get; set; }
+    /// <summary>What the event cost in compute, in micro-yuan.</summary>
+    public long ComputeCostMicros { get; set; }
     public DateTimeOffset IngestedAt { get; set; }
 }
 
@@ -36,8 +37,9 @@ public class UsageRollup
     public long InputTokens { get; set; }
     public long OutputTokens { get; set; }
     public long Calls { get; set; }
-    public double Revenue { get; set; }
-    public double ComputeCost { get; set; }
+    /// <summary>Summed revenue in micro-yuan: integers, so SQL sums them exactly.</summary>
+    public long RevenueMicros { get; set; }
+    public long ComputeCostMicros { get; set; }
 }
 
 /// <summary>
@@ -53,8 +55,9 @@ public class RegionIndustryDaily
     public required string IndustryCode { get; set; }
     public long Tokens { get; set; }
     public long Calls { get; set; }
-    public double Revenue { get; set; }
-    public double ComputeCost { get; set; }
+    /// <summary>Summed revenue in micro-yuan: integers, so SQL sums them exactly.</summary>
+    public long RevenueMicros { get; set; }
+    public long ComputeCostMicros { get; set; }
 }
 
 /// <summary>Usage per customer per Beijing day and model: for top-customer lists and active-customer counts.</summary>
@@ -65,6 +68,7 @@ public class CustomerDailyUsage
     public int ModelId { get; set; }
     public long Tokens { get; set; }
     public long Calls { get; set; }
-    public double Revenue { get; set; }
-    public double ComputeCost { get; set; }
+    /// <summary>Summed revenue in micro-yuan: integers, so SQL sums them exactly.</summary>
+    public long RevenueMicros { get; set; }
+    public long ComputeCostMicros { get; set; }
 }

@@ -9,7 +9,7 @@ public sealed class KpiCardTests : ComponentTestContext
     public void A_rise_is_shown_in_green_with_its_sign()
     {
         UseCulture("en");
-        var card = Render<KpiCard>(p => p.Add(c => c.Label, "Tokens").Add(c => c.Value, "1.2B").Add(c => c.Change, 0.125).Add(c => c.TestId, "kpi"));
+        var card = Render<KpiCard>(p => p.Add(c => c.Label, "Tokens").Add(c => c.Value, "1.2B").Add(c => c.Change, 0.125m).Add(c => c.TestId, "kpi"));
         Assert.Equal("1.2B", card.Find("[data-testid='kpi-value']").TextContent);
         var change = card.Find(".mud-success-text");
         Assert.Equal("+12.5%", change.TextContent);
@@ -19,7 +19,7 @@ public sealed class KpiCardTests : ComponentTestContext
     public void A_fall_is_shown_in_red()
     {
         UseCulture("en");
-        var card = Render<KpiCard>(p => p.Add(c => c.Label, "Revenue").Add(c => c.Value, "¥1M").Add(c => c.Change, -0.2));
+        var card = Render<KpiCard>(p => p.Add(c => c.Label, "Revenue").Add(c => c.Value, "¥1M").Add(c => c.Change, -0.2m));
         Assert.Equal("−20.0%", card.Find(".mud-error-text").TextContent);
         Assert.Empty(card.FindAll(".mud-success-text"));
     }

@@ -29,7 +29,7 @@ public sealed class OverviewPageTests : ComponentTestContext
         db.UsageRollups.Add(new UsageRollup
         {
             Hour = new DateTime(2026, 11, 14, 10, 0, 0, DateTimeKind.Utc), RegionCode = "CN-GD", IndustryCode = "finance", ModelId = 1, PackageId = 1, PoolId = 1,
-            InputTokens = 300_000_000, OutputTokens = 23_456_789, Calls = 100_000, Revenue = 1_234_567.89, ComputeCost = 500_000,
+            InputTokens = 300_000_000, OutputTokens = 23_456_789, Calls = 100_000, RevenueMicros = 1_234_567_890_000, ComputeCostMicros = 500_000_000_000,
         });
         db.SaveChanges();
     }

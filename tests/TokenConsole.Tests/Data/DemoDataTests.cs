@@ -12,7 +12,7 @@ public sealed class DemoDataTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<(long Tokens, double Revenue, int Rollups, int Events, string TopRegion)> SeedAsync(int seed)
+    private static async Task<(long Tokens, long Revenue, int Rollups, int Events, string TopRegion)> SeedAsync(int seed)
     {
         using var database = new TestDatabase();
         await using var db = database.CreateDbContext();
@@ -21,7 +21,7 @@ public sealed class DemoDataTests
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 1, 30, 0, TimeSpan.Zero));
         await new DemoDataSeeder(options, clock, NullLogger<DemoDataSeeder>.Instance).SeedAsync(db, Ct);
         var rollups = await db.UsageRollups.AsNoTracking().ToListAsync(Ct);
-        return (rollups.Sum(r => r.InputTokens + r.OutputTokens), Math.Round(rollups.Sum(r => r.Revenue), 6), rollups.Count,
+        return (rollups.Sum(r => r.InputTokens + r.OutputTokens), rollups.Sum(r => r.RevenueMicros), rollups.Count,
             await db.UsageEvents.CountAsync(Ct),
             rollups.GroupBy(r => r.RegionCode).OrderByDescending(g => g.Sum(r => r.InputTokens + r.OutputTokens)).First().Key);
     }

@@ -67,7 +67,7 @@ public sealed class SeedingTests(ConsoleFactory factory)
         var firstHour = events.Min(e => e.Timestamp.UtcTicks - e.Timestamp.UtcTicks % TimeSpan.TicksPerHour);
         var fromEvents = events
             .GroupBy(e => (Hour: e.Timestamp.UtcTicks - e.Timestamp.UtcTicks % TimeSpan.TicksPerHour, e.RegionCode, e.IndustryCode, e.ModelId, e.PackageId, e.PoolId))
-            .ToDictionary(g => g.Key, g => (Tokens: g.Sum(e => e.InputTokens + e.OutputTokens), Calls: (long)g.Count(), Revenue: g.Sum(e => e.Revenue)));
+            .ToDictionary(g => g.Key, g => (Tokens: g.Sum(e => e.InputTokens + e.OutputTokens), Calls: (long)g.Count(), Revenue: g.Sum(e => e.RevenueMicros)));
         var from = new DateTime(firstHour, DateTimeKind.Utc);
         var rollups = await db.UsageRollups.AsNoTracking().Where(r => r.Hour >= from).ToListAsync(Ct);
 
@@ -77,7 +77,7 @@ public sealed class SeedingTests(ConsoleFactory factory)
             var expected = fromEvents[(rollup.Hour.Ticks, rollup.RegionCode, rollup.IndustryCode, rollup.ModelId, rollup.PackageId, rollup.PoolId)];
             Assert.Equal(expected.Tokens, rollup.InputTokens + rollup.OutputTokens);
             Assert.Equal(expected.Calls, rollup.Calls);
-            Assert.Equal(expected.Revenue, rollup.Revenue, 1e-9);
+            Assert.Equal(expected.Revenue, rollup.RevenueMicros);
         }
     }
 

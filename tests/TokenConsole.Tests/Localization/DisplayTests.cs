@@ -29,8 +29,8 @@ public sealed class DisplayTests
     [Fact]
     public void Money_is_in_yuan_with_thousands_separators_or_compact()
     {
-        Assert.Equal("¥1,234,567.50", Display.Money(1_234_567.5, culture: En));
-        Assert.Equal("¥23.5万", Display.Money(234_567.5, compact: true, culture: Zh));
+        Assert.Equal("¥1,234,567.50", Display.Money(1_234_567.5m, culture: En));
+        Assert.Equal("¥23.5万", Display.Money(234_567.5m, compact: true, culture: Zh));
         Assert.Equal("¥1.23亿", Display.Money(123_456_789, compact: true, culture: Zh));
         Assert.Equal("-¥12.00", Display.Money(-12, culture: En));
     }
@@ -40,6 +40,6 @@ public sealed class DisplayTests
     {
         Assert.Equal("+12.3%", Display.Change(0.1234, En));
         Assert.Equal("−4.0%", Display.Change(-0.04, En));
-        Assert.Equal("—", Display.Change(null, En));
+        Assert.Equal("—", Display.Change((decimal?)null, En));
     }
 }

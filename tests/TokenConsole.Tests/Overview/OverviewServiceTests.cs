@@ -16,10 +16,10 @@ public sealed class OverviewServiceTests : IDisposable
 
     public void Dispose() => _database.Dispose();
 
-    private static UsageRollup Rollup(DateTime hour, long input, long output, double revenue, int poolId = 1) => new()
+    private static UsageRollup Rollup(DateTime hour, long input, long output, decimal revenue, int poolId = 1) => new()
     {
         Hour = hour, RegionCode = "CN-GD", IndustryCode = "finance", ModelId = 1, PackageId = 1, PoolId = poolId,
-        InputTokens = input, OutputTokens = output, Calls = 1, Revenue = revenue, ComputeCost = revenue / 2,
+        InputTokens = input, OutputTokens = output, Calls = 1, RevenueMicros = Money.ToMicros(revenue), ComputeCostMicros = Money.ToMicros(revenue / 2),
     };
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class OverviewServiceTests : IDisposable
         Assert.Equal(1_000, overview.TokensThisMonth.Previous);
         Assert.Equal(30 + 4 + 10, overview.RevenueThisMonth.Value);
         Assert.Equal(20, overview.RevenueThisMonth.Previous);
-        Assert.Equal(1.2, overview.RevenueThisMonth.Change!.Value, 10);
+        Assert.Equal(1.2m, overview.RevenueThisMonth.Change!.Value);
         // 864,000 tokens in one hour on a 100 tokens/s pool (360,000 an hour): 240 %.
         Assert.Equal(2.4, overview.PeakUtilisation, 10);
         Assert.Equal(2.4, overview.BusiestPoolUtilisation, 10);

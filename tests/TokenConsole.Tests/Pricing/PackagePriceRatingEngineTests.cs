@@ -14,10 +14,10 @@ public sealed class PackagePriceRatingEngineTests
         var book = new PriceBook(
             new Dictionary<int, PriceBook.PackagePrices>
             {
-                [1] = new(1, 10, UnitPricePerMTok: 3.0, OveragePricePerMTok: 5.0, IncludedTokensPerMonth: 1_000_000,
-                    new Dictionary<int, double> { [1] = 1.0, [2] = 2.0 }.ToFrozenDictionary()),
+                [1] = new(1, 10, UnitPricePerMTok: 3.0m, OveragePricePerMTok: 5.0m, IncludedTokensPerMonth: 1_000_000,
+                    new Dictionary<int, decimal> { [1] = 1.0m, [2] = 2.0m }.ToFrozenDictionary()),
             }.ToFrozenDictionary(),
-            new Dictionary<int, PriceBook.ModelCosts> { [1] = new(0.5, 1.0), [2] = new(1.0, 4.0) }.ToFrozenDictionary());
+            new Dictionary<int, PriceBook.ModelCosts> { [1] = new(0.5m, 1.0m), [2] = new(1.0m, 4.0m) }.ToFrozenDictionary());
         var provider = new PriceBookProvider(null!);
         provider.Replace(book);
         return new PackagePriceRatingEngine(provider);
@@ -30,8 +30,8 @@ public sealed class PackagePriceRatingEngineTests
     public void Tokens_inside_the_monthly_allowance_are_priced_at_the_unit_price()
     {
         var rating = Engine().Rate(Event(1, 300_000, 100_000, 0));
-        Assert.Equal(1.2, rating.Revenue, 10);     // 400,000 tokens × ¥3/M
-        Assert.Equal(0.25, rating.ComputeCost, 10); // 0.3M × ¥0.5 + 0.1M × ¥1
+        Assert.Equal(1.2m, rating.Revenue);     // 400,000 tokens × ¥3/M
+        Assert.Equal(0.25m, rating.ComputeCost); // 0.3M × ¥0.5 + 0.1M × ¥1
     }
 
     [Fact]
@@ -39,8 +39,8 @@ public sealed class PackagePriceRatingEngineTests
     {
         // 500,000 tokens × 2 = 1,000,000 billable tokens; 500,000 left in the allowance at ¥3/M, 500,000 beyond at ¥5/M.
         var rating = Engine().Rate(Event(2, 300_000, 200_000, 500_000));
-        Assert.Equal(1.5 + 2.5, rating.Revenue, 10);
-        Assert.Equal(0.3 + 0.8, rating.ComputeCost, 10);
+        Assert.Equal(1.5m + 2.5m, rating.Revenue);
+        Assert.Equal(0.3m + 0.8m, rating.ComputeCost);
         Assert.Equal(rating.Revenue, rating.BaseRevenue);
         Assert.Equal(0, rating.RuleSetVersion);
     }
@@ -65,7 +65,7 @@ public sealed class PackagePriceRatingEngineTests
         var book = await PriceBook.LoadAsync(db, TestContext.Current.CancellationToken);
         var lite = await db.Packages.Include(p => p.ActiveVersion).SingleAsync(p => p.Code == "P-LITE", TestContext.Current.CancellationToken);
         // ¥9.9 for 3,000,000 tokens a month: ¥3.30 per million.
-        Assert.Equal(3.3, book.Packages[lite.Id].UnitPricePerMTok, 10);
+        Assert.Equal(3.3m, book.Packages[lite.Id].UnitPricePerMTok);
         Assert.Equal(3_000_000, book.Packages[lite.Id].IncludedTokensPerMonth);
         // Draft and in-review packages are not on sale and have no prices.
         Assert.Equal(await db.Packages.CountAsync(p => p.ActiveVersionId != null, TestContext.Current.CancellationToken), book.Packages.Count);

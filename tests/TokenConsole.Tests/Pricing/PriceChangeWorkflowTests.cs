@@ -46,7 +46,7 @@ public sealed class PriceChangeWorkflowTests : IDisposable
     private static ClaimsPrincipal User(string name, string role) =>
         new(new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role)], "test"));
 
-    internal static PriceChangeContent FinanceGd(double percent = -15, StackingPolicy stacking = StackingPolicy.BestPrice, string name = "finance-cn-gd") => new()
+    internal static PriceChangeContent FinanceGd(decimal percent = -15, StackingPolicy stacking = StackingPolicy.BestPrice, string name = "finance-cn-gd") => new()
     {
         Add = [new PriceRule { Name = name, Effect = PriceEffectKind.Percentage, Value = percent, Stacking = stacking, Scope = new() { RegionCodes = ["CN-GD"], IndustryCodes = ["finance"] } }],
     };
@@ -57,7 +57,8 @@ public sealed class PriceChangeWorkflowTests : IDisposable
         return await _service.SubmitAsync(by ?? Pm, draft.Id, draft.Version, TestContext.Current.CancellationToken).OkAsync();
     }
 
-    private double Price(RuleSetEngine engine) => engine.Apply(RuleSetEngineTests.Event(at: _clock.GetUtcNow()), 3.0, 1_000_000);
+    // ¥3.00 of base price for a million tokens, in micro-yuan; the price back in CNY.
+    private decimal Price(RuleSetEngine engine) => engine.Apply(RuleSetEngineTests.Event(at: _clock.GetUtcNow()), 3_000_000m, 1_000_000) / 1_000_000m;
 
     [Fact]
     public async Task The_proposer_cannot_approve_and_an_executive_can()
@@ -158,7 +159,7 @@ public sealed class PriceChangeWorkflowTests : IDisposable
         var first = await ProposeAsync(FinanceGd(-10, name: "first"), TimeSpan.Zero);
         await _service.ApproveAsync(Exec, first.Id, first.Version, TestContext.Current.CancellationToken).OkAsync();
         Assert.Equal(1, _ruleSets.Current.Version);
-        Assert.Equal(2.7, Price(_ruleSets.Current), 10);
+        Assert.Equal(2.7m, Price(_ruleSets.Current));
         string v1Json;
         await using (var db = _database.CreateDbContext())
         {
@@ -172,11 +173,11 @@ public sealed class PriceChangeWorkflowTests : IDisposable
         // The background scheduler, driven by the fake clock.
         var scheduler = new PriceChangeScheduler(new SingleServiceScopes(_service), _ruleSets, _clock, NullLogger<PriceChangeScheduler>.Instance);
         Assert.Equal(0, await scheduler.TickAsync(TestContext.Current.CancellationToken));
-        Assert.Equal(2.7, Price(_ruleSets.Current), 10);
+        Assert.Equal(2.7m, Price(_ruleSets.Current));
         _clock.Advance(TimeSpan.FromHours(1));
         Assert.Equal(1, await scheduler.TickAsync(TestContext.Current.CancellationToken));
         Assert.Equal(2, _ruleSets.Current.Version);
-        Assert.Equal(2.55, Price(_ruleSets.Current), 10);
+        Assert.Equal(2.55m, Price(_ruleSets.Current));
 
         var active = await _service.FindAsync(change.Id, TestContext.Current.CancellationToken);
         Assert.Equal(PriceChangeStatus.Active, active!.Status);
@@ -185,7 +186,7 @@ public sealed class PriceChangeWorkflowTests : IDisposable
         var rolledBack = await _service.RollbackAsync(Pm, change.Id, active.Version, TestContext.Current.CancellationToken).OkAsync();
         Assert.Equal(PriceChangeStatus.RolledBack, rolledBack.Status);
         Assert.Equal(1, _ruleSets.Current.Version);
-        Assert.Equal(2.7, Price(_ruleSets.Current), 10);
+        Assert.Equal(2.7m, Price(_ruleSets.Current));
         Assert.Equal(PriceChangeStatus.Active, (await _service.FindAsync(first.Id, TestContext.Current.CancellationToken))!.Status);
         await using (var db = _database.CreateDbContext())
         {

@@ -15,10 +15,10 @@ public sealed class RuleSetEngineTests
         var book = new PriceBook(
             new Dictionary<int, PriceBook.PackagePrices>
             {
-                [1] = new(1, 10, UnitPricePerMTok: 3.0, OveragePricePerMTok: 5.0, IncludedTokensPerMonth: 100_000_000,
-                    new Dictionary<int, double> { [1] = 1.0, [2] = 2.0 }.ToFrozenDictionary()),
+                [1] = new(1, 10, UnitPricePerMTok: 3.0m, OveragePricePerMTok: 5.0m, IncludedTokensPerMonth: 100_000_000,
+                    new Dictionary<int, decimal> { [1] = 1.0m, [2] = 2.0m }.ToFrozenDictionary()),
             }.ToFrozenDictionary(),
-            new Dictionary<int, PriceBook.ModelCosts> { [1] = new(0.5, 1.0), [2] = new(1.0, 4.0) }.ToFrozenDictionary());
+            new Dictionary<int, PriceBook.ModelCosts> { [1] = new(0.5m, 1.0m), [2] = new(1.0m, 4.0m) }.ToFrozenDictionary());
         var books = new PriceBookProvider(null!);
         books.Replace(book);
         var ruleSets = new RuleSetProvider(null!, Microsoft.Extensions.Logging.Abstractions.NullLogger<RuleSetProvider>.Instance);
@@ -30,7 +30,7 @@ public sealed class RuleSetEngineTests
         CustomerSegment segment = CustomerSegment.Sme, int model = 1) =>
         new(1, model, 7, region, industry, segment, at ?? Noon, tokens, 0, monthly);
 
-    private static PriceRule Rule(string name, PriceEffectKind effect, double value, StackingPolicy stacking = StackingPolicy.BestPrice, int priority = 100,
+    private static PriceRule Rule(string name, PriceEffectKind effect, decimal value, StackingPolicy stacking = StackingPolicy.BestPrice, int priority = 100,
         PriceRuleScope? scope = null) =>
         new() { Name = name, Effect = effect, Value = value, Stacking = stacking, Priority = priority, Scope = scope ?? new PriceRuleScope() };
 
@@ -38,55 +38,55 @@ public sealed class RuleSetEngineTests
     public void Without_rules_the_base_price_is_charged()
     {
         var rating = Engine().Rate(Event());
-        Assert.Equal(3.0, rating.Revenue, 10);
-        Assert.Equal(3.0, rating.BaseRevenue, 10);
+        Assert.Equal(3.0m, rating.Revenue);
+        Assert.Equal(3.0m, rating.BaseRevenue);
         Assert.Equal(7, rating.RuleSetVersion);
     }
 
     [Fact]
     public void A_percentage_rule_scales_the_price()
     {
-        var rating = Engine(Rule("finance-gd", PriceEffectKind.Percentage, -15, scope: new() { RegionCodes = ["CN-GD"], IndustryCodes = ["finance"] })).Rate(Event());
-        Assert.Equal(2.55, rating.Revenue, 10);
-        Assert.Equal(3.0, rating.BaseRevenue, 10);
+        var rating = Engine(Rule("finance-gd", PriceEffectKind.Percentage, -15m, scope: new() { RegionCodes = ["CN-GD"], IndustryCodes = ["finance"] })).Rate(Event());
+        Assert.Equal(2.55m, rating.Revenue);
+        Assert.Equal(3.0m, rating.BaseRevenue);
     }
 
     [Fact]
     public void An_absolute_rule_adds_its_amount_per_million_billable_tokens()
     {
         // Model 2 has a ×2 multiplier: 500,000 tokens bill as 1,000,000 → base ¥3, then -¥0.50 per billable million.
-        var rating = Engine(Rule("abs", PriceEffectKind.AbsolutePerMTok, -0.5)).Rate(Event(tokens: 500_000, model: 2));
-        Assert.Equal(2.5, rating.Revenue, 10);
+        var rating = Engine(Rule("abs", PriceEffectKind.AbsolutePerMTok, -0.5m)).Rate(Event(tokens: 500_000, model: 2));
+        Assert.Equal(2.5m, rating.Revenue);
     }
 
     [Fact]
     public void A_unit_price_rule_replaces_the_price_per_million()
     {
-        var rating = Engine(Rule("unit", PriceEffectKind.UnitPrice, 1.8)).Rate(Event(tokens: 2_000_000));
-        Assert.Equal(3.6, rating.Revenue, 10);
-        Assert.Equal(6.0, rating.BaseRevenue, 10);
+        var rating = Engine(Rule("unit", PriceEffectKind.UnitPrice, 1.8m)).Rate(Event(tokens: 2_000_000));
+        Assert.Equal(3.6m, rating.Revenue);
+        Assert.Equal(6.0m, rating.BaseRevenue);
     }
 
     [Fact]
     public void A_discount_never_makes_the_price_negative()
     {
-        Assert.Equal(0, Engine(Rule("abs", PriceEffectKind.AbsolutePerMTok, -10)).Rate(Event()).Revenue);
+        Assert.Equal(0, Engine(Rule("abs", PriceEffectKind.AbsolutePerMTok, -10m)).Rate(Event()).Revenue);
     }
 
     [Fact]
     public void Out_of_scope_events_keep_the_base_price()
     {
-        var engine = Engine(Rule("finance-gd", PriceEffectKind.Percentage, -15, scope: new() { RegionCodes = ["CN-GD"], IndustryCodes = ["finance"] }));
-        Assert.Equal(3.0, engine.Rate(Event(region: "CN-SH")).Revenue, 10);
-        Assert.Equal(3.0, engine.Rate(Event(industry: "retail")).Revenue, 10);
+        var engine = Engine(Rule("finance-gd", PriceEffectKind.Percentage, -15m, scope: new() { RegionCodes = ["CN-GD"], IndustryCodes = ["finance"] }));
+        Assert.Equal(3.0m, engine.Rate(Event(region: "CN-SH")).Revenue);
+        Assert.Equal(3.0m, engine.Rate(Event(industry: "retail")).Revenue);
     }
 
     [Fact]
     public void The_best_price_rule_for_the_customer_wins_among_best_price_rules()
     {
-        var engine = Engine(Rule("ten-off", PriceEffectKind.Percentage, -10, priority: 1), Rule("unit-2", PriceEffectKind.UnitPrice, 2.0, priority: 50));
+        var engine = Engine(Rule("ten-off", PriceEffectKind.Percentage, -10m, priority: 1), Rule("unit-2", PriceEffectKind.UnitPrice, 2.0m, priority: 50));
         var explained = engine.Explain(Event());
-        Assert.Equal(2.0, explained.Rating.Revenue, 10);
+        Assert.Equal(2.0m, explained.Rating.Revenue);
         Assert.Equal("unit-2", Assert.Single(explained.Fired).Name);
     }
 
@@ -95,65 +95,65 @@ public sealed class RuleSetEngineTests
     {
         // best price: -10 % → 2.70; then stacks: -¥0.20/M → 2.50, then +20 % → 3.00.
         var engine = Engine(
-            Rule("plus-20", PriceEffectKind.Percentage, 20, StackingPolicy.Stacks, priority: 9),
-            Rule("ten-off", PriceEffectKind.Percentage, -10, StackingPolicy.BestPrice),
-            Rule("minus-20c", PriceEffectKind.AbsolutePerMTok, -0.2, StackingPolicy.Stacks, priority: 5));
+            Rule("plus-20", PriceEffectKind.Percentage, 20m, StackingPolicy.Stacks, priority: 9),
+            Rule("ten-off", PriceEffectKind.Percentage, -10m, StackingPolicy.BestPrice),
+            Rule("minus-20c", PriceEffectKind.AbsolutePerMTok, -0.2m, StackingPolicy.Stacks, priority: 5));
         var explained = engine.Explain(Event());
-        Assert.Equal(3.0, explained.Rating.Revenue, 10);
+        Assert.Equal(3.0m, explained.Rating.Revenue);
         Assert.Equal(["ten-off", "minus-20c", "plus-20"], explained.Fired.Select(f => f.Name));
-        Assert.Equal(2.7, explained.Fired[1].PriceBefore, 10);
-        Assert.Equal(2.5, explained.Fired[1].PriceAfter, 10);
+        Assert.Equal(2.7m, explained.Fired[1].PriceBefore);
+        Assert.Equal(2.5m, explained.Fired[1].PriceAfter);
     }
 
     [Fact]
     public void The_exclusive_rule_of_highest_priority_alone_applies()
     {
         var engine = Engine(
-            Rule("half", PriceEffectKind.Percentage, -50, StackingPolicy.BestPrice),
-            Rule("excl-low", PriceEffectKind.UnitPrice, 2.4, StackingPolicy.Exclusive, priority: 20),
-            Rule("excl-high", PriceEffectKind.UnitPrice, 2.7, StackingPolicy.Exclusive, priority: 10),
-            Rule("stack", PriceEffectKind.Percentage, -10, StackingPolicy.Stacks));
+            Rule("half", PriceEffectKind.Percentage, -50m, StackingPolicy.BestPrice),
+            Rule("excl-low", PriceEffectKind.UnitPrice, 2.4m, StackingPolicy.Exclusive, priority: 20),
+            Rule("excl-high", PriceEffectKind.UnitPrice, 2.7m, StackingPolicy.Exclusive, priority: 10),
+            Rule("stack", PriceEffectKind.Percentage, -10m, StackingPolicy.Stacks));
         var explained = engine.Explain(Event());
-        Assert.Equal(2.7, explained.Rating.Revenue, 10);
+        Assert.Equal(2.7m, explained.Rating.Revenue);
         Assert.Equal("excl-high", Assert.Single(explained.Fired).Name);
     }
 
     [Fact]
     public void Time_of_day_day_of_week_segment_and_monthly_volume_scopes_are_honoured()
     {
-        var night = Rule("night", PriceEffectKind.Percentage, -30, StackingPolicy.Stacks, scope: new() { HourFrom = 22, HourTo = 6 });
-        var weekend = Rule("weekend", PriceEffectKind.Percentage, -10, StackingPolicy.Stacks, scope: new() { Days = [DayOfWeek.Saturday, DayOfWeek.Sunday] });
-        var volume = Rule("volume", PriceEffectKind.AbsolutePerMTok, -1, StackingPolicy.Stacks, scope: new() { MinMonthlyTokens = 50_000_000, Segments = [CustomerSegment.Government] });
+        var night = Rule("night", PriceEffectKind.Percentage, -30m, StackingPolicy.Stacks, scope: new() { HourFrom = 22, HourTo = 6 });
+        var weekend = Rule("weekend", PriceEffectKind.Percentage, -10m, StackingPolicy.Stacks, scope: new() { Days = [DayOfWeek.Saturday, DayOfWeek.Sunday] });
+        var volume = Rule("volume", PriceEffectKind.AbsolutePerMTok, -1m, StackingPolicy.Stacks, scope: new() { MinMonthlyTokens = 50_000_000, Segments = [CustomerSegment.Government] });
         var engine = Engine(night, weekend, volume);
-        Assert.Equal(3.0, engine.Rate(Event()).Revenue, 10);                                         // Friday noon
-        Assert.Equal(2.1, engine.Rate(Event(at: new DateTimeOffset(2026, 11, 20, 15, 0, 0, TimeSpan.Zero))).Revenue, 10); // 23:00 Beijing
-        Assert.Equal(2.7, engine.Rate(Event(at: new DateTimeOffset(2026, 11, 21, 4, 0, 0, TimeSpan.Zero))).Revenue, 10);  // Saturday noon
-        Assert.Equal(3.0, engine.Rate(Event(monthly: 60_000_000)).Revenue, 10);                       // not government
-        Assert.Equal(2.0, engine.Rate(Event(monthly: 60_000_000, segment: CustomerSegment.Government)).Revenue, 10);
-        Assert.Equal(3.0, engine.Rate(Event(monthly: 40_000_000, segment: CustomerSegment.Government)).Revenue, 10);
+        Assert.Equal(3.0m, engine.Rate(Event()).Revenue);                                         // Friday noon
+        Assert.Equal(2.1m, engine.Rate(Event(at: new DateTimeOffset(2026, 11, 20, 15, 0, 0, TimeSpan.Zero))).Revenue); // 23:00 Beijing
+        Assert.Equal(2.7m, engine.Rate(Event(at: new DateTimeOffset(2026, 11, 21, 4, 0, 0, TimeSpan.Zero))).Revenue);  // Saturday noon
+        Assert.Equal(3.0m, engine.Rate(Event(monthly: 60_000_000)).Revenue);                       // not government
+        Assert.Equal(2.0m, engine.Rate(Event(monthly: 60_000_000, segment: CustomerSegment.Government)).Revenue);
+        Assert.Equal(3.0m, engine.Rate(Event(monthly: 40_000_000, segment: CustomerSegment.Government)).Revenue);
     }
 
     [Fact]
     public void A_rule_outside_its_validity_window_does_not_apply()
     {
-        var rule = Rule("later", PriceEffectKind.Percentage, -50) with { ValidFrom = Noon.AddHours(1), ValidTo = Noon.AddDays(1) };
+        var rule = Rule("later", PriceEffectKind.Percentage, -50m) with { ValidFrom = Noon.AddHours(1), ValidTo = Noon.AddDays(1) };
         var engine = Engine(rule);
-        Assert.Equal(3.0, engine.Rate(Event()).Revenue, 10);
-        Assert.Equal(1.5, engine.Rate(Event(at: Noon.AddHours(2))).Revenue, 10);
-        Assert.Equal(3.0, engine.Rate(Event(at: Noon.AddDays(1))).Revenue, 10);
+        Assert.Equal(3.0m, engine.Rate(Event()).Revenue);
+        Assert.Equal(1.5m, engine.Rate(Event(at: Noon.AddHours(2))).Revenue);
+        Assert.Equal(3.0m, engine.Rate(Event(at: Noon.AddDays(1))).Revenue);
     }
 
     [Fact]
     public void An_advanced_expression_decides_after_the_scope_prefilter()
     {
-        var rule = Rule("big-calls", PriceEffectKind.Percentage, -20, scope: new() { RegionCodes = ["CN-GD"] }) with
+        var rule = Rule("big-calls", PriceEffectKind.Percentage, -20m, scope: new() { RegionCodes = ["CN-GD"] }) with
         {
             AdvancedExpression = "u.Tokens >= 2000000 && Fn.In(u.Industry, \"finance,retail\")",
         };
         var engine = Engine(rule);
-        Assert.Equal(4.8, engine.Rate(Event(tokens: 2_000_000)).Revenue, 10);
-        Assert.Equal(3.0, engine.Rate(Event(tokens: 1_000_000)).Revenue, 10);
-        Assert.Equal(6.0, engine.Rate(Event(tokens: 2_000_000, region: "CN-SH")).Revenue, 10);
+        Assert.Equal(4.8m, engine.Rate(Event(tokens: 2_000_000)).Revenue);
+        Assert.Equal(3.0m, engine.Rate(Event(tokens: 1_000_000)).Revenue);
+        Assert.Equal(6.0m, engine.Rate(Event(tokens: 2_000_000, region: "CN-SH")).Revenue);
     }
 
     [Fact]
@@ -162,13 +162,13 @@ public sealed class RuleSetEngineTests
         var failures = new List<string>();
         var rules = new[]
         {
-            Rule("broken", PriceEffectKind.Percentage, -90, StackingPolicy.Exclusive, priority: 1) with { AdvancedExpression = "u.Tokens / (u.Hour - u.Hour) > 0" },
-            Rule("ten-off", PriceEffectKind.Percentage, -10),
+            Rule("broken", PriceEffectKind.Percentage, -90m, StackingPolicy.Exclusive, priority: 1) with { AdvancedExpression = "u.Tokens / (u.Hour - u.Hour) > 0" },
+            Rule("ten-off", PriceEffectKind.Percentage, -10m),
         };
         var engine = new RuleSetEngine(3, rules, FrozenDictionary<int, FrozenSet<long>>.Empty, (name, _) => failures.Add(name));
-        var price = engine.Apply(Event(), 3.0, 1_000_000);
-        engine.Apply(Event(), 3.0, 1_000_000);
-        Assert.Equal(2.7, price, 10);
+        var price = engine.Apply(Event(), 3_000_000m, 1_000_000);
+        engine.Apply(Event(), 3_000_000m, 1_000_000);
+        Assert.Equal(2_700_000m, price); // micro-yuan, exact
         Assert.Equal(["broken"], failures); // reported once, not per event
         Assert.Equal(2, engine.RuntimeErrors["broken"]);
     }
@@ -176,7 +176,7 @@ public sealed class RuleSetEngineTests
     [Fact]
     public void A_ruleset_round_trips_through_its_workflow_json()
     {
-        var rule = Rule("finance-gd", PriceEffectKind.Percentage, -15, StackingPolicy.Exclusive, 3, new() { RegionCodes = ["CN-GD"], IndustryCodes = ["finance"], HourFrom = 9, HourTo = 18 })
+        var rule = Rule("finance-gd", PriceEffectKind.Percentage, -15m, StackingPolicy.Exclusive, 3, new() { RegionCodes = ["CN-GD"], IndustryCodes = ["finance"], HourFrom = 9, HourTo = 18 })
             with { ValidFrom = Noon, PriceChangeId = 4 };
         var json = RuleSetEngine.ToWorkflowJson(2, [rule]);
         Assert.Contains("\"WorkflowName\":\"pricing-v2\"", json, StringComparison.Ordinal);

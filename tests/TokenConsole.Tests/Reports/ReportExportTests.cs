@@ -1,3 +1,4 @@
+using TokenConsole.Data;
 using System.Globalization;
 using System.IO.Compression;
 using System.Net;
@@ -45,10 +46,10 @@ public sealed class ReportExportTests(ConsoleFactory factory)
         file.Position = 0;
         var summary = MiniExcel.Query(file, useHeaderRow: true, sheetName: "Summary").Cast<IDictionary<string, object?>>().ToList();
         Assert.Equal("Tokens", summary[0]["Metric"]);
-        Assert.Equal(data.Kpis.Tokens.Value, Convert.ToDouble(summary[0]["This period"], CultureInfo.InvariantCulture));
-        Assert.Equal(data.Kpis.Tokens.Previous, Convert.ToDouble(summary[0]["Previous period"], CultureInfo.InvariantCulture));
-        Assert.Equal(data.Kpis.Revenue.Value, Convert.ToDouble(summary[1]["This period"], CultureInfo.InvariantCulture), 6);
-        Assert.Equal(data.Kpis.ActiveCustomers.Value, Convert.ToDouble(summary[4]["This period"], CultureInfo.InvariantCulture));
+        Assert.Equal(data.Kpis.Tokens.Value, Convert.ToDecimal(summary[0]["This period"], CultureInfo.InvariantCulture));
+        Assert.Equal(data.Kpis.Tokens.Previous, Convert.ToDecimal(summary[0]["Previous period"], CultureInfo.InvariantCulture));
+        Assert.Equal(Money.ToFen(data.Kpis.Revenue.Value), Convert.ToDecimal(summary[1]["This period"], CultureInfo.InvariantCulture));
+        Assert.Equal(data.Kpis.ActiveCustomers.Value, Convert.ToDecimal(summary[4]["This period"], CultureInfo.InvariantCulture));
 
         file.Position = 0;
         var regions = MiniExcel.Query(file, useHeaderRow: true, sheetName: "Regions").Cast<IDictionary<string, object?>>().ToList();
@@ -57,7 +58,7 @@ public sealed class ReportExportTests(ConsoleFactory factory)
         {
             Assert.Equal(expected.Key, row["Code"]);
             Assert.Equal(expected.Tokens, Convert.ToInt64(row["Tokens"], CultureInfo.InvariantCulture));
-            Assert.Equal(expected.Revenue, Convert.ToDouble(row["Revenue (CNY)"], CultureInfo.InvariantCulture), 6);
+            Assert.Equal(Money.ToFen(expected.Revenue), Convert.ToDecimal(row["Revenue (CNY)"], CultureInfo.InvariantCulture));
         }
 
         file.Position = 0;
@@ -91,12 +92,12 @@ public sealed class ReportExportTests(ConsoleFactory factory)
 
         var industries = await client.GetByteArrayAsync($"/reports/export.csv?{period.Query}&table=industries", Ct);
         using var reader = CsvReader.Create(industries);
-        var rows = new List<(string Code, long Tokens, double Revenue)>();
+        var rows = new List<(string Code, long Tokens, decimal Revenue)>();
         foreach (var _ in reader)
         {
-            rows.Add((reader.GetString("Code"), reader.Parse<long>("Tokens"), reader.Parse<double>("Revenue (CNY)")));
+            rows.Add((reader.GetString("Code"), reader.Parse<long>("Tokens"), reader.Parse<decimal>("Revenue (CNY)")));
         }
-        Assert.Equal(data.Industries.Select(i => (i.Key, i.Tokens, i.Revenue)), rows);
+        Assert.Equal(data.Industries.Select(i => (i.Key, i.Tokens, Money.ToFen(i.Revenue))), rows);
     }
 
     [Fact]

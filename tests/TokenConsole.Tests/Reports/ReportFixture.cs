@@ -24,15 +24,15 @@ public sealed class ReportFixture : IDisposable
 
     private static DateTime Utc(int month, int day, int hour) => new(2026, month, day, hour, 0, 0, DateTimeKind.Utc);
 
-    private static UsageRollup Rollup(DateTime hour, string region, string industry, int model, int package, long input, long output, double revenue, double cost) => new()
+    private static UsageRollup Rollup(DateTime hour, string region, string industry, int model, int package, long input, long output, decimal revenue, decimal cost) => new()
     {
         Hour = hour, RegionCode = region, IndustryCode = industry, ModelId = model, PackageId = package, PoolId = 1,
-        InputTokens = input, OutputTokens = output, Calls = 1, Revenue = revenue, ComputeCost = cost,
+        InputTokens = input, OutputTokens = output, Calls = 1, RevenueMicros = Money.ToMicros(revenue), ComputeCostMicros = Money.ToMicros(cost),
     };
 
-    private static CustomerDailyUsage Daily(int month, int day, int customer, long tokens, double revenue, double cost = 0) => new()
+    private static CustomerDailyUsage Daily(int month, int day, int customer, long tokens, decimal revenue, decimal cost = 0) => new()
     {
-        Day = BusinessCalendar.ToUtc(new DateTime(2026, month, day)), CustomerId = customer, ModelId = 1, Tokens = tokens, Calls = 1, Revenue = revenue, ComputeCost = cost,
+        Day = BusinessCalendar.ToUtc(new DateTime(2026, month, day)), CustomerId = customer, ModelId = 1, Tokens = tokens, Calls = 1, RevenueMicros = Money.ToMicros(revenue), ComputeCostMicros = Money.ToMicros(cost),
     };
 
     public async Task SeedAsync(CancellationToken cancellationToken)

@@ -20,22 +20,22 @@ public sealed class ReportsServiceTests : IDisposable
         // Rollups: 1,500 + 2,000 + 1,000 tokens now; 800 + 400 before.
         Assert.Equal(4_500, k.Tokens.Value);
         Assert.Equal(1_200, k.Tokens.Previous);
-        Assert.Equal(2.75, k.Tokens.Change!.Value, 10);
-        Assert.Equal(100, k.Revenue.Value, 10);
-        Assert.Equal(26, k.Revenue.Previous, 10);
-        Assert.Equal(100 / 26.0 - 1, k.Revenue.Change!.Value, 10);
-        Assert.Equal(75, k.ComputeCost.Value, 10);
-        Assert.Equal(13, k.ComputeCost.Previous, 10);
+        Assert.Equal(2.75m, k.Tokens.Change!.Value);
+        Assert.Equal(100m, k.Revenue.Value);
+        Assert.Equal(26m, k.Revenue.Previous);
+        Assert.Equal(100m / 26.0m - 1m, k.Revenue.Change!.Value);
+        Assert.Equal(75m, k.ComputeCost.Value);
+        Assert.Equal(13m, k.ComputeCost.Previous);
         // (100 − 75) / 100 = 25 % against (26 − 13) / 26 = 50 %: down 25 points.
-        Assert.Equal(0.25, k.GrossMargin.Value, 10);
-        Assert.Equal(0.5, k.GrossMargin.Previous, 10);
-        Assert.Equal(-0.25, k.GrossMargin.PointChange, 10);
+        Assert.Equal(0.25m, k.GrossMargin.Value);
+        Assert.Equal(0.5m, k.GrossMargin.Previous);
+        Assert.Equal(-0.25m, k.GrossMargin.PointChange);
         // Customer daily usage: customers 1 and 2 now (30 + 2 + 50 = 82), 3 and 2 before (16 + 10 = 26).
         Assert.Equal(2, k.ActiveCustomers.Value);
         Assert.Equal(2, k.ActiveCustomers.Previous);
-        Assert.Equal(0, k.ActiveCustomers.Change!.Value, 10);
-        Assert.Equal(41, k.RevenuePerCustomer.Value, 10);
-        Assert.Equal(13, k.RevenuePerCustomer.Previous, 10);
+        Assert.Equal(0m, k.ActiveCustomers.Change!.Value);
+        Assert.Equal(41m, k.RevenuePerCustomer.Value);
+        Assert.Equal(13m, k.RevenuePerCustomer.Previous);
     }
 
     [Fact]
@@ -45,35 +45,35 @@ public sealed class ReportsServiceTests : IDisposable
         var report = await _fixture.Service.GetAsync(ReportFixture.October, Ct);
 
         var gd = Assert.Single(report.Regions, r => r.Key == "CN-GD");
-        Assert.Equal((2_500L, 50.0, 35.0, 800L, 16.0), (gd.Tokens, gd.Revenue, gd.ComputeCost, gd.PreviousTokens, gd.PreviousRevenue));
-        Assert.Equal(0.3, gd.GrossMargin!.Value, 10);
+        Assert.Equal((2_500L, 50.0m, 35.0m, 800L, 16.0m), (gd.Tokens, gd.Revenue, gd.ComputeCost, gd.PreviousTokens, gd.PreviousRevenue));
+        Assert.Equal(0.3m, gd.GrossMargin!.Value);
         var bj = Assert.Single(report.Regions, r => r.Key == "CN-BJ");
-        Assert.Equal((2_000L, 50.0, 10.0), (bj.Tokens, bj.Revenue, bj.PreviousRevenue));
-        Assert.Equal(4.0, bj.RevenueChange!.Value, 10);
+        Assert.Equal((2_000L, 50.0m, 10.0m), (bj.Tokens, bj.Revenue, bj.PreviousRevenue));
+        Assert.Equal(4.0m, bj.RevenueChange!.Value);
         // Both grew: Beijing by ¥40, Guangdong by ¥34.
         Assert.Equal(["CN-BJ", "CN-GD"], report.TopMovers.Select(r => r.Key));
         Assert.Empty(report.BottomMovers);
 
-        Assert.Equal([("finance", 30.0), ("retail", 70.0)], report.Industries.Select(r => (r.Key, r.Revenue)).OrderBy(x => x.Key));
-        Assert.Equal([("1", "Model One", 50.0), ("2", "Model Two", 50.0)], report.Models.Select(r => (r.Key, r.NameEn, r.Revenue)).OrderBy(x => x.Key));
+        Assert.Equal([("finance", 30.0m), ("retail", 70.0m)], report.Industries.Select(r => (r.Key, r.Revenue)).OrderBy(x => x.Key));
+        Assert.Equal([("1", "Model One", 50.0m), ("2", "Model Two", 50.0m)], report.Models.Select(r => (r.Key, r.NameEn, r.Revenue)).OrderBy(x => x.Key));
         // A package is named after its latest version while none is active.
-        Assert.Equal([("2", "Enterprise", "企业包", 70.0), ("1", "Starter", "入门包", 30.0)], report.Packages.Select(r => (r.Key, r.NameEn, r.NameZh, r.Revenue)));
+        Assert.Equal([("2", "Enterprise", "企业包", 70.0m), ("1", "Starter", "入门包", 30.0m)], report.Packages.Select(r => (r.Key, r.NameEn, r.NameZh, r.Revenue)));
 
         // Segments from the customers: Personal 50 (10 before), SME 32 (new), large enterprise 0 (16 before).
-        Assert.Equal([("Personal", 50.0, 10.0), ("Sme", 32.0, 0.0), ("LargeEnterprise", 0.0, 16.0)],
+        Assert.Equal([("Personal", 50.0m, 10.0m), ("Sme", 32.0m, 0.0m), ("LargeEnterprise", 0.0m, 16.0m)],
             report.Segments.Select(r => (r.Key, r.Revenue, r.PreviousRevenue)));
 
         Assert.Equal(3, report.Heatmap.Count);
-        Assert.Equal(0.2, report.Heatmap.Single(c => c.RegionCode == "CN-BJ" && c.IndustryCode == "retail").GrossMargin!.Value, 10);
-        Assert.Equal(2 / 3.0, report.Heatmap.Single(c => c.RegionCode == "CN-GD" && c.IndustryCode == "finance").GrossMargin!.Value, 10);
-        Assert.Equal(-0.25, report.Heatmap.Single(c => c.RegionCode == "CN-GD" && c.IndustryCode == "retail").GrossMargin!.Value, 10);
+        Assert.Equal(0.2m, report.Heatmap.Single(c => c.RegionCode == "CN-BJ" && c.IndustryCode == "retail").GrossMargin!.Value);
+        Assert.Equal(2m / 3.0m, report.Heatmap.Single(c => c.RegionCode == "CN-GD" && c.IndustryCode == "finance").GrossMargin!.Value);
+        Assert.Equal(-0.25m, report.Heatmap.Single(c => c.RegionCode == "CN-GD" && c.IndustryCode == "retail").GrossMargin!.Value);
 
         Assert.Equal(31, report.Daily.Count);
-        Assert.Equal((new DateOnly(2026, 10, 1), 3_500L, 80.0), (report.Daily[0].Day, report.Daily[0].Tokens, report.Daily[0].Revenue));
+        Assert.Equal((new DateOnly(2026, 10, 1), 3_500L, 80.0m), (report.Daily[0].Day, report.Daily[0].Tokens, report.Daily[0].Revenue));
         Assert.Equal((new DateOnly(2026, 10, 31), 1_000L), (report.Daily[30].Day, report.Daily[30].Tokens));
         Assert.Equal(4_500, report.Daily.Sum(d => d.Tokens));
 
-        Assert.Equal([(2, 50.0, 10.0), (1, 32.0, 0.0)], report.TopCustomers.Select(c => (c.Id, c.Revenue, c.PreviousRevenue)));
+        Assert.Equal([(2, 50.0m, 10.0m), (1, 32.0m, 0.0m)], report.TopCustomers.Select(c => (c.Id, c.Revenue, c.PreviousRevenue)));
         Assert.Null(report.TopCustomers[1].RevenueChange);
     }
 

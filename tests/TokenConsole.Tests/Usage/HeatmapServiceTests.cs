@@ -42,7 +42,7 @@ public sealed class HeatmapServiceTests : IDisposable
         Assert.Equal(9, heatmap.Total.Tokens);
         Assert.Equal(230, heatmap.PreviousTotal.Tokens);
         Assert.Equal(2, heatmap.PreviousTotal.Calls);
-        Assert.Equal(2.3, heatmap.PreviousTotal.Revenue, 10);
+        Assert.Equal(2.3m, heatmap.PreviousTotal.Revenue);
         Assert.Equal((hourly.Total.Tokens, hourly.Total.Calls), (heatmap.Total.Tokens, heatmap.Total.Calls));
         Assert.Equal((hourly.PreviousTotal.Tokens, hourly.PreviousTotal.Calls), (heatmap.PreviousTotal.Tokens, heatmap.PreviousTotal.Calls));
         Assert.Equal(230, heatmap.PreviousCells[("CN-GD", "finance")].Tokens);
@@ -55,14 +55,14 @@ public sealed class HeatmapServiceTests : IDisposable
         db.UsageRollups.Add(new UsageRollup
         {
             Hour = hour, RegionCode = "CN-GD", IndustryCode = "finance", ModelId = 1, PackageId = 1, PoolId = 1,
-            InputTokens = tokens, OutputTokens = 0, Calls = 1, Revenue = tokens / 100.0, ComputeCost = tokens / 200.0,
+            InputTokens = tokens, OutputTokens = 0, Calls = 1, RevenueMicros = tokens * 10_000, ComputeCostMicros = tokens * 5_000,
         });
         var day = BusinessCalendar.DayStartUtc(hour);
         var cell = db.RegionIndustryDaily.Local.FirstOrDefault(c => c.Day == day)
             ?? db.RegionIndustryDaily.Add(new RegionIndustryDaily { Day = day, RegionCode = "CN-GD", IndustryCode = "finance" }).Entity;
         cell.Tokens += tokens;
         cell.Calls++;
-        cell.Revenue += tokens / 100.0;
-        cell.ComputeCost += tokens / 200.0;
+        cell.RevenueMicros += tokens * 10_000; // ¥0.01 a token
+        cell.ComputeCostMicros += tokens * 5_000;
     }
 }

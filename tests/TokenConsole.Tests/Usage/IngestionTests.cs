@@ -82,9 +82,10 @@ public abstract class IngestionTests(ConsoleFactory factory)
         var stored = await db.UsageEvents.Where(e => ids.Contains(e.EventId)).ToListAsync(Ct);
         Assert.Equal(3, stored.Count);
         // SME Business: ¥1,999 for 800M tokens a month = ¥2.49875/M inside the allowance, deepseek-v3 ×1.
-        Assert.All(stored, e => Assert.True(e.Revenue > 0 && e.ComputeCost > 0));
-        Assert.Equal(1500 / 1e6 * 1999.0 / 800, stored.Single(e => e.EventId == ids[0]).Revenue, 1e-12);
-        Assert.Equal(after.HourRevenue - before.HourRevenue, stored.Sum(e => e.Revenue), 1e-9);
+        Assert.All(stored, e => Assert.True(e.RevenueMicros > 0 && e.ComputeCostMicros > 0));
+        // 1,500 × 2.49875 µ¥ = 3,748.125 µ¥, rounded once, half away from zero, to the micro-yuan.
+        Assert.Equal(3_748, stored.Single(e => e.EventId == ids[0]).RevenueMicros);
+        Assert.Equal(after.HourRevenue - before.HourRevenue, stored.Sum(e => e.RevenueMicros));
     }
 
     [Fact]
@@ -270,15 +271,15 @@ public abstract class IngestionTests(ConsoleFactory factory)
         Assert.NotEmpty(events);
         Assert.Equal(events.Sum(e => e.InputTokens + e.OutputTokens), rollups.Sum(r => r.InputTokens + r.OutputTokens));
         Assert.Equal(events.Count, rollups.Sum(r => r.Calls));
-        Assert.Equal(events.Sum(e => e.Revenue), rollups.Sum(r => r.Revenue), 6);
+        Assert.Equal(events.Sum(e => e.RevenueMicros), rollups.Sum(r => r.RevenueMicros));
     }
 
-    private async Task<(long HourTokens, long HourCalls, double HourRevenue, long DayCellTokens, long CustomerDayTokens)> TotalsAsync(IngestionSubject s, DateTime hour, DateTime day)
+    private async Task<(long HourTokens, long HourCalls, long HourRevenue, long DayCellTokens, long CustomerDayTokens)> TotalsAsync(IngestionSubject s, DateTime hour, DateTime day)
     {
         await using var db = Db();
         var hourly = await db.UsageRollups.Where(r => r.Hour == hour && r.RegionCode == s.Region && r.IndustryCode == s.Industry).ToListAsync(Ct);
         var cell = await db.RegionIndustryDaily.Where(r => r.Day == day && r.RegionCode == s.Region && r.IndustryCode == s.Industry).SumAsync(r => r.Tokens, Ct);
         var customer = await db.CustomerDailyUsage.Where(r => r.Day == day && r.CustomerId == s.CustomerId).SumAsync(r => r.Tokens, Ct);
-        return (hourly.Sum(r => r.InputTokens + r.OutputTokens), hourly.Sum(r => r.Calls), hourly.Sum(r => r.Revenue), cell, customer);
+        return (hourly.Sum(r => r.InputTokens + r.OutputTokens), hourly.Sum(r => r.Calls), hourly.Sum(r => r.RevenueMicros), cell, customer);
     }
 }

@@ -35,9 +35,6 @@ internal static partial class NativeMethods
     private static partial int sqlite3_bind_int64(nint statement, int index, long value);
 
     [LibraryImport(Library), DefaultDllImportSearchPaths(SearchPath)]
-    private static partial int sqlite3_bind_double(nint statement, int index, double value);
-
-    [LibraryImport(Library), DefaultDllImportSearchPaths(SearchPath)]
     private static unsafe partial int sqlite3_bind_text16(nint statement, int index, char* text, int bytes, nint destructor);
 
     [LibraryImport(Library), DefaultDllImportSearchPaths(SearchPath)]
@@ -58,7 +55,6 @@ internal static partial class NativeMethods
     // Binding a parameter index the statement has, or resetting it, cannot fail: their result codes carry nothing.
     public static void BindInt64(nint statement, int index, long value) => _ = sqlite3_bind_int64(statement, index, value);
 
-    public static void BindDouble(nint statement, int index, double value) => _ = sqlite3_bind_double(statement, index, value);
 
     // The string is pinned for the call only: SQLITE_TRANSIENT makes SQLite copy it before returning.
     public static unsafe void BindText(nint statement, int index, string text)

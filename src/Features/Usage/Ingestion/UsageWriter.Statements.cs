@@ -40,8 +40,6 @@ public sealed partial class UsageWriter
     {
         static abstract void BindInt64(Prepared s, int index, long value);
 
-        static abstract void BindDouble(Prepared s, int index, double value);
-
         static abstract void BindText(Prepared s, int index, string value);
 
         static abstract int Step(Prepared s);
@@ -55,8 +53,6 @@ public sealed partial class UsageWriter
     private readonly struct NativeCalls : ISqliteCalls
     {
         public static void BindInt64(Prepared s, int index, long value) => NativeMethods.BindInt64(s.Raw, index, value);
-
-        public static void BindDouble(Prepared s, int index, double value) => NativeMethods.BindDouble(s.Raw, index, value);
 
         public static void BindText(Prepared s, int index, string value) => NativeMethods.BindText(s.Raw, index, value);
 
@@ -74,8 +70,6 @@ public sealed partial class UsageWriter
     private readonly struct SqlitePclCalls : ISqliteCalls
     {
         public static void BindInt64(Prepared s, int index, long value) => _ = raw.sqlite3_bind_int64(s.Handle, index, value);
-
-        public static void BindDouble(Prepared s, int index, double value) => _ = raw.sqlite3_bind_double(s.Handle, index, value);
 
         public static void BindText(Prepared s, int index, string value) => _ = raw.sqlite3_bind_text16(s.Handle, index, value.AsSpan());
 
@@ -107,30 +101,30 @@ public sealed partial class UsageWriter
             var db = connection.Handle ?? throw new InvalidOperationException("The writer's connection is not open.");
             _db = new Connection(db, AddRef(db));
             _insert = Prepare("""
-                INSERT INTO UsageEvents (EventId, Timestamp, CustomerId, PackageId, ModelId, PoolId, RegionCode, IndustryCode, InputTokens, OutputTokens, Revenue, ComputeCost, IngestedAt)
+                INSERT INTO UsageEvents (EventId, Timestamp, CustomerId, PackageId, ModelId, PoolId, RegionCode, IndustryCode, InputTokens, OutputTokens, RevenueMicros, ComputeCostMicros, IngestedAt)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
                 ON CONFLICT (EventId) DO NOTHING
                 """);
             _hourly = Prepare("""
-                INSERT INTO UsageRollups (Hour, RegionCode, IndustryCode, ModelId, PackageId, PoolId, InputTokens, OutputTokens, Calls, Revenue, ComputeCost)
+                INSERT INTO UsageRollups (Hour, RegionCode, IndustryCode, ModelId, PackageId, PoolId, InputTokens, OutputTokens, Calls, RevenueMicros, ComputeCostMicros)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                 ON CONFLICT (Hour, RegionCode, IndustryCode, ModelId, PackageId, PoolId) DO UPDATE SET
                     InputTokens = InputTokens + excluded.InputTokens, OutputTokens = OutputTokens + excluded.OutputTokens,
-                    Calls = Calls + excluded.Calls, Revenue = Revenue + excluded.Revenue, ComputeCost = ComputeCost + excluded.ComputeCost
+                    Calls = Calls + excluded.Calls, RevenueMicros = RevenueMicros + excluded.RevenueMicros, ComputeCostMicros = ComputeCostMicros + excluded.ComputeCostMicros
                 """);
             _cell = Prepare("""
-                INSERT INTO RegionIndustryDaily (Day, RegionCode, IndustryCode, Tokens, Calls, Revenue, ComputeCost)
+                INSERT INTO RegionIndustryDaily (Day, RegionCode, IndustryCode, Tokens, Calls, RevenueMicros, ComputeCostMicros)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                 ON CONFLICT (RegionCode, IndustryCode, Day) DO UPDATE SET
                     Tokens = Tokens + excluded.Tokens, Calls = Calls + excluded.Calls,
-                    Revenue = Revenue + excluded.Revenue, ComputeCost = ComputeCost + excluded.ComputeCost
+                    RevenueMicros = RevenueMicros + excluded.RevenueMicros, ComputeCostMicros = ComputeCostMicros + excluded.ComputeCostMicros
                 """);
             _customer = Prepare("""
-                INSERT INTO CustomerDailyUsage (Day, CustomerId, ModelId, Tokens, Calls, Revenue, ComputeCost)
+                INSERT INTO CustomerDailyUsage (Day, CustomerId, ModelId, Tokens, Calls, RevenueMicros, ComputeCostMicros)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                 ON CONFLICT (Day, CustomerId, ModelId) DO UPDATE SET
                     Tokens = Tokens + excluded.Tokens, Calls = Calls + excluded.Calls,
-                    Revenue = Revenue + excluded.Revenue, ComputeCost = ComputeCost + excluded.ComputeCost
+                    RevenueMicros = RevenueMicros + excluded.RevenueMicros, ComputeCostMicros = ComputeCostMicros + excluded.ComputeCostMicros
                 """);
         }
 
@@ -147,8 +141,8 @@ public sealed partial class UsageWriter
             TCalls.BindText(s, 8, e.IndustryCode);
             TCalls.BindInt64(s, 9, e.InputTokens);
             TCalls.BindInt64(s, 10, e.OutputTokens);
-            TCalls.BindDouble(s, 11, rating.Revenue);
-            TCalls.BindDouble(s, 12, rating.ComputeCost);
+            TCalls.BindInt64(s, 11, rating.RevenueMicros);
+            TCalls.BindInt64(s, 12, rating.ComputeCostMicros);
             TCalls.BindInt64(s, 13, now);
             Step(s);
             return TCalls.Changes(_db) > 0;
@@ -166,8 +160,8 @@ public sealed partial class UsageWriter
             TCalls.BindInt64(s, 7, sum.Input);
             TCalls.BindInt64(s, 8, sum.Output);
             TCalls.BindInt64(s, 9, sum.Calls);
-            TCalls.BindDouble(s, 10, sum.Revenue);
-            TCalls.BindDouble(s, 11, sum.Cost);
+            TCalls.BindInt64(s, 10, sum.Revenue);
+            TCalls.BindInt64(s, 11, sum.Cost);
             Step(s);
         }
 
@@ -205,8 +199,8 @@ public sealed partial class UsageWriter
         {
             TCalls.BindInt64(s, 4, sum.Input + sum.Output);
             TCalls.BindInt64(s, 5, sum.Calls);
-            TCalls.BindDouble(s, 6, sum.Revenue);
-            TCalls.BindDouble(s, 7, sum.Cost);
+            TCalls.BindInt64(s, 6, sum.Revenue);
+            TCalls.BindInt64(s, 7, sum.Cost);
         }
 
         /// <summary>
@@ -292,15 +286,16 @@ public sealed partial class UsageWriter
     private sealed class Sum
     {
         public long Input, Output, Calls;
-        public double Revenue, Cost;
+        /// <summary>Micro-yuan: integer sums, exact.</summary>
+        public long Revenue, Cost;
 
         public void Add(in ValidUsageEvent e, in Rating rating)
         {
             Input += e.InputTokens;
             Output += e.OutputTokens;
             Calls++;
-            Revenue += rating.Revenue;
-            Cost += rating.ComputeCost;
+            Revenue += rating.RevenueMicros;
+            Cost += rating.ComputeCostMicros;
         }
     }
 }
