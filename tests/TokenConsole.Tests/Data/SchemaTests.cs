@@ -50,9 +50,9 @@ public sealed class SchemaTests : IDisposable
         using (var db = _database.CreateDbContext())
         {
             db.Database.ExecuteSqlRaw("""
-                INSERT INTO UsageRollups (Hour, RegionCode, IndustryCode, ModelId, PackageId, PoolId, InputTokens, OutputTokens, Calls, Revenue, ComputeCost)
+                INSERT INTO UsageRollups (Hour, RegionCode, IndustryCode, ModelId, PackageId, PoolId, InputTokens, OutputTokens, Calls, RevenueMicros, ComputeCostMicros)
                 VALUES (1, 'CN-GD', 'finance', 1, 2, 3, 100, 50, 2, 1500000, 500000);
-                INSERT INTO AuditEntries (At, Actor, Action, EntityType) VALUES (1, 'Lin Wei', 'package.created', 'Package');
+                INSERT INTO AuditEntries (At, ActorId, ActorName, Action, EntityType) VALUES (1, 'u1', 'Lin Wei', 'package.created', 'Package');
                 """);
             var model = db.GetService<IDesignTimeModel>().Model;
             var sql = db.GetService<IMigrationsSqlGenerator>().Generate(
@@ -66,7 +66,7 @@ public sealed class SchemaTests : IDisposable
 
         using var connection = Open();
         Assert.EndsWith("WITHOUT ROWID", TableSql(connection, "UsageRollups"), StringComparison.OrdinalIgnoreCase);
-        Assert.Equal("1", Scalar(connection, "SELECT count(*) FROM UsageRollups WHERE Revenue = 1500000"));
+        Assert.Equal("1", Scalar(connection, "SELECT count(*) FROM UsageRollups WHERE RevenueMicros = 1500000"));
         var update = Assert.Throws<SqliteException>(() => Scalar(connection, "UPDATE AuditEntries SET Action = 'x'"));
         Assert.Contains("append-only", update.Message, StringComparison.Ordinal);
         var delete = Assert.Throws<SqliteException>(() => Scalar(connection, "DELETE FROM AuditEntries"));

@@ -7,11 +7,11 @@ using TokenConsole.Data;
 
 #nullable disable
 
-namespace TokenConsole.Data.Migrations
+namespace TokenConsole.src.Data.Migrations
 {
     [DbContext(typeof(TokenConsoleDbContext))]
-    [Migration("20261201215845_Issue11_ExactMoney")]
-    partial class Issue11_ExactMoney
+    [Migration("20261201224006_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -360,6 +360,9 @@ namespace TokenConsole.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CreatedById")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("KeyHash")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -396,7 +399,11 @@ namespace TokenConsole.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Actor")
+                    b.Property<string>("ActorId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorName")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
@@ -418,11 +425,15 @@ namespace TokenConsole.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ActorId");
+
                     b.HasIndex("At");
 
                     b.HasIndex("EntityType", "EntityId");
 
                     b.ToTable("AuditEntries");
+
+                    b.HasAnnotation("TokenConsole:AppendOnly", true);
                 });
 
             modelBuilder.Entity("TokenConsole.Features.Catalog.ModelEntitlement", b =>
@@ -470,6 +481,9 @@ namespace TokenConsole.Data.Migrations
                     b.Property<string>("CreatedBy")
                         .IsRequired()
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedById")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Description")
@@ -525,6 +539,9 @@ namespace TokenConsole.Data.Migrations
                     b.Property<string>("SubmittedBy")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SubmittedById")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Tags")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -573,6 +590,9 @@ namespace TokenConsole.Data.Migrations
 
                     b.Property<string>("CreatedBy")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedById")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Segment")
@@ -800,6 +820,9 @@ namespace TokenConsole.Data.Migrations
                     b.Property<string>("DecidedBy")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DecidedById")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Description")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -812,6 +835,9 @@ namespace TokenConsole.Data.Migrations
 
                     b.Property<string>("ProposedBy")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProposedById")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RejectionReason")
@@ -918,6 +944,8 @@ namespace TokenConsole.Data.Migrations
                     b.HasKey("Day", "CustomerId", "ModelId");
 
                     b.ToTable("CustomerDailyUsage", (string)null);
+
+                    b.HasAnnotation("TokenConsole:WithoutRowId", true);
                 });
 
             modelBuilder.Entity("TokenConsole.Features.Usage.RegionIndustryDaily", b =>
@@ -946,6 +974,8 @@ namespace TokenConsole.Data.Migrations
                     b.HasKey("RegionCode", "IndustryCode", "Day");
 
                     b.ToTable("RegionIndustryDaily", (string)null);
+
+                    b.HasAnnotation("TokenConsole:WithoutRowId", true);
                 });
 
             modelBuilder.Entity("TokenConsole.Features.Usage.UsageEvent", b =>
@@ -1044,6 +1074,8 @@ namespace TokenConsole.Data.Migrations
                     b.HasIndex("RegionCode", "IndustryCode", "Hour");
 
                     b.ToTable("UsageRollups");
+
+                    b.HasAnnotation("TokenConsole:WithoutRowId", true);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

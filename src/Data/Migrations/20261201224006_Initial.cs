@@ -21,6 +21,7 @@ namespace TokenConsole.src.Data.Migrations
                     KeyHash = table.Column<string>(type: "TEXT", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     CreatedBy = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedById = table.Column<string>(type: "TEXT", nullable: true),
                     LastUsedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     RevokedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
@@ -77,7 +78,8 @@ namespace TokenConsole.src.Data.Migrations
                     Id = table.Column<long>(type: "INTEGER", nullable: false)
                         .Annotation("Sqlite:Autoincrement", true),
                     At = table.Column<long>(type: "INTEGER", nullable: false),
-                    Actor = table.Column<string>(type: "TEXT", nullable: false),
+                    ActorId = table.Column<string>(type: "TEXT", nullable: false),
+                    ActorName = table.Column<string>(type: "TEXT", nullable: false),
                     Action = table.Column<string>(type: "TEXT", nullable: false),
                     EntityType = table.Column<string>(type: "TEXT", nullable: false),
                     EntityId = table.Column<string>(type: "TEXT", nullable: true),
@@ -98,8 +100,8 @@ namespace TokenConsole.src.Data.Migrations
                     ModelId = table.Column<int>(type: "INTEGER", nullable: false),
                     Tokens = table.Column<long>(type: "INTEGER", nullable: false),
                     Calls = table.Column<long>(type: "INTEGER", nullable: false),
-                    Revenue = table.Column<double>(type: "REAL", nullable: false),
-                    ComputeCost = table.Column<double>(type: "REAL", nullable: false)
+                    RevenueMicros = table.Column<long>(type: "INTEGER", nullable: false),
+                    ComputeCostMicros = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -132,10 +134,10 @@ namespace TokenConsole.src.Data.Migrations
                     Modality = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     ContextWindow = table.Column<int>(type: "INTEGER", nullable: false),
                     Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    InputCostPerMTok = table.Column<double>(type: "REAL", nullable: false),
-                    OutputCostPerMTok = table.Column<double>(type: "REAL", nullable: false),
-                    ListPriceInputPerMTok = table.Column<double>(type: "REAL", nullable: false),
-                    ListPriceOutputPerMTok = table.Column<double>(type: "REAL", nullable: false),
+                    InputCostPerMTok = table.Column<long>(type: "INTEGER", nullable: false),
+                    OutputCostPerMTok = table.Column<long>(type: "INTEGER", nullable: false),
+                    ListPriceInputPerMTok = table.Column<long>(type: "INTEGER", nullable: false),
+                    ListPriceOutputPerMTok = table.Column<long>(type: "INTEGER", nullable: false),
                     Version = table.Column<uint>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -157,8 +159,10 @@ namespace TokenConsole.src.Data.Migrations
                     SimulationJson = table.Column<string>(type: "TEXT", nullable: true),
                     EffectiveAt = table.Column<long>(type: "INTEGER", nullable: false),
                     ProposedBy = table.Column<string>(type: "TEXT", nullable: false),
+                    ProposedById = table.Column<string>(type: "TEXT", nullable: true),
                     ProposedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     DecidedBy = table.Column<string>(type: "TEXT", nullable: true),
+                    DecidedById = table.Column<string>(type: "TEXT", nullable: true),
                     DecidedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     RejectionReason = table.Column<string>(type: "TEXT", nullable: true),
                     ResultingRuleSetVersionId = table.Column<int>(type: "INTEGER", nullable: true),
@@ -201,8 +205,8 @@ namespace TokenConsole.src.Data.Migrations
                     IndustryCode = table.Column<string>(type: "TEXT", nullable: false),
                     Tokens = table.Column<long>(type: "INTEGER", nullable: false),
                     Calls = table.Column<long>(type: "INTEGER", nullable: false),
-                    Revenue = table.Column<double>(type: "REAL", nullable: false),
-                    ComputeCost = table.Column<double>(type: "REAL", nullable: false)
+                    RevenueMicros = table.Column<long>(type: "INTEGER", nullable: false),
+                    ComputeCostMicros = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -239,8 +243,8 @@ namespace TokenConsole.src.Data.Migrations
                     IndustryCode = table.Column<string>(type: "TEXT", nullable: false),
                     InputTokens = table.Column<long>(type: "INTEGER", nullable: false),
                     OutputTokens = table.Column<long>(type: "INTEGER", nullable: false),
-                    Revenue = table.Column<double>(type: "REAL", nullable: false),
-                    ComputeCost = table.Column<double>(type: "REAL", nullable: false),
+                    RevenueMicros = table.Column<long>(type: "INTEGER", nullable: false),
+                    ComputeCostMicros = table.Column<long>(type: "INTEGER", nullable: false),
                     IngestedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -261,8 +265,8 @@ namespace TokenConsole.src.Data.Migrations
                     InputTokens = table.Column<long>(type: "INTEGER", nullable: false),
                     OutputTokens = table.Column<long>(type: "INTEGER", nullable: false),
                     Calls = table.Column<long>(type: "INTEGER", nullable: false),
-                    Revenue = table.Column<double>(type: "REAL", nullable: false),
-                    ComputeCost = table.Column<double>(type: "REAL", nullable: false)
+                    RevenueMicros = table.Column<long>(type: "INTEGER", nullable: false),
+                    ComputeCostMicros = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -420,7 +424,7 @@ namespace TokenConsole.src.Data.Migrations
                     AcceleratorKind = table.Column<string>(type: "TEXT", nullable: false),
                     AcceleratorCount = table.Column<int>(type: "INTEGER", nullable: false),
                     CapacityTokensPerSecond = table.Column<long>(type: "INTEGER", nullable: false),
-                    CostPerHour = table.Column<double>(type: "REAL", nullable: false),
+                    CostPerHour = table.Column<long>(type: "INTEGER", nullable: false),
                     Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     Version = table.Column<uint>(type: "INTEGER", nullable: false)
                 },
@@ -474,7 +478,7 @@ namespace TokenConsole.src.Data.Migrations
                         .Annotation("Sqlite:Autoincrement", true),
                     PackageVersionId = table.Column<int>(type: "INTEGER", nullable: false),
                     ModelId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Multiplier = table.Column<double>(type: "REAL", nullable: false)
+                    Multiplier = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -498,6 +502,7 @@ namespace TokenConsole.src.Data.Migrations
                     Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     ActiveVersionId = table.Column<int>(type: "INTEGER", nullable: true),
                     CreatedBy = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedById = table.Column<string>(type: "TEXT", nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     Version = table.Column<uint>(type: "INTEGER", nullable: false)
                 },
@@ -521,20 +526,22 @@ namespace TokenConsole.src.Data.Migrations
                     Tags = table.Column<string>(type: "TEXT", nullable: false),
                     BillingPeriod = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     ValidityDays = table.Column<int>(type: "INTEGER", nullable: false),
-                    PriceCny = table.Column<double>(type: "REAL", nullable: false),
+                    PriceCny = table.Column<long>(type: "INTEGER", nullable: false),
                     IncludedTokens = table.Column<long>(type: "INTEGER", nullable: false),
-                    OveragePricePerMTok = table.Column<double>(type: "REAL", nullable: false),
+                    OveragePricePerMTok = table.Column<long>(type: "INTEGER", nullable: false),
                     TierModel = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     ConcurrencyLimit = table.Column<int>(type: "INTEGER", nullable: false),
                     TokensPerMinuteLimit = table.Column<long>(type: "INTEGER", nullable: false),
-                    SlaPercent = table.Column<double>(type: "REAL", nullable: false),
+                    SlaPercent = table.Column<long>(type: "INTEGER", nullable: false),
                     EffectiveFrom = table.Column<long>(type: "INTEGER", nullable: true),
                     EffectiveTo = table.Column<long>(type: "INTEGER", nullable: true),
                     PublishedBy = table.Column<string>(type: "TEXT", nullable: true),
                     PublishedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     CreatedBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedById = table.Column<string>(type: "TEXT", nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     SubmittedBy = table.Column<string>(type: "TEXT", nullable: true),
+                    SubmittedById = table.Column<string>(type: "TEXT", nullable: true),
                     SubmittedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     Version = table.Column<uint>(type: "INTEGER", nullable: false)
                 },
@@ -593,7 +600,7 @@ namespace TokenConsole.src.Data.Migrations
                         .Annotation("Sqlite:Autoincrement", true),
                     PackageVersionId = table.Column<int>(type: "INTEGER", nullable: false),
                     FromTokens = table.Column<long>(type: "INTEGER", nullable: false),
-                    PricePerMTok = table.Column<double>(type: "REAL", nullable: false)
+                    PricePerMTok = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -648,6 +655,11 @@ namespace TokenConsole.src.Data.Migrations
                 table: "AspNetUsers",
                 column: "NormalizedUserName",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_ActorId",
+                table: "AuditEntries",
+                column: "ActorId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_AuditEntries_At",
