@@ -34,13 +34,3 @@ public static class Audit
         });
     }
 }
-
-public static class AdminServiceCollectionExtensions
-{
-    public static void AddAdmin(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddScoped<AdminService>();
-        builder.Services.AddScoped<UserAdminService>();
-        builder.Services.AddScoped<AuditLogService>();
-    }
-}

@@ -25,7 +25,7 @@ public sealed record CatalogOutcome(bool Succeeded, int PackageId = 0, int Versi
 /// </summary>
 public sealed class PackageLifecycleService(
     IDbContextFactory<TokenConsoleDbContext> dbFactory, TimeProvider clock, IAuthorizationService authorization,
-    IEnumerable<IPackageActivationCheck> activationChecks)
+    IEnumerable<IPackageActivationCheck> activationChecks, IReferenceDataEvents events)
 {
     public const string SystemActor = "system";
 
@@ -233,6 +233,7 @@ public sealed class PackageLifecycleService(
                 }
                 return Task.FromResult<CatalogOutcome?>(null);
             });
+        if (outcome.Succeeded) await events.PublishAsync(ReferenceDataKind.Package);
         return outcome with { Warnings = warnings };
     }
 
@@ -265,6 +266,7 @@ public sealed class PackageLifecycleService(
                 db.ChangeTracker.Clear();
             }
         }
+        if (count > 0) await events.PublishAsync(ReferenceDataKind.Package);
         return count;
     }
 
@@ -307,6 +309,7 @@ public sealed class PackageLifecycleService(
         {
             return CatalogOutcome.Stale;
         }
+        await events.PublishAsync(ReferenceDataKind.Package);
         return new CatalogOutcome(true, package.Id, package.ActiveVersionId ?? 0);
     }
 

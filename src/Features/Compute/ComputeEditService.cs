@@ -30,7 +30,7 @@ public sealed class ComputeEditException(string message, string? field = null, p
 /// change together with its audit entry (before/after) in one transaction.
 /// </summary>
 public sealed partial class ComputeEditService(
-    IDbContextFactory<TokenConsoleDbContext> dbFactory, IAuthorizationService authorization, TimeProvider clock, Microsoft.Extensions.Caching.Memory.IMemoryCache cache)
+    IDbContextFactory<TokenConsoleDbContext> dbFactory, IAuthorizationService authorization, TimeProvider clock, IReferenceDataEvents events)
 {
     public async Task<bool> CanEditAsync(ClaimsPrincipal user) =>
         user.Identity?.IsAuthenticated == true && (await authorization.AuthorizeAsync(user, Policies.EditCompute)).Succeeded;
@@ -262,8 +262,8 @@ public sealed partial class ComputeEditService(
             Audit.Record(db, clock, UserDisplay.Actor(user), action, entityType, id().ToString(CultureInfo.InvariantCulture), before, after());
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
-            // The alerts are cached for half a minute: a change that raises or clears one shows in the app bar at once.
-            cache.Remove(ComputeAlerts.CacheKey);
+            // Ingestion's routing, the price book (model costs) and the cached alerts follow at once.
+            await events.PublishAsync(entityType switch { nameof(AiModel) => ReferenceDataKind.Model, nameof(ComputePool) => ReferenceDataKind.Pool, _ => ReferenceDataKind.Deployment });
         }
         catch (DbUpdateConcurrencyException)
         {

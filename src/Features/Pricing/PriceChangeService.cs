@@ -17,7 +17,8 @@ public sealed class PriceChangeException(string message) : Exception(message);
 /// Rolled back/Superseded. Every step checks the caller's permission here on the server and is audited with the change.
 /// </summary>
 public sealed class PriceChangeService(
-    IDbContextFactory<TokenConsoleDbContext> dbFactory, IAuthorizationService authorization, TimeProvider clock, RuleSetProvider ruleSets)
+    IDbContextFactory<TokenConsoleDbContext> dbFactory, IAuthorizationService authorization, TimeProvider clock, RuleSetProvider ruleSets,
+    IReferenceDataEvents events)
 {
     public async Task<PriceChange?> FindAsync(int id, CancellationToken ct = default)
     {
@@ -162,7 +163,7 @@ public sealed class PriceChangeService(
                 before: active is null ? null : new { active.Number }, after: new { Number = number, Change = change.Id, Rules = rules.Count });
             await db.SaveChangesAsync(ct);
         }
-        await ruleSets.ReloadAsync(ct);
+        await events.PublishAsync(ReferenceDataKind.PriceRules);
         return due.Count;
     }
 
@@ -209,7 +210,7 @@ public sealed class PriceChangeService(
         Audit.Record(db, clock, actor, "pricing.change.rollback", nameof(PriceChange), change.Id.ToString(CultureInfo.InvariantCulture),
             before: new { Version = current.Number }, after: new { Version = previous?.Number ?? 0 });
         await db.SaveChangesAsync(ct);
-        await ruleSets.ReloadAsync(ct);
+        await events.PublishAsync(ReferenceDataKind.PriceRules);
         return change;
     }
 
