@@ -21,10 +21,7 @@ public sealed class DeploymentEditorTests : ComponentTestContext
     public DeploymentEditorTests()
     {
         Seed(_database);
-        Services.AddSingleton<IDbContextFactory<TokenConsoleDbContext>>(_database);
-        Services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
-        Services.AddMemoryCache();
-        Services.AddScoped<ComputeEditService>();
+        Services.AddModules(_database, new FakeTimeProvider(Now), b => b.AddCompute());
     }
 
     protected override async ValueTask DisposeAsyncCore()

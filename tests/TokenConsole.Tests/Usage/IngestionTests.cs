@@ -9,8 +9,7 @@ using TokenConsole.Tests.Infrastructure;
 
 namespace TokenConsole.Tests.Usage;
 
-[Collection(ConsoleCollection.Name)]
-public sealed class IngestionTests(ConsoleFactory factory)
+public sealed class IngestionTests(ConsoleFactory factory) : IClassFixture<ConsoleFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static DateTimeOffset Now => DateTimeOffset.UtcNow.AddMinutes(-1);
