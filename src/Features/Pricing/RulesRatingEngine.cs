@@ -66,9 +66,29 @@ public sealed class RuleSetProvider(IDbContextFactory<TokenConsoleDbContext> dbF
         }
     }
 
-    /// <summary>A ruleset activated or rolled back; a subscription change too, since rules for new subscriptions only list the existing ones.</summary>
-    public Task OnChangedAsync(ReferenceDataChange change, CancellationToken cancellationToken) =>
-        change.Concerns(ReferenceDataKind.PriceRules, ReferenceDataKind.Subscription) ? ReloadAsync(cancellationToken) : Task.CompletedTask;
+    /// <summary>
+    /// A ruleset activated or rolled back; a subscription change too, since rules for new subscriptions only list the
+    /// existing ones. The periodic "everything" compiles again only when another version became active: compiling the
+    /// rules every 30 s for nothing would cost more than all the other reloads together.
+    /// </summary>
+    public async Task OnChangedAsync(ReferenceDataChange change, CancellationToken cancellationToken)
+    {
+        if (change.Kind == ReferenceDataKind.Everything)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var active = await db.PriceRuleSetVersions.AsNoTracking().Where(v => v.Status == RuleSetStatus.Active)
+                .OrderByDescending(v => v.Number).Select(v => (int?)v.Number).FirstOrDefaultAsync(cancellationToken) ?? 0;
+            if (active == Current.Version)
+            {
+                return;
+            }
+        }
+        else if (!change.Concerns(ReferenceDataKind.PriceRules, ReferenceDataKind.Subscription))
+        {
+            return;
+        }
+        await ReloadAsync(cancellationToken);
+    }
 
     public void Dispose() => _reload.Dispose();
 
