@@ -15,10 +15,10 @@ var builder = WebApplication.CreateBuilder(args);
 // Serves _framework and _content assets from the build output too when run outside Development (`dotnet run`).
 builder.WebHost.UseStaticWebAssets();
 
-builder.AddDatabase();
+builder.AddData();
 builder.AddConsoleLocalization();
-builder.AddConsoleAuth();
-builder.AddConsoleUi();
+builder.AddAuth();
+builder.AddUi();
 builder.AddOverview();
 builder.AddCatalog();
 builder.AddCompute();
@@ -32,13 +32,17 @@ var app = builder.Build();
 await app.InitializeDatabaseAsync();
 
 app.UseConsolePipeline();
-app.MapConsoleAuthEndpoints();
-app.MapConsoleLocalizationEndpoints();
-app.MapDatabaseHealth();
+app.MapAuth();
+app.MapConsoleLocalization();
+app.MapData();
+app.MapOverview();
+app.MapCatalog();
+app.MapCompute();
 app.MapUsage();
-app.MapPricingEndpoints();
-app.MapReportExports();
-app.MapConsoleUi();
+app.MapPricing();
+app.MapReports();
+app.MapAdmin();
+app.MapUi();
 
 app.Run();
 

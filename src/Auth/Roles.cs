@@ -13,7 +13,7 @@ public static class Roles
 
 /// <summary>
 /// Authorization policies, one per permission of the role table in PRODUCT.md. Pages and endpoints name a policy,
-/// never a role, so the table lives in one place (<see cref="AuthServiceCollectionExtensions"/>).
+/// never a role, so the table lives in one place (<see cref="AuthModule"/>).
 /// </summary>
 public static class Policies
 {

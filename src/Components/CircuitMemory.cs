@@ -27,7 +27,7 @@ public static class CircuitMemory
     private static bool Enabled(IConfiguration configuration) => configuration.GetValue<bool>("Diagnostics:CircuitMemory");
 
     /// <summary>Counts circuits only when the benchmark asks for it: no handler runs on every circuit otherwise.</summary>
-    public static void AddCircuitMemory(this WebApplicationBuilder builder)
+    public static void AddCircuitMemory(this IHostApplicationBuilder builder)
     {
         if (!Enabled(builder.Configuration))
         {
@@ -42,13 +42,13 @@ public static class CircuitMemory
     /// answers loopback callers with the managed heap after a full collection and the open circuits. A full GC stalls the
     /// server, which is why it is neither on by default nor reachable from another machine.
     /// </summary>
-    public static void MapCircuitMemory(this WebApplication app)
+    public static void MapCircuitMemory(this IEndpointRouteBuilder endpoints)
     {
-        if (!Enabled(app.Configuration))
+        if (!Enabled(endpoints.ServiceProvider.GetRequiredService<IConfiguration>()))
         {
             return;
         }
-        app.MapGet("/diagnostics/memory", (HttpContext http, CircuitCounter circuits) =>
+        endpoints.MapGet("/diagnostics/memory", (HttpContext http, CircuitCounter circuits) =>
         {
             if (http.Connection.RemoteIpAddress is not { } address || !System.Net.IPAddress.IsLoopback(address))
             {

@@ -20,22 +20,22 @@ internal static class CircuitMemoryBenchmark
         var folder = Directory.CreateTempSubdirectory("tokenconsole-circuits-").FullName;
         try
         {
-            await using var app = await AppHost.StartAsync(new Dictionary<string, string>
+            await using var app = await AppProcess.StartAsync(new Dictionary<string, string>
             {
                 ["ConnectionStrings__TokenConsole"] = $"Data Source={Path.Combine(folder, "circuits.db")}",
                 ["Diagnostics__CircuitMemory"] = "true",
             });
-            using var http = new HttpClient { BaseAddress = new Uri(app.Url), Timeout = TimeSpan.FromMinutes(2) };
+            using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
             using var playwright = await Playwright.CreateAsync();
             await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {
                 ExecutablePath = "/usr/bin/chromium",
                 Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-renderer-backgrounding"],
             });
-            var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.Url, ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+            var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseUrl, ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
             await SignInAsync(context);
 
-            Console.WriteLine($"Circuit memory ({AppHost.Configuration} build, full demo data, {circuits} tabs open at once)");
+            Console.WriteLine($"Circuit memory ({Repository.Configuration} build, full demo data, {circuits} tabs open at once)");
             Console.WriteLine("| page | circuits open | managed heap growth | per circuit |");
             Console.WriteLine("|---|---|---|---|");
             var baseline = await MeasureAsync(http, context, "/not-found", circuits, page => page.Locator("[data-interactive='true']").WaitForAsync());

@@ -13,7 +13,7 @@ internal static partial class FirstStart
 {
     public static async Task RunAsync(int runs)
     {
-        Console.WriteLine($"First start ({AppHost.Configuration} build, {runs} runs, fresh database each run)");
+        Console.WriteLine($"First start ({Repository.Configuration} build, {runs} runs, fresh database each run)");
         Console.WriteLine("| run | until /health = 200 | migrate + seed (app log) |");
         Console.WriteLine("|---|---|---|");
         var totals = new List<double>();
@@ -22,7 +22,7 @@ internal static partial class FirstStart
             var folder = Directory.CreateTempSubdirectory("tokenconsole-firststart-").FullName;
             var databaseMs = double.NaN;
             var stopwatch = Stopwatch.StartNew();
-            await using (await AppHost.StartAsync(
+            await using (await AppProcess.StartAsync(
                 new Dictionary<string, string> { ["ConnectionStrings__TokenConsole"] = $"Data Source={Path.Combine(folder, "first-start.db")}" },
                 line => { if (DatabaseReady().Match(line) is { Success: true } m) { databaseMs = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture); } }))
             {

@@ -25,7 +25,7 @@ internal static class IngestionBenchmark
         {
             LoadReport report;
             IReadOnlyList<byte[]> bodies;
-            await using (var app = await AppHost.StartAsync(new Dictionary<string, string>
+            await using (var app = await AppProcess.StartAsync(new Dictionary<string, string>
             {
                 ["ConnectionStrings__TokenConsole"] = $"Data Source={database}",
                 ["Demo__Days"] = "2",
@@ -34,7 +34,7 @@ internal static class IngestionBenchmark
                 ["Ingestion__NativeBinding"] = nativeBinding ? "true" : "false",
             }))
             {
-                var options = new LoadOptions(new Uri(app.Url), Key, database, events, 5_000, Concurrency: 4, Duplicates: 0);
+                var options = new LoadOptions(new Uri(app.BaseUrl), Key, database, events, 5_000, Concurrency: 4, Duplicates: 0);
                 bodies = await LoadGenerator.PrepareAsync(options, CancellationToken.None);
                 // A warm-up on other events, then the measured run. The server's hot loops reach the JIT's optimized tier only
                 // after a few hundred thousand events (the writer's CPU per event falls from about 9 µs to 5.5 µs over the
@@ -43,7 +43,7 @@ internal static class IngestionBenchmark
                 report = await LoadGenerator.RunAsync(options, bodies, Console.Out, CancellationToken.None);
             }
             var baseline = RawInserts(bodies, Path.Combine(folder, "baseline.db"));
-            Console.WriteLine($"Ingestion end to end over HTTP ({AppHost.Configuration} build, {events:N0} events after a warm-up of {WarmUpEvents:N0}, 5,000 per request, 4 concurrent requests, {(nativeBinding ? "native" : "SQLitePCL")} binding)");
+            Console.WriteLine($"Ingestion end to end over HTTP ({Repository.Configuration} build, {events:N0} events after a warm-up of {WarmUpEvents:N0}, 5,000 per request, 4 concurrent requests, {(nativeBinding ? "native" : "SQLitePCL")} binding)");
             Console.WriteLine("| what | events/s | |");
             Console.WriteLine("|---|---|---|");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| console API (validate, rate, store, roll up, commit) | {report.AcceptedPerSecond:N0} | p50 {report.P50Ms:0} ms, p95 {report.P95Ms:0} ms per request; accepted {report.Accepted:N0}, 429 {report.Throttled} |"));

@@ -1,8 +1,3 @@
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
@@ -18,11 +13,16 @@ namespace TokenConsole.E2E;
 public sealed class ConsoleServer : IAsyncLifetime
 {
     private const string DefaultChromium = "/usr/bin/chromium";
-    private readonly string _folder = Directory.CreateTempSubdirectory("tokenconsole-e2e-").FullName;
-    private readonly Factory _factory;
+    private readonly ConsoleApp _factory = new()
+    {
+        Settings =
+        {
+            // The full 90 days for realistic screenshots; few raw events, which the pages do not read.
+            ["Demo:EventHours"] = "2",
+            ["Ingestion:ApiKeys:0"] = IngestionKey,
+        },
+    };
     private IPlaywright? _playwright;
-
-    public ConsoleServer() => _factory = new Factory(Path.Combine(_folder, "e2e.db"));
 
     public string BaseUrl { get; private set; } = "";
     public IBrowser Browser { get; private set; } = default!;
@@ -33,7 +33,7 @@ public sealed class ConsoleServer : IAsyncLifetime
     public const string IngestionKey = "e2e-ingestion-key-0123456789";
 
     /// <summary>Screenshots go to TestResults/e2e-screenshots at the repository root, to be looked at after a run.</summary>
-    public static string ScreenshotFolder { get; } = Path.Combine(RepositoryRoot(), "TestResults", "e2e-screenshots");
+    public static string ScreenshotFolder { get; } = Path.Combine(Repository.Root, "TestResults", "e2e-screenshots");
 
     public async ValueTask InitializeAsync()
     {
@@ -44,10 +44,7 @@ public sealed class ConsoleServer : IAsyncLifetime
                 $"Chromium was not found at {chromium}. The browser tests use the system Chromium: install it with " +
                 "'sudo apt-get install -y chromium' (Debian/Ubuntu), or set CHROMIUM_PATH to a Chromium executable. Never run 'playwright install'.");
         }
-        _factory.UseKestrel(0);
-        _factory.StartServer();
-        BaseUrl = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-            .First().Replace("[::1]", "localhost", StringComparison.Ordinal).Replace("127.0.0.1", "localhost", StringComparison.Ordinal).TrimEnd('/');
+        BaseUrl = _factory.StartOnLoopback();
         Directory.CreateDirectory(ScreenshotFolder);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -66,14 +63,6 @@ public sealed class ConsoleServer : IAsyncLifetime
         }
         _playwright?.Dispose();
         await _factory.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
     }
 
     /// <summary>A fresh browser context (its own cookies) with a page of the given size.</summary>
@@ -85,27 +74,6 @@ public sealed class ConsoleServer : IAsyncLifetime
             BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height }, Locale = locale, StorageState = storageState,
         });
         return await context.NewPageAsync();
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TokenConsole.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? AppContext.BaseDirectory;
-    }
-
-    private sealed class Factory(string databasePath) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseSetting("ConnectionStrings:TokenConsole", $"Data Source={databasePath}");
-            // The full 90 days for realistic screenshots; few raw events, which the pages do not read.
-            builder.UseSetting("Demo:EventHours", "2");
-            builder.UseSetting("Ingestion:ApiKeys:0", IngestionKey);
-        }
     }
 }
 

@@ -45,7 +45,7 @@ public sealed class AuditedWriter(
     IDbContextFactory<TokenConsoleDbContext> dbFactory, IAuthorizationService authorization, TimeProvider clock, ILogger<AuditedWriter> logger,
     IConfiguration? configuration = null)
 {
-    private bool EntraMode => configuration is not null && AuthServiceCollectionExtensions.IsEntraMode(configuration);
+    private bool EntraMode => configuration is not null && AuthModule.IsEntraMode(configuration);
 
     /// <summary>A change by a person, in a DbContext of its own.</summary>
     public async Task<WriteResult<T>> WriteAsync<T>(ClaimsPrincipal user, string policy, Func<WriteContext, Task<WriteResult<T>>> change,

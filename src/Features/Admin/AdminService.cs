@@ -38,13 +38,3 @@ public static class Audit
         object? before = null, object? after = null) =>
         db.AuditEntries.Add(Entry(clock.GetUtcNow(), actor, action, entityType, entityId, before, after));
 }
-
-public static class AdminServiceCollectionExtensions
-{
-    public static void AddAdmin(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddScoped<AdminService>();
-        builder.Services.AddScoped<UserAdminService>();
-        builder.Services.AddScoped<AuditLogService>();
-    }
-}

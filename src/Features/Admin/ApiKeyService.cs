@@ -20,10 +20,12 @@ public sealed record ApiKeyIdentity(int? Id, string Name);
 /// last-used time is written at most once a minute per key, not on every request.
 /// </summary>
 public sealed class ApiKeyService(IDbContextFactory<TokenConsoleDbContext> dbFactory, TimeProvider clock, IOptions<IngestionOptions> options, ILogger<ApiKeyService> logger,
-    AuditedWriter writer)
+    AuditedWriter writer, IReferenceDataEvents events) : IApiKeyAuthenticator, IReferenceDataSubscriber, IDisposable
 {
     private const string KeyPrefix = "tck_";
-    private readonly ConcurrentDictionary<string, ApiKeyIdentity> _active = new(StringComparer.Ordinal);
+    // One load at a time, and each swaps in a whole new set: a key never goes missing while the set is reloaded.
+    private readonly SemaphoreSlim _load = new(1, 1);
+    private ConcurrentDictionary<string, ApiKeyIdentity> _active = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, DateTimeOffset> _lastUsedWritten = new();
     private readonly Dictionary<string, ApiKeyIdentity> _configured = options.Value.ApiKeys
         .Where(k => !string.IsNullOrWhiteSpace(k))
@@ -36,14 +38,28 @@ public sealed class ApiKeyService(IDbContextFactory<TokenConsoleDbContext> dbFac
     /// <summary>Loads the hashes of the keys that are not revoked; call at start (and it is safe to call again).</summary>
     public async Task LoadAsync(CancellationToken cancellationToken = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var keys = await db.ApiKeys.AsNoTracking().Where(k => k.RevokedAt == null).ToListAsync(cancellationToken);
-        _active.Clear();
-        foreach (var key in keys)
+        await _load.WaitAsync(cancellationToken);
+        try
         {
-            _active[key.KeyHash] = new ApiKeyIdentity(key.Id, key.Name);
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var keys = await db.ApiKeys.AsNoTracking().Where(k => k.RevokedAt == null).ToListAsync(cancellationToken);
+            var active = new ConcurrentDictionary<string, ApiKeyIdentity>(StringComparer.Ordinal);
+            foreach (var key in keys)
+            {
+                active[key.KeyHash] = new ApiKeyIdentity(key.Id, key.Name);
+            }
+            Volatile.Write(ref _active, active);
+        }
+        finally
+        {
+            _load.Release();
         }
     }
+
+    public Task OnChangedAsync(ReferenceDataChange change, CancellationToken cancellationToken) =>
+        change.Concerns(ReferenceDataKind.ApiKey) ? LoadAsync(cancellationToken) : Task.CompletedTask;
+
+    public void Dispose() => _load.Dispose();
 
     /// <summary>The key's identity, or null when it is missing, unknown or revoked.</summary>
     public ApiKeyIdentity? Authenticate(string? presented)
@@ -57,7 +73,7 @@ public sealed class ApiKeyService(IDbContextFactory<TokenConsoleDbContext> dbFac
         {
             return configured;
         }
-        if (!_active.TryGetValue(hash, out var identity))
+        if (!Volatile.Read(ref _active).TryGetValue(hash, out var identity))
         {
             return null;
         }
@@ -100,6 +116,7 @@ public sealed class ApiKeyService(IDbContextFactory<TokenConsoleDbContext> dbFac
         {
             // Only once committed does the key authenticate.
             _active[created.Key.KeyHash] = new ApiKeyIdentity(created.Key.Id, created.Key.Name);
+            await events.PublishAsync(ReferenceDataKind.ApiKey);
         }
         return result;
     }
@@ -127,6 +144,7 @@ public sealed class ApiKeyService(IDbContextFactory<TokenConsoleDbContext> dbFac
         if (result.Succeeded && revokedHash is not null)
         {
             _active.TryRemove(revokedHash, out _);
+            await events.PublishAsync(ReferenceDataKind.ApiKey);
         }
         return result;
     }

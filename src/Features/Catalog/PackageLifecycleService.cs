@@ -24,7 +24,8 @@ public sealed class PackageRef(TokenPackage package, PackageVersion? version)
 /// The state transitions themselves are methods of <see cref="PackageVersion"/> and <see cref="TokenPackage"/>.
 /// </summary>
 public sealed class PackageLifecycleService(
-    IDbContextFactory<TokenConsoleDbContext> dbFactory, AuditedWriter writer, TimeProvider clock, IEnumerable<IPackageActivationCheck> activationChecks)
+    IDbContextFactory<TokenConsoleDbContext> dbFactory, AuditedWriter writer, TimeProvider clock, IEnumerable<IPackageActivationCheck> activationChecks,
+    IReferenceDataEvents events)
 {
     private static readonly Refusal Gone = new("This package no longer exists.");
     private static readonly Refusal CorrectFields = new("Correct the highlighted fields.");
@@ -159,6 +160,10 @@ public sealed class PackageLifecycleService(
         var outcome = await TransitionAsync(user, Policies.ActivatePackages, versionId, versionToken,
             scheduled ? AuditActions.PackageActivationScheduled : AuditActions.PackageActivated,
             (w, package, version) => Task.FromResult(version.Approve(package, w.Actor, w.Now, effectiveFrom)), cancellationToken);
+        if (outcome.Succeeded)
+        {
+            await events.PublishAsync(ReferenceDataKind.Package);
+        }
         return outcome with { Warnings = warnings };
     }
 
@@ -197,12 +202,17 @@ public sealed class PackageLifecycleService(
             }, cancellationToken);
             count += published.Value;
         }
+        if (count > 0)
+        {
+            await events.PublishAsync(ReferenceDataKind.Package);
+        }
         return count;
     }
 
     /// <summary>Active → Retired: no new subscriptions from now on; existing ones run on untouched until they end.</summary>
-    public Task<WriteResult<PackageRef>> RetireAsync(ClaimsPrincipal user, int packageId, uint packageToken, CancellationToken cancellationToken = default) =>
-        writer.WriteAsync<PackageRef>(user, Policies.EditPackages, async w =>
+    public async Task<WriteResult<PackageRef>> RetireAsync(ClaimsPrincipal user, int packageId, uint packageToken, CancellationToken cancellationToken = default)
+    {
+        var result = await writer.WriteAsync<PackageRef>(user, Policies.EditPackages, async w =>
         {
             var package = await CatalogService.LoadAsync(w.Db, packageId, cancellationToken);
             if (package is null)
@@ -221,6 +231,12 @@ public sealed class PackageLifecycleService(
             w.Audit(AuditActions.PackageRetired, "Package", Key(package), before, active is null ? null : PackageTerms.Of(package, active, names));
             return new PackageRef(package, active);
         }, cancellationToken);
+        if (result.Succeeded)
+        {
+            await events.PublishAsync(ReferenceDataKind.Package);
+        }
+        return result;
+    }
 
     /// <summary>A new package in draft with the terms of this one's current version, under a new code.</summary>
     public Task<WriteResult<PackageRef>> CloneAsync(ClaimsPrincipal user, int packageId, CancellationToken cancellationToken = default) =>

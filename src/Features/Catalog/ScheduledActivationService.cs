@@ -46,14 +46,3 @@ public sealed class ScheduledActivationService(IServiceScopeFactory scopes, Time
         }
     }
 }
-
-public static class CatalogServiceCollectionExtensions
-{
-    public static void AddCatalog(this WebApplicationBuilder builder)
-    {
-        builder.Services.Configure<CatalogOptions>(builder.Configuration.GetSection("Catalog"));
-        builder.Services.AddScoped<CatalogService>();
-        builder.Services.AddScoped<PackageLifecycleService>();
-        builder.Services.AddHostedService<ScheduledActivationService>();
-    }
-}

@@ -16,14 +16,14 @@ namespace TokenConsole.Features.Compute;
 /// and the change with its audit entry (before/after of the same shape) in one transaction.
 /// </summary>
 public sealed partial class ComputeEditService(
-    IDbContextFactory<TokenConsoleDbContext> dbFactory, IAuthorizationService authorization, TimeProvider clock, Microsoft.Extensions.Caching.Memory.IMemoryCache cache,
-    AuditedWriter writer)
+    IDbContextFactory<TokenConsoleDbContext> dbFactory, IAuthorizationService authorization, TimeProvider clock, AuditedWriter writer,
+    IReferenceDataEvents events)
 {
     public async Task<bool> CanEditAsync(ClaimsPrincipal user) =>
         user.Identity?.IsAuthenticated == true && (await authorization.AuthorizeAsync(user, Policies.EditCompute)).Succeeded;
 
     public Task<WriteResult<AiModel>> SaveModelAsync(ClaimsPrincipal user, ModelForm form, bool confirmWithdrawal = false, CancellationToken ct = default) =>
-        WriteAsync<AiModel>(user, async w =>
+        WriteAsync<AiModel>(user, ReferenceDataKind.Model, async w =>
         {
             var db = w.Db;
             form.Code = form.Code?.Trim() ?? "";
@@ -94,7 +94,7 @@ public sealed partial class ComputeEditService(
 
     /// <summary>Creates or edits a pool. Its status changes only through <see cref="ChangePoolStatusAsync"/> (with its impact).</summary>
     public Task<WriteResult<ComputePool>> SavePoolAsync(ClaimsPrincipal user, PoolForm form, CancellationToken ct = default) =>
-        WriteAsync<ComputePool>(user, async w =>
+        WriteAsync<ComputePool>(user, ReferenceDataKind.Pool, async w =>
         {
             var db = w.Db;
             form.Code = form.Code?.Trim() ?? "";
@@ -151,7 +151,7 @@ public sealed partial class ComputeEditService(
     /// the person has seen <see cref="ImpactOfAsync"/>; without it the change is refused and nothing is saved.
     /// </summary>
     public Task<WriteResult<ComputePool>> ChangePoolStatusAsync(ClaimsPrincipal user, int poolId, uint version, PoolStatus status, bool confirmed, CancellationToken ct = default) =>
-        WriteAsync<ComputePool>(user, async w =>
+        WriteAsync<ComputePool>(user, ReferenceDataKind.Pool, async w =>
         {
             if (!Enum.IsDefined(status))
             {
@@ -182,7 +182,7 @@ public sealed partial class ComputeEditService(
 
     /// <summary>Adds (no <see cref="DeploymentForm.Id"/>) or edits the deployment of a model on a pool.</summary>
     public Task<WriteResult<Deployment>> SaveDeploymentAsync(ClaimsPrincipal user, DeploymentForm form, CancellationToken ct = default) =>
-        WriteAsync<Deployment>(user, async w =>
+        WriteAsync<Deployment>(user, ReferenceDataKind.Deployment, async w =>
         {
             var db = w.Db;
             var pool = await db.Pools.FirstOrDefaultAsync(p => p.Id == form.PoolId, ct);
@@ -247,7 +247,7 @@ public sealed partial class ComputeEditService(
         }, ct);
 
     public Task<WriteResult<Done>> RemoveDeploymentAsync(ClaimsPrincipal user, int deploymentId, uint version, CancellationToken ct = default) =>
-        WriteAsync<Done>(user, async w =>
+        WriteAsync<Done>(user, ReferenceDataKind.Deployment, async w =>
         {
             var db = w.Db;
             var deployment = await db.Deployments.Include(d => d.Model).Include(d => d.Pool).FirstOrDefaultAsync(d => d.Id == deploymentId, ct);
@@ -284,13 +284,13 @@ public sealed partial class ComputeEditService(
             : new Refusal("This is the last primary deployment on an online pool of a model on sale: it cannot become a failover until another primary exists.", "role");
     }
 
-    private async Task<WriteResult<T>> WriteAsync<T>(ClaimsPrincipal user, Func<WriteContext, Task<WriteResult<T>>> change, CancellationToken ct)
+    private async Task<WriteResult<T>> WriteAsync<T>(ClaimsPrincipal user, ReferenceDataKind kind, Func<WriteContext, Task<WriteResult<T>>> change, CancellationToken ct)
     {
         var result = await writer.WriteAsync(user, Policies.EditCompute, change, ct);
         if (result.Succeeded)
         {
-            // The alerts are cached for half a minute: a change that raises or clears one shows in the app bar at once.
-            cache.Remove(ComputeAlerts.CacheKey);
+            // Ingestion's routing, the price book (model costs) and the cached alerts follow at once.
+            await events.PublishAsync(kind);
         }
         return result;
     }

@@ -50,18 +50,33 @@ public sealed class PriceBook
         version.BillingPeriod == BillingPeriod.Annual ? version.IncludedTokens / 12 : version.IncludedTokens;
 }
 
-/// <summary>Holds the current <see cref="PriceBook"/>; reload it after anything that changes prices or costs.</summary>
-public sealed class PriceBookProvider(IDbContextFactory<TokenConsoleDbContext> dbFactory)
+/// <summary>Holds the current <see cref="PriceBook"/>; reloaded when a package or a model (its costs) change is published.</summary>
+public sealed class PriceBookProvider(IDbContextFactory<TokenConsoleDbContext> dbFactory) : IReferenceDataSubscriber, IDisposable
 {
+    // One reload at a time: a reload that started before a change must not finish after, and overwrite, the one started after it.
+    private readonly SemaphoreSlim _reload = new(1, 1);
     private PriceBook _current = PriceBook.Empty;
 
     public PriceBook Current => Volatile.Read(ref _current);
 
     public async Task ReloadAsync(CancellationToken cancellationToken = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        Replace(await PriceBook.LoadAsync(db, cancellationToken));
+        await _reload.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            Replace(await PriceBook.LoadAsync(db, cancellationToken));
+        }
+        finally
+        {
+            _reload.Release();
+        }
     }
+
+    public Task OnChangedAsync(ReferenceDataChange change, CancellationToken cancellationToken) =>
+        change.Concerns(ReferenceDataKind.Package, ReferenceDataKind.Model) ? ReloadAsync(cancellationToken) : Task.CompletedTask;
+
+    public void Dispose() => _reload.Dispose();
 
     /// <summary>Swaps in another book atomically: an event is rated entirely with the old one or the new one.</summary>
     public void Replace(PriceBook book) => Volatile.Write(ref _current, book);

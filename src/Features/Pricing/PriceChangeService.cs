@@ -15,7 +15,7 @@ namespace TokenConsole.Features.Pricing;
 /// Rolled back/Superseded. Every step checks the caller's permission here on the server and is audited with the change.
 /// </summary>
 public sealed class PriceChangeService(
-    IDbContextFactory<TokenConsoleDbContext> dbFactory, AuditedWriter writer, TimeProvider clock, RuleSetProvider ruleSets)
+    IDbContextFactory<TokenConsoleDbContext> dbFactory, AuditedWriter writer, TimeProvider clock, RuleSetProvider ruleSets, IReferenceDataEvents events)
 {
     public async Task<PriceChange?> FindAsync(int id, CancellationToken ct = default)
     {
@@ -159,7 +159,10 @@ public sealed class PriceChangeService(
             }, ct);
             if (result.Succeeded) activated++;
         }
-        await ruleSets.ReloadAsync(ct);
+        if (activated > 0)
+        {
+            await events.PublishAsync(ReferenceDataKind.PriceRules);
+        }
         return activated;
     }
 
@@ -194,7 +197,7 @@ public sealed class PriceChangeService(
                 w.Audit(AuditActions.PriceChangeRolledBack, nameof(PriceChange), Key(change.Id), before, Summary(change));
                 return change;
             }, ct);
-            if (result.Succeeded) await ruleSets.ReloadAsync(ct);
+            if (result.Succeeded) await events.PublishAsync(ReferenceDataKind.PriceRules);
             return result.Refusal?.Code == Refusal.ForbiddenCode ? new Refusal("You are not allowed to roll back price changes.") : result;
         }
         finally

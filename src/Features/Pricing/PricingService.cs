@@ -64,21 +64,3 @@ public sealed class PricingService(IDbContextFactory<TokenConsoleDbContext> dbFa
             [.. industries.Select(r => (r.Code, r.NameEn, r.NameZh))]);
     }
 }
-
-public static class PricingServiceCollectionExtensions
-{
-    public static void AddPricing(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddScoped<PricingService>();
-        builder.Services.AddSingleton<PriceBookProvider>();
-        builder.Services.AddSingleton<RuleSetProvider>();
-        builder.Services.AddSingleton<RulesRatingEngine>();
-        // Usage ingestion rates every event through this: the package price, then the active price rules.
-        builder.Services.AddSingleton<IRatingEngine>(sp => sp.GetRequiredService<RulesRatingEngine>());
-        builder.Services.AddSingleton<QuoteService>();
-        builder.Services.AddScoped<PriceChangeService>();
-        builder.Services.AddScoped<ImpactSimulator>();
-        builder.Services.AddSingleton<PriceChangeScheduler>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<PriceChangeScheduler>());
-    }
-}

@@ -14,9 +14,9 @@ public sealed record QuoteResponse(decimal Amount, decimal BasePrice, decimal Co
 
 public static class QuoteEndpoints
 {
-    public static void MapPricingEndpoints(this WebApplication app)
+    public static void MapQuoteEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        app.MapPost("/api/v1/pricing/quote", Quote).RequireAuthorization(Policies.Read).DisableAntiforgery().WithName("PricingQuote");
+        endpoints.MapPost("/api/v1/pricing/quote", Quote).RequireAuthorization(Policies.Read).DisableAntiforgery().WithName("PricingQuote");
     }
 
     private static Results<Ok<QuoteResponse>, ValidationProblem> Quote(QuoteRequest? request, QuoteService quotes, TimeProvider clock)

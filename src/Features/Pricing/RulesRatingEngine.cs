@@ -32,8 +32,10 @@ public sealed class RulesRatingEngine(PriceBookProvider priceBook, RuleSetProvid
 }
 
 /// <summary>Holds the compiled engine of the active ruleset version; <see cref="ReloadAsync"/> compiles the new one before swapping it in.</summary>
-public sealed class RuleSetProvider(IDbContextFactory<TokenConsoleDbContext> dbFactory, ILogger<RuleSetProvider> logger)
+public sealed class RuleSetProvider(IDbContextFactory<TokenConsoleDbContext> dbFactory, ILogger<RuleSetProvider> logger) : IReferenceDataSubscriber, IDisposable
 {
+    // One reload at a time: a reload that started before a change must not finish after, and overwrite, the one started after it.
+    private readonly SemaphoreSlim _reload = new(1, 1);
     private RuleSetEngine _current = RuleSetEngine.Empty;
 
     public RuleSetEngine Current => Volatile.Read(ref _current);
@@ -49,13 +51,47 @@ public sealed class RuleSetProvider(IDbContextFactory<TokenConsoleDbContext> dbF
 
     public async Task ReloadAsync(CancellationToken cancellationToken = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var active = await db.PriceRuleSetVersions.AsNoTracking().Where(v => v.Status == RuleSetStatus.Active)
-            .OrderByDescending(v => v.Number).FirstOrDefaultAsync(cancellationToken);
-        var engine = active is null ? RuleSetEngine.Empty : await BuildAsync(db, active.Number, RuleSetEngine.FromWorkflowJson(active.WorkflowJson), cancellationToken);
-        Volatile.Write(ref _current, engine);
-        logger.LogInformation("Price ruleset version {Version} active with {Rules} rules", engine.Version, engine.CompiledCount);
+        await _reload.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var active = await db.PriceRuleSetVersions.AsNoTracking().Where(v => v.Status == RuleSetStatus.Active)
+                .OrderByDescending(v => v.Number).FirstOrDefaultAsync(cancellationToken);
+            var engine = active is null ? RuleSetEngine.Empty : await BuildAsync(db, active.Number, RuleSetEngine.FromWorkflowJson(active.WorkflowJson), cancellationToken);
+            Volatile.Write(ref _current, engine);
+            logger.LogInformation("Price ruleset version {Version} active with {Rules} rules", engine.Version, engine.CompiledCount);
+        }
+        finally
+        {
+            _reload.Release();
+        }
     }
+
+    /// <summary>
+    /// A ruleset activated or rolled back; a subscription change too, since rules for new subscriptions only list the
+    /// existing ones. The periodic "everything" compiles again only when another version became active: compiling the
+    /// rules every 30 s for nothing would cost more than all the other reloads together.
+    /// </summary>
+    public async Task OnChangedAsync(ReferenceDataChange change, CancellationToken cancellationToken)
+    {
+        if (change.Kind == ReferenceDataKind.Everything)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var active = await db.PriceRuleSetVersions.AsNoTracking().Where(v => v.Status == RuleSetStatus.Active)
+                .OrderByDescending(v => v.Number).Select(v => (int?)v.Number).FirstOrDefaultAsync(cancellationToken) ?? 0;
+            if (active == Current.Version)
+            {
+                return;
+            }
+        }
+        else if (!change.Concerns(ReferenceDataKind.PriceRules, ReferenceDataKind.Subscription))
+        {
+            return;
+        }
+        await ReloadAsync(cancellationToken);
+    }
+
+    public void Dispose() => _reload.Dispose();
 
     /// <summary>Compiles a ruleset (the active one, or a proposal for simulation) with the subscriptions that keep their price.</summary>
     public async Task<RuleSetEngine> BuildAsync(TokenConsoleDbContext db, int number, IReadOnlyList<PriceRule> rules, CancellationToken cancellationToken)

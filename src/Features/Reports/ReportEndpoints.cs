@@ -9,9 +9,9 @@ namespace TokenConsole.Features.Reports;
 /// </summary>
 public static class ReportEndpoints
 {
-    public static void MapReportExports(this WebApplication app)
+    public static void MapReportExports(this IEndpointRouteBuilder endpoints)
     {
-        var group = app.MapGroup("/reports").RequireAuthorization(Policies.Read);
+        var group = endpoints.MapGroup("/reports").RequireAuthorization(Policies.Read);
 
         group.MapGet("/export.xlsx", async (string? from, string? to, ReportExporter exporter, HttpContext context, CancellationToken cancellationToken) =>
         {

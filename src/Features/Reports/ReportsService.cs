@@ -160,12 +160,3 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
         });
     }
 }
-
-public static class ReportsServiceCollectionExtensions
-{
-    public static void AddReports(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddScoped<ReportsService>();
-        builder.Services.AddScoped<ReportExporter>();
-    }
-}

@@ -23,26 +23,3 @@ public sealed class UsageService(IDbContextFactory<TokenConsoleDbContext> dbFact
                 await db.Industries.AsNoTracking().OrderBy(i => i.Code).ToListAsync(cancellationToken));
     }
 }
-
-public static class UsageServiceCollectionExtensions
-{
-    public static void AddUsage(this WebApplicationBuilder builder)
-    {
-        var services = builder.Services;
-        services.AddScoped<UsageService>();
-        services.AddScoped<HeatmapService>();
-        services.AddScoped<DrillDownService>();
-        services.AddScoped<UsageImportAudit>();
-        services.Configure<IngestionOptions>(builder.Configuration.GetSection(IngestionOptions.Section));
-        services.AddSingleton<UsageNotifier>();
-        services.AddSingleton<UsageReferenceProvider>();
-        services.AddSingleton<Admin.ApiKeyService>();
-        services.AddSingleton<IngestionService>();
-        // Loads the reference data before the writer starts taking events, then keeps it fresh.
-        services.AddHostedService<UsageReferenceRefresher>();
-        services.AddSingleton<UsageWriter>();
-        services.AddHostedService(sp => sp.GetRequiredService<UsageWriter>());
-    }
-
-    public static void MapUsage(this WebApplication app) => app.MapIngestionEndpoints();
-}

@@ -130,8 +130,7 @@ public sealed class AuditLogTests : IDisposable
 }
 
 /// <summary>The HTTP surface offers no way to write to the audit log.</summary>
-[Collection(ConsoleCollection.Name)]
-public sealed class AuditLogHttpTests(ConsoleFactory factory)
+public sealed class AuditLogHttpTests(ConsoleFactory factory) : IClassFixture<ConsoleFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

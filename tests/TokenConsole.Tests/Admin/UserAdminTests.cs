@@ -11,8 +11,7 @@ using TokenConsole.Tests.Infrastructure;
 namespace TokenConsole.Tests.Admin;
 
 /// <summary>Users and roles against the real Identity store, in the shared application (other tests sign in as admin: it stays as it is).</summary>
-[Collection(ConsoleCollection.Name)]
-public sealed class UserAdminTests(ConsoleFactory factory)
+public sealed class UserAdminTests(ConsoleFactory factory) : IClassFixture<ConsoleFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private const string Password = "Valid-Pass-2026";

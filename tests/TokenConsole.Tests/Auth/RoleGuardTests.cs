@@ -4,8 +4,7 @@ using TokenConsole.Tests.Infrastructure;
 namespace TokenConsole.Tests.Auth;
 
 /// <summary>Every page for every role, against the role table of PRODUCT.md, checked on the server (HTTP), not in the UI.</summary>
-[Collection(ConsoleCollection.Name)]
-public sealed class RoleGuardTests(ConsoleFactory factory)
+public sealed class RoleGuardTests(ConsoleFactory factory) : IClassFixture<ConsoleFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -6,8 +6,7 @@ using TokenConsole.Tests.Infrastructure;
 
 namespace TokenConsole.Tests.Auth;
 
-[Collection(ConsoleCollection.Name)]
-public sealed class SignInTests(ConsoleFactory factory)
+public sealed class SignInTests(ConsoleFactory factory) : IClassFixture<ConsoleFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -26,16 +26,9 @@ public sealed class CatalogTestBed : IDisposable
     public CatalogTestBed()
     {
         Clock = new FakeTimeProvider(Start);
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddAuthorizationBuilder().AddConsolePolicies();
-        services.AddSingleton<IDbContextFactory<TokenConsoleDbContext>>(Database);
-        services.AddSingleton<TimeProvider>(Clock);
-        services.AddSingleton(Options.Create(new CatalogOptions { ActivationCheckInterval = TimeSpan.FromMinutes(1) }));
-        services.AddScoped<CatalogService>();
-        services.AddSingleton<AuditedWriter>();
-        services.AddScoped<PackageLifecycleService>();
-        _services = services.BuildServiceProvider();
+        _services = new ServiceCollection()
+            .AddModules(Database, Clock, new Dictionary<string, string?> { ["Catalog:ActivationCheckInterval"] = "00:01:00" }, b => b.AddCatalog())
+            .BuildServiceProvider();
 
         using var db = Database.CreateDbContext();
         db.Models.AddRange(
@@ -58,6 +51,8 @@ public sealed class CatalogTestBed : IDisposable
     public CatalogService Catalog => _services.GetRequiredService<CatalogService>();
     public PackageLifecycleService Lifecycle => _services.GetRequiredService<PackageLifecycleService>();
     public IServiceScopeFactory Scopes => _services.GetRequiredService<IServiceScopeFactory>();
+    public IServiceProvider Services => _services;
+    public ReferenceDataSignal Signal => _services.GetRequiredService<ReferenceDataSignal>();
 
     public static ClaimsPrincipal User(string name, string role) =>
         new(new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role)], "test"));

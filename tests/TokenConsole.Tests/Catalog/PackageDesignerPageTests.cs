@@ -19,12 +19,7 @@ public sealed class PackageDesignerPageTests : ComponentTestContext
 
     public PackageDesignerPageTests()
     {
-        Services.AddSingleton<IDbContextFactory<TokenConsoleDbContext>>(_bed.Database);
-        Services.AddSingleton<TimeProvider>(_bed.Clock);
-        Services.AddSingleton(Options.Create(new CatalogOptions()));
-        Services.AddScoped<CatalogService>();
-        Services.AddSingleton<AuditedWriter>();
-        Services.AddScoped<PackageLifecycleService>();
+        Services.AddModules(_bed.Database, _bed.Clock, b => b.AddCatalog());
         SignInAs(Roles.ProductManager);
         SetRendererInfo(new RendererInfo("Server", true));
     }

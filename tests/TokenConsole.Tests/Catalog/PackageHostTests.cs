@@ -11,8 +11,7 @@ using TokenConsole.Tests.Infrastructure;
 namespace TokenConsole.Tests.Catalog;
 
 /// <summary>The catalog inside the whole application: its pages' role guards, its hosted scheduler and a lifecycle over the demo data.</summary>
-[Collection(ConsoleCollection.Name)]
-public sealed class PackageHostTests(ConsoleFactory factory)
+public sealed class PackageHostTests(ConsoleFactory factory) : IClassFixture<ConsoleFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -182,21 +182,27 @@ public sealed class PackageLifecycleTests : IDisposable
 
         using var service = new ScheduledActivationService(_bed.Scopes, _bed.Clock, Options.Create(new CatalogOptions { ActivationCheckInterval = TimeSpan.FromMinutes(1) }),
             NullLogger<ScheduledActivationService>.Instance);
+        // A round an hour before the effective date activates nothing: run it here and look, rather than sleep and look.
+        _bed.Clock.Advance(TimeSpan.FromHours(4));
+        var publishedBefore = _bed.Signal.Published.Count;
+        Assert.Equal(0, await service.RunOnceAsync(Ct));
+        Assert.Equal(PackageStatus.Scheduled, await StatusAsync(submitted.Value!.VersionId));
+        Assert.False(await _bed.Catalog.IsOpenForNewSubscriptionsAsync(submitted.Value!.PackageId, Ct));
+        Assert.Equal(publishedBefore, _bed.Signal.Published.Count);
+
+        // Once the date has come, the service's own first round activates it and publishes the package change.
+        _bed.Clock.Advance(TimeSpan.FromHours(1));
+        var published = _bed.Signal.NextAsync(ReferenceDataKind.Package, TimeSpan.FromSeconds(30), Ct);
         await service.StartAsync(Ct);
         try
         {
-            _bed.Clock.Advance(TimeSpan.FromHours(4));
-            await Task.Delay(200, Ct);
-            Assert.Equal(PackageStatus.Scheduled, await StatusAsync(submitted.Value!.VersionId));
-            Assert.False(await _bed.Catalog.IsOpenForNewSubscriptionsAsync(submitted.Value!.PackageId, Ct));
-
-            _bed.Clock.Advance(TimeSpan.FromHours(1));
-            await WaitForAsync(async () => await StatusAsync(submitted.Value!.VersionId) == PackageStatus.Active);
+            await published;
         }
         finally
         {
             await service.StopAsync(Ct);
         }
+        Assert.Equal(PackageStatus.Active, await StatusAsync(submitted.Value!.VersionId));
         await using var db = _bed.Database.CreateDbContext();
         var package = await db.Packages.Include(p => p.ActiveVersion).SingleAsync(p => p.Id == submitted.Value!.PackageId, Ct);
         Assert.Equal((PackageStatus.Active, at, "exec"), (package.Status, package.ActiveVersion!.EffectiveFrom, package.ActiveVersion.PublishedBy));
@@ -287,18 +293,5 @@ public sealed class PackageLifecycleTests : IDisposable
     {
         await using var db = _bed.Database.CreateDbContext();
         return await db.PackageVersions.Where(v => v.Id == versionId).Select(v => v.Status).SingleAsync(Ct);
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-            await Task.Delay(50, Ct);
-        }
-        Assert.Fail("The condition was not met within 5 s.");
     }
 }

@@ -19,9 +19,7 @@ public sealed class OverviewPageTests : ComponentTestContext
     public OverviewPageTests()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 15, 4, 0, 0, TimeSpan.Zero));
-        Services.AddSingleton<IDbContextFactory<TokenConsoleDbContext>>(_database);
-        Services.AddSingleton<TimeProvider>(clock);
-        Services.AddScoped<OverviewService>();
+        Services.AddModules(_database, clock, b => b.AddOverview());
         SignInAs(Roles.Executive);
         using var db = _database.CreateDbContext();
         db.Regions.Add(new Region { Code = "CN-GD", NameEn = "Guangdong", NameZh = "广东" });

@@ -23,12 +23,7 @@ public sealed class CapacityAlertBellTests : ComponentTestContext
     public CapacityAlertBellTests()
     {
         var now = new DateTimeOffset(2026, 11, 15, 12, 0, 0, TimeSpan.Zero);
-        Services.AddSingleton<IDbContextFactory<TokenConsoleDbContext>>(_database);
-        Services.AddSingleton<TimeProvider>(new FakeTimeProvider(now));
-        Services.AddSingleton(Options.Create(new ComputeOptions()));
-        Services.AddMemoryCache();
-        Services.AddScoped<CapacityService>();
-        Services.AddScoped<ComputeAlerts>();
+        Services.AddModules(_database, new FakeTimeProvider(now), b => b.AddCompute());
         using var db = _database.CreateDbContext();
         db.Regions.Add(new Region { Code = "CN-GD", NameEn = "Guangdong", NameZh = "广东" });
         var pool = new ComputePool { Code = "busy", Name = "Busy", NameZh = "繁忙池", RegionCode = "CN-GD", AcceleratorKind = "x", CapacityTokensPerSecond = 1_000, Status = PoolStatus.Online };

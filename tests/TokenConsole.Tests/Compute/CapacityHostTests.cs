@@ -5,8 +5,7 @@ using TokenConsole.Tests.Infrastructure;
 namespace TokenConsole.Tests.Compute;
 
 /// <summary>The capacity page through the whole application: signed-in people only, every role may read it.</summary>
-[Collection(ConsoleCollection.Name)]
-public sealed class CapacityHostTests(ConsoleFactory factory)
+public sealed class CapacityHostTests(ConsoleFactory factory) : IClassFixture<ConsoleFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -11,6 +11,7 @@ using TokenConsole.Data.Writes;
 using TokenConsole.Features.Catalog;
 using TokenConsole.Features.Compute;
 using TokenConsole.Features.Usage;
+using TokenConsole.Localization;
 using TokenConsole.Tests.Infrastructure;
 
 namespace TokenConsole.Tests.Compute;
@@ -47,20 +48,9 @@ public sealed class CapacityTests : IDisposable
     public CapacityTests()
     {
         CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("en");
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddLocalization();
-        services.AddMemoryCache();
-        services.AddAuthorizationBuilder().AddConsolePolicies();
-        services.AddSingleton<IDbContextFactory<TokenConsoleDbContext>>(_database);
-        services.AddSingleton<TimeProvider>(_clock);
+        var services = new ServiceCollection().AddModules(_database, _clock, b => b.AddConsoleLocalization(), b => b.AddCatalog(), b => b.AddCompute());
+        // The thresholds as this class sets them (some tests change them).
         services.AddSingleton(Options.Create(_options));
-        services.AddSingleton(Options.Create(new CatalogOptions()));
-        services.AddScoped<CapacityService>();
-        services.AddScoped<ComputeAlerts>();
-        services.AddScoped<IPackageActivationCheck, CapacityActivationCheck>();
-        services.AddSingleton<AuditedWriter>();
-        services.AddScoped<PackageLifecycleService>();
         _services = services.BuildServiceProvider();
         Seed();
     }

@@ -32,13 +32,7 @@ public sealed class ComputeTestBed : IDisposable
     {
         Clock = new FakeTimeProvider(Now);
         Services = new ServiceCollection();
-        Services.AddLogging();
-        Services.AddAuthorizationBuilder().AddConsolePolicies();
-        Services.AddSingleton<IDbContextFactory<TokenConsoleDbContext>>(Database);
-        Services.AddSingleton<TimeProvider>(Clock);
-        Services.AddMemoryCache();
-        Services.AddSingleton<AuditedWriter>();
-        Services.AddScoped<ComputeEditService>();
+        Services.AddModules(Database, Clock, b => b.AddCompute());
         _services = Services.BuildServiceProvider();
         Seed(Database);
     }

@@ -22,11 +22,7 @@ public sealed class DeploymentEditorTests : ComponentTestContext
     public DeploymentEditorTests()
     {
         Seed(_database);
-        Services.AddSingleton<IDbContextFactory<TokenConsoleDbContext>>(_database);
-        Services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
-        Services.AddMemoryCache();
-        Services.AddSingleton<AuditedWriter>();
-        Services.AddScoped<ComputeEditService>();
+        Services.AddModules(_database, new FakeTimeProvider(Now), b => b.AddCompute());
     }
 
     protected override async ValueTask DisposeAsyncCore()

@@ -6,8 +6,7 @@ using TokenConsole.Tests.Infrastructure;
 
 namespace TokenConsole.Tests.Data;
 
-[Collection(ConsoleCollection.Name)]
-public sealed class HealthTests(ConsoleFactory factory)
+public sealed class HealthTests(ConsoleFactory factory) : IClassFixture<ConsoleFactory>
 {
     [Fact]
     public async Task Health_answers_200_without_signing_in_when_the_database_is_reachable()

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Migrations.Operations;
 using Microsoft.EntityFrameworkCore.Storage;
-using TokenConsole.Tests.Infrastructure;
+using TokenConsole.Testing;
 
 namespace TokenConsole.Tests.Data;
 

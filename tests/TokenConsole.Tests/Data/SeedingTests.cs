@@ -7,8 +7,7 @@ using TokenConsole.Tests.Infrastructure;
 
 namespace TokenConsole.Tests.Data;
 
-[Collection(ConsoleCollection.Name)]
-public sealed class SeedingTests(ConsoleFactory factory)
+public sealed class SeedingTests(ConsoleFactory factory) : IClassFixture<ConsoleFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

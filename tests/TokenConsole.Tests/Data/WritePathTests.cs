@@ -122,8 +122,7 @@ public sealed class ComputeWritePathTests : IDisposable
 /// Users, API keys and the CSV import in the whole application (local accounts): the audit log down means nothing is
 /// saved, and a person whose role changed in the database is refused at once, whatever their sign-in still says.
 /// </summary>
-[Collection(ConsoleCollection.Name)]
-public sealed class HostWritePathTests(ConsoleFactory factory)
+public sealed class HostWritePathTests(ConsoleFactory factory) : IClassFixture<ConsoleFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private const string Password = "Valid-Pass-2026";

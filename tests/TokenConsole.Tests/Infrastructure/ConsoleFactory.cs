@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,22 +11,19 @@ namespace TokenConsole.Tests.Infrastructure;
 
 /// <summary>
 /// The whole application in process, on its own SQLite file in a temporary folder, with a small demo data set
-/// (14 days, 500 customers) so that a test run seeds in about a second.
+/// (14 days, 500 customers) so that a test run seeds in about a second. Each host test class has its own
+/// (<c>IClassFixture&lt;ConsoleFactory&gt;</c>), so that no class sees what another changed; the classes run in parallel.
 /// </summary>
-public sealed partial class ConsoleFactory : WebApplicationFactory<Program>
+public sealed partial class ConsoleFactory : ConsoleApp
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("tokenconsole-tests-").FullName;
-
-    public string DatabasePath => Path.Combine(_folder, "tokenconsole.db");
-
-    public Dictionary<string, string?> Settings { get; } = new()
+    public ConsoleFactory()
     {
-        ["Demo:Days"] = "14",
-        ["Demo:Customers"] = "500",
-        ["Demo:CallsPerDay"] = "20000",
-        ["Demo:EventHours"] = "6",
-        ["Ingestion:ApiKeys:0"] = IngestionKey,
-    };
+        Settings["Demo:Days"] = "14";
+        Settings["Demo:Customers"] = "500";
+        Settings["Demo:CallsPerDay"] = "20000";
+        Settings["Demo:EventHours"] = "6";
+        Settings["Ingestion:ApiKeys:0"] = IngestionKey;
+    }
 
     /// <summary>An ingestion API key provisioned through configuration, as an operator would.</summary>
     public const string IngestionKey = "test-ingestion-key-0123456789";
@@ -37,12 +33,8 @@ public sealed partial class ConsoleFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        base.ConfigureWebHost(builder);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
-        builder.UseSetting("ConnectionStrings:TokenConsole", $"Data Source={DatabasePath}");
-        foreach (var (key, value) in Settings)
-        {
-            builder.UseSetting(key, value);
-        }
     }
 
     public string DemoPassword => Services.GetRequiredService<IOptions<DemoOptions>>().Value.Password;
@@ -73,27 +65,6 @@ public sealed partial class ConsoleFactory : WebApplicationFactory<Program>
         return client;
     }
 
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still open on a slow shutdown stays in the temp folder; it is not worth failing a test for.
-        }
-    }
-
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
-}
-
-/// <summary>One application shared by the host tests of a collection: seeding it once keeps the suite quick.</summary>
-[CollectionDefinition(Name)]
-public sealed class ConsoleCollection : ICollectionFixture<ConsoleFactory>
-{
-    public const string Name = "console";
 }

@@ -3,8 +3,7 @@ using TokenConsole.Tests.Infrastructure;
 
 namespace TokenConsole.Tests.Localization;
 
-[Collection(ConsoleCollection.Name)]
-public sealed class CultureEndpointTests(ConsoleFactory factory)
+public sealed class CultureEndpointTests(ConsoleFactory factory) : IClassFixture<ConsoleFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -10,7 +10,7 @@ namespace TokenConsole.Tests.Localization;
 /// <summary>Every UI string has an English and a Chinese resource, so no page shows a raw key or half a translation.</summary>
 public sealed partial class ResourceTests
 {
-    private static readonly string Root = FindRepositoryRoot();
+    private static readonly string Root = Repository.Root;
 
     private static Dictionary<string, string> Load(string file) =>
         XDocument.Load(Path.Combine(Root, "src", "Localization", file)).Root!.Elements("data")
@@ -63,16 +63,6 @@ public sealed partial class ResourceTests
     {
         var list = missing.ToList();
         Assert.True(list.Count == 0, "No resource for: " + string.Join(" | ", list));
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TokenConsole.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? throw new InvalidOperationException("TokenConsole.sln not found above the test output folder.");
     }
 
     [GeneratedRegex("""L\["([^"$]+)"\]""")]

@@ -55,7 +55,7 @@ public sealed class PackagePriceRatingEngineTests
     [Fact]
     public async Task The_price_book_loads_the_active_versions_of_the_seeded_catalog()
     {
-        using var database = new Infrastructure.TestDatabase();
+        using var database = new TestDatabase();
         await using var db = database.CreateDbContext();
         await DatabaseInitializer.SeedReferenceDataAsync(db, TestContext.Current.CancellationToken);
         var options = Microsoft.Extensions.Options.Options.Create(new TokenConsole.Data.Seeding.DemoOptions { Days = 1, Customers = 500, CallsPerDay = 1000, EventHours = 1 });

@@ -29,12 +29,9 @@ public sealed class PriceChangeWorkflowTests : IDisposable
 
     public PriceChangeWorkflowTests()
     {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddAuthorizationBuilder().AddConsolePolicies();
-        _services = services.BuildServiceProvider();
-        _ruleSets = new RuleSetProvider(_database, NullLogger<RuleSetProvider>.Instance);
-        _service = new PriceChangeService(_database, new AuditedWriter(_database, _services.GetRequiredService<IAuthorizationService>(), _clock, NullLogger<AuditedWriter>.Instance), _clock, _ruleSets);
+        _services = new ServiceCollection().AddModules(_database, _clock, b => b.AddPricing()).BuildServiceProvider();
+        _ruleSets = _services.GetRequiredService<RuleSetProvider>();
+        _service = _services.CreateScope().ServiceProvider.GetRequiredService<PriceChangeService>();
     }
 
     public void Dispose()
@@ -171,7 +168,7 @@ public sealed class PriceChangeWorkflowTests : IDisposable
         Assert.Equal(PriceChangeStatus.Scheduled, approved.Status);
 
         // The background scheduler, driven by the fake clock.
-        var scheduler = new PriceChangeScheduler(new SingleServiceScopes(_service), _ruleSets, _clock, NullLogger<PriceChangeScheduler>.Instance);
+        var scheduler = _services.GetRequiredService<PriceChangeScheduler>();
         Assert.Equal(0, await scheduler.TickAsync(TestContext.Current.CancellationToken));
         Assert.Equal(2.7m, Price(_ruleSets.Current));
         _clock.Advance(TimeSpan.FromHours(1));
@@ -218,20 +215,31 @@ public sealed class PriceChangeWorkflowTests : IDisposable
     }
 
     [Fact]
-    public async Task The_scheduler_runs_by_itself_when_the_fake_clock_moves()
+    public async Task The_scheduler_activates_a_change_by_itself_once_the_fake_clock_reaches_its_time()
     {
+        var ct = TestContext.Current.CancellationToken;
         var change = await ProposeAsync(FinanceGd(), TimeSpan.FromMinutes(30));
-        await _service.ApproveAsync(Exec, change.Id, change.Version, TestContext.Current.CancellationToken).OkAsync();
-        using var scheduler = new PriceChangeScheduler(new SingleServiceScopes(_service), _ruleSets, _clock, NullLogger<PriceChangeScheduler>.Instance);
-        await scheduler.StartAsync(TestContext.Current.CancellationToken);
-        for (var i = 0; i < 200 && _ruleSets.Current.Version == 0; i++)
+        await _service.ApproveAsync(Exec, change.Id, change.Version, ct).OkAsync();
+        var scheduler = _services.GetRequiredService<PriceChangeScheduler>();
+
+        // A round a minute early activates nothing: run it here and look, rather than sleep and look.
+        _clock.Advance(TimeSpan.FromMinutes(29));
+        Assert.Equal(0, await scheduler.TickAsync(ct));
+        Assert.Equal(0, _ruleSets.Current.Version);
+
+        // On time, the scheduler's own first round activates it; the published change is the signal it is done.
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var activated = _services.GetRequiredService<ReferenceDataSignal>().NextAsync(ReferenceDataKind.PriceRules, TimeSpan.FromSeconds(30), ct);
+        await scheduler.StartAsync(ct);
+        try
         {
-            _clock.Advance(PriceChangeScheduler.Interval);
-            await Task.Delay(10, TestContext.Current.CancellationToken);
+            await activated;
         }
-        await scheduler.StopAsync(TestContext.Current.CancellationToken);
+        finally
+        {
+            await scheduler.StopAsync(ct);
+        }
         Assert.Equal(1, _ruleSets.Current.Version);
-        Assert.True(_clock.GetUtcNow() >= Start.AddMinutes(30));
     }
 
     [Fact]
@@ -262,14 +270,5 @@ public sealed class PriceChangeWorkflowTests : IDisposable
         }, TestContext.Current.CancellationToken);
         Assert.Empty(stacking.Conflicts);
     }
-
-    /// <summary>Gives the scheduler the service under test.</summary>
-    private sealed class SingleServiceScopes(PriceChangeService service) : IServiceScopeFactory, IServiceScope, IServiceProvider, IAsyncDisposable
-    {
-        public IServiceScope CreateScope() => this;
-        public IServiceProvider ServiceProvider => this;
-        public object? GetService(Type serviceType) => serviceType == typeof(PriceChangeService) ? service : null;
-        public void Dispose() { }
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
 }
+

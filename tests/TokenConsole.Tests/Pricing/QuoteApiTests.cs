@@ -12,8 +12,7 @@ using TokenConsole.Tests.Infrastructure;
 namespace TokenConsole.Tests.Pricing;
 
 /// <summary>POST /api/v1/pricing/quote through real HTTP, and the pricing pages' guards.</summary>
-[Collection(ConsoleCollection.Name)]
-public sealed class QuoteApiTests(ConsoleFactory factory)
+public sealed class QuoteApiTests(ConsoleFactory factory) : IClassFixture<ConsoleFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -13,8 +13,7 @@ using TokenConsole.Tests.Infrastructure;
 namespace TokenConsole.Tests.Reports;
 
 /// <summary>The exports over real HTTP, read back: valid files with the numbers of the report.</summary>
-[Collection(ConsoleCollection.Name)]
-public sealed class ReportExportTests(ConsoleFactory factory)
+public sealed class ReportExportTests(ConsoleFactory factory) : IClassFixture<ConsoleFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -4,8 +4,7 @@ using TokenConsole.Tests.Infrastructure;
 namespace TokenConsole.Tests.Reports;
 
 /// <summary>The report pages render on the server for every role that may read, whatever the period in the address.</summary>
-[Collection(ConsoleCollection.Name)]
-public sealed class ReportPageTests(ConsoleFactory factory)
+public sealed class ReportPageTests(ConsoleFactory factory) : IClassFixture<ConsoleFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

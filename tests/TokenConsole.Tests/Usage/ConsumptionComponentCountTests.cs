@@ -14,8 +14,7 @@ namespace TokenConsole.Tests.Usage;
 /// and navigation around it, is the circuit memory target's early warning. The page is rendered through the real
 /// router, layout and services over the seeded test database.
 /// </summary>
-[Collection(ConsoleCollection.Name)]
-public sealed class ConsumptionComponentCountTests : ComponentTestContext
+public sealed class ConsumptionComponentCountTests : ComponentTestContext, IClassFixture<ConsoleFactory>
 {
     private readonly IServiceScope _scope;
 

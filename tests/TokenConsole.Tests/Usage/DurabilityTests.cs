@@ -12,18 +12,14 @@ namespace TokenConsole.Tests.Usage;
 public sealed class DurabilityTests : IDisposable
 {
     private const string Key = "durability-test-key-42";
-    private readonly string _folder = Directory.CreateTempSubdirectory("tokenconsole-kill-").FullName;
+    private readonly TempFolder _folder = new("tokenconsole-kill-");
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void Dispose() => _folder.Dispose();
 
     private Dictionary<string, string> Environment(bool nativeBinding) => new()
     {
         ["Ingestion__NativeBinding"] = nativeBinding ? "true" : "false",
-        ["ConnectionStrings__TokenConsole"] = $"Data Source={Path.Combine(_folder, "kill.db")}",
+        ["ConnectionStrings__TokenConsole"] = $"Data Source={_folder.File("kill.db")}",
         ["Demo__Days"] = "2",
         ["Demo__Customers"] = "500",
         ["Demo__CallsPerDay"] = "5000",
@@ -73,7 +69,7 @@ public sealed class DurabilityTests : IDisposable
     }
 
     private DbContextOptions<TokenConsoleDbContext> Options() =>
-        new DbContextOptionsBuilder<TokenConsoleDbContext>().UseSqlite($"Data Source={Path.Combine(_folder, "kill.db")}").Options;
+        new DbContextOptionsBuilder<TokenConsoleDbContext>().UseSqlite($"Data Source={_folder.File("kill.db")}").Options;
 
     private async Task<IngestionSubject> SubjectAsync()
     {

@@ -13,25 +13,20 @@ using TokenConsole.Tests.Infrastructure;
 namespace TokenConsole.Tests.Usage;
 
 /// <summary>The writer binding rows through SQLite's C functions directly (<c>Ingestion:NativeBinding</c>, the default).</summary>
-[Collection(ConsoleCollection.Name)]
-public sealed class NativeBindingIngestionTests(ConsoleFactory factory) : IngestionTests(factory)
+public sealed class NativeBindingIngestionTests(ConsoleFactory factory) : IngestionTests(factory), IClassFixture<ConsoleFactory>
 {
     protected override bool NativeBinding => true;
 }
 
 /// <summary>The same tests with <c>Ingestion:NativeBinding=false</c>: the writer binds through SQLitePCL alone.</summary>
-[Collection(PlainBindingConsole.Name)]
-public sealed class PlainBindingIngestionTests(PlainBindingConsole console) : IngestionTests(console.Factory)
+public sealed class PlainBindingIngestionTests(PlainBindingConsole console) : IngestionTests(console.Factory), IClassFixture<PlainBindingConsole>
 {
     protected override bool NativeBinding => false;
 }
 
-/// <summary>A console of its own with the writer on the plain SQLitePCL path, shared by the tests of its collection.</summary>
-[CollectionDefinition(Name)]
-public sealed class PlainBindingConsole : ICollectionFixture<PlainBindingConsole>, IAsyncDisposable
+/// <summary>A console of its own with the writer on the plain SQLitePCL path.</summary>
+public sealed class PlainBindingConsole : IAsyncDisposable
 {
-    public const string Name = "console with plain SQLite binding";
-
     public PlainBindingConsole() => Factory.Settings["Ingestion:NativeBinding"] = "false";
 
     public ConsoleFactory Factory { get; } = new();

@@ -10,8 +10,7 @@ using TokenConsole.Tests.Infrastructure;
 
 namespace TokenConsole.Tests.Usage;
 
-[Collection(ConsoleCollection.Name)]
-public sealed class SaturationTests(ConsoleFactory factory)
+public sealed class SaturationTests(ConsoleFactory factory) : IClassFixture<ConsoleFactory>
 {
     [Fact]
     public async Task When_the_writer_queue_is_full_the_batch_is_refused_at_once_instead_of_queued()

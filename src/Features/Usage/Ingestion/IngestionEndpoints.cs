@@ -10,9 +10,9 @@ public static class IngestionEndpoints
 {
     public const string ApiKeyHeader = "X-Api-Key";
 
-    public static void MapIngestionEndpoints(this WebApplication app)
+    public static void MapIngestionEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        app.MapPost("/api/v1/usage/events", IngestAsync)
+        endpoints.MapPost("/api/v1/usage/events", IngestAsync)
             .AllowAnonymous()
             .DisableAntiforgery()
             .WithName("IngestUsageEvents")
@@ -25,7 +25,7 @@ public static class IngestionEndpoints
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 
-    private static async Task<IResult> IngestAsync(HttpContext http, ApiKeyService keys, IngestionService ingestion, IOptions<IngestionOptions> options)
+    private static async Task<IResult> IngestAsync(HttpContext http, IApiKeyAuthenticator keys, IngestionService ingestion, IOptions<IngestionOptions> options)
     {
         var limits = options.Value;
         if (keys.Authenticate(http.Request.Headers[ApiKeyHeader]) is null)

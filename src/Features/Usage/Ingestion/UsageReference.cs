@@ -67,16 +67,37 @@ public sealed class UsageReference
     }
 }
 
-/// <summary>Holds the current <see cref="UsageReference"/>; reloaded at start, periodically and after catalog changes.</summary>
-public sealed class UsageReferenceProvider(IDbContextFactory<TokenConsoleDbContext> dbFactory)
+/// <summary>
+/// Holds the current <see cref="UsageReference"/>; reloaded when a change to what it holds is published (at start, after
+/// each change in this process, and by the periodic safety net for changes made elsewhere).
+/// </summary>
+public sealed class UsageReferenceProvider(IDbContextFactory<TokenConsoleDbContext> dbFactory) : IReferenceDataSubscriber, IDisposable
 {
+    // One reload at a time: a reload that started before a change must not finish after, and overwrite, the one started after it.
+    private readonly SemaphoreSlim _reload = new(1, 1);
     private UsageReference _current = UsageReference.Empty;
 
     public UsageReference Current => Volatile.Read(ref _current);
 
     public async Task ReloadAsync(CancellationToken cancellationToken = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        Volatile.Write(ref _current, await UsageReference.LoadAsync(db, cancellationToken));
+        await _reload.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            Volatile.Write(ref _current, await UsageReference.LoadAsync(db, cancellationToken));
+        }
+        finally
+        {
+            _reload.Release();
+        }
     }
+
+    public Task OnChangedAsync(ReferenceDataChange change, CancellationToken cancellationToken) =>
+        change.Concerns(ReferenceDataKind.Package, ReferenceDataKind.Model, ReferenceDataKind.Pool, ReferenceDataKind.Deployment,
+            ReferenceDataKind.Customer, ReferenceDataKind.Subscription)
+            ? ReloadAsync(cancellationToken)
+            : Task.CompletedTask;
+
+    public void Dispose() => _reload.Dispose();
 }

@@ -2,14 +2,15 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace TokenConsole.Tests.Infrastructure;
+namespace TokenConsole.Testing;
 
 /// <summary>
-/// The built application started as its own operating-system process, so that a test can kill it the hard way
-/// (SIGKILL, as <c>kill -9</c>) and start it again on the same database file.
+/// The built application started as its own operating-system process on a loopback port: for tests that kill it the hard
+/// way (SIGKILL, as <c>kill -9</c>) and start it again on the same database file, and for end-to-end measurements.
 /// </summary>
 public sealed class AppProcess : IAsyncDisposable
 {
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
     private readonly Process _process;
 
     private AppProcess(Process process, string baseUrl)
@@ -20,11 +21,18 @@ public sealed class AppProcess : IAsyncDisposable
 
     public string BaseUrl { get; }
 
-    public static async Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
+    /// <summary>
+    /// Starts the app built in <see cref="Repository.Configuration"/> and returns once <c>/health</c> answers 200;
+    /// <paramref name="onOutput"/> sees its standard output lines.
+    /// </summary>
+    public static async Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string> environment, Action<string>? onOutput = null)
     {
-        var root = RepositoryRoot();
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var app = Path.Combine(root, "bin", configuration, "net10.0", "TokenConsole.dll");
+        var root = Repository.Root;
+        var app = Path.Combine(root, "bin", Repository.Configuration, "net10.0", "TokenConsole.dll");
+        if (!File.Exists(app))
+        {
+            throw new FileNotFoundException($"Build the application first ({app} is missing).");
+        }
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet", [app]) { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["Urls"] = $"http://127.0.0.1:{port}";
@@ -34,12 +42,20 @@ public sealed class AppProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
         var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                onOutput?.Invoke(e.Data);
+            }
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var instance = new AppProcess(process, $"http://127.0.0.1:{port}");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (DateTime.UtcNow < deadline)
+        var stopwatch = Stopwatch.StartNew();
+        // Polling /health is the only signal a separate process gives that it is ready.
+        while (stopwatch.Elapsed < StartTimeout)
         {
             if (process.HasExited)
             {
@@ -56,10 +72,10 @@ public sealed class AppProcess : IAsyncDisposable
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
             }
-            await Task.Delay(100);
+            await Task.Delay(50);
         }
         await instance.DisposeAsync();
-        throw new TimeoutException("The application did not answer /health within 2 minutes.");
+        throw new TimeoutException($"The application did not answer /health within {StartTimeout.TotalSeconds:0} s.");
     }
 
     /// <summary>SIGKILL: no shutdown code runs, nothing is flushed.</summary>
@@ -83,15 +99,5 @@ public sealed class AppProcess : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    public static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TokenConsole.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? throw new InvalidOperationException("TokenConsole.sln not found above the test output folder.");
     }
 }

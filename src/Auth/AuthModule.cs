@@ -8,12 +8,13 @@ using TokenConsole.Data;
 
 namespace TokenConsole.Auth;
 
-public static class AuthServiceCollectionExtensions
+/// <summary>Sign-in (local accounts or Entra ID), the role policies and the account endpoints.</summary>
+public static class AuthModule
 {
     /// <summary>Entra mode when an Entra application is configured; local accounts otherwise.</summary>
     public static bool IsEntraMode(IConfiguration configuration) => !string.IsNullOrWhiteSpace(configuration["AzureAd:ClientId"]);
 
-    public static void AddConsoleAuth(this WebApplicationBuilder builder)
+    public static void AddAuth(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         var entra = IsEntraMode(builder.Configuration);
@@ -93,10 +94,10 @@ public static class AuthServiceCollectionExtensions
         return authorization;
     }
 
-    public static void MapConsoleAuthEndpoints(this WebApplication app)
+    public static void MapAuth(this IEndpointRouteBuilder endpoints)
     {
-        var entra = IsEntraMode(app.Configuration);
-        var account = app.MapGroup("/account");
+        var entra = IsEntraMode(endpoints.ServiceProvider.GetRequiredService<IConfiguration>());
+        var account = endpoints.MapGroup("/account");
         if (entra)
         {
             account.MapGet("/signin", (string? returnUrl) => TypedResults.Challenge(

@@ -1,10 +1,15 @@
+using TokenConsole.Data;
 using TokenConsole.Features.Catalog;
 
 namespace TokenConsole.Features.Compute;
 
-public static class ComputeServiceCollectionExtensions
+/// <summary>
+/// Models, pools, deployments and capacity. Gives Catalog its capacity check on activation
+/// (<see cref="IPackageActivationCheck"/>); publishes model, pool and deployment changes.
+/// </summary>
+public static class ComputeModule
 {
-    public static void AddCompute(this WebApplicationBuilder builder)
+    public static void AddCompute(this IHostApplicationBuilder builder)
     {
         // A threshold of zero or less would flag every model that sells anything: refuse to start with it.
         builder.Services.AddOptions<ComputeOptions>().Bind(builder.Configuration.GetSection(ComputeOptions.Section))
@@ -14,7 +19,14 @@ public static class ComputeServiceCollectionExtensions
         builder.Services.AddScoped<ComputeService>();
         builder.Services.AddScoped<CapacityService>();
         builder.Services.AddScoped<ComputeAlerts>();
+        builder.Services.AddSingleton<IReferenceDataSubscriber, ComputeAlertsInvalidation>();
         builder.Services.AddScoped<IPackageActivationCheck, CapacityActivationCheck>();
         builder.Services.AddScoped<ComputeEditService>();
+    }
+
+    /// <summary>Compute has pages only, no endpoints of its own.</summary>
+    public static void MapCompute(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
     }
 }

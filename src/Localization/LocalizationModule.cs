@@ -3,11 +3,12 @@ using Microsoft.AspNetCore.Localization;
 
 namespace TokenConsole.Localization;
 
-public static class LocalizationServiceCollectionExtensions
+/// <summary>English and Chinese: resources, the request culture and the language switch.</summary>
+public static class LocalizationModule
 {
     public static readonly string[] SupportedCultures = ["en", "zh-CN"];
 
-    public static void AddConsoleLocalization(this WebApplicationBuilder builder)
+    public static void AddConsoleLocalization(this IHostApplicationBuilder builder)
     {
         builder.Services.AddLocalization();
         builder.Services.AddTransient<MudBlazor.MudLocalizer, ConsoleMudLocalizer>();
@@ -20,9 +21,9 @@ public static class LocalizationServiceCollectionExtensions
     }
 
     /// <summary><c>GET /culture/set?culture=zh-CN&amp;redirectUri=/</c> stores the choice in the culture cookie and goes back.</summary>
-    public static void MapConsoleLocalizationEndpoints(this WebApplication app)
+    public static void MapConsoleLocalization(this IEndpointRouteBuilder endpoints)
     {
-        app.MapGet("/culture/set", (string? culture, string? redirectUri, HttpContext context) =>
+        endpoints.MapGet("/culture/set", (string? culture, string? redirectUri, HttpContext context) =>
         {
             if (culture is null || !SupportedCultures.Contains(culture, StringComparer.OrdinalIgnoreCase))
             {
@@ -33,7 +34,7 @@ public static class LocalizationServiceCollectionExtensions
             context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
                 CookieRequestCultureProvider.MakeCookieValue(requestCulture),
                 new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = false });
-            return Results.LocalRedirect(Auth.AuthServiceCollectionExtensions.LocalUrl(redirectUri));
+            return Results.LocalRedirect(Auth.AuthModule.LocalUrl(redirectUri));
         }).AllowAnonymous();
     }
 }

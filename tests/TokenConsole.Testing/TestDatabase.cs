@@ -1,18 +1,17 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using TokenConsole.Data;
 
-namespace TokenConsole.Tests.Infrastructure;
+namespace TokenConsole.Testing;
 
 /// <summary>A migrated SQLite file in a temporary folder, for testing services against the real schema.</summary>
 public sealed class TestDatabase : IDbContextFactory<TokenConsoleDbContext>, IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("tokenconsole-db-").FullName;
+    private readonly TempFolder _folder = new("tokenconsole-db-");
     private readonly DbContextOptions<TokenConsoleDbContext> _options;
 
     public TestDatabase()
     {
-        ConnectionString = $"Data Source={Path.Combine(_folder, "test.db")}";
+        ConnectionString = $"Data Source={_folder.File("test.db")}";
         _options = new DbContextOptionsBuilder<TokenConsoleDbContext>().UseSqlite(ConnectionString).Options;
         using var db = CreateDbContext();
         db.Database.Migrate();
@@ -22,15 +21,5 @@ public sealed class TestDatabase : IDbContextFactory<TokenConsoleDbContext>, IDi
 
     public TokenConsoleDbContext CreateDbContext() => new(_options);
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 }

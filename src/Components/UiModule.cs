@@ -2,9 +2,10 @@ using MudBlazor.Services;
 
 namespace TokenConsole.Components;
 
-public static class UiServiceCollectionExtensions
+/// <summary>The Blazor UI: components, MudBlazor, the request pipeline and the pages.</summary>
+public static class UiModule
 {
-    public static void AddConsoleUi(this WebApplicationBuilder builder)
+    public static void AddUi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
@@ -37,10 +38,10 @@ public static class UiServiceCollectionExtensions
         app.UseAntiforgery();
     }
 
-    public static void MapConsoleUi(this WebApplication app)
+    public static void MapUi(this IEndpointRouteBuilder endpoints)
     {
-        app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-        app.MapCircuitMemory();
+        endpoints.MapStaticAssets();
+        endpoints.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        endpoints.MapCircuitMemory();
     }
 }

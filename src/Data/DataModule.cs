@@ -5,18 +5,19 @@ using TokenConsole.Data.Seeding;
 
 namespace TokenConsole.Data;
 
-public static class DataServiceCollectionExtensions
+/// <summary>The database, its start-up migration and seeding, health, and the reference-data events every feature's caches share.</summary>
+public static class DataModule
 {
     public const string ConnectionStringName = "TokenConsole";
 
-    public static void AddDatabase(this WebApplicationBuilder builder)
+    public static void AddData(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<Writes.AuditedWriter>();
         // Read when the first context is made, so that hosts and tests can still change the configuration.
         builder.Services.AddDbContextFactory<TokenConsoleDbContext>((services, options) =>
         {
             var configuration = services.GetRequiredService<IConfiguration>();
-            var environment = services.GetRequiredService<IWebHostEnvironment>();
+            var environment = services.GetRequiredService<IHostEnvironment>();
             options.UseSqlite(ResolveConnectionString(
                 configuration.GetConnectionString(ConnectionStringName) ?? "Data Source=data/tokenconsole.db", environment.ContentRootPath));
         });
@@ -25,6 +26,8 @@ public static class DataServiceCollectionExtensions
         builder.Services.AddTransient<DatabaseInitializer>();
         builder.Services.AddTransient<DemoDataSeeder>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddSingleton<IReferenceDataEvents, ReferenceDataEvents>();
+        builder.Services.AddHostedService<ReferenceDataRefresher>();
     }
 
     /// <summary>A relative SQLite file is taken relative to the content root (the repository root), and its folder is created.</summary>
@@ -45,10 +48,11 @@ public static class DataServiceCollectionExtensions
         var stopwatch = Stopwatch.StartNew();
         await using var scope = app.Services.CreateAsyncScope();
         var seeded = await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
-        await app.Services.GetRequiredService<Features.Pricing.PriceBookProvider>().ReloadAsync();
+        // Every cache loads what the database now holds before the server takes its first request.
+        await app.Services.GetRequiredService<IReferenceDataEvents>().PublishAsync(ReferenceDataChange.Everything);
         app.Logger.LogInformation("Database ready in {ElapsedMs} ms (demo data seeded now: {Seeded})", stopwatch.ElapsedMilliseconds, seeded);
     }
 
-    public static void MapDatabaseHealth(this WebApplication app) =>
-        app.MapHealthChecks("/health").AllowAnonymous();
+    public static void MapData(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapHealthChecks("/health").AllowAnonymous();
 }

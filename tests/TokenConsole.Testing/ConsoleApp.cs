@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace TokenConsole.Testing;
+
+/// <summary>
+/// The whole application in process on its own SQLite file in a temporary folder, configured through
+/// <see cref="Settings"/> (set them before the first request or <see cref="StartOnLoopback"/>). In memory by default
+/// (<c>CreateClient</c>); <see cref="StartOnLoopback"/> serves it on a real loopback port for a browser.
+/// </summary>
+public class ConsoleApp : WebApplicationFactory<Program>
+{
+    private readonly TempFolder _folder = new("tokenconsole-app-");
+
+    public string DatabasePath => _folder.File("tokenconsole.db");
+
+    public Dictionary<string, string?> Settings { get; } = [];
+
+    /// <summary>The loopback address after <see cref="StartOnLoopback"/> (with <c>localhost</c> as the host).</summary>
+    public string BaseUrl { get; private set; } = "";
+
+    /// <summary>Starts Kestrel on a free loopback port and returns its address.</summary>
+    public string StartOnLoopback()
+    {
+        UseKestrel(0);
+        StartServer();
+        BaseUrl = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First().Replace("[::1]", "localhost", StringComparison.Ordinal).Replace("127.0.0.1", "localhost", StringComparison.Ordinal).TrimEnd('/');
+        return BaseUrl;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseSetting("ConnectionStrings:TokenConsole", $"Data Source={DatabasePath}");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            _folder.Dispose();
+        }
+    }
+}
