@@ -39,7 +39,10 @@ internal static class RatingBenchmark
         {
             var a = engine.Rate(events[i]).RevenueMicros;
             var b = RateHandWritten(book, handWritten, events[i]);
-            if (a != b) throw new InvalidOperationException($"Event {i}: rules engine {a} ≠ hand-written {b}");
+            if (a != b)
+            {
+                throw new InvalidOperationException($"Event {i}: rules engine {a} ≠ hand-written {b}");
+            }
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Rating, 50 active rules, {events.Length:N0} events per run, single thread; ruleset compiled once in {compile.ElapsedMilliseconds} ms"));
         Console.WriteLine("| run | RulesEngine ruleset (events/s) | hand-written C# predicates (events/s) | ratio |");
@@ -49,12 +52,24 @@ internal static class RatingBenchmark
         for (var run = 0; run <= runs; run++)
         {
             var sw = Stopwatch.StartNew();
-            foreach (ref readonly var e in events.AsSpan()) sink += engine.Rate(e).RevenueMicros;
+            foreach (ref readonly var e in events.AsSpan())
+            {
+                sink += engine.Rate(e).RevenueMicros;
+            }
+
             var engineRate = events.Length / sw.Elapsed.TotalSeconds;
             sw.Restart();
-            foreach (ref readonly var e in events.AsSpan()) sink += RateHandWritten(book, handWritten, e);
+            foreach (ref readonly var e in events.AsSpan())
+            {
+                sink += RateHandWritten(book, handWritten, e);
+            }
+
             var handRate = events.Length / sw.Elapsed.TotalSeconds;
-            if (run == 0) continue; // warm-up
+            if (run == 0)
+            {
+                continue; // warm-up
+            }
+
             results.Add((engineRate, handRate));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {run} | {engineRate:N0} | {handRate:N0} | {engineRate / handRate:0.00} |"));
         }
@@ -136,7 +151,11 @@ internal static class RatingBenchmark
         List<Hand>? stacking = null;
         foreach (var h in rules)
         {
-            if (!h.Matches(c, local)) continue;
+            if (!h.Matches(c, local))
+            {
+                continue;
+            }
+
             switch (h.Rule.Stacking)
             {
                 case StackingPolicy.Exclusive: exclusive ??= h; break;
@@ -147,9 +166,24 @@ internal static class RatingBenchmark
                 default: (stacking ??= []).Add(h); break;
             }
         }
-        if (exclusive is not null) return Money.RoundMicros(exclusive.Rule.Apply(price, billable));
-        if (best is not null) price = bestPrice;
-        if (stacking is not null) foreach (var h in stacking) price = h.Rule.Apply(price, billable);
+        if (exclusive is not null)
+        {
+            return Money.RoundMicros(exclusive.Rule.Apply(price, billable));
+        }
+
+        if (best is not null)
+        {
+            price = bestPrice;
+        }
+
+        if (stacking is not null)
+        {
+            foreach (var h in stacking)
+            {
+                price = h.Rule.Apply(price, billable);
+            }
+        }
+
         return Money.RoundMicros(price);
     }
 
@@ -187,7 +221,11 @@ internal static class RatingBenchmark
                 var sw = Stopwatch.StartNew();
                 var result = await simulator.SimulateAsync(proposal, 90);
                 sw.Stop();
-                if (run == 0) continue; // warm-up
+                if (run == 0)
+                {
+                    continue; // warm-up
+                }
+
                 times.Add(sw.Elapsed.TotalSeconds);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {run} | {sw.Elapsed.TotalSeconds:0.000} s | {result.RollupRows:N0} | {result.CustomersTotal:N0} | {result.Delta:N2} CNY ({result.DeltaPercent:P2}) |"));
             }

@@ -2,7 +2,6 @@ using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using TokenConsole.Features.Catalog;
 using TokenConsole.Features.Compute;
-using TokenConsole.Features.Usage;
 
 namespace TokenConsole.Data.Seeding;
 

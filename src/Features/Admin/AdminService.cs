@@ -1,9 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using TokenConsole.Data.Writes;
 using Microsoft.EntityFrameworkCore;
-using TokenConsole.Auth;
 using TokenConsole.Data;
+using TokenConsole.Data.Writes;
 
 namespace TokenConsole.Features.Admin;
 

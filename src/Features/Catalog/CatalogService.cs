@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using TokenConsole.Data;
-using TokenConsole.Features.Compute;
 
 namespace TokenConsole.Features.Catalog;
 

@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using TokenConsole.Data;
 using TokenConsole.Features.Catalog;
 using TokenConsole.Features.Compute;
-using TokenConsole.Features.Usage;
 
 namespace TokenConsole.Features.Overview;
 
@@ -19,10 +18,10 @@ public sealed record OverviewData(
     int ActivePackages,
     int Customers,
     int ActiveSubscriptions,
-    /// <summary>The busiest hour of the last 24: tokens served by the online pools against their capacity.</summary>
+    // The busiest hour of the last 24: tokens served by the online pools against their capacity.
     double PeakUtilisation,
     string? BusiestPool,
-    /// <summary>The busiest pool's own busiest hour against its capacity.</summary>
+    // The busiest pool's own busiest hour against its capacity.
     double BusiestPoolUtilisation,
     IReadOnlyList<(DateTime Day, long Tokens, decimal Revenue)> Daily);
 

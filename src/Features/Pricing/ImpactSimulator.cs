@@ -95,7 +95,10 @@ public sealed class ImpactSimulator(IDbContextFactory<TokenConsoleDbContext> dbF
             after += a;
             ref var cell = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(cells, (region, industry), out _);
             cell = (cell.Before + b, cell.After + a);
-            if (++rows % 20_000 == 0) progress?.Report(0.05 + 0.85 * Math.Min(1, rows / 150_000.0));
+            if (++rows % 20_000 == 0)
+            {
+                progress?.Report(0.05 + 0.85 * Math.Min(1, rows / 150_000.0));
+            }
         }
         return (cells, before, after, rows);
     }
@@ -121,12 +124,19 @@ public sealed class ImpactSimulator(IDbContextFactory<TokenConsoleDbContext> dbF
         while (await reader.ReadAsync(ct))
         {
             var customerId = reader.GetInt32(1);
-            if (!customers.TryGetValue(customerId, out var customer)) continue;
+            if (!customers.TryGetValue(customerId, out var customer))
+            {
+                continue;
+            }
+
             var day = new DateTimeOffset(reader.GetInt64(0), TimeSpan.Zero);
             var tokens = reader.GetInt64(3);
             var month = BusinessCalendar.MonthStartUtc(day);
             var (m, used) = monthly.GetValueOrDefault(customerId);
-            if (m != month) used = 0;
+            if (m != month)
+            {
+                used = 0;
+            }
             // Daily rows carry no hour: they are rated at noon Beijing time, with the customer's running monthly volume.
             var context = new UsageContext(customer.PackageId, reader.GetInt32(2), customerId, customer.Region, customer.Industry, customer.Segment,
                 day.AddHours(4), tokens, 0, used);
@@ -148,7 +158,11 @@ public sealed class ImpactSimulator(IDbContextFactory<TokenConsoleDbContext> dbF
 
     private static string Intern(Dictionary<string, string> strings, string value)
     {
-        if (strings.TryGetValue(value, out var known)) return known;
+        if (strings.TryGetValue(value, out var known))
+        {
+            return known;
+        }
+
         strings[value] = value;
         return value;
     }
@@ -158,10 +172,18 @@ public sealed class ImpactSimulator(IDbContextFactory<TokenConsoleDbContext> dbF
     private static (decimal Before, decimal After) Rerate(PriceBook book, RuleSetEngine current, RuleSetEngine proposed, in UsageContext context, decimal recorded)
     {
         PackagePriceRatingEngine.RateBase(book, context, out var baseMicros, out var billable);
-        if (baseMicros <= 0) return (recorded, recorded);
+        if (baseMicros <= 0)
+        {
+            return (recorded, recorded);
+        }
+
         var now = current.Apply(context, baseMicros, billable);
         var then = proposed.Apply(context, baseMicros, billable);
-        if (now <= 0) return (recorded, recorded + (then - now) / Money.MicrosPerYuan);
+        if (now <= 0)
+        {
+            return (recorded, recorded + (then - now) / Money.MicrosPerYuan);
+        }
+
         return (recorded, recorded * then / now);
     }
 }

@@ -31,11 +31,19 @@ public sealed class PackagePriceRatingEngine(PriceBookProvider priceBook) : IRat
             return new Rating(0, 0, cost, 0);
         }
         decimal tokens = context.InputTokens + context.OutputTokens;
-        if (package.Multipliers.TryGetValue(context.ModelId, out var multiplier) && multiplier != 1m) tokens *= multiplier;
+        if (package.Multipliers.TryGetValue(context.ModelId, out var multiplier) && multiplier != 1m)
+        {
+            tokens *= multiplier;
+        }
+
         var allowanceLeft = Math.Max(0, package.IncludedTokensPerMonth - context.CustomerMonthlyTokens);
         var inside = Math.Min(tokens, allowanceLeft);
         var revenue = inside * package.UnitPricePerMTok;
-        if (tokens > inside) revenue += (tokens - inside) * package.OveragePricePerMTok;
+        if (tokens > inside)
+        {
+            revenue += (tokens - inside) * package.OveragePricePerMTok;
+        }
+
         billableTokens = tokens;
         baseMicros = revenue;
         var rounded = Money.RoundMicros(revenue);

@@ -37,7 +37,11 @@ public sealed class PriceChangeScheduler(IServiceScopeFactory scopes, RuleSetPro
         {
             await using var scope = scopes.CreateAsyncScope();
             var count = await scope.ServiceProvider.GetRequiredService<PriceChangeService>().ActivateDueAsync(cancellationToken);
-            if (count > 0) logger.LogInformation("Activated {Count} scheduled price changes", count);
+            if (count > 0)
+            {
+                logger.LogInformation("Activated {Count} scheduled price changes", count);
+            }
+
             return count;
         }
         catch (Exception e) when (e is not OperationCanceledException)

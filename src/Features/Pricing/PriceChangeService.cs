@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using TokenConsole.Auth;
 using TokenConsole.Data;
@@ -124,7 +123,11 @@ public sealed class PriceChangeService(
             due = [.. (await db.PriceChanges.Where(c => c.Status == PriceChangeStatus.Scheduled).ToListAsync(ct))
                 .Where(c => c.EffectiveAt <= now).OrderBy(c => c.EffectiveAt).ThenBy(c => c.Id).Select(c => c.Id)];
         }
-        if (due.Count == 0) return 0;
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
         var activated = 0;
         foreach (var changeId in due)
         {
@@ -133,7 +136,11 @@ public sealed class PriceChangeService(
             {
                 var db = w.Db;
                 var change = await db.PriceChanges.FirstAsync(c => c.Id == changeId, ct);
-                if (change.Status != PriceChangeStatus.Scheduled) return Done.Value;
+                if (change.Status != PriceChangeStatus.Scheduled)
+                {
+                    return Done.Value;
+                }
+
                 var active = await db.PriceRuleSetVersions.Where(v => v.Status == RuleSetStatus.Active).OrderByDescending(v => v.Number).FirstOrDefaultAsync(ct);
                 var currentRules = active is null ? [] : RuleSetEngine.FromWorkflowJson(active.WorkflowJson);
                 var rules = ContentOf(change).ApplyTo(currentRules, change.Id, change.EffectiveAt, change.Audience);
@@ -143,7 +150,11 @@ public sealed class PriceChangeService(
                     Number = number, WorkflowJson = RuleSetEngine.ToWorkflowJson(number, rules), Status = RuleSetStatus.Active,
                     CreatedAt = w.Now, CreatedBy = change.DecidedBy ?? Actor.Scheduler.Name, ActivatedAt = w.Now, PriceChangeId = change.Id, PreviousVersionId = active?.Id,
                 };
-                if (active is not null) active.Status = RuleSetStatus.Superseded;
+                if (active is not null)
+                {
+                    active.Status = RuleSetStatus.Superseded;
+                }
+
                 db.PriceRuleSetVersions.Add(version);
                 // The change points at the version it produced: saved first, so its id exists.
                 await db.SaveChangesAsync(ct);
@@ -157,7 +168,10 @@ public sealed class PriceChangeService(
                     active is null ? null : new RuleSetSnapshot(active.Number, active.PriceChangeId, currentRules.Count), new RuleSetSnapshot(number, change.Id, rules.Count));
                 return Done.Value;
             }, ct);
-            if (result.Succeeded) activated++;
+            if (result.Succeeded)
+            {
+                activated++;
+            }
         }
         if (activated > 0)
         {
@@ -178,12 +192,24 @@ public sealed class PriceChangeService(
             {
                 var db = w.Db;
                 var change = await db.PriceChanges.FirstOrDefaultAsync(c => c.Id == id, ct);
-                if (change is null) return Gone;
+                if (change is null)
+                {
+                    return Gone;
+                }
+
                 db.Entry(change).Property(c => c.Version).OriginalValue = version;
                 var current = await db.PriceRuleSetVersions.FirstOrDefaultAsync(v => v.Id == change.ResultingRuleSetVersionId, ct);
-                if (current is not { Status: RuleSetStatus.Active }) return new Refusal("Only the active price change can be rolled back.");
+                if (current is not { Status: RuleSetStatus.Active })
+                {
+                    return new Refusal("Only the active price change can be rolled back.");
+                }
+
                 var before = Summary(change);
-                if (change.RollBack(w.Actor, w.Now) is { } refused) return refused;
+                if (change.RollBack(w.Actor, w.Now) is { } refused)
+                {
+                    return refused;
+                }
+
                 var previous = current.PreviousVersionId is { } pid ? await db.PriceRuleSetVersions.FirstAsync(v => v.Id == pid, ct) : null;
                 current.Status = RuleSetStatus.RolledBack;
                 if (previous is not null)
@@ -197,7 +223,11 @@ public sealed class PriceChangeService(
                 w.Audit(AuditActions.PriceChangeRolledBack, nameof(PriceChange), Key(change.Id), before, Summary(change));
                 return change;
             }, ct);
-            if (result.Succeeded) await events.PublishAsync(ReferenceDataKind.PriceRules);
+            if (result.Succeeded)
+            {
+                await events.PublishAsync(ReferenceDataKind.PriceRules);
+            }
+
             return result.Refusal?.Code == Refusal.ForbiddenCode ? new Refusal("You are not allowed to roll back price changes.") : result;
         }
         finally
@@ -211,11 +241,23 @@ public sealed class PriceChangeService(
         writer.WriteAsync<PriceChange>(user, policy, async w =>
         {
             var change = await w.Db.PriceChanges.FirstOrDefaultAsync(c => c.Id == id, ct);
-            if (change is null) return Gone;
-            if (change.Version != version) return Refusal.Stale;
+            if (change is null)
+            {
+                return Gone;
+            }
+
+            if (change.Version != version)
+            {
+                return Refusal.Stale;
+            }
+
             w.Db.Entry(change).Property(c => c.Version).OriginalValue = version;
             var before = Summary(change);
-            if (apply(w, change) is { } refused) return refused;
+            if (apply(w, change) is { } refused)
+            {
+                return refused;
+            }
+
             w.Audit(action, nameof(PriceChange), Key(change.Id), before, Summary(change));
             return change;
         }, ct);

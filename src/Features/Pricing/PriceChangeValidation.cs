@@ -19,7 +19,11 @@ public static class PriceChangeValidation
     public static IReadOnlyList<RuleProblem> Check(PriceChangeContent content, IReadOnlyList<PriceRule> current)
     {
         var problems = new List<RuleProblem>();
-        if (content.Add.Count == 0 && content.Retire.Count == 0) problems.Add(new("", "The change neither adds nor retires a rule."));
+        if (content.Add.Count == 0 && content.Retire.Count == 0)
+        {
+            problems.Add(new("", "The change neither adds nor retires a rule."));
+        }
+
         foreach (var group in content.Add.GroupBy(r => r.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
             problems.Add(new(group.Key, "Two rules have the same name."));
@@ -30,17 +34,50 @@ public static class PriceChangeValidation
         }
         foreach (var rule in content.Add)
         {
-            if (string.IsNullOrWhiteSpace(rule.Name) || rule.Name.Length > 80) problems.Add(new(rule.Name, "A rule needs a name of 1 to 80 characters."));
-            if (!TokenConsoleDbContext.MillionthsConverter.Fits(rule.Value)) problems.Add(new(rule.Name, "The effect value may have at most six decimals."));
-            else if (rule.Effect == PriceEffectKind.Percentage && (rule.Value < -100 || rule.Value > 1000)) problems.Add(new(rule.Name, "A percentage must be between -100 and 1000."));
-            else if (rule.Effect == PriceEffectKind.UnitPrice && rule.Value < 0) problems.Add(new(rule.Name, "A unit price cannot be negative."));
-            if (rule.Priority is < 1 or > 1000) problems.Add(new(rule.Name, "The priority must be between 1 and 1000."));
-            if (rule.ValidFrom is { } from && rule.ValidTo is { } to && to <= from) problems.Add(new(rule.Name, "The validity window ends before it starts."));
+            if (string.IsNullOrWhiteSpace(rule.Name) || rule.Name.Length > 80)
+            {
+                problems.Add(new(rule.Name, "A rule needs a name of 1 to 80 characters."));
+            }
+
+            if (!TokenConsoleDbContext.MillionthsConverter.Fits(rule.Value))
+            {
+                problems.Add(new(rule.Name, "The effect value may have at most six decimals."));
+            }
+            else if (rule.Effect == PriceEffectKind.Percentage && (rule.Value < -100 || rule.Value > 1000))
+            {
+                problems.Add(new(rule.Name, "A percentage must be between -100 and 1000."));
+            }
+            else if (rule.Effect == PriceEffectKind.UnitPrice && rule.Value < 0)
+            {
+                problems.Add(new(rule.Name, "A unit price cannot be negative."));
+            }
+
+            if (rule.Priority is < 1 or > 1000)
+            {
+                problems.Add(new(rule.Name, "The priority must be between 1 and 1000."));
+            }
+
+            if (rule.ValidFrom is { } from && rule.ValidTo is { } to && to <= from)
+            {
+                problems.Add(new(rule.Name, "The validity window ends before it starts."));
+            }
+
             var s = rule.Scope;
-            if ((s.HourFrom is null) != (s.HourTo is null) || s.HourFrom is < 0 or > 23 || s.HourTo is < 0 or > 24) problems.Add(new(rule.Name, "The time-of-day window needs a start and an end hour between 0 and 24."));
-            if (s.MinMonthlyTokens is < 0) problems.Add(new(rule.Name, "The monthly volume threshold cannot be negative."));
+            if ((s.HourFrom is null) != (s.HourTo is null) || s.HourFrom is < 0 or > 23 || s.HourTo is < 0 or > 24)
+            {
+                problems.Add(new(rule.Name, "The time-of-day window needs a start and an end hour between 0 and 24."));
+            }
+
+            if (s.MinMonthlyTokens is < 0)
+            {
+                problems.Add(new(rule.Name, "The monthly volume threshold cannot be negative."));
+            }
+
             var check = RuleExpressionValidator.Compile(rule.Expression);
-            if (!check.IsValid) problems.Add(new(rule.Name, check.Error!, check.Position));
+            if (!check.IsValid)
+            {
+                problems.Add(new(rule.Name, check.Error!, check.Position));
+            }
         }
         return problems;
     }
@@ -60,10 +97,26 @@ public static class PriceChangeValidation
             var a = content.Add[i];
             foreach (var b in others.Concat(content.Add.Skip(i + 1)))
             {
-                if (a.Stacking == StackingPolicy.Stacks && b.Stacking == StackingPolicy.Stacks) continue;
-                if (Overlap(a.Scope, b.Scope) is not { } overlap) continue;
-                if (a.ValidTo is { } aTo && b.ValidFrom is { } bFrom && aTo <= bFrom) continue;
-                if (b.ValidTo is { } bTo && a.ValidFrom is { } aFrom && bTo <= aFrom) continue;
+                if (a.Stacking == StackingPolicy.Stacks && b.Stacking == StackingPolicy.Stacks)
+                {
+                    continue;
+                }
+
+                if (Overlap(a.Scope, b.Scope) is not { } overlap)
+                {
+                    continue;
+                }
+
+                if (a.ValidTo is { } aTo && b.ValidFrom is { } bFrom && aTo <= bFrom)
+                {
+                    continue;
+                }
+
+                if (b.ValidTo is { } bTo && a.ValidFrom is { } aFrom && bTo <= aFrom)
+                {
+                    continue;
+                }
+
                 var hit = customers.Where(c => Covers(a.Scope, c) && Covers(b.Scope, c)).Take(10).Select(c => $"{c.Name} ({c.Code})").ToList();
                 conflicts.Add(new RuleConflict(a.Name, b.Name, overlap, hit));
             }
@@ -79,21 +132,57 @@ public static class PriceChangeValidation
     private static string? Overlap(PriceRuleScope a, PriceRuleScope b)
     {
         var parts = new List<string>();
-        if (!Intersect(a.PackageIds, b.PackageIds, "packages", parts)) return null;
-        if (!Intersect(a.ModelIds, b.ModelIds, "models", parts)) return null;
-        if (!Intersect(a.RegionCodes, b.RegionCodes, "regions", parts)) return null;
-        if (!Intersect(a.IndustryCodes, b.IndustryCodes, "industries", parts)) return null;
-        if (!Intersect(a.Segments, b.Segments, "segments", parts)) return null;
-        if (!Intersect(a.Days, b.Days, "days", parts)) return null;
-        if (a.HasHourWindow && b.HasHourWindow && !Enumerable.Range(0, 24).Any(h => Fn.Between(h, a.HourFrom!.Value, a.HourTo!.Value) && Fn.Between(h, b.HourFrom!.Value, b.HourTo!.Value))) return null;
+        if (!Intersect(a.PackageIds, b.PackageIds, "packages", parts))
+        {
+            return null;
+        }
+
+        if (!Intersect(a.ModelIds, b.ModelIds, "models", parts))
+        {
+            return null;
+        }
+
+        if (!Intersect(a.RegionCodes, b.RegionCodes, "regions", parts))
+        {
+            return null;
+        }
+
+        if (!Intersect(a.IndustryCodes, b.IndustryCodes, "industries", parts))
+        {
+            return null;
+        }
+
+        if (!Intersect(a.Segments, b.Segments, "segments", parts))
+        {
+            return null;
+        }
+
+        if (!Intersect(a.Days, b.Days, "days", parts))
+        {
+            return null;
+        }
+
+        if (a.HasHourWindow && b.HasHourWindow && !Enumerable.Range(0, 24).Any(h => Fn.Between(h, a.HourFrom!.Value, a.HourTo!.Value) && Fn.Between(h, b.HourFrom!.Value, b.HourTo!.Value)))
+        {
+            return null;
+        }
+
         return parts.Count == 0 ? "every event" : string.Join("; ", parts);
     }
 
     private static bool Intersect<T>(List<T> a, List<T> b, string label, List<string> parts)
     {
-        if (a.Count == 0 && b.Count == 0) return true;
+        if (a.Count == 0 && b.Count == 0)
+        {
+            return true;
+        }
+
         var common = a.Count == 0 ? b : b.Count == 0 ? a : a.Intersect(b).ToList();
-        if (common.Count == 0) return false;
+        if (common.Count == 0)
+        {
+            return false;
+        }
+
         parts.Add($"{label}: {string.Join(", ", common)}");
         return true;
     }

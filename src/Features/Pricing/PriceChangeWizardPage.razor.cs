@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using TokenConsole.Data;
-using TokenConsole.Data.Writes;
 
 namespace TokenConsole.Features.Pricing;
 
@@ -62,10 +61,16 @@ public partial class PriceChangeWizardPage
         {
             _titleError = string.IsNullOrWhiteSpace(_title) ? L["A title of 1 to 120 characters is required."].Value : null;
             _effectiveError = EffectiveAt() is null ? L["Enter a date and time."].Value : null;
-            if (_titleError is not null || _effectiveError is not null) return;
+            if (_titleError is not null || _effectiveError is not null)
+            {
+                return;
+            }
         }
         _step++;
-        if (_step == 2) await SimulateAsync();
+        if (_step == 2)
+        {
+            await SimulateAsync();
+        }
     }
 
     private DateTimeOffset? EffectiveAt() =>

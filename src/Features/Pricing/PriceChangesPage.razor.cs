@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.EntityFrameworkCore;
 using TokenConsole.Auth;
-using TokenConsole.Data.Writes;
 
 namespace TokenConsole.Features.Pricing;
 

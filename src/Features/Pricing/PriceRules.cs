@@ -122,7 +122,10 @@ public static class Fn
     {
         foreach (var part in list.Split(','))
         {
-            if (part.Trim() == value) return true;
+            if (part.Trim() == value)
+            {
+                return true;
+            }
         }
         return false;
     }
@@ -139,14 +142,46 @@ public static partial class RuleExpressions
     public static string FromScope(PriceRuleScope s)
     {
         var parts = new List<string>();
-        if (s.PackageIds.Count > 0) parts.Add(OrOf(s.PackageIds.Select(id => $"u.PackageId == {id}")));
-        if (s.ModelIds.Count > 0) parts.Add(OrOf(s.ModelIds.Select(id => $"u.ModelId == {id}")));
-        if (s.RegionCodes.Count > 0) parts.Add(InList("u.Region", s.RegionCodes));
-        if (s.IndustryCodes.Count > 0) parts.Add(InList("u.Industry", s.IndustryCodes));
-        if (s.Segments.Count > 0) parts.Add(InList("u.Segment", s.Segments.Select(x => x.ToString())));
-        if (s.HasHourWindow) parts.Add($"Fn.Between(u.Hour, {s.HourFrom}, {s.HourTo})");
-        if (s.Days.Count > 0) parts.Add(OrOf(s.Days.Select(d => $"u.Day == {(int)d}")));
-        if (s.MinMonthlyTokens is { } min) parts.Add(string.Create(CultureInfo.InvariantCulture, $"u.MonthlyTokens >= {min}"));
+        if (s.PackageIds.Count > 0)
+        {
+            parts.Add(OrOf(s.PackageIds.Select(id => $"u.PackageId == {id}")));
+        }
+
+        if (s.ModelIds.Count > 0)
+        {
+            parts.Add(OrOf(s.ModelIds.Select(id => $"u.ModelId == {id}")));
+        }
+
+        if (s.RegionCodes.Count > 0)
+        {
+            parts.Add(InList("u.Region", s.RegionCodes));
+        }
+
+        if (s.IndustryCodes.Count > 0)
+        {
+            parts.Add(InList("u.Industry", s.IndustryCodes));
+        }
+
+        if (s.Segments.Count > 0)
+        {
+            parts.Add(InList("u.Segment", s.Segments.Select(x => x.ToString())));
+        }
+
+        if (s.HasHourWindow)
+        {
+            parts.Add($"Fn.Between(u.Hour, {s.HourFrom}, {s.HourTo})");
+        }
+
+        if (s.Days.Count > 0)
+        {
+            parts.Add(OrOf(s.Days.Select(d => $"u.Day == {(int)d}")));
+        }
+
+        if (s.MinMonthlyTokens is { } min)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"u.MonthlyTokens >= {min}"));
+        }
+
         return parts.Count == 0 ? "true" : string.Join(" && ", parts);
     }
 
@@ -167,7 +202,11 @@ public static partial class RuleExpressions
         var sb = new StringBuilder("\"");
         foreach (var ch in value)
         {
-            if (ch is '"' or '\\') sb.Append('\\');
+            if (ch is '"' or '\\')
+            {
+                sb.Append('\\');
+            }
+
             sb.Append(ch);
         }
         return sb.Append('"').ToString();

@@ -13,15 +13,51 @@ public static class PricingText
         var chinese = Display.IsChinese();
         var s = rule.Scope;
         var parts = new List<string>();
-        if (s.PackageIds.Count > 0) parts.Add($"{L["Package"]}: {string.Join(", ", s.PackageIds.Select(id => names.Package(id, chinese)))}");
-        if (s.ModelIds.Count > 0) parts.Add($"{L["Model"]}: {string.Join(", ", s.ModelIds.Select(names.Model))}");
-        if (s.RegionCodes.Count > 0) parts.Add($"{L["Region"]}: {string.Join(", ", s.RegionCodes.Select(c => names.Region(c, chinese)))}");
-        if (s.IndustryCodes.Count > 0) parts.Add($"{L["Industry"]}: {string.Join(", ", s.IndustryCodes.Select(c => names.Industry(c, chinese)))}");
-        if (s.Segments.Count > 0) parts.Add($"{L["Segment"]}: {string.Join(", ", s.Segments.Select(x => L[$"Segment.{x}"].Value))}");
-        if (s.HasHourWindow) parts.Add(string.Create(CultureInfo.InvariantCulture, $"{L["Hours"]}: {s.HourFrom:00}:00–{s.HourTo:00}:00"));
-        if (s.Days.Count > 0) parts.Add($"{L["Days"]}: {string.Join(", ", s.Days.Select(d => CultureInfo.CurrentUICulture.DateTimeFormat.GetAbbreviatedDayName(d)))}");
-        if (s.MinMonthlyTokens is { } min) parts.Add($"{L["Monthly volume ≥"]} {Display.Compact(min)}");
-        if (!string.IsNullOrWhiteSpace(rule.AdvancedExpression)) parts.Add($"{L["Expression"]}: {rule.AdvancedExpression}");
+        if (s.PackageIds.Count > 0)
+        {
+            parts.Add($"{L["Package"]}: {string.Join(", ", s.PackageIds.Select(id => names.Package(id, chinese)))}");
+        }
+
+        if (s.ModelIds.Count > 0)
+        {
+            parts.Add($"{L["Model"]}: {string.Join(", ", s.ModelIds.Select(names.Model))}");
+        }
+
+        if (s.RegionCodes.Count > 0)
+        {
+            parts.Add($"{L["Region"]}: {string.Join(", ", s.RegionCodes.Select(c => names.Region(c, chinese)))}");
+        }
+
+        if (s.IndustryCodes.Count > 0)
+        {
+            parts.Add($"{L["Industry"]}: {string.Join(", ", s.IndustryCodes.Select(c => names.Industry(c, chinese)))}");
+        }
+
+        if (s.Segments.Count > 0)
+        {
+            parts.Add($"{L["Segment"]}: {string.Join(", ", s.Segments.Select(x => L[$"Segment.{x}"].Value))}");
+        }
+
+        if (s.HasHourWindow)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{L["Hours"]}: {s.HourFrom:00}:00–{s.HourTo:00}:00"));
+        }
+
+        if (s.Days.Count > 0)
+        {
+            parts.Add($"{L["Days"]}: {string.Join(", ", s.Days.Select(d => CultureInfo.CurrentUICulture.DateTimeFormat.GetAbbreviatedDayName(d)))}");
+        }
+
+        if (s.MinMonthlyTokens is { } min)
+        {
+            parts.Add($"{L["Monthly volume ≥"]} {Display.Compact(min)}");
+        }
+
+        if (!string.IsNullOrWhiteSpace(rule.AdvancedExpression))
+        {
+            parts.Add($"{L["Expression"]}: {rule.AdvancedExpression}");
+        }
+
         return parts.Count == 0 ? L["Every event"] : string.Join(" · ", parts);
     }
 

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TokenConsole.Auth;
 using TokenConsole.Data;
@@ -21,9 +20,17 @@ public static class QuoteEndpoints
 
     private static Results<Ok<QuoteResponse>, ValidationProblem> Quote(QuoteRequest? request, QuoteService quotes, TimeProvider clock)
     {
-        if (request is null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A JSON usage context is required."] });
+        if (request is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A JSON usage context is required."] });
+        }
+
         var (context, errors) = quotes.Validate(request, clock.GetUtcNow());
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The usage context is not valid.");
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The usage context is not valid.");
+        }
+
         var explained = quotes.Quote(context);
         return TypedResults.Ok(explained);
     }
@@ -38,16 +45,52 @@ public sealed class QuoteService(PriceBookProvider priceBook, RulesRatingEngine 
     {
         var errors = new Dictionary<string, string[]>();
         var book = priceBook.Current;
-        if (r.PackageId is not { } package || !book.Packages.ContainsKey(package)) errors["packageId"] = ["Unknown or inactive package."];
-        if (r.ModelId is not { } model || !book.Models.ContainsKey(model)) errors["modelId"] = ["Unknown model."];
-        if (string.IsNullOrWhiteSpace(r.RegionCode) || r.RegionCode.Length > 16) errors["regionCode"] = ["A region code such as CN-GD is required."];
-        if (string.IsNullOrWhiteSpace(r.IndustryCode) || r.IndustryCode.Length > 32) errors["industryCode"] = ["An industry code such as finance is required."];
+        if (r.PackageId is not { } package || !book.Packages.ContainsKey(package))
+        {
+            errors["packageId"] = ["Unknown or inactive package."];
+        }
+
+        if (r.ModelId is not { } model || !book.Models.ContainsKey(model))
+        {
+            errors["modelId"] = ["Unknown model."];
+        }
+
+        if (string.IsNullOrWhiteSpace(r.RegionCode) || r.RegionCode.Length > 16)
+        {
+            errors["regionCode"] = ["A region code such as CN-GD is required."];
+        }
+
+        if (string.IsNullOrWhiteSpace(r.IndustryCode) || r.IndustryCode.Length > 32)
+        {
+            errors["industryCode"] = ["An industry code such as finance is required."];
+        }
+
         var segment = CustomerSegment.LargeEnterprise;
-        if (r.Segment is not null && !Enum.TryParse(r.Segment, true, out segment)) errors["segment"] = [$"Segment must be one of {string.Join(", ", Enum.GetNames<CustomerSegment>())}."];
-        if (r.InputTokens is < 0 or > MaxTokens) errors["inputTokens"] = ["Input tokens must be between 0 and 10^12."];
-        if (r.OutputTokens is < 0 or > MaxTokens) errors["outputTokens"] = ["Output tokens must be between 0 and 10^12."];
-        if (r.CustomerMonthlyTokens is < 0 or > MaxTokens * 1000) errors["customerMonthlyTokens"] = ["The monthly volume cannot be negative."];
-        if ((r.InputTokens ?? 0) + (r.OutputTokens ?? 0) == 0 && !errors.ContainsKey("inputTokens") && !errors.ContainsKey("outputTokens")) errors["inputTokens"] = ["Quote at least one token."];
+        if (r.Segment is not null && !Enum.TryParse(r.Segment, true, out segment))
+        {
+            errors["segment"] = [$"Segment must be one of {string.Join(", ", Enum.GetNames<CustomerSegment>())}."];
+        }
+
+        if (r.InputTokens is < 0 or > MaxTokens)
+        {
+            errors["inputTokens"] = ["Input tokens must be between 0 and 10^12."];
+        }
+
+        if (r.OutputTokens is < 0 or > MaxTokens)
+        {
+            errors["outputTokens"] = ["Output tokens must be between 0 and 10^12."];
+        }
+
+        if (r.CustomerMonthlyTokens is < 0 or > MaxTokens * 1000)
+        {
+            errors["customerMonthlyTokens"] = ["The monthly volume cannot be negative."];
+        }
+
+        if ((r.InputTokens ?? 0) + (r.OutputTokens ?? 0) == 0 && !errors.ContainsKey("inputTokens") && !errors.ContainsKey("outputTokens"))
+        {
+            errors["inputTokens"] = ["Quote at least one token."];
+        }
+
         var context = new UsageContext(r.PackageId ?? 0, r.ModelId ?? 0, r.CustomerId ?? 0, r.RegionCode?.Trim() ?? "", r.IndustryCode?.Trim() ?? "", segment,
             r.Timestamp ?? now, r.InputTokens ?? 0, r.OutputTokens ?? 0, r.CustomerMonthlyTokens ?? 0);
         return (context, errors);

@@ -40,9 +40,21 @@ public static class RuleExpressionValidator
 
     public static ExpressionCheck Compile(string? expression)
     {
-        if (string.IsNullOrWhiteSpace(expression)) return new(null, "The expression is empty.", 0);
-        if (expression.Length > 2000) return new(null, "The expression is longer than 2,000 characters.", 2000);
-        if (FindForbidden(expression) is { } forbidden) return new(null, $"'{forbidden.Name}' is not allowed: use u.<field> and Fn.In, Fn.Between, Fn.Weekend.", forbidden.Position);
+        if (string.IsNullOrWhiteSpace(expression))
+        {
+            return new(null, "The expression is empty.", 0);
+        }
+
+        if (expression.Length > 2000)
+        {
+            return new(null, "The expression is longer than 2,000 characters.", 2000);
+        }
+
+        if (FindForbidden(expression) is { } forbidden)
+        {
+            return new(null, $"'{forbidden.Name}' is not allowed: use u.<field> and Fn.In, Fn.Between, Fn.Weekend.", forbidden.Position);
+        }
+
         try
         {
             var predicate = Parser.Compile<bool>(expression, [new RuleParameter(Parameter, new RuleInput())]);
@@ -80,21 +92,37 @@ public static class RuleExpressionValidator
             }
             if (char.IsDigit(ch))
             {
-                while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '.' || text[i] == '_')) i++;
+                while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '.' || text[i] == '_'))
+                {
+                    i++;
+                }
+
                 previousSignificant = '0';
                 continue;
             }
             if (char.IsLetter(ch) || ch == '_' || ch == '@')
             {
                 var start = i;
-                while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '_' || text[i] == '@')) i++;
+                while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '_' || text[i] == '@'))
+                {
+                    i++;
+                }
+
                 var name = text[start..i];
                 var allowed = previousSignificant == '.' ? Members.Contains(name) : Roots.Contains(name);
-                if (!allowed) return (name, start);
+                if (!allowed)
+                {
+                    return (name, start);
+                }
+
                 previousSignificant = 'a';
                 continue;
             }
-            if (!char.IsWhiteSpace(ch)) previousSignificant = ch;
+            if (!char.IsWhiteSpace(ch))
+            {
+                previousSignificant = ch;
+            }
+
             i++;
         }
         return null;

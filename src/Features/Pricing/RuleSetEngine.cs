@@ -82,9 +82,17 @@ public sealed class RuleSetEngine
 
     private decimal Evaluate(in UsageContext c, decimal basePrice, decimal billableTokens, List<FiredRule>? fired, List<string>? errors)
     {
-        if (_all.Length == 0) return basePrice;
+        if (_all.Length == 0)
+        {
+            return basePrice;
+        }
+
         var candidates = _byRegion.TryGetValue(c.RegionCode, out var regional) ? regional : _anyRegion;
-        if (candidates.Length == 0) return basePrice;
+        if (candidates.Length == 0)
+        {
+            return basePrice;
+        }
+
         RuleInput? input = null;
         object[]? args = null;
         CompiledRule? exclusive = null;
@@ -93,7 +101,11 @@ public sealed class RuleSetEngine
         List<CompiledRule>? stacking = null;
         foreach (var r in candidates)
         {
-            if (!PreFilter(r, c)) continue;
+            if (!PreFilter(r, c))
+            {
+                continue;
+            }
+
             input ??= RuleInput.From(c);
             args ??= [input];
             bool match;
@@ -104,11 +116,19 @@ public sealed class RuleSetEngine
             catch (Exception e)
             {
                 // A rule that throws is skipped for this event and reported; the others still price it.
-                if (Interlocked.Increment(ref _errorCounts[r.Index]) == 1) _onError?.Invoke(r.Rule.Name, e);
+                if (Interlocked.Increment(ref _errorCounts[r.Index]) == 1)
+                {
+                    _onError?.Invoke(r.Rule.Name, e);
+                }
+
                 errors?.Add($"{r.Rule.Name}: {e.Message}");
                 continue;
             }
-            if (!match) continue;
+            if (!match)
+            {
+                continue;
+            }
+
             switch (r.Rule.Stacking)
             {
                 case StackingPolicy.Exclusive:
@@ -154,13 +174,41 @@ public sealed class RuleSetEngine
     private static bool PreFilter(CompiledRule r, in UsageContext c)
     {
         var rule = r.Rule;
-        if (!rule.IsValidAt(c.Timestamp)) return false;
-        if (r.Packages is not null && !r.Packages.Contains(c.PackageId)) return false;
-        if (r.Models is not null && !r.Models.Contains(c.ModelId)) return false;
-        if (r.Industries is not null && !r.Industries.Contains(c.IndustryCode)) return false;
-        if (r.Segments is not null && !r.Segments.Contains(c.Segment.ToString())) return false;
-        if (rule.Scope.MinMonthlyTokens is { } min && c.CustomerMonthlyTokens < min) return false;
-        if (r.ExistingSubscriptions is not null && r.ExistingSubscriptions.Contains(Key(c.CustomerId, c.PackageId))) return false;
+        if (!rule.IsValidAt(c.Timestamp))
+        {
+            return false;
+        }
+
+        if (r.Packages is not null && !r.Packages.Contains(c.PackageId))
+        {
+            return false;
+        }
+
+        if (r.Models is not null && !r.Models.Contains(c.ModelId))
+        {
+            return false;
+        }
+
+        if (r.Industries is not null && !r.Industries.Contains(c.IndustryCode))
+        {
+            return false;
+        }
+
+        if (r.Segments is not null && !r.Segments.Contains(c.Segment.ToString()))
+        {
+            return false;
+        }
+
+        if (rule.Scope.MinMonthlyTokens is { } min && c.CustomerMonthlyTokens < min)
+        {
+            return false;
+        }
+
+        if (r.ExistingSubscriptions is not null && r.ExistingSubscriptions.Contains(Key(c.CustomerId, c.PackageId)))
+        {
+            return false;
+        }
+
         return true;
     }
 
@@ -186,7 +234,11 @@ public sealed class RuleSetEngine
     public static IReadOnlyList<PriceRule> FromWorkflowJson(string json)
     {
         var workflow = JsonSerializer.Deserialize<Workflow>(json, Json);
-        if (workflow?.Rules is null) return [];
+        if (workflow?.Rules is null)
+        {
+            return [];
+        }
+
         return [.. workflow.Rules.Select(r =>
         {
             var stored = r.Properties?.GetValueOrDefault("priceRule");

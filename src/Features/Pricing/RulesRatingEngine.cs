@@ -5,7 +5,7 @@ using TokenConsole.Data;
 namespace TokenConsole.Features.Pricing;
 
 /// <summary>
-/// Prices usage: the package's base price (<see cref="PackagePriceRatingEngine.RateBase"/>), then the active ruleset.
+/// Prices usage: the package's base price (<c>PackagePriceRatingEngine.RateBase</c>), then the active ruleset.
 /// Lock-free: it reads the current price book and the current compiled ruleset, each swapped atomically.
 /// </summary>
 public sealed class RulesRatingEngine(PriceBookProvider priceBook, RuleSetProvider ruleSets) : IRatingEngine
@@ -14,7 +14,10 @@ public sealed class RulesRatingEngine(PriceBookProvider priceBook, RuleSetProvid
     {
         var engine = ruleSets.Current;
         var rating = PackagePriceRatingEngine.RateBase(priceBook.Current, context, out var baseMicros, out var billable);
-        if (baseMicros <= 0 && billable <= 0) return rating with { RuleSetVersion = engine.Version };
+        if (baseMicros <= 0 && billable <= 0)
+        {
+            return rating with { RuleSetVersion = engine.Version };
+        }
         // Rules work on the exact base price; the result is rounded once to the µ¥.
         return rating with { RevenueMicros = Money.RoundMicros(engine.Apply(context, baseMicros, billable)), RuleSetVersion = engine.Version };
     }
@@ -99,7 +102,11 @@ public sealed class RuleSetProvider(IDbContextFactory<TokenConsoleDbContext> dbF
         var existing = new Dictionary<int, FrozenSet<long>>();
         foreach (var rule in rules.Where(r => r.Audience == PriceChangeAudience.NewSubscriptionsOnly && r.PriceChangeId is not null && r.ValidFrom is not null))
         {
-            if (existing.ContainsKey(rule.PriceChangeId!.Value)) continue;
+            if (existing.ContainsKey(rule.PriceChangeId!.Value))
+            {
+                continue;
+            }
+
             var from = rule.ValidFrom!.Value;
             var keys = await db.Subscriptions.AsNoTracking().Where(s => s.StartsAt < from).Select(s => new { s.CustomerId, s.PackageId }).ToListAsync(cancellationToken);
             existing[rule.PriceChangeId.Value] = keys.Select(k => RuleSetEngine.Key(k.CustomerId, k.PackageId)).ToFrozenSet();

@@ -5,7 +5,7 @@ namespace TokenConsole.Features.Reports;
 
 /// <summary>
 /// Numbers in the report's tables: 万/亿 in Chinese, whole numbers with thousands separators in English (an executive
-/// copying a figure wants all of it). KPI cards use <see cref="Display.Compact"/> in both languages.
+/// copying a figure wants all of it). KPI cards use <c>Display.Compact</c> in both languages.
 /// </summary>
 public static class ReportFormat
 {

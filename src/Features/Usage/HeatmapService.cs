@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using TokenConsole.Data;
-using TokenConsole.Features.Catalog;
 
 namespace TokenConsole.Features.Usage;
 

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using TokenConsole.Data;
-using TokenConsole.Features.Usage.Ingestion;
 
 namespace TokenConsole.Features.Usage;
 

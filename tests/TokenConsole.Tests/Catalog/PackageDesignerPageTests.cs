@@ -2,10 +2,7 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using TokenConsole.Auth;
-using TokenConsole.Data;
-using TokenConsole.Data.Writes;
 using TokenConsole.Features.Catalog;
 using TokenConsole.Tests.Components;
 

@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TokenConsole.Data;
-using TokenConsole.Data.Writes;
 using TokenConsole.Features.Admin;
 using TokenConsole.Features.Catalog;
 using TokenConsole.Tests.Infrastructure;

@@ -1,13 +1,10 @@
 using Bunit;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TokenConsole.Auth;
 using TokenConsole.Data;
 using TokenConsole.Features.Compute;
 using TokenConsole.Features.Overview;
 using TokenConsole.Features.Usage;
-using TokenConsole.Tests.Infrastructure;
 
 namespace TokenConsole.Tests.Components;
 

@@ -1,14 +1,11 @@
 using Bunit;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using TokenConsole.Auth;
 using TokenConsole.Data;
 using TokenConsole.Features.Compute;
 using TokenConsole.Features.Usage;
 using TokenConsole.Tests.Components;
-using TokenConsole.Tests.Infrastructure;
 
 namespace TokenConsole.Tests.Compute;
 

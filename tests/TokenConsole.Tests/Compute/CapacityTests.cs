@@ -1,18 +1,14 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using TokenConsole.Auth;
 using TokenConsole.Data;
-using TokenConsole.Data.Writes;
 using TokenConsole.Features.Catalog;
 using TokenConsole.Features.Compute;
 using TokenConsole.Features.Usage;
 using TokenConsole.Localization;
-using TokenConsole.Tests.Infrastructure;
 
 namespace TokenConsole.Tests.Compute;
 

@@ -1,15 +1,12 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TokenConsole.Auth;
 using TokenConsole.Data;
-using TokenConsole.Data.Writes;
 using TokenConsole.Features.Catalog;
 using TokenConsole.Features.Compute;
 using TokenConsole.Features.Usage;
-using TokenConsole.Tests.Infrastructure;
 
 namespace TokenConsole.Tests.Compute;
 

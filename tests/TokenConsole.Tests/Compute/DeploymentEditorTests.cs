@@ -5,11 +5,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TokenConsole.Auth;
-using TokenConsole.Data;
-using TokenConsole.Data.Writes;
 using TokenConsole.Features.Compute;
 using TokenConsole.Tests.Components;
-using TokenConsole.Tests.Infrastructure;
 using static TokenConsole.Tests.Compute.ComputeTestBed;
 
 namespace TokenConsole.Tests.Compute;

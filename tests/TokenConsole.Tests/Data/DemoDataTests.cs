@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using TokenConsole.Data;
 using TokenConsole.Data.Seeding;
-using TokenConsole.Tests.Infrastructure;
 
 namespace TokenConsole.Tests.Data;
 

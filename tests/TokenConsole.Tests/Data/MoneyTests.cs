@@ -8,7 +8,6 @@ using TokenConsole.Data;
 using TokenConsole.Features.Catalog;
 using TokenConsole.Features.Compute;
 using TokenConsole.Features.Reports;
-using TokenConsole.Tests.Infrastructure;
 
 namespace TokenConsole.Tests.Data;
 
@@ -123,6 +122,9 @@ public sealed class MoneyTests
 
     private static IEnumerable<Exception> Chain(Exception? e)
     {
-        for (; e is not null; e = e.InnerException) yield return e;
+        for (; e is not null; e = e.InnerException)
+        {
+            yield return e;
+        }
     }
 }

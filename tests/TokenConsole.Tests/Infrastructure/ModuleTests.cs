@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TokenConsole.Features.Admin;
 using TokenConsole.Features.Catalog;

@@ -3,7 +3,6 @@ using TokenConsole.Data;
 using TokenConsole.Features.Compute;
 using TokenConsole.Features.Overview;
 using TokenConsole.Features.Usage;
-using TokenConsole.Tests.Infrastructure;
 
 namespace TokenConsole.Tests.Overview;
 

@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using TokenConsole.Auth;
-using TokenConsole.Data;
 using TokenConsole.Features.Pricing;
 using TokenConsole.Tests.Infrastructure;
 

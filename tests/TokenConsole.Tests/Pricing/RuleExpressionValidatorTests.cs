@@ -47,7 +47,10 @@ public sealed class RuleExpressionValidatorTests
         var check = RuleExpressionValidator.Compile(expression);
         Assert.False(check.IsValid);
         Assert.False(string.IsNullOrEmpty(check.Error));
-        if (position is not null) Assert.Equal(position, check.Position);
+        if (position is not null)
+        {
+            Assert.Equal(position, check.Position);
+        }
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using TokenConsole.Data;
 using System.Globalization;
 using System.IO.Compression;
 using System.Net;
@@ -7,6 +6,7 @@ using System.Xml.Linq;
 using CsvHelper;
 using Microsoft.Extensions.DependencyInjection;
 using MiniExcelLibs;
+using TokenConsole.Data;
 using TokenConsole.Features.Reports;
 using TokenConsole.Tests.Infrastructure;
 

@@ -4,7 +4,6 @@ using TokenConsole.Features.Catalog;
 using TokenConsole.Features.Compute;
 using TokenConsole.Features.Reports;
 using TokenConsole.Features.Usage;
-using TokenConsole.Tests.Infrastructure;
 
 namespace TokenConsole.Tests.Reports;
 

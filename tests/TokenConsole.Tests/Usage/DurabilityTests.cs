@@ -1,10 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using TokenConsole.Data;
-using TokenConsole.Tests.Infrastructure;
 
 namespace TokenConsole.Tests.Usage;
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using TokenConsole.Data;
 using TokenConsole.Features.Usage;
-using TokenConsole.Tests.Infrastructure;
 
 namespace TokenConsole.Tests.Usage;
 

@@ -7,7 +7,6 @@ using TokenConsole.Data;
 using TokenConsole.Features.Pricing;
 using TokenConsole.Features.Usage;
 using TokenConsole.Features.Usage.Ingestion;
-using TokenConsole.Tests.Infrastructure;
 
 namespace TokenConsole.Tests.Usage;
 
@@ -128,7 +127,11 @@ public sealed class MoneyExactnessTests
             var inside = Math.Min(billable, left);
             // ¥ per million tokens × tokens / 10⁶ = ¥; × 10⁶ = µ¥.
             var yuan = (inside * unit + (billable - inside) * overage) / 1_000_000m;
-            if (e.RegionCode == "CN-GD") yuan *= 0.875m;
+            if (e.RegionCode == "CN-GD")
+            {
+                yuan *= 0.875m;
+            }
+
             var costYuan = (e.InputTokens * costIn + e.OutputTokens * costOut) / 1_000_000m;
             result[i] = new Expected((long)Math.Round(yuan * 1_000_000m, MidpointRounding.AwayFromZero),
                 (long)Math.Round(costYuan * 1_000_000m, MidpointRounding.AwayFromZero));
@@ -140,7 +143,11 @@ public sealed class MoneyExactnessTests
     private static long Mismatches(SqliteConnection connection, ValidUsageEvent[] events, Expected[] expected)
     {
         var index = new Dictionary<string, int>(events.Length);
-        for (var i = 0; i < events.Length; i++) index[events[i].EventId] = i;
+        for (var i = 0; i < events.Length; i++)
+        {
+            index[events[i].EventId] = i;
+        }
+
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT EventId, RevenueMicros, ComputeCostMicros FROM UsageEvents";
         using var reader = command.ExecuteReader();
@@ -148,7 +155,10 @@ public sealed class MoneyExactnessTests
         while (reader.Read())
         {
             var e = expected[index[reader.GetString(0)]];
-            if (reader.GetInt64(1) != e.Revenue || reader.GetInt64(2) != e.Cost) mismatches++;
+            if (reader.GetInt64(1) != e.Revenue || reader.GetInt64(2) != e.Cost)
+            {
+                mismatches++;
+            }
         }
         return mismatches;
     }
@@ -167,7 +177,11 @@ public sealed class MoneyExactnessTests
         command.CommandText = $"SELECT DISTINCT typeof(RevenueMicros) || ',' || typeof(ComputeCostMicros) FROM {table}";
         var types = new List<string>();
         using var reader = command.ExecuteReader();
-        while (reader.Read()) types.Add(reader.GetString(0));
+        while (reader.Read())
+        {
+            types.Add(reader.GetString(0));
+        }
+
         return types.SelectMany(t => t.Split(',')).Distinct().Single();
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using TokenConsole.Data;
-using TokenConsole.Features.Compute;
 
 namespace TokenConsole.Features.Usage.Ingestion;
 

@@ -1,6 +1,6 @@
+using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
-using System.Runtime.InteropServices;
 using TokenConsole.Data;
 using TokenConsole.Features.Pricing;
 
