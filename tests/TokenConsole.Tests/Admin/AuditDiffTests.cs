@@ -1,0 +1,32 @@
+using Bunit;
+using TokenConsole.Features.Admin;
+using TokenConsole.Tests.Components;
+
+namespace TokenConsole.Tests.Admin;
+
+/// <summary>The audit log shows the enum values its entries store by name in the reader's language.</summary>
+public sealed class AuditDiffTests : ComponentTestContext
+{
+    private static AuditEntry Entry(string entityType, string before, string after) => new()
+    {
+        ActorId = "u1", ActorName = "Chen Jing", Action = AuditActions.PriceChangeApproved, EntityType = entityType,
+        BeforeJson = before, AfterJson = after,
+    };
+
+    [Theory]
+    [InlineData("zh-CN", "待审批", "已排期", "运营人员")]
+    [InlineData("en", "Pending approval", "Scheduled", "Operations")]
+    public void Statuses_and_roles_read_in_the_readers_language(string culture, string pending, string scheduled, string operations)
+    {
+        UseCulture(culture);
+        var change = Render<AuditDiff>(p => p.Add(d => d.Entry, Entry("PriceChange",
+            """{"Status":"PendingApproval","Title":"PendingApproval"}""", """{"Status":"Scheduled","Title":"Scheduled"}""")));
+        var rows = change.FindAll("tr").Select(r => r.TextContent).ToList();
+        Assert.Contains(rows, r => r.Contains("Status", StringComparison.Ordinal) && r.Contains(pending, StringComparison.Ordinal) && r.Contains(scheduled, StringComparison.Ordinal));
+        // A free-text field keeps its words, whatever they look like.
+        Assert.Contains(rows, r => r.Contains("Title", StringComparison.Ordinal) && r.Contains("PendingApproval → Scheduled", StringComparison.Ordinal));
+
+        var role = Render<AuditDiff>(p => p.Add(d => d.Entry, Entry("User", """{"Role":"ProductManager"}""", """{"Role":"Operations"}""")));
+        Assert.Contains(operations, role.Find("tr").TextContent, StringComparison.Ordinal);
+    }
+}
