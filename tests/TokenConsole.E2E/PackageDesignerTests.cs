@@ -67,8 +67,8 @@ public sealed class PackageDesignerTests(ConsoleServer server)
         await TypeUntilAsync(pm, "field-price", "35", pm.GetByTestId("margin-price"), "¥35.00");
         await TypeUntilAsync(pm, "field-included", "10000000",
             () => Assertions.Expect(pm.GetByTestId("section-pricing")).ToContainTextAsync("Included tokens10M", new() { Timeout = 5_000 }));
-        await TypeAsync(pm, "field-overage", "12");
-        await Assertions.Expect(Field(pm, "field-overage")).ToHaveValueAsync("12");
+        await TypeUntilAsync(pm, "field-overage", "12",
+            () => Assertions.Expect(Field(pm, "field-overage")).ToHaveValueAsync("12", new() { Timeout = 5_000 }));
         await pm.GetByTestId("add-model").ClickAsync();
         await pm.GetByTestId("entitlement-0").WaitForAsync();
 
