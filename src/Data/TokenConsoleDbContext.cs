@@ -78,7 +78,8 @@ public class TokenConsoleDbContext(DbContextOptions<TokenConsoleDbContext> optio
 
         /// <summary>True when the value has at most six decimals and fits the column, so it is stored exactly.</summary>
         public static bool Fits(decimal value) =>
-            decimal.Truncate(value * Scale) == value * Scale && Math.Abs(value) <= long.MaxValue / Scale;
+            // The magnitude first: beyond it, value × 10⁶ would overflow decimal itself instead of answering false.
+            Math.Abs(value) <= long.MaxValue / Scale && decimal.Truncate(value * Scale) == value * Scale;
 
         public static long ToMillionths(decimal value)
         {

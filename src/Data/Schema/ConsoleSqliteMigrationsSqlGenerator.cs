@@ -8,7 +8,7 @@ namespace TokenConsole.Data.Schema;
 /// SQLite's migration SQL plus the <see cref="SchemaAnnotations"/>: <c>WITHOUT ROWID</c> after the column list of a
 /// table that asks for it, and the triggers that make an append-only table refuse UPDATE and DELETE. Both follow every
 /// CREATE TABLE of the table, so the table rebuild EF does to alter a column on SQLite keeps them too
-/// (RollupTablesTests and AuditLogTests check the result on a migrated database).
+/// (SchemaTests and AuditLogTests check the result on a migrated database).
 /// </summary>
 public sealed class ConsoleSqliteMigrationsSqlGenerator(MigrationsSqlGeneratorDependencies dependencies, IRelationalAnnotationProvider annotations)
     : SqliteMigrationsSqlGenerator(dependencies, annotations)

@@ -11,8 +11,9 @@ public sealed record AuditFilter(string? ActorId = null, string? EntityType = nu
 public sealed record AuditFieldChange(string Field, string? Before, string? After);
 
 /// <summary>
-/// Reads the audit log. It has no method that writes: entries are added only by <see cref="Audit.Record"/> inside the
-/// unit of work of the change they describe, and the database refuses updates and deletes (migration Issue7_AuditAppendOnly).
+/// Reads the audit log. It has no method that writes: entries are added by the one write path
+/// (<see cref="Data.Writes.AuditedWriter"/>) inside the transaction of the change they describe, and the database refuses
+/// updates and deletes (the entity is <c>IsAppendOnly()</c>, made so by triggers in the migration).
 /// </summary>
 public sealed class AuditLogService(IDbContextFactory<TokenConsoleDbContext> dbFactory)
 {

@@ -20,15 +20,7 @@ namespace TokenConsole.Tests.Auth;
 public sealed class EntraIdentityTests : IDisposable
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private readonly ConsoleFactory _factory = new();
-
-    public EntraIdentityTests()
-    {
-        _factory.Settings["AzureAd:TenantId"] = "00000000-0000-0000-0000-000000000001";
-        _factory.Settings["AzureAd:ClientId"] = "00000000-0000-0000-0000-000000000002";
-        _factory.Settings["AzureAd:ClientSecret"] = "not-a-real-secret";
-        _factory.Settings["Demo:Days"] = "1";
-    }
+    private readonly ConsoleFactory _factory = ConsoleFactory.InEntraMode();
 
     public void Dispose() => _factory.Dispose();
 

@@ -13,15 +13,7 @@ namespace TokenConsole.Tests.Auth;
 /// </summary>
 public sealed class EntraModeTests : IDisposable
 {
-    private readonly ConsoleFactory _factory = new();
-
-    public EntraModeTests()
-    {
-        _factory.Settings["AzureAd:TenantId"] = "00000000-0000-0000-0000-000000000001";
-        _factory.Settings["AzureAd:ClientId"] = "00000000-0000-0000-0000-000000000002";
-        _factory.Settings["AzureAd:ClientSecret"] = "not-a-real-secret";
-        _factory.Settings["Demo:Days"] = "1";
-    }
+    private readonly ConsoleFactory _factory = ConsoleFactory.InEntraMode();
 
     public void Dispose() => _factory.Dispose();
 

@@ -75,6 +75,15 @@ public sealed class MoneyTests
     }
 
     [Fact]
+    public void A_value_too_large_for_the_column_does_not_fit_and_does_not_overflow()
+    {
+        // Typed into a price field, 10²⁵ × 10⁶ would overflow decimal itself; it is refused like any value that does not fit.
+        Assert.False(TokenConsoleDbContext.MillionthsConverter.Fits(10_000_000_000_000_000_000_000_000m));
+        Assert.False(TokenConsoleDbContext.MillionthsConverter.Fits(decimal.MaxValue));
+        Assert.True(TokenConsoleDbContext.MillionthsConverter.Fits(9_000_000_000_000m));
+    }
+
+    [Fact]
     public void The_package_and_compute_forms_refuse_a_seventh_decimal_next_to_the_field()
     {
         var form = new PackageForm { PriceCny = 9.1234567m, OveragePricePerMTok = 3.3m, SlaPercent = 99.95m, Entitlements = [new EntitlementRow { ModelId = 1, Multiplier = 1.0000001m }] };

@@ -25,6 +25,20 @@ public sealed partial class ConsoleFactory : ConsoleApp
         Settings["Ingestion:ApiKeys:0"] = IngestionKey;
     }
 
+    /// <summary>
+    /// A console with a Microsoft Entra application configured (ids of no real tenant: the directory cannot be reached
+    /// from these machines) and one day of demo data.
+    /// </summary>
+    public static ConsoleFactory InEntraMode()
+    {
+        var factory = new ConsoleFactory();
+        factory.Settings["AzureAd:TenantId"] = "00000000-0000-0000-0000-000000000001";
+        factory.Settings["AzureAd:ClientId"] = "00000000-0000-0000-0000-000000000002";
+        factory.Settings["AzureAd:ClientSecret"] = "not-a-real-secret";
+        factory.Settings["Demo:Days"] = "1";
+        return factory;
+    }
+
     /// <summary>An ingestion API key provisioned through configuration, as an operator would.</summary>
     public const string IngestionKey = "test-ingestion-key-0123456789";
 
