@@ -14,9 +14,10 @@ public sealed class DatabaseInitializer(
     DemoDataSeeder demoSeeder,
     IOptions<DemoOptions> demoOptions,
     UserManager<ConsoleUser> users,
+    TokenConsoleDbContext usersDb,
+    AuditedWriter writer,
     RoleManager<IdentityRole> roles,
     IConfiguration configuration,
-    TimeProvider clock,
     ILogger<DatabaseInitializer> logger)
 {
     /// <summary>Who the audit log names for the demo accounts this class disables and enables.</summary>
@@ -96,10 +97,7 @@ public sealed class DatabaseInitializer(
             }
             else if (user.IsDisabled && await DisabledByDemoModeAsync(db, demoUser.UserName, cancellationToken))
             {
-                user.IsDisabled = false;
-                Check(await users.UpdateAsync(user), demoUser.UserName);
-                Audit.Record(db, clock, Actor.DemoMode, AuditActions.UserEnabled, "User", demoUser.UserName, before: new { disabled = true }, after: new { disabled = false });
-                await db.SaveChangesAsync(cancellationToken);
+                await SetDisabledAsync(user, demoUser, disabled: false, cancellationToken);
             }
         }
     }
@@ -124,10 +122,7 @@ public sealed class DatabaseInitializer(
         {
             if (await users.FindByNameAsync(demoUser.UserName) is { IsDisabled: false } user)
             {
-                user.IsDisabled = true;
-                Check(await users.UpdateAsync(user), demoUser.UserName);
-                Audit.Record(db, clock, Actor.DemoMode, AuditActions.UserDisabled, "User", demoUser.UserName, before: new { disabled = false }, after: new { disabled = true });
-                await db.SaveChangesAsync(cancellationToken);
+                await SetDisabledAsync(user, demoUser, disabled: true, cancellationToken);
                 logger.LogWarning("Demo mode is off: demo user {UserName} disabled", demoUser.UserName);
             }
         }
@@ -146,6 +141,27 @@ public sealed class DatabaseInitializer(
         Check(await users.CreateAsync(user, password), userName);
         Check(await users.AddToRoleAsync(user, Roles.Administrator), userName);
         logger.LogInformation("Bootstrap administrator {UserName} created", userName);
+    }
+
+    /// <summary>
+    /// Disables or enables a demo account through the one write path, on UserManager's own context (as the users page
+    /// does), so that the account and its audit entry are saved in one transaction, in the users page's shape.
+    /// </summary>
+    private async Task SetDisabledAsync(ConsoleUser user, DemoUsers.DemoUser demoUser, bool disabled, CancellationToken cancellationToken)
+    {
+        var result = await writer.WriteAsSystemAsync<Done>(usersDb, Actor.DemoMode, async w =>
+        {
+            user.IsDisabled = disabled;
+            w.Audit(disabled ? AuditActions.UserDisabled : AuditActions.UserEnabled, "User", demoUser.UserName,
+                before: new UserSnapshot(demoUser.UserName, user.DisplayName, demoUser.Role, !disabled),
+                after: new UserSnapshot(demoUser.UserName, user.DisplayName, demoUser.Role, disabled));
+            Check(await users.UpdateAsync(user), demoUser.UserName);
+            return Done.Value;
+        }, cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"Could not {(disabled ? "disable" : "enable")} demo user {demoUser.UserName}: {result.Refusal?.Code}");
+        }
     }
 
     private static void Check(IdentityResult result, string userName)

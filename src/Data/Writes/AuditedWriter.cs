@@ -76,6 +76,10 @@ public sealed class AuditedWriter(
         return await RunAsync(db, actor, change, cancellationToken);
     }
 
+    /// <summary>A change made by the console itself in a DbContext the caller owns (UserManager's, as for people).</summary>
+    public Task<WriteResult<T>> WriteAsSystemAsync<T>(TokenConsoleDbContext db, Actor actor, Func<WriteContext, Task<WriteResult<T>>> change,
+        CancellationToken cancellationToken = default) => RunAsync(db, actor, change, cancellationToken);
+
     /// <summary>Null when the person may do what the policy guards now; the refusal otherwise.</summary>
     public async Task<Refusal?> AuthorizeAsync(ClaimsPrincipal user, string policy, CancellationToken cancellationToken = default)
     {
