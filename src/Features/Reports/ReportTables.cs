@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Localization;
-using TokenConsole.Data;
 using TokenConsole.Localization;
 
 namespace TokenConsole.Features.Reports;
@@ -13,8 +12,16 @@ public enum ColumnKind { Text, Date, Number, Count, Money, Ratio, UnitPrice }
 
 public sealed record ExportColumn(string Header, ColumnKind Kind);
 
-/// <summary>One table of the report as plain values (numbers stay numbers), for the CSV and Excel exports.</summary>
-public sealed record ExportTable(string Id, string Title, IReadOnlyList<ExportColumn> Columns, IReadOnlyList<object?[]> Rows);
+/// <summary>
+/// One table of the report as plain values (numbers stay numbers), for the CSV and Excel exports. A table whose
+/// numeric columns mean something else on each row (the summary) gives each row's kind in <paramref name="RowKinds"/>:
+/// its <see cref="ColumnKind.Number"/> cells take that kind.
+/// </summary>
+public sealed record ExportTable(string Id, string Title, IReadOnlyList<ExportColumn> Columns, IReadOnlyList<object?[]> Rows, IReadOnlyList<ColumnKind>? RowKinds = null)
+{
+    public ColumnKind KindOf(int row, int column) =>
+        Columns[column].Kind == ColumnKind.Number && RowKinds is not null ? RowKinds[row] : Columns[column].Kind;
+}
 
 /// <summary>Every table of the report, with headers and names in the current UI language.</summary>
 public static class ReportTables
@@ -23,6 +30,8 @@ public static class ReportTables
 
     public static IReadOnlyList<ExportTable> Build(ReportData data, IStringLocalizer L)
     {
+        // With no data for the previous period its figures are left empty rather than written as zeros.
+        static decimal? Previous(ReportKpi kpi) => kpi.Comparable ? kpi.Previous : null;
         var zh = Display.IsChinese(CultureInfo.CurrentUICulture);
         var regionNames = data.Regions.ToDictionary(r => r.Key, r => r.Name(zh));
         var industryNames = data.Industries.ToDictionary(r => r.Key, r => r.Name(zh));
@@ -32,14 +41,15 @@ public static class ReportTables
         var summary = new ExportTable("summary", L["Summary"],
             [new(L["Metric"], ColumnKind.Text), new(L["This period"], ColumnKind.Number), new(L["Previous period"], ColumnKind.Number), new(L["Growth"], ColumnKind.Ratio)],
             [
-                [L["Tokens"].Value, data.Kpis.Tokens.Value, data.Kpis.Tokens.Previous, data.Kpis.Tokens.Change],
-                // The summary's column mixes counts, amounts and a ratio: amounts are rounded to the fen here, where they are shown.
-                [L["Revenue (CNY)"].Value, Money.ToFen(data.Kpis.Revenue.Value), Money.ToFen(data.Kpis.Revenue.Previous), data.Kpis.Revenue.Change],
-                [L["Compute cost (CNY)"].Value, Money.ToFen(data.Kpis.ComputeCost.Value), Money.ToFen(data.Kpis.ComputeCost.Previous), data.Kpis.ComputeCost.Change],
-                [L["Gross margin (change in points)"].Value, ReportExporter.Ratio(data.Kpis.GrossMargin.Value), ReportExporter.Ratio(data.Kpis.GrossMargin.Previous), data.Kpis.GrossMargin.PointChange],
-                [L["Active customers"].Value, data.Kpis.ActiveCustomers.Value, data.Kpis.ActiveCustomers.Previous, data.Kpis.ActiveCustomers.Change],
-                [L["Revenue per customer (CNY)"].Value, Money.ToFen(data.Kpis.RevenuePerCustomer.Value), Money.ToFen(data.Kpis.RevenuePerCustomer.Previous), data.Kpis.RevenuePerCustomer.Change],
-            ]);
+                [L["Tokens"].Value, data.Kpis.Tokens.Value, Previous(data.Kpis.Tokens), data.Kpis.Tokens.Change],
+                [L["Revenue (CNY)"].Value, data.Kpis.Revenue.Value, Previous(data.Kpis.Revenue), data.Kpis.Revenue.Change],
+                [L["Compute cost (CNY)"].Value, data.Kpis.ComputeCost.Value, Previous(data.Kpis.ComputeCost), data.Kpis.ComputeCost.Change],
+                [L["Gross margin (change in points)"].Value, data.Kpis.GrossMargin.Value, Previous(data.Kpis.GrossMargin), data.Kpis.GrossMargin.Comparable ? data.Kpis.GrossMargin.PointChange : null],
+                [L["Active customers"].Value, data.Kpis.ActiveCustomers.Value, Previous(data.Kpis.ActiveCustomers), data.Kpis.ActiveCustomers.Change],
+                [L["Revenue per customer (CNY)"].Value, data.Kpis.RevenuePerCustomer.Value, Previous(data.Kpis.RevenuePerCustomer), data.Kpis.RevenuePerCustomer.Change],
+            ],
+            // The summary's columns mix counts, amounts and ratios: each row says which, so each cell gets its format.
+            [ColumnKind.Count, ColumnKind.Money, ColumnKind.Money, ColumnKind.Ratio, ColumnKind.Count, ColumnKind.Money]);
 
         var daily = new ExportTable("daily", L["Daily"],
             [new(L["Day"], ColumnKind.Date), new(L["Tokens"], ColumnKind.Count), new(L["Revenue (CNY)"], ColumnKind.Money), new(L["Compute cost (CNY)"], ColumnKind.Money)],
@@ -78,8 +88,9 @@ public static class ReportTables
             Breakdown("regions", L["Regions"], L["Code"], data.Regions, r => r.Name(zh)),
             Breakdown("industries", L["Industries"], L["Code"], data.Industries, r => r.Name(zh)),
             Breakdown("segments", L["Segments"], L["Code"], data.Segments, r => L[r.NameEn]),
-            Breakdown("models", L["Models"], L["Id"], data.Models, r => r.Name(zh)),
-            Breakdown("packages", L["Packages"], L["Id"], data.Packages, r => r.Name(zh)),
+            // Models and packages by their codes: the database ids mean nothing to a reader.
+            Breakdown("models", L["Models"], L["Code"], data.Models, r => r.Name(zh)),
+            Breakdown("packages", L["Packages"], L["Code"], data.Packages, r => r.Name(zh)),
             margins, customers,
         ];
     }
