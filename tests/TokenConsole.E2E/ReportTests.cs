@@ -42,7 +42,7 @@ public sealed class ReportTests(ConsoleServer server)
             throw new InvalidOperationException(string.Join("\n", messages));
         }
 
-        // Last month is where the report opens, compared with the 30 or 31 days before it.
+        // Last month is where the report opens, compared with the month before it.
         await Assertions.Expect(page.GetByTestId("period-compare")).ToContainTextAsync(LastMonth.From.ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture));
         Assert.NotEqual("¥0", await page.GetByTestId("report-kpi-revenue-value").InnerTextAsync());
         await WaitForChartsAsync(page);

@@ -2,11 +2,14 @@ using TokenConsole.Data;
 
 namespace TokenConsole.Features.Reports;
 
-/// <summary>A figure of the period beside the same figure of the previous period.</summary>
-public sealed record ReportKpi(decimal Value, decimal Previous)
+/// <summary>
+/// A figure of the period beside the same figure of the previous period. <paramref name="Comparable"/> is false when
+/// the data does not cover the previous period (it begins later): a change against it would be a figure of nothing.
+/// </summary>
+public sealed record ReportKpi(decimal Value, decimal Previous, bool Comparable = true)
 {
     /// <summary>The change as a ratio (0.1 = +10 %); null when the previous period had nothing to compare with.</summary>
-    public decimal? Change => Previous > 0 ? Value / Previous - 1 : null;
+    public decimal? Change => Comparable && Previous > 0 ? Value / Previous - 1 : null;
 
     /// <summary>For ratios (the margin): the change in percentage points, as a ratio (0.021 = +2.1 points).</summary>
     public decimal PointChange => Value - Previous;
@@ -17,13 +20,13 @@ public sealed record ReportKpis(
 
 public sealed record DailyPoint(DateOnly Day, long Tokens, decimal Revenue, decimal ComputeCost);
 
-/// <summary>One row of a breakdown (region, industry, segment, model, package) with the previous period beside it.</summary>
-public sealed record BreakdownRow(string Key, string NameEn, string NameZh, long Tokens, decimal Revenue, decimal ComputeCost, long PreviousTokens, decimal PreviousRevenue)
+/// <summary>One row of a breakdown (region, industry, segment, model, package) with the previous period beside it; <paramref name="Key"/> is a code, never a database id.</summary>
+public sealed record BreakdownRow(string Key, string NameEn, string NameZh, long Tokens, decimal Revenue, decimal ComputeCost, long PreviousTokens, decimal PreviousRevenue, bool Comparable = true)
 {
     public string Name(bool chinese) => chinese ? NameZh : NameEn;
     public decimal? GrossMargin => Revenue > 0 ? (Revenue - ComputeCost) / Revenue : null;
     public decimal RevenueDelta => Revenue - PreviousRevenue;
-    public decimal? RevenueChange => PreviousRevenue > 0 ? Revenue / PreviousRevenue - 1 : null;
+    public decimal? RevenueChange => Comparable && PreviousRevenue > 0 ? Revenue / PreviousRevenue - 1 : null;
 }
 
 /// <summary>A cell of the margin heatmap: the rollups' revenue against the model compute cost of the tokens served.</summary>
@@ -33,10 +36,10 @@ public sealed record MarginCell(string RegionCode, string IndustryCode, decimal 
 }
 
 public sealed record TopCustomer(int Id, string Code, string NameEn, string NameZh, CustomerSegment Segment, string IndustryCode, string RegionCode,
-    long Tokens, decimal Revenue, decimal PreviousRevenue)
+    long Tokens, decimal Revenue, decimal PreviousRevenue, bool Comparable = true)
 {
     public string Name(bool chinese) => chinese ? NameZh : NameEn;
-    public decimal? RevenueChange => PreviousRevenue > 0 ? Revenue / PreviousRevenue - 1 : null;
+    public decimal? RevenueChange => Comparable && PreviousRevenue > 0 ? Revenue / PreviousRevenue - 1 : null;
 }
 
 public sealed record ReportData(
@@ -49,16 +52,21 @@ public sealed record ReportData(
     IReadOnlyList<BreakdownRow> Models,
     IReadOnlyList<BreakdownRow> Packages,
     IReadOnlyList<MarginCell> Heatmap,
-    IReadOnlyList<TopCustomer> TopCustomers)
+    IReadOnlyList<TopCustomer> TopCustomers,
+    // The first Beijing day with usage in the rollups (null when there is none).
+    DateOnly? DataFrom)
 {
+    /// <summary>Whether the data covers the previous period, so that changes against it mean something.</summary>
+    public bool HasPreviousData => DataFrom is { } first && first <= Period.Previous.From;
+
     public const int MoversShown = 5;
     public const int TopCustomersShown = 10;
 
     /// <summary>The regions whose revenue grew most against the previous period, in CNY.</summary>
-    public IReadOnlyList<BreakdownRow> TopMovers => [.. Regions.Where(r => r.RevenueDelta > 0).OrderByDescending(r => r.RevenueDelta).Take(MoversShown)];
+    public IReadOnlyList<BreakdownRow> TopMovers => !HasPreviousData ? [] : [.. Regions.Where(r => r.RevenueDelta > 0).OrderByDescending(r => r.RevenueDelta).Take(MoversShown)];
 
     /// <summary>The regions whose revenue fell most (or grew least when none fell).</summary>
-    public IReadOnlyList<BreakdownRow> BottomMovers => [.. Regions.Except(TopMovers).OrderBy(r => r.RevenueDelta).Take(MoversShown)];
+    public IReadOnlyList<BreakdownRow> BottomMovers => !HasPreviousData ? [] : [.. Regions.Except(TopMovers).OrderBy(r => r.RevenueDelta).Take(MoversShown)];
 
     public bool IsEmpty => Kpis.Tokens.Value == 0 && Kpis.Revenue.Value == 0 && Kpis.ActiveCustomers.Value == 0;
 }

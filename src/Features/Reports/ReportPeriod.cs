@@ -6,8 +6,9 @@ namespace TokenConsole.Features.Reports;
 public enum ReportPeriodKind { Month, Quarter, Custom }
 
 /// <summary>
-/// A report period: whole Beijing days from <see cref="From"/> to <see cref="To"/>, both included. It is compared
-/// with the period of the same number of days that ends the day before it.
+/// A report period: whole Beijing days from <see cref="From"/> to <see cref="To"/>, both included. A month is compared
+/// with the month before, a quarter with the quarter before (any run of whole calendar months with as many months
+/// before it, whatever their lengths); any other range with the same number of days ending the day before it.
 /// </summary>
 public sealed record ReportPeriod(DateOnly From, DateOnly To)
 {
@@ -16,7 +17,23 @@ public sealed record ReportPeriod(DateOnly From, DateOnly To)
 
     public int Days => To.DayNumber - From.DayNumber + 1;
 
-    public ReportPeriod Previous => new(From.AddDays(-Days), From.AddDays(-1));
+    public ReportPeriod Previous => WholeMonths is { } months
+        ? new(From.AddMonths(-months), From.AddDays(-1))
+        : new(From.AddDays(-Days), From.AddDays(-1));
+
+    /// <summary>How many calendar months the period covers when it starts on a 1st and ends on a month's last day.</summary>
+    private int? WholeMonths
+    {
+        get
+        {
+            if (From.Day != 1 || To.AddDays(1).Day != 1)
+            {
+                return null;
+            }
+            var next = To.AddDays(1);
+            return (next.Year - From.Year) * 12 + next.Month - From.Month;
+        }
+    }
 
     /// <summary>The first instant of the period, UTC (midnight Beijing time).</summary>
     public DateTime StartUtc => BusinessCalendar.ToUtc(From.ToDateTime(TimeOnly.MinValue));
@@ -49,6 +66,24 @@ public sealed record ReportPeriod(DateOnly From, DateOnly To)
         return new ReportPeriod(from, from.AddMonths(3).AddDays(-1));
     }
 
+    /// <summary>
+    /// The months a picker offers: newest first, from the one containing <paramref name="today"/> back to the one in
+    /// which the data begins (only the current one when there is no data), at most three years.
+    /// </summary>
+    public static IEnumerable<ReportPeriod> MonthsSince(DateOnly today, DateOnly? dataFrom) =>
+        Enumerable.Range(0, 36).Select(i => new DateOnly(today.Year, today.Month, 1).AddMonths(-i))
+            .TakeWhile((start, i) => i == 0 || dataFrom is { } first && start.AddMonths(1) > first)
+            .Select(start => Month(start.Year, start.Month));
+
+    /// <summary>The quarters a picker offers, as <see cref="MonthsSince"/>.</summary>
+    public static IEnumerable<ReportPeriod> QuartersSince(DateOnly today, DateOnly? dataFrom)
+    {
+        var current = new DateOnly(today.Year, (today.Month - 1) / 3 * 3 + 1, 1);
+        return Enumerable.Range(0, 12).Select(i => current.AddMonths(-3 * i))
+            .TakeWhile((start, i) => i == 0 || dataFrom is { } first && start.AddMonths(3) > first)
+            .Select(start => Quarter(start.Year, (start.Month - 1) / 3 + 1));
+    }
+
     /// <summary>The Beijing calendar month before the one that contains <paramref name="now"/>.</summary>
     public static ReportPeriod LastMonth(DateTimeOffset now)
     {
@@ -74,6 +109,20 @@ public sealed record ReportPeriod(DateOnly From, DateOnly To)
             return false;
         }
         return TryCreate(start, end, out period, out error);
+    }
+
+    /// <summary>
+    /// The period of a page's address: <paramref name="fallback"/> when it names none, otherwise the one it names if that
+    /// parses; false for a reversed or garbage range, which the page refuses with a message rather than replacing.
+    /// </summary>
+    public static bool TryFromQuery(string? from, string? to, ReportPeriod fallback, out ReportPeriod period)
+    {
+        if (string.IsNullOrEmpty(from) && string.IsNullOrEmpty(to))
+        {
+            period = fallback;
+            return true;
+        }
+        return TryParse(from, to, out period, out _);
     }
 
     public static bool TryCreate(DateOnly from, DateOnly to, out ReportPeriod period, out string error)
@@ -102,4 +151,6 @@ public sealed record ReportPeriod(DateOnly From, DateOnly To)
     public static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public string Query => $"from={Iso(From)}&to={Iso(To)}";
+
+    public override string ToString() => $"{Iso(From)}..{Iso(To)}";
 }

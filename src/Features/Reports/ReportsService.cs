@@ -14,10 +14,23 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
 
     public DateOnly Today() => ReportPeriod.Today(clock.GetUtcNow());
 
+    /// <summary>The first Beijing day with usage in the rollups, where the period pickers start; null when there is none.</summary>
+    public async Task<DateOnly?> DataFromAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await DataFromAsync(db, cancellationToken);
+    }
+
+    private static async Task<DateOnly?> DataFromAsync(TokenConsoleDbContext db, CancellationToken cancellationToken) =>
+        await db.UsageRollups.MinAsync(r => (DateTime?)r.Hour, cancellationToken) is { } first ? DateOnly.FromDateTime(BusinessCalendar.ToLocal(first)) : null;
+
     public async Task<ReportData> GetAsync(ReportPeriod period, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var previous = period.Previous;
+        var dataFrom = await DataFromAsync(db, cancellationToken);
+        // Changes are only shown against a previous period the data covers from its first day.
+        var comparable = dataFrom is { } first && first <= previous.From;
 
         var current = await RollupCellsAsync(db, period, cancellationToken);
         var before = await RollupCellsAsync(db, previous, cancellationToken);
@@ -26,14 +39,16 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
 
         var regions = await db.Regions.AsNoTracking().ToDictionaryAsync(r => r.Code, r => (r.NameEn, r.NameZh), cancellationToken);
         var industries = await db.Industries.AsNoTracking().ToDictionaryAsync(i => i.Code, i => (i.NameEn, i.NameZh), cancellationToken);
-        var models = await db.Models.AsNoTracking().ToDictionaryAsync(m => m.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), m => (m.Name, m.Name), cancellationToken);
-        var packages = await PackageNamesAsync(db, cancellationToken);
+        // Models and packages are keyed by their codes, which people know; their ids stay in the database.
+        var modelCodes = await db.Models.AsNoTracking().ToDictionaryAsync(m => m.Id, m => m.Code, cancellationToken);
+        var models = await db.Models.AsNoTracking().ToDictionaryAsync(m => m.Code, m => (m.Name, m.Name), cancellationToken);
+        var (packageCodes, packages) = await PackageNamesAsync(db, cancellationToken);
         var customerIds = customers.Keys.Union(customersBefore.Keys).ToList();
         var people = await db.Customers.AsNoTracking().Where(c => customerIds.Contains(c.Id))
             .Select(c => new { c.Id, c.Code, c.Name, c.NameZh, c.Segment, c.IndustryCode, c.RegionCode })
             .ToDictionaryAsync(c => c.Id, cancellationToken);
 
-        var kpis = Kpis(current, before, customers, customersBefore);
+        var kpis = Kpis(current, before, customers, customersBefore, comparable);
         var daily = await DailyAsync(db, period, cancellationToken);
 
         var segments = customers.Select(c => (Key: people[c.Key].Segment.ToString(), c.Value, Previous: false))
@@ -42,7 +57,7 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
             .Select(g => new BreakdownRow(g.Key, $"Segment.{g.Key}", $"Segment.{g.Key}",
                 g.Where(x => !x.Previous).Sum(x => x.Value.Tokens), g.Where(x => !x.Previous).Sum(x => x.Value.Revenue),
                 g.Where(x => !x.Previous).Sum(x => x.Value.ComputeCost),
-                g.Where(x => x.Previous).Sum(x => x.Value.Tokens), g.Where(x => x.Previous).Sum(x => x.Value.Revenue)))
+                g.Where(x => x.Previous).Sum(x => x.Value.Tokens), g.Where(x => x.Previous).Sum(x => x.Value.Revenue), comparable))
             .OrderByDescending(r => r.Revenue).ToList();
 
         var top = customers.OrderByDescending(c => c.Value.Revenue).ThenBy(c => c.Key).Take(ReportData.TopCustomersShown)
@@ -50,7 +65,7 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
             {
                 var p = people[c.Key];
                 return new TopCustomer(p.Id, p.Code, p.Name, p.NameZh, p.Segment, p.IndustryCode, p.RegionCode, c.Value.Tokens, c.Value.Revenue,
-                    customersBefore.TryGetValue(c.Key, out var b) ? b.Revenue : 0);
+                    customersBefore.TryGetValue(c.Key, out var b) ? b.Revenue : 0, comparable);
             }).ToList();
 
         var heatmap = current.GroupBy(c => (c.RegionCode, c.IndustryCode))
@@ -58,12 +73,12 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
             .OrderBy(c => c.RegionCode, StringComparer.Ordinal).ThenBy(c => c.IndustryCode, StringComparer.Ordinal).ToList();
 
         return new ReportData(period, kpis, daily,
-            Breakdown(current, before, c => c.RegionCode, regions),
-            Breakdown(current, before, c => c.IndustryCode, industries),
+            Breakdown(current, before, c => c.RegionCode, regions, comparable),
+            Breakdown(current, before, c => c.IndustryCode, industries, comparable),
             segments,
-            Breakdown(current, before, c => c.ModelId.ToString(System.Globalization.CultureInfo.InvariantCulture), models),
-            Breakdown(current, before, c => c.PackageId.ToString(System.Globalization.CultureInfo.InvariantCulture), packages),
-            heatmap, top);
+            Breakdown(current, before, c => modelCodes.GetValueOrDefault(c.ModelId, $"#{c.ModelId}"), models, comparable),
+            Breakdown(current, before, c => packageCodes.GetValueOrDefault(c.PackageId, $"#{c.PackageId}"), packages, comparable),
+            heatmap, top, dataFrom);
     }
 
     private sealed record Cell(string RegionCode, string IndustryCode, int ModelId, int PackageId, long Tokens, long Calls, decimal Revenue, decimal ComputeCost);
@@ -112,7 +127,7 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
         return [.. Enumerable.Range(0, period.Days).Select(i => period.From.AddDays(i)).Select(d => byDay.GetValueOrDefault(d) ?? new DailyPoint(d, 0, 0, 0))];
     }
 
-    private static ReportKpis Kpis(List<Cell> current, List<Cell> before, Dictionary<int, CustomerTotals> customers, Dictionary<int, CustomerTotals> customersBefore)
+    private static ReportKpis Kpis(List<Cell> current, List<Cell> before, Dictionary<int, CustomerTotals> customers, Dictionary<int, CustomerTotals> customersBefore, bool comparable)
     {
         static decimal Margin(List<Cell> cells)
         {
@@ -122,41 +137,42 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
         static decimal PerCustomer(Dictionary<int, CustomerTotals> customers) => customers.Count == 0 ? 0 : customers.Values.Sum(c => c.Revenue) / customers.Count;
 
         return new ReportKpis(
-            new ReportKpi(current.Sum(c => c.Tokens), before.Sum(c => c.Tokens)),
-            new ReportKpi(current.Sum(c => c.Revenue), before.Sum(c => c.Revenue)),
-            new ReportKpi(current.Sum(c => c.ComputeCost), before.Sum(c => c.ComputeCost)),
-            new ReportKpi(Margin(current), Margin(before)),
-            new ReportKpi(customers.Count, customersBefore.Count),
-            new ReportKpi(PerCustomer(customers), PerCustomer(customersBefore)));
+            new ReportKpi(current.Sum(c => c.Tokens), before.Sum(c => c.Tokens), comparable),
+            new ReportKpi(current.Sum(c => c.Revenue), before.Sum(c => c.Revenue), comparable),
+            new ReportKpi(current.Sum(c => c.ComputeCost), before.Sum(c => c.ComputeCost), comparable),
+            new ReportKpi(Margin(current), Margin(before), comparable),
+            new ReportKpi(customers.Count, customersBefore.Count, comparable),
+            new ReportKpi(PerCustomer(customers), PerCustomer(customersBefore), comparable));
     }
 
-    private static List<BreakdownRow> Breakdown(List<Cell> current, List<Cell> before, Func<Cell, string> key, Dictionary<string, (string En, string Zh)> names)
+    private static List<BreakdownRow> Breakdown(List<Cell> current, List<Cell> before, Func<Cell, string> key, Dictionary<string, (string En, string Zh)> names, bool comparable)
     {
         var previous = before.GroupBy(key).ToDictionary(g => g.Key, g => (Tokens: g.Sum(c => c.Tokens), Revenue: g.Sum(c => c.Revenue)));
         var rows = current.GroupBy(key).Select(g =>
         {
             var (en, zh) = names.GetValueOrDefault(g.Key, (g.Key, g.Key));
             var p = previous.GetValueOrDefault(g.Key);
-            return new BreakdownRow(g.Key, en, zh, g.Sum(c => c.Tokens), g.Sum(c => c.Revenue), g.Sum(c => c.ComputeCost), p.Tokens, p.Revenue);
+            return new BreakdownRow(g.Key, en, zh, g.Sum(c => c.Tokens), g.Sum(c => c.Revenue), g.Sum(c => c.ComputeCost), p.Tokens, p.Revenue, comparable);
         }).ToList();
         // What sold before and nothing now is a mover too.
         rows.AddRange(previous.Where(p => rows.All(r => r.Key != p.Key)).Select(p =>
         {
             var (en, zh) = names.GetValueOrDefault(p.Key, (p.Key, p.Key));
-            return new BreakdownRow(p.Key, en, zh, 0, 0, 0, p.Value.Tokens, p.Value.Revenue);
+            return new BreakdownRow(p.Key, en, zh, 0, 0, 0, p.Value.Tokens, p.Value.Revenue, comparable);
         }));
         return [.. rows.OrderByDescending(r => r.Revenue).ThenBy(r => r.Key, StringComparer.Ordinal)];
     }
 
-    /// <summary>A package's name is the name of its active version, or of its latest version while it has none.</summary>
-    private static async Task<Dictionary<string, (string, string)>> PackageNamesAsync(TokenConsoleDbContext db, CancellationToken cancellationToken)
+    /// <summary>Packages' codes by id, and their names by code: the name of the active version, or of the latest version while there is none.</summary>
+    private static async Task<(Dictionary<int, string> Codes, Dictionary<string, (string, string)> Names)> PackageNamesAsync(TokenConsoleDbContext db, CancellationToken cancellationToken)
     {
-        var packages = await db.Packages.AsNoTracking().Select(p => new { p.Id, p.ActiveVersionId }).ToListAsync(cancellationToken);
+        var packages = await db.Packages.AsNoTracking().Select(p => new { p.Id, p.Code, p.ActiveVersionId }).ToListAsync(cancellationToken);
         var versions = await db.PackageVersions.AsNoTracking().Select(v => new { v.Id, v.PackageId, v.Number, v.NameEn, v.NameZh }).ToListAsync(cancellationToken);
-        return packages.ToDictionary(p => p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), p =>
+        var names = packages.ToDictionary(p => p.Code, p =>
         {
             var version = versions.FirstOrDefault(v => v.Id == p.ActiveVersionId) ?? versions.Where(v => v.PackageId == p.Id).MaxBy(v => v.Number);
-            return version is null ? ($"#{p.Id}", $"#{p.Id}") : (version.NameEn, version.NameZh);
+            return version is null ? (p.Code, p.Code) : (version.NameEn, version.NameZh);
         });
+        return (packages.ToDictionary(p => p.Id, p => p.Code), names);
     }
 }

@@ -42,6 +42,15 @@ public sealed record Heatmap(
     IReadOnlyDictionary<(string Region, string Industry), UsageTotals> Cells,
     IReadOnlyDictionary<(string Region, string Industry), UsageTotals> PreviousCells)
 {
+    /// <summary>Where the period compared with begins.</summary>
+    public DateTime PreviousFromUtc { get; init; }
+
+    /// <summary>The first hour with usage in the rollups; null when there is none.</summary>
+    public DateTime? DataFromUtc { get; init; }
+
+    /// <summary>Whether the data covers the period compared with (from its first day), so that a change against it means something.</summary>
+    public bool HasPreviousData => DataFromUtc is { } first && BusinessCalendar.DayStartUtc(first) <= PreviousFromUtc;
+
     public UsageTotals Total => Sum(Cells.Values);
     public UsageTotals PreviousTotal => Sum(PreviousCells.Values);
 

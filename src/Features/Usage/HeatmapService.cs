@@ -32,8 +32,11 @@ public sealed class HeatmapService(IDbContextFactory<TokenConsoleDbContext> dbFa
     public async Task<Heatmap> GetAsync(HeatmapQuery query, CancellationToken cancellationToken = default)
     {
         var (from, to) = Bounds(query);
-        var previousFrom = from - (to - from);
+        // Today is compared with the same hours of yesterday (the hours just before it would be the evening and night
+        // before); the other periods with as long a time just before them.
+        var (previousFrom, previousTo) = query.Period == HeatmapPeriod.Today ? (from.AddDays(-1), to.AddDays(-1)) : (from - (to - from), from);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var dataFrom = await db.UsageRollups.MinAsync(r => (DateTime?)r.Hour, cancellationToken);
         if (query.Period != HeatmapPeriod.Today && query.ModelId is null && query.PackageId is null && query.Segment is null
             && from == BusinessCalendar.DayStartUtc(from))
         {
@@ -53,11 +56,11 @@ public sealed class HeatmapService(IDbContextFactory<TokenConsoleDbContext> dbFa
                     previous[key] = previous.GetValueOrDefault(key) + totals;
                 }
             }
-            return new Heatmap(from, to, current, previous);
+            return new Heatmap(from, to, current, previous) { PreviousFromUtc = previousFrom, DataFromUtc = dataFrom };
         }
         return new Heatmap(from, to,
             await HourlyCellsAsync(db, query, from, to, cancellationToken),
-            await HourlyCellsAsync(db, query, previousFrom, from, cancellationToken));
+            await HourlyCellsAsync(db, query, previousFrom, previousTo, cancellationToken)) { PreviousFromUtc = previousFrom, DataFromUtc = dataFrom };
     }
 
     /// <summary>The cells of days [<paramref name="from"/>, <paramref name="split"/>) and [split, <paramref name="to"/>) in one scan.</summary>

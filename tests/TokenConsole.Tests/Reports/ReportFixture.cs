@@ -8,8 +8,8 @@ using TokenConsole.Features.Usage;
 namespace TokenConsole.Tests.Reports;
 
 /// <summary>
-/// A small known data set for October 2026 (31 Beijing days) and the 31 days before it (31 August – 30 September),
-/// with rows on each side of every boundary. The expected figures in the tests are worked out by hand from it.
+/// A small known data set for October 2026 (31 Beijing days) and the month before it (1–30 September), with rows on
+/// each side of every boundary. The expected figures in the tests are worked out by hand from it.
 /// </summary>
 public sealed class ReportFixture : IDisposable
 {
@@ -55,16 +55,16 @@ public sealed class ReportFixture : IDisposable
             Rollup(Utc(10, 31, 15), "CN-GD", "retail", 1, 2, 500, 500, 20, 25),      // 31 Oct 23:00 Beijing: the last hour, at a loss
             Rollup(Utc(10, 31, 16), "CN-GD", "finance", 1, 1, 9_999, 0, 999, 1),     // 1 Nov 00:00 Beijing: after the period
             Rollup(Utc(9, 30, 15), "CN-GD", "finance", 1, 1, 800, 0, 16, 8),         // 30 Sep 23:00 Beijing: previous period
-            Rollup(Utc(8, 30, 16), "CN-BJ", "retail", 2, 2, 400, 0, 10, 5),          // 31 Aug 00:00 Beijing: first hour of the previous period
-            Rollup(Utc(8, 30, 15), "CN-BJ", "retail", 2, 2, 7_777, 0, 777, 7));      // 30 Aug 23:00 Beijing: before both
+            Rollup(Utc(8, 31, 16), "CN-BJ", "retail", 2, 2, 400, 0, 10, 5),          // 1 Sep 00:00 Beijing: first hour of the previous period
+            Rollup(Utc(8, 31, 15), "CN-BJ", "retail", 2, 2, 7_777, 0, 777, 7));      // 31 Aug 23:00 Beijing: before both
         db.CustomerDailyUsage.AddRange(
             Daily(10, 1, 1, 1_500, 30, 10),
             Daily(10, 31, 1, 100, 2, 1),
             Daily(10, 15, 2, 2_000, 50, 40),
             Daily(11, 1, 3, 999, 99),       // after the period
             Daily(9, 30, 3, 800, 16),       // previous period
-            Daily(8, 31, 2, 400, 10),       // previous period, first day
-            Daily(8, 30, 1, 5_000, 500));   // before both
+            Daily(9, 1, 2, 400, 10),        // previous period, first day
+            Daily(8, 31, 1, 5_000, 500));   // before both
         await db.SaveChangesAsync(cancellationToken);
     }
 }

@@ -11,7 +11,7 @@ public sealed class ReportsServiceTests : IDisposable
     public void Dispose() => _fixture.Dispose();
 
     [Fact]
-    public async Task The_KPIs_sum_the_Beijing_days_of_the_period_and_compare_with_the_days_before()
+    public async Task The_KPIs_sum_the_Beijing_days_of_the_period_and_compare_with_the_month_before()
     {
         await _fixture.SeedAsync(Ct);
         var report = await _fixture.Service.GetAsync(ReportFixture.October, Ct);
@@ -55,9 +55,10 @@ public sealed class ReportsServiceTests : IDisposable
         Assert.Empty(report.BottomMovers);
 
         Assert.Equal([("finance", 30.0m), ("retail", 70.0m)], report.Industries.Select(r => (r.Key, r.Revenue)).OrderBy(x => x.Key));
-        Assert.Equal([("1", "Model One", 50.0m), ("2", "Model Two", 50.0m)], report.Models.Select(r => (r.Key, r.NameEn, r.Revenue)).OrderBy(x => x.Key));
+        // Models and packages by code, not by database id.
+        Assert.Equal([("m1", "Model One", 50.0m), ("m2", "Model Two", 50.0m)], report.Models.Select(r => (r.Key, r.NameEn, r.Revenue)).OrderBy(x => x.Key));
         // A package is named after its latest version while none is active.
-        Assert.Equal([("2", "Enterprise", "企业包", 70.0m), ("1", "Starter", "入门包", 30.0m)], report.Packages.Select(r => (r.Key, r.NameEn, r.NameZh, r.Revenue)));
+        Assert.Equal([("p2", "Enterprise", "企业包", 70.0m), ("p1", "Starter", "入门包", 30.0m)], report.Packages.Select(r => (r.Key, r.NameEn, r.NameZh, r.Revenue)));
 
         // Segments from the customers: Personal 50 (10 before), SME 32 (new), large enterprise 0 (16 before).
         Assert.Equal([("Personal", 50.0m, 10.0m), ("Sme", 32.0m, 0.0m), ("LargeEnterprise", 0.0m, 16.0m)],
@@ -75,6 +76,24 @@ public sealed class ReportsServiceTests : IDisposable
 
         Assert.Equal([(2, 50.0m, 10.0m), (1, 32.0m, 0.0m)], report.TopCustomers.Select(c => (c.Id, c.Revenue, c.PreviousRevenue)));
         Assert.Null(report.TopCustomers[1].RevenueChange);
+    }
+
+    [Fact]
+    public async Task A_period_whose_previous_period_is_before_the_data_shows_no_changes()
+    {
+        await _fixture.SeedAsync(Ct);
+        // The data begins on 31 August: September is compared with August, which it covers only on its last day.
+        var report = await _fixture.Service.GetAsync(ReportPeriod.Month(2026, 9), Ct);
+
+        Assert.Equal(new DateOnly(2026, 8, 31), report.DataFrom);
+        Assert.False(report.HasPreviousData);
+        Assert.Equal(7_777, report.Kpis.Tokens.Previous);
+        Assert.Null(report.Kpis.Tokens.Change);
+        Assert.Null(report.Kpis.Revenue.Change);
+        Assert.All(report.Regions, r => Assert.Null(r.RevenueChange));
+        Assert.Empty(report.TopMovers);
+        Assert.Empty(report.BottomMovers);
+        Assert.True((await _fixture.Service.GetAsync(ReportFixture.October, Ct)).HasPreviousData);
     }
 
     [Fact]
@@ -112,10 +131,10 @@ public sealed class ReportsServiceTests : IDisposable
     }
 
     [Fact]
-    public void The_previous_period_has_the_same_number_of_days_and_ends_the_day_before()
+    public void A_month_is_compared_with_the_month_before_in_Beijing_days()
     {
         var october = ReportPeriod.Month(2026, 10);
-        Assert.Equal(new ReportPeriod(new DateOnly(2026, 8, 31), new DateOnly(2026, 9, 30)), october.Previous);
+        Assert.Equal(new ReportPeriod(new DateOnly(2026, 9, 1), new DateOnly(2026, 9, 30)), october.Previous);
         Assert.Equal(new DateTime(2026, 9, 30, 16, 0, 0, DateTimeKind.Utc), october.StartUtc);
         Assert.Equal(new DateTime(2026, 10, 31, 16, 0, 0, DateTimeKind.Utc), october.EndUtc);
         // 15 November in Beijing: last month is October.
