@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using TokenConsole.Data;
 using TokenConsole.Features.Catalog;
-using TokenConsole.Features.Compute;
 
 namespace TokenConsole.Features.Overview;
 
@@ -18,12 +17,19 @@ public sealed record OverviewData(
     int ActivePackages,
     int Customers,
     int ActiveSubscriptions,
-    // The busiest hour of the last 24: tokens served by the online pools against their capacity.
-    double PeakUtilisation,
-    string? BusiestPool,
-    // The busiest pool's own busiest hour against its capacity.
-    double BusiestPoolUtilisation,
-    IReadOnlyList<(DateTime Day, long Tokens, decimal Revenue)> Daily);
+    // The busiest pool of the last 24 hours: the one whose busiest hour used most of its capacity; null without usage.
+    PoolPeak? BusiestPool,
+    IReadOnlyList<(DateTime Day, long Tokens, decimal Revenue)> Daily)
+{
+    /// <summary>Peak pool utilisation over the last 24 hours: the busiest pool's busiest hour against its capacity.</summary>
+    public double PeakUtilisation => BusiestPool?.Utilisation ?? 0;
+}
+
+/// <summary>A pool's busiest hour against its capacity (1 = the capacity, an hour at its tokens per second), with its names.</summary>
+public sealed record PoolPeak(string Code, string NameEn, string NameZh, double Utilisation)
+{
+    public string Name(bool chinese) => chinese ? NameZh : NameEn;
+}
 
 /// <summary>The overview's KPIs, computed from the rollups and the catalog.</summary>
 public sealed class OverviewService(IDbContextFactory<TokenConsoleDbContext> dbFactory, TimeProvider clock)
@@ -45,30 +51,35 @@ public sealed class OverviewService(IDbContextFactory<TokenConsoleDbContext> dbF
         var customers = await db.Customers.CountAsync(cancellationToken);
         var activeSubscriptions = await db.Subscriptions.CountAsync(s => s.Status == SubscriptionStatus.Active, cancellationToken);
 
-        var (peak, busiestPool, busiestPeak) = await PeakUtilisationAsync(db, nowUtc, cancellationToken);
+        var busiestPool = await BusiestPoolAsync(db, nowUtc, cancellationToken);
 
         var daily = await DailyAsync(db, nowUtc, cancellationToken);
         return new OverviewData(
             new Kpi(thisMonth.Tokens, lastMonth.Tokens), new Kpi(Money.FromMicros(thisMonth.RevenueMicros), Money.FromMicros(lastMonth.RevenueMicros)),
-            activePackages, customers, activeSubscriptions, peak, busiestPool, busiestPeak, daily);
+            activePackages, customers, activeSubscriptions, busiestPool, daily);
     }
 
-    private static async Task<(double Peak, string? BusiestPool, double BusiestPeak)> PeakUtilisationAsync(
-        TokenConsoleDbContext db, DateTime nowUtc, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each pool's busiest hour of the last 24 against its own capacity, and the highest of them. Every pool that served
+    /// in the window counts, whatever its status now: a pool drained since its peak still had it.
+    /// </summary>
+    private static async Task<PoolPeak?> BusiestPoolAsync(TokenConsoleDbContext db, DateTime nowUtc, CancellationToken cancellationToken)
     {
         var dayAgo = nowUtc.AddDays(-1);
-        var pools = await db.Pools.AsNoTracking().Where(p => p.Status == PoolStatus.Online).ToDictionaryAsync(p => p.Id, cancellationToken);
+        var pools = await db.Pools.AsNoTracking().Where(p => p.CapacityTokensPerSecond > 0).ToDictionaryAsync(p => p.Id, cancellationToken);
         var hourly = await db.UsageRollups.Where(r => r.Hour >= dayAgo && r.Hour < nowUtc)
             .GroupBy(r => new { r.PoolId, r.Hour })
-            .Select(g => new { g.Key.PoolId, g.Key.Hour, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens) })
+            .Select(g => new { g.Key.PoolId, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens) })
             .ToListAsync(cancellationToken);
-        var online = hourly.Where(h => pools.ContainsKey(h.PoolId)).ToList();
-        var capacityPerHour = pools.Values.Sum(p => (double)p.CapacityTokensPerSecond) * 3600;
-        var peak = capacityPerHour == 0 || online.Count == 0 ? 0 : online.GroupBy(h => h.Hour).Max(g => g.Sum(h => (double)h.Tokens)) / capacityPerHour;
-        var busiest = online.GroupBy(h => h.PoolId)
-            .Select(g => (Pool: pools[g.Key], Peak: g.Max(h => h.Tokens) / (pools[g.Key].CapacityTokensPerSecond * 3600.0)))
-            .OrderByDescending(x => x.Peak).FirstOrDefault();
-        return (peak, busiest.Pool?.Code, busiest.Peak);
+        return hourly.Where(h => pools.ContainsKey(h.PoolId))
+            .GroupBy(h => h.PoolId)
+            .Select(g =>
+            {
+                var pool = pools[g.Key];
+                return new PoolPeak(pool.Code, pool.Name, pool.NameZh, g.Max(h => h.Tokens) / (pool.CapacityTokensPerSecond * 3600.0));
+            })
+            .OrderByDescending(p => p.Utilisation).ThenBy(p => p.Code, StringComparer.Ordinal)
+            .FirstOrDefault();
     }
 
     private static async Task<(long Tokens, long RevenueMicros)> TotalsAsync(TokenConsoleDbContext db, DateTime from, DateTime to, CancellationToken cancellationToken)

@@ -47,8 +47,8 @@ public sealed class OverviewServiceTests : IDisposable
         Assert.Equal(1.2m, overview.RevenueThisMonth.Change!.Value);
         // 864,000 tokens in one hour on a 100 tokens/s pool (360,000 an hour): 240 %.
         Assert.Equal(2.4, overview.PeakUtilisation, 10);
-        Assert.Equal(2.4, overview.BusiestPoolUtilisation, 10);
-        Assert.Equal("p1", overview.BusiestPool);
+        Assert.Equal(2.4, overview.BusiestPool!.Utilisation, 10);
+        Assert.Equal(("p1", "p1"), (overview.BusiestPool!.NameEn, overview.BusiestPool.NameZh));
         // Days are Beijing days: 31 October 16:00 UTC belongs to 1 November.
         Assert.Contains(overview.Daily, d => d.Day == new DateTime(2026, 11, 1) && d.Tokens == 200);
         Assert.Contains(overview.Daily, d => d.Day == new DateTime(2026, 10, 31) && d.Tokens == 7_000);
@@ -62,5 +62,29 @@ public sealed class OverviewServiceTests : IDisposable
         Assert.Null(overview.TokensThisMonth.Change);
         Assert.Empty(overview.Daily);
         Assert.Equal(0, overview.PeakUtilisation);
+    }
+
+    [Fact]
+    public async Task Peak_pool_utilisation_is_the_busiest_hour_of_the_busiest_pool_shown_by_name_whatever_its_status_now()
+    {
+        await using (var db = _database.CreateDbContext())
+        {
+            db.Regions.Add(new Region { Code = "CN-GD", NameEn = "Guangdong", NameZh = "广东" });
+            // A: 100 tokens/s = 360,000 an hour, draining now but busy in the last 24 hours. B: 900 tokens/s = 3,240,000 an hour.
+            db.Pools.AddRange(
+                new ComputePool { Id = 1, Code = "gd-edge-01", Name = "Guangzhou edge 1", NameZh = "广州边缘一号", RegionCode = "CN-GD", AcceleratorKind = "x", CapacityTokensPerSecond = 100, Status = PoolStatus.Draining },
+                new ComputePool { Id = 2, Code = "gd-core", Name = "Shaoguan hub", NameZh = "韶关枢纽", RegionCode = "CN-GD", AcceleratorKind = "x", CapacityTokensPerSecond = 900, Status = PoolStatus.Online });
+            db.UsageRollups.AddRange(
+                Rollup(new DateTime(2026, 11, 14, 10, 0, 0, DateTimeKind.Utc), 288_000, 0, 1, poolId: 1),   // A at 80 % (all pools together: 8 %)
+                Rollup(new DateTime(2026, 11, 14, 11, 0, 0, DateTimeKind.Utc), 324_000, 0, 1, poolId: 2),   // B at 10 % (all pools together: 9 %)
+                Rollup(new DateTime(2026, 11, 13, 11, 0, 0, DateTimeKind.Utc), 360_000, 0, 1, poolId: 1));  // A at 100 %, but 41 hours ago: outside the window
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        var overview = await new OverviewService(_database, _clock).GetAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(0.8, overview.PeakUtilisation, 10);
+        Assert.Equal(("Guangzhou edge 1", "广州边缘一号"), (overview.BusiestPool!.NameEn, overview.BusiestPool.NameZh));
+        Assert.Equal(0.8, overview.BusiestPool.Utilisation, 10);
     }
 }
