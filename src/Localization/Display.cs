@@ -1,13 +1,21 @@
 using System.Globalization;
+using System.Resources;
+using TokenConsole.Data;
 
 namespace TokenConsole.Localization;
 
 /// <summary>
-/// Numbers and money for people, in the current culture: Chinese counts large numbers in 万 (10⁴) and 亿 (10⁸),
-/// English in K, M and B with thousands separators. Money is always CNY (¥).
+/// Numbers, money, dates and times for people, in the current culture: Chinese counts large numbers in 万 (10⁴) and 亿
+/// (10⁸), English in K, M and B with thousands separators. Money is always CNY (¥). Every date and time the console
+/// shows is formatted here, in Beijing time (the office's calendar, <see cref="BusinessCalendar"/>), one format per
+/// language: 2026年11月11日 20:38 北京时间 / 11 Nov 2026 20:38 Beijing time.
 /// </summary>
 public static class Display
 {
+    // The zone's name comes from the shared resources like every other string; this class is static, so it reads them
+    // through their ResourceManager rather than an injected localizer.
+    private static readonly ResourceManager Resources = new(typeof(SharedResource));
+
     public static bool IsChinese(CultureInfo? culture = null) =>
         (culture ?? CultureInfo.CurrentCulture).TwoLetterISOLanguageName == "zh";
 
@@ -76,6 +84,50 @@ public static class Display
         ratio is null || double.IsNaN(ratio.Value) || double.IsInfinity(ratio.Value)
             ? "—"
             : (ratio.Value >= 0 ? "+" : "−") + Percent(Math.Abs(ratio.Value), culture);
+
+    /// <summary>An instant as the Beijing wall-clock time (UTC+8), whatever the server's time zone.</summary>
+    public static DateTime Beijing(DateTimeOffset at) => BusinessCalendar.ToLocal(at.UtcDateTime);
+
+    /// <summary>A calendar day: 2026年11月11日 / 11 Nov 2026.</summary>
+    public static string Date(DateOnly date, CultureInfo? culture = null)
+    {
+        culture ??= CultureInfo.CurrentCulture;
+        return date.ToString(DatePattern(culture), culture);
+    }
+
+    /// <summary>The Beijing day of an instant: 2026年11月11日 / 11 Nov 2026.</summary>
+    public static string Date(DateTimeOffset at, CultureInfo? culture = null) => Date(DateOnly.FromDateTime(Beijing(at)), culture);
+
+    /// <summary>The pattern of <see cref="Date(DateOnly, CultureInfo?)"/>, for the date pickers' DateFormat.</summary>
+    public static string DatePattern(CultureInfo? culture = null) => IsChinese(culture) ? "yyyy年M月d日" : "d MMM yyyy";
+
+    /// <summary>A month: 2026年11月 / Nov 2026.</summary>
+    public static string Month(DateOnly month, CultureInfo? culture = null)
+    {
+        culture ??= CultureInfo.CurrentCulture;
+        return month.ToString(IsChinese(culture) ? "yyyy年M月" : "MMM yyyy", culture);
+    }
+
+    /// <summary>
+    /// The Beijing time of an instant on the 24-hour clock, with its zone so that nobody reads it as their own:
+    /// 20:38 北京时间 / 20:38 Beijing time (with seconds for a live clock).
+    /// </summary>
+    public static string Time(DateTimeOffset at, bool seconds = false, CultureInfo? culture = null)
+    {
+        culture ??= CultureInfo.CurrentCulture;
+        return $"{Beijing(at).ToString(seconds ? "HH:mm:ss" : "HH:mm", CultureInfo.InvariantCulture)} {Zone(culture)}";
+    }
+
+    /// <summary>Day and Beijing time of an instant: 2026年11月11日 20:38 北京时间 / 11 Nov 2026 20:38 Beijing time.</summary>
+    public static string DateTime(DateTimeOffset at, CultureInfo? culture = null)
+    {
+        culture ??= CultureInfo.CurrentCulture;
+        return $"{Date(at, culture)} {Time(at, culture: culture)}";
+    }
+
+    /// <summary>The zone's name in the language of <paramref name="culture"/>.</summary>
+    public static string Zone(CultureInfo? culture = null) =>
+        Resources.GetString("Beijing time", culture ?? CultureInfo.CurrentUICulture) ?? "Beijing time";
 
     private static string Scaled(decimal value, string unit, CultureInfo culture, bool grouping = true) =>
         value.ToString(Math.Abs(value) >= 100 ? (grouping ? "#,0" : "0") : Math.Abs(value) >= 10 ? "0.#" : "0.##", culture) + unit;

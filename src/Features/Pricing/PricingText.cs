@@ -78,5 +78,5 @@ public static class PricingText
         _ => Color.Dark,
     };
 
-    public static string Time(DateTimeOffset at) => (at.ToUniversalTime() + Data.BusinessCalendar.Offset).DateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+    public static string Time(DateTimeOffset at) => Localization.Display.DateTime(at);
 }

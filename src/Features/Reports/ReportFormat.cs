@@ -20,8 +20,7 @@ public static class ReportFormat
     public static string Points(decimal difference, string unit) =>
         (difference >= 0 ? "+" : "−") + (Math.Abs(difference) * 100).ToString("0.0", CultureInfo.CurrentCulture) + " " + unit;
 
-    public static string Date(DateOnly date) =>
-        Display.IsChinese() ? date.ToString("yyyy年M月d日", CultureInfo.CurrentCulture) : date.ToString("d MMM yyyy", CultureInfo.CurrentCulture);
+    public static string Date(DateOnly date) => Display.Date(date);
 
     public static string Range(ReportPeriod period) => $"{Date(period.From)} – {Date(period.To)}";
 }
