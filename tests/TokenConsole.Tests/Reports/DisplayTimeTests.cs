@@ -23,6 +23,8 @@ public sealed class DisplayTimeTests
         Assert.Equal("1 Dec 2026 02:05 Beijing time", Display.DateTime(PastMidnight, En));
         Assert.Equal("1 Dec 2026", Display.Date(PastMidnight, En));
         Assert.Equal("Nov 2026", Display.Month(new DateOnly(2026, 11, 1), En));
+        // The date pickers show their dates the same way.
+        Assert.Equal("11 Nov 2026", new DateTime(2026, 11, 11).ToString(Display.DatePattern(En), En));
     }
 
     [Fact]
@@ -34,6 +36,7 @@ public sealed class DisplayTimeTests
         Assert.Equal("2026年11月11日 20:38 北京时间", Display.DateTime(Evening, Zh));
         Assert.Equal("2026年12月1日 02:05 北京时间", Display.DateTime(PastMidnight, Zh));
         Assert.Equal("2026年11月", Display.Month(new DateOnly(2026, 11, 1), Zh));
+        Assert.Equal("2026年11月11日", new DateTime(2026, 11, 11).ToString(Display.DatePattern(Zh), Zh));
     }
 
     [Fact]
