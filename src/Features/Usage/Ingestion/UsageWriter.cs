@@ -113,13 +113,17 @@ public sealed partial class UsageWriter : BackgroundService
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         await using var db = await _dbFactory.CreateDbContextAsync(cancellationToken);
-        var connection = new SqliteConnection(db.Database.GetConnectionString());
+        // Microsoft.Data.Sqlite retries a busy command until its own timeout (30 s by default) on top of busy_timeout: one limit for both.
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder(db.Database.GetConnectionString())
+        {
+            DefaultTimeout = _options.BusyTimeoutSeconds,
+        }.ToString());
         await connection.OpenAsync(cancellationToken);
         await using var pragma = connection.CreateCommand();
         // FULL: a commit is on disk before the client hears "accepted", whatever happens to the process or the machine.
         // A 64 MiB page cache (the default is 2 MiB): a group commit of 20,000 events dirties more pages than 2 MiB holds,
         // and SQLite would spill them to the WAL in the middle of the transaction.
-        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA cache_size=-65536;";
+        pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout={_options.BusyTimeoutSeconds * 1000}; PRAGMA cache_size=-65536;";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
@@ -188,7 +192,7 @@ public sealed partial class UsageWriter : BackgroundService
         {
             return;
         }
-        _nextRetention = now.AddHours(1);
+        _nextRetention = now.AddMinutes(_options.EventRetentionIntervalMinutes);
         await using var delete = connection.CreateCommand();
         delete.CommandText = """
             DELETE FROM UsageEvents
