@@ -114,6 +114,9 @@ public sealed partial class UsageWriter : BackgroundService
         await using var connection = await OpenAsync(stoppingToken);
         await LoadMonthlyTokensAsync(connection, stoppingToken);
         using var statements = OpenStatements(connection, _options.NativeBinding);
+        // Due at start and after every interval; also when the writer reopens after a failure, where it may meet the
+        // lock that caused it, and must not end the writer.
+        await DeleteExpiredEventsWhenDueAsync(connection, stoppingToken);
         if (_health.Failing && !_queue.Reader.TryPeek(out _))
         {
             // Nothing waits to be written that would show the database takes writes again: a write rolled back shows it.
