@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using TokenConsole.Data.Seeding;
@@ -9,6 +10,9 @@ namespace TokenConsole.Data;
 public static class DataModule
 {
     public const string ConnectionStringName = "TokenConsole";
+
+    /// <summary>The health checks <c>/health/ready</c> runs; <c>/health/live</c> runs none.</summary>
+    public const string ReadyTag = "ready";
 
     public static void AddData(this IHostApplicationBuilder builder)
     {
@@ -25,7 +29,10 @@ public static class DataModule
         builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection(DemoOptions.Section));
         builder.Services.AddTransient<DatabaseInitializer>();
         builder.Services.AddTransient<DemoDataSeeder>();
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
+        // The last line of defence: every background loop catches, logs and backs off by itself (issue 12), so an
+        // exception that still escapes one is a bug to log, not a reason to stop serving everything else.
+        builder.Services.Configure<HostOptions>(options => options.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
         builder.Services.AddSingleton<IReferenceDataEvents, ReferenceDataEvents>();
         builder.Services.AddHostedService<ReferenceDataRefresher>();
     }
@@ -53,6 +60,16 @@ public static class DataModule
         app.Logger.LogInformation("Database ready in {ElapsedMs} ms (demo data seeded now: {Seeded})", stopwatch.ElapsedMilliseconds, seeded);
     }
 
-    public static void MapData(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapHealthChecks("/health").AllowAnonymous();
+    /// <summary>
+    /// <c>/health/live</c>: the process answers (no dependency checked; a failure means restart it).
+    /// <c>/health/ready</c>: the database answers and takes a write, and the usage writer's last commit succeeded (a
+    /// failure means send no traffic). <c>/health</c> stays as an alias of ready for existing probes.
+    /// </summary>
+    public static void MapData(this IEndpointRouteBuilder endpoints)
+    {
+        var ready = new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = HealthResponse.WriteAsync };
+        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
+        endpoints.MapHealthChecks("/health/ready", ready).AllowAnonymous();
+        endpoints.MapHealthChecks("/health", ready).AllowAnonymous();
+    }
 }

@@ -77,22 +77,26 @@ public sealed class ReferenceDataEvents(IServiceProvider services, ILogger<Refer
 /// this process did not make (another instance, a script on the database). Changes made in this process are published
 /// by the service that made them and reach the caches at once; nothing here is needed for them.
 /// </summary>
-public sealed class ReferenceDataRefresher(IReferenceDataEvents events, TimeProvider clock) : BackgroundService
+public sealed class ReferenceDataRefresher(IReferenceDataEvents events, TimeProvider clock, ILogger<ReferenceDataRefresher> logger) : BackgroundService
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(30);
 
+    /// <summary>Never ends before the host stops: a failed round is logged and retried after a bounded back-off (issue 12).</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Period, clock);
-        try
+        var failures = 0;
+        while (await Backoff.WaitAsync(failures == 0 ? Period : Backoff.After(failures), clock, stoppingToken))
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            try
             {
                 await events.PublishAsync(ReferenceDataChange.Everything);
+                failures = 0;
             }
-        }
-        catch (OperationCanceledException)
-        {
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                failures++;
+                logger.LogError(ex, "The periodic reload of reference data failed; retrying after a back-off");
+            }
         }
     }
 }

@@ -1,5 +1,9 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using TokenConsole.Data;
 
 namespace TokenConsole.E2E;
 
@@ -109,6 +113,50 @@ public sealed class PricingTests(ConsoleServer server)
         await Assertions.Expect(page.GetByTestId("simulation")).ToContainTextAsync("受影响客户");
         await page.ScreenshotAsync("pricing-wizard-simulation-zh-narrow");
         await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_quote_tester_warns_when_the_package_does_not_entitle_the_model_and_shows_the_compute_cost()
+    {
+        // The tester opens on IND-FIN; find a model it does not entitle and one it does.
+        await using var db = await server.Services.GetRequiredService<IDbContextFactory<TokenConsoleDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+        var versionId = await db.Packages.Where(p => p.Code == "IND-FIN").Select(p => p.ActiveVersionId).SingleAsync(TestContext.Current.CancellationToken);
+        var entitled = await db.PackageVersions.Where(v => v.Id == versionId).SelectMany(v => v.Entitlements.Select(e => e.ModelId)).ToListAsync(TestContext.Current.CancellationToken);
+        var models = await db.Models.OrderBy(m => m.Id).Select(m => new { m.Id, m.Name }).ToListAsync(TestContext.Current.CancellationToken);
+        var outside = models.First(m => !entitled.Contains(m.Id)).Name;
+        var inside = models.First(m => entitled.Contains(m.Id)).Name;
+
+        var page = await server.NewPageAsync();
+        await page.SignInAsync("ops", server.DemoPassword);
+        await page.GotoAsync("/pricing/quote");
+        await page.WaitForInteractiveAsync();
+        await PickExactAsync(page, "quote-model", outside);
+        await page.GetByTestId("quote-run").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("quote-not-entitled")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("quote-not-entitled")).ToContainTextAsync(outside);
+        await Assertions.Expect(page.GetByTestId("quote-compute-cost")).ToContainTextAsync("¥");
+        await page.ScreenshotAsync("pricing-quote-not-entitled-en");
+
+        await PickExactAsync(page, "quote-model", inside);
+        await page.GetByTestId("quote-run").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("quote-not-entitled")).ToBeHiddenAsync();
+        await Assertions.Expect(page.GetByTestId("quote-compute-cost")).ToContainTextAsync("¥");
+
+        await page.GotoAsync("/culture/set?culture=zh-CN&redirectUri=%2Fpricing%2Fquote");
+        await page.WaitForInteractiveAsync();
+        await PickExactAsync(page, "quote-model", outside);
+        await page.GetByTestId("quote-run").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("quote-not-entitled")).ToContainTextAsync("不包含");
+        await Assertions.Expect(page.GetByTestId("quote-result")).ToContainTextAsync("算力成本");
+        await page.ScreenshotAsync("pricing-quote-not-entitled-zh");
+        await page.Context.CloseAsync();
+    }
+
+    private static async Task PickExactAsync(IPage page, string select, string item)
+    {
+        await page.GetByTestId(select).ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new LocatorFilterOptions { HasTextRegex = new Regex($"^\\s*{Regex.Escape(item)}\\s*$") }).First.ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item").First).ToBeHiddenAsync();
     }
 
     private static async Task PickAsync(IPage page, string select, string item)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using TokenConsole.Data;
 
 namespace TokenConsole.Features.Catalog;
 
@@ -10,16 +11,16 @@ namespace TokenConsole.Features.Catalog;
 public sealed class ScheduledActivationService(IServiceScopeFactory scopes, TimeProvider clock, IOptions<CatalogOptions> options,
     ILogger<ScheduledActivationService> logger) : BackgroundService
 {
+    /// <summary>Never ends before the host stops: a failing round is logged and retried after a bounded back-off (issue 12).</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
-            await RunOnceAsync(stoppingToken);
-            try
-            {
-                await Task.Delay(options.Value.ActivationCheckInterval, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
+            failures = await TryRunOnceAsync(stoppingToken) ? 0 : failures + 1;
+            var interval = options.Value.ActivationCheckInterval;
+            var delay = failures == 0 ? interval : TimeSpan.FromTicks(Math.Min(interval.Ticks, Backoff.After(failures).Ticks));
+            if (!await Backoff.WaitAsync(delay, clock, stoppingToken))
             {
                 return;
             }
@@ -30,13 +31,7 @@ public sealed class ScheduledActivationService(IServiceScopeFactory scopes, Time
     {
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var activated = await scope.ServiceProvider.GetRequiredService<PackageLifecycleService>().ActivateDueAsync(cancellationToken);
-            if (activated > 0)
-            {
-                logger.LogInformation("Activated {Count} scheduled package version(s)", activated);
-            }
-            return activated;
+            return await RunCoreAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -44,5 +39,30 @@ public sealed class ScheduledActivationService(IServiceScopeFactory scopes, Time
             logger.LogError(ex, "Scheduled package activation failed");
             return 0;
         }
+    }
+
+    private async Task<bool> TryRunOnceAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await RunCoreAsync(stoppingToken);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Scheduled package activation failed; retrying after a back-off");
+            return false;
+        }
+    }
+
+    private async Task<int> RunCoreAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var activated = await scope.ServiceProvider.GetRequiredService<PackageLifecycleService>().ActivateDueAsync(cancellationToken);
+        if (activated > 0)
+        {
+            logger.LogInformation("Activated {Count} scheduled package version(s)", activated);
+        }
+        return activated;
     }
 }

@@ -1,3 +1,5 @@
+using TokenConsole.Data;
+
 namespace TokenConsole.Features.Pricing;
 
 /// <summary>
@@ -14,19 +16,32 @@ public sealed class PriceChangeScheduler(IServiceScopeFactory scopes, RuleSetPro
         await base.StartAsync(cancellationToken);
     }
 
+    /// <summary>Never ends before the host stops: a failing tick is logged and retried after a bounded back-off (issue 12).</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
-            await TickAsync(stoppingToken);
-            try
-            {
-                await Task.Delay(Interval, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
+            failures = await TryTickAsync(stoppingToken) ? 0 : failures + 1;
+            var delay = failures == 0 ? Interval : TimeSpan.FromTicks(Math.Min(Interval.Ticks, Backoff.After(failures).Ticks));
+            if (!await Backoff.WaitAsync(delay, clock, stoppingToken))
             {
                 return;
             }
+        }
+    }
+
+    private async Task<bool> TryTickAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await TickCoreAsync(stoppingToken);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Activating scheduled price changes failed; retrying after a back-off");
+            return false;
         }
     }
 
@@ -35,19 +50,24 @@ public sealed class PriceChangeScheduler(IServiceScopeFactory scopes, RuleSetPro
     {
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var count = await scope.ServiceProvider.GetRequiredService<PriceChangeService>().ActivateDueAsync(cancellationToken);
-            if (count > 0)
-            {
-                logger.LogInformation("Activated {Count} scheduled price changes", count);
-            }
-
-            return count;
+            return await TickCoreAsync(cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogError(e, "Activating scheduled price changes failed; retrying at the next tick");
             return 0;
         }
+    }
+
+    private async Task<int> TickCoreAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var count = await scope.ServiceProvider.GetRequiredService<PriceChangeService>().ActivateDueAsync(cancellationToken);
+        if (count > 0)
+        {
+            logger.LogInformation("Activated {Count} scheduled price changes", count);
+        }
+
+        return count;
     }
 }

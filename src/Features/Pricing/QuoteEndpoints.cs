@@ -1,31 +1,50 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using TokenConsole.Auth;
 using TokenConsole.Data;
 
 namespace TokenConsole.Features.Pricing;
 
-/// <summary>A usage context to price. Times are ISO 8601; tokens and monthly volume are counts.</summary>
+/// <summary>
+/// A usage context to price. The package and the model by id or by code (<c>packageCode</c> <c>IND-FIN</c>,
+/// <c>modelCode</c> <c>deepseek-v3</c>, as in usage events); region and industry by code. Times are ISO 8601; tokens
+/// and monthly volume are counts.
+/// </summary>
 public sealed record QuoteRequest(int? PackageId, int? ModelId, string? RegionCode, string? IndustryCode, string? Segment,
-    DateTimeOffset? Timestamp, long? InputTokens, long? OutputTokens, long? CustomerMonthlyTokens, int? CustomerId);
+    DateTimeOffset? Timestamp, long? InputTokens, long? OutputTokens, long? CustomerMonthlyTokens, int? CustomerId,
+    string? PackageCode = null, string? ModelCode = null);
 
+/// <summary>
+/// The price (<see cref="Amount"/>, after the rules), the package's own price (<see cref="BasePrice"/>) and what the
+/// tokens cost in compute, in CNY; <see cref="ModelEntitled"/> is false when the package does not entitle the model, so
+/// usage like this would be refused at ingestion.
+/// </summary>
 public sealed record QuoteResponse(decimal Amount, decimal BasePrice, decimal ComputeCost, string Currency, int RuleSetVersion,
-    IReadOnlyList<FiredRule> RulesFired, IReadOnlyList<string> RuleErrors);
+    IReadOnlyList<FiredRule> RulesFired, IReadOnlyList<string> RuleErrors, bool ModelEntitled = true);
 
 public static class QuoteEndpoints
 {
     public static void MapQuoteEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/api/v1/pricing/quote", Quote).RequireAuthorization(Policies.Read).DisableAntiforgery().WithName("PricingQuote");
+        endpoints.MapPost("/api/v1/pricing/quote", Quote).RequireAuthorization(Policies.Read).DisableAntiforgery().WithName("PricingQuote")
+            .WithSummary("Prices a usage context with the active ruleset, explained")
+            .WithDescription("Package and model by id or by code; region and industry by code. 400 problem+json naming each field that is missing, unknown or out of range.");
     }
 
-    private static Results<Ok<QuoteResponse>, ValidationProblem> Quote(QuoteRequest? request, QuoteService quotes, TimeProvider clock)
+    private static async Task<Results<Ok<QuoteResponse>, ValidationProblem>> Quote(QuoteRequest? request, QuoteService quotes, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (request is null)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A JSON usage context is required."] });
         }
 
-        var (context, errors) = quotes.Validate(request, clock.GetUtcNow());
+        var (resolved, codeErrors) = await quotes.ResolveCodesAsync(request, cancellationToken);
+        if (codeErrors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(codeErrors, title: "The usage context is not valid.");
+        }
+
+        var (context, errors) = quotes.Validate(resolved, clock.GetUtcNow());
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "The usage context is not valid.");
@@ -37,9 +56,51 @@ public static class QuoteEndpoints
 }
 
 /// <summary>Checks a quote request against the price book and prices it with the rating engine, explained.</summary>
-public sealed class QuoteService(PriceBookProvider priceBook, RulesRatingEngine rating)
+public sealed class QuoteService(PriceBookProvider priceBook, RulesRatingEngine rating, IDbContextFactory<TokenConsoleDbContext> dbFactory)
 {
     public const long MaxTokens = 1_000_000_000_000;
+
+    /// <summary>
+    /// Turns a package and a model given by code into their ids, and checks that the region and the industry exist: an
+    /// unknown code is an error on its field. A code and an id given together must name the same thing.
+    /// </summary>
+    public async Task<(QuoteRequest Request, Dictionary<string, string[]> Errors)> ResolveCodesAsync(QuoteRequest r, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        int? packageId = r.PackageId, modelId = r.ModelId;
+        if (!string.IsNullOrWhiteSpace(r.PackageCode))
+        {
+            var code = r.PackageCode.Trim();
+            var found = await db.Packages.AsNoTracking().Where(p => p.Code == code && p.ActiveVersionId != null).Select(p => (int?)p.Id).FirstOrDefaultAsync(cancellationToken);
+            if (found is null || (packageId is not null && packageId != found))
+            {
+                errors["packageCode"] = [found is null ? "Unknown package code, or the package is not on sale." : "packageCode and packageId name different packages."];
+            }
+            packageId = found;
+        }
+        if (!string.IsNullOrWhiteSpace(r.ModelCode))
+        {
+            var code = r.ModelCode.Trim();
+            var found = await db.Models.AsNoTracking().Where(m => m.Code == code).Select(m => (int?)m.Id).FirstOrDefaultAsync(cancellationToken);
+            if (found is null || (modelId is not null && modelId != found))
+            {
+                errors["modelCode"] = [found is null ? "Unknown model code." : "modelCode and modelId name different models."];
+            }
+            modelId = found;
+        }
+        var region = r.RegionCode?.Trim();
+        if (!string.IsNullOrEmpty(region) && region.Length <= 16 && !await db.Regions.AnyAsync(x => x.Code == region, cancellationToken))
+        {
+            errors["regionCode"] = ["Unknown region code (ISO 3166-2:CN, e.g. CN-GD)."];
+        }
+        var industry = r.IndustryCode?.Trim();
+        if (!string.IsNullOrEmpty(industry) && industry.Length <= 32 && !await db.Industries.AnyAsync(x => x.Code == industry, cancellationToken))
+        {
+            errors["industryCode"] = ["Unknown industry code (e.g. finance)."];
+        }
+        return (r with { PackageId = packageId, ModelId = modelId }, errors);
+    }
 
     public (UsageContext Context, Dictionary<string, string[]> Errors) Validate(QuoteRequest r, DateTimeOffset now)
     {
@@ -100,6 +161,7 @@ public sealed class QuoteService(PriceBookProvider priceBook, RulesRatingEngine 
     {
         var explained = rating.Explain(context);
         var r = explained.Rating;
-        return new QuoteResponse(r.Revenue, r.BaseRevenue, r.ComputeCost, "CNY", r.RuleSetVersion, explained.Fired, explained.Errors);
+        var entitled = priceBook.Current.Packages.TryGetValue(context.PackageId, out var package) && package.Multipliers.ContainsKey(context.ModelId);
+        return new QuoteResponse(r.Revenue, r.BaseRevenue, r.ComputeCost, "CNY", r.RuleSetVersion, explained.Fired, explained.Errors, entitled);
     }
 }

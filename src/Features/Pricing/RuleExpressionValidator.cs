@@ -92,22 +92,24 @@ public static class RuleExpressionValidator
             }
             if (char.IsDigit(ch))
             {
-                while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '.' || text[i] == '_'))
-                {
-                    i++;
-                }
-
-                previousSignificant = '0';
+                i = SkipNumber(text, i);
+                previousSignificant = Number;
                 continue;
             }
-            if (char.IsLetter(ch) || ch == '_' || ch == '@')
+            if (ch == '.' && previousSignificant == Number)
+            {
+                // A member of a number literal (1.5.GetType()): nothing on the allow-list is a member of a number.
+                var member = i + 1;
+                while (member < text.Length && char.IsWhiteSpace(text[member]))
+                {
+                    member++;
+                }
+                return member < text.Length && IsIdentifierStart(text[member]) ? (text[member..SkipIdentifier(text, member)], member) : (".", i);
+            }
+            if (IsIdentifierStart(ch))
             {
                 var start = i;
-                while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '_' || text[i] == '@'))
-                {
-                    i++;
-                }
-
+                i = SkipIdentifier(text, i);
                 var name = text[start..i];
                 var allowed = previousSignificant == '.' ? Members.Contains(name) : Roots.Contains(name);
                 if (!allowed)
@@ -126,5 +128,79 @@ public static class RuleExpressionValidator
             i++;
         }
         return null;
+    }
+
+    /// <summary>Marks a number literal as the previous token.</summary>
+    private const char Number = '0';
+
+    private static bool IsIdentifierStart(char ch) => char.IsLetter(ch) || ch == '_' || ch == '@';
+
+    private static int SkipIdentifier(string text, int i)
+    {
+        while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '_' || text[i] == '@'))
+        {
+            i++;
+        }
+        return i;
+    }
+
+    /// <summary>
+    /// The end of the number literal at <paramref name="i"/>, read as System.Linq.Dynamic.Core's tokenizer reads it: digits,
+    /// then a hex part (<c>0x1F</c>) or an integer suffix (<c>U</c>, <c>L</c>, <c>UL</c>), or else one fraction (a dot
+    /// followed by a digit), an exponent (<c>e</c>, sign, digits) and a real suffix (<c>F</c>, <c>D</c>, <c>M</c>). A
+    /// second dot is not part of the number: it is a member access on it (<c>1.5.GetType()</c>), which the caller refuses.
+    /// Anything the parser would not read as part of the number is left for the next token and so still checked.
+    /// </summary>
+    private static int SkipNumber(string text, int i)
+    {
+        bool At(int at, Func<char, bool> test) => at < text.Length && test(text[at]);
+        while (At(i, char.IsDigit))
+        {
+            i++;
+        }
+        if (At(i, c => c is 'x' or 'X') && At(i + 1, char.IsAsciiHexDigit))
+        {
+            i += 2;
+            while (At(i, char.IsAsciiHexDigit))
+            {
+                i++;
+            }
+            return SkipIntegerSuffix(text, i);
+        }
+        if (At(i, c => c is 'u' or 'U' or 'l' or 'L'))
+        {
+            return SkipIntegerSuffix(text, i);
+        }
+        if (At(i, c => c == '.') && At(i + 1, char.IsDigit))
+        {
+            i++;
+            while (At(i, char.IsDigit))
+            {
+                i++;
+            }
+        }
+        if (At(i, c => c is 'e' or 'E'))
+        {
+            var exponent = At(i + 1, c => c is '+' or '-') ? i + 2 : i + 1;
+            if (At(exponent, char.IsDigit))
+            {
+                i = exponent;
+                while (At(i, char.IsDigit))
+                {
+                    i++;
+                }
+            }
+        }
+        return At(i, c => c is 'f' or 'F' or 'd' or 'D' or 'm' or 'M') ? i + 1 : i;
+    }
+
+    private static int SkipIntegerSuffix(string text, int i)
+    {
+        var end = i;
+        while (end < text.Length && end - i < 2 && text[end] is 'u' or 'U' or 'l' or 'L')
+        {
+            end++;
+        }
+        return end;
     }
 }

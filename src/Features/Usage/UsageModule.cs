@@ -22,6 +22,8 @@ public static class UsageModule
         services.AddSingleton<UsageReferenceProvider>();
         services.AddSingleton<IReferenceDataSubscriber>(sp => sp.GetRequiredService<UsageReferenceProvider>());
         services.AddSingleton<IngestionService>();
+        services.AddSingleton<UsageWriterHealth>();
+        services.AddHealthChecks().AddCheck<UsageWriterHealth>("usage-writer", tags: [DataModule.ReadyTag]);
         services.AddSingleton<UsageWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageWriter>());
     }

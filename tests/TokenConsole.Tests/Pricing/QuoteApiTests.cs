@@ -3,8 +3,10 @@ using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TokenConsole.Auth;
+using TokenConsole.Data;
 using TokenConsole.Features.Pricing;
 using TokenConsole.Tests.Infrastructure;
 
@@ -65,6 +67,69 @@ public sealed class QuoteApiTests(ConsoleFactory factory) : IClassFixture<Consol
         }
         var after = (await (await client.PostAsJsonAsync("/api/v1/pricing/quote", request, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("amount").GetDouble();
         Assert.Equal(before, after, 6);
+    }
+
+    [Fact]
+    public async Task A_quote_by_codes_gives_the_same_answer_as_the_same_quote_by_ids()
+    {
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<TokenConsoleDbContext>>().CreateDbContextAsync(Ct);
+        var package = await db.Packages.Where(p => p.Code == "IND-FIN").Select(p => new { p.Id, p.Code, p.ActiveVersionId }).SingleAsync(Ct);
+        var modelId = await db.PackageVersions.Where(v => v.Id == package.ActiveVersionId).SelectMany(v => v.Entitlements.Select(e => e.ModelId)).FirstAsync(Ct);
+        var model = await db.Models.Where(m => m.Id == modelId).Select(m => new { m.Id, m.Code }).SingleAsync(Ct);
+        var at = DateTimeOffset.UtcNow;
+        using var client = await factory.SignedInClientAsync("pm");
+
+        var byIds = await client.PostAsJsonAsync("/api/v1/pricing/quote", new { packageId = package.Id, modelId = model.Id, regionCode = "CN-GD", industryCode = "finance",
+            timestamp = at, inputTokens = 600_000, outputTokens = 400_000 }, Ct);
+        var byCodes = await client.PostAsJsonAsync("/api/v1/pricing/quote", new { packageCode = package.Code, modelCode = model.Code, regionCode = "CN-GD", industryCode = "finance",
+            timestamp = at, inputTokens = 600_000, outputTokens = 400_000 }, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, byIds.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, byCodes.StatusCode);
+        var ids = await byIds.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var codes = await byCodes.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        foreach (var field in new[] { "amount", "basePrice", "computeCost" })
+        {
+            Assert.Equal(ids.GetProperty(field).GetDecimal(), codes.GetProperty(field).GetDecimal());
+        }
+        Assert.True(codes.GetProperty("computeCost").GetDecimal() > 0);
+        Assert.True(codes.GetProperty("modelEntitled").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("packageCode", "NO-SUCH-PACKAGE")]
+    [InlineData("modelCode", "no-such-model")]
+    [InlineData("regionCode", "CN-XX")]
+    [InlineData("industryCode", "piracy")]
+    public async Task An_unknown_code_gets_a_problem_response_naming_its_field(string field, string code)
+    {
+        var request = new Dictionary<string, object> { ["packageCode"] = "IND-FIN", ["modelCode"] = "deepseek-v3", ["regionCode"] = "CN-GD", ["industryCode"] = "finance",
+            ["inputTokens"] = 1000, ["outputTokens"] = 0 };
+        request[field] = code;
+        using var client = await factory.SignedInClientAsync("pm");
+
+        var response = await client.PostAsJsonAsync("/api/v1/pricing/quote", request, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors");
+        Assert.True(errors.TryGetProperty(field, out _), $"No error for {field}: {errors}");
+    }
+
+    [Fact]
+    public async Task A_quote_for_a_model_the_package_does_not_entitle_says_so()
+    {
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<TokenConsoleDbContext>>().CreateDbContextAsync(Ct);
+        var versionId = await db.Packages.Where(p => p.Code == "IND-FIN").Select(p => p.ActiveVersionId).SingleAsync(Ct);
+        var entitled = await db.PackageVersions.Where(v => v.Id == versionId).SelectMany(v => v.Entitlements.Select(e => e.ModelId)).ToListAsync(Ct);
+        var outside = await db.Models.Where(m => !entitled.Contains(m.Id)).Select(m => m.Code).FirstAsync(Ct);
+        using var client = await factory.SignedInClientAsync("pm");
+
+        var response = await client.PostAsJsonAsync("/api/v1/pricing/quote", new { packageCode = "IND-FIN", modelCode = outside, regionCode = "CN-GD", industryCode = "finance",
+            inputTokens = 1000, outputTokens = 0 }, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("modelEntitled").GetBoolean());
     }
 
     [Fact]

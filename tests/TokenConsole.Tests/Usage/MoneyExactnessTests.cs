@@ -49,7 +49,7 @@ public sealed class MoneyExactnessTests
             Stacking = StackingPolicy.Stacks,
         }], FrozenDictionary<int, FrozenSet<long>>.Empty, null));
         var writer = new UsageWriter(database, new RulesRatingEngine(book, ruleSets), new UsageNotifier(), new FakeTimeProvider(Now),
-            Options.Create(new IngestionOptions()), NullLogger<UsageWriter>.Instance);
+            Options.Create(new IngestionOptions()), new UsageWriterHealth(), NullLogger<UsageWriter>.Instance);
 
         var events = Generate();
         var expected = Independently(events);

@@ -15,6 +15,13 @@ public sealed class IngestionOptions
     /// <summary>Batches waiting for the writer; when full, clients get 429 with Retry-After instead of an unbounded queue.</summary>
     public int QueueCapacity { get; set; } = 32;
     /// <summary>
+    /// How long the writer waits for a lock another connection holds before a write fails (the batch's requests get 503
+    /// with Retry-After and nothing of them is stored).
+    /// </summary>
+    public int BusyTimeoutSeconds { get; set; } = 30;
+    /// <summary>How often the writer deletes raw events older than <see cref="EventRetentionDays"/>.</summary>
+    public int EventRetentionIntervalMinutes { get; set; } = 60;
+    /// <summary>
     /// The usage writer binds each row by calling SQLite's C functions directly (the default, checked at start-up against
     /// the library SQLitePCL loaded); false binds through SQLitePCL alone: slower, for a SQLite bundle the check refuses.
     /// </summary>

@@ -53,8 +53,9 @@ public sealed class IngestionService(UsageReferenceProvider reference, UsageWrit
                 returnToPool = false;
                 return new IngestionOutcome(IngestionStatus.Failed, null);
             }
-            catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                // The writer failed the batch (whatever the cause): nothing of it was stored, the client retries on 503.
                 return new IngestionOutcome(IngestionStatus.Failed, null);
             }
         }

@@ -32,11 +32,14 @@ public sealed partial class UsageWriter : BackgroundService
     // One set of rollup maps for every transaction: cleared, not re-created, so they keep their grown capacity (re-growing
     // the per-customer map each transaction was 4 % of the writer's time).
     private readonly Aggregates _aggregates = new();
+    private readonly UsageWriterHealth _health;
     private DateTimeOffset _nextRetention;
+    private int _failures;
 
     public UsageWriter(IDbContextFactory<TokenConsoleDbContext> dbFactory, IRatingEngine rating, UsageNotifier notifier, TimeProvider clock,
-        IOptions<IngestionOptions> options, ILogger<UsageWriter> logger)
+        IOptions<IngestionOptions> options, UsageWriterHealth health, ILogger<UsageWriter> logger)
     {
+        _health = health;
         _dbFactory = dbFactory;
         _rating = rating;
         _notifier = notifier;
@@ -74,11 +77,52 @@ public sealed partial class UsageWriter : BackgroundService
         return base.StartAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Nothing that goes wrong here may end the loop: an exception leaving it would stop the host (or, ignored, leave
+    /// ingestion without a writer). A failed write fails its batch's requests (503, nothing stored, so nothing
+    /// acknowledged is lost) and the writer reopens its connection after a bounded back-off; requests queued meanwhile
+    /// wait for it, and a full queue answers 429 as always.
+    /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunAsync(stoppingToken);
+                return;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                _failures++;
+                var delay = Backoff.After(_failures);
+                LogWriterRestarting(ex, delay.TotalSeconds);
+                if (!await Backoff.WaitAsync(delay, _clock, stoppingToken))
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
     {
         await using var connection = await OpenAsync(stoppingToken);
         await LoadMonthlyTokensAsync(connection, stoppingToken);
         using var statements = OpenStatements(connection, _options.NativeBinding);
+        // Due at start and after every interval; also when the writer reopens after a failure, where it may meet the
+        // lock that caused it, and must not end the writer.
+        await DeleteExpiredEventsWhenDueAsync(connection, stoppingToken);
+        if (_health.Failing && !_queue.Reader.TryPeek(out _))
+        {
+            // Nothing waits to be written that would show the database takes writes again: a write rolled back shows it.
+            await ProbeAsync(connection, stoppingToken);
+            _health.Succeeded();
+        }
         var batch = new List<WriteRequest>();
         while (await _queue.Reader.WaitToReadAsync(stoppingToken))
         {
@@ -96,30 +140,55 @@ public sealed partial class UsageWriter : BackgroundService
                 {
                     batch[i].Completion.TrySetResult(outcomes[i]);
                 }
+                _health.Succeeded();
+                _failures = 0;
                 _notifier.Publish();
             }
-            catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 LogWriteFailed(ex, events);
+                _health.Failed(_clock.GetUtcNow(), ex);
                 foreach (var request in batch)
                 {
                     request.Completion.TrySetException(ex);
                 }
+                // The connection may be left inside a transaction that could not be rolled back: start on a fresh one.
+                throw;
             }
-            await DeleteExpiredEventsAsync(connection, stoppingToken);
+            await DeleteExpiredEventsWhenDueAsync(connection, stoppingToken);
         }
+    }
+
+    /// <summary>Takes the write lock and copies one stored event under a new id, then rolls back: the writer's own kind of write.</summary>
+    private static async Task ProbeAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        // Not deferred: BEGIN IMMEDIATE takes the write lock at once, as the writer's own transactions do at their first insert.
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var probe = connection.CreateCommand();
+        probe.Transaction = transaction;
+        probe.CommandText = """
+            INSERT INTO UsageEvents (EventId, Timestamp, CustomerId, PackageId, ModelId, PoolId, RegionCode, IndustryCode, InputTokens, OutputTokens, RevenueMicros, ComputeCostMicros, IngestedAt)
+            SELECT 'probe:' || hex(randomblob(16)), Timestamp, CustomerId, PackageId, ModelId, PoolId, RegionCode, IndustryCode, InputTokens, OutputTokens, RevenueMicros, ComputeCostMicros, IngestedAt
+            FROM UsageEvents ORDER BY Id DESC LIMIT 1
+            """;
+        await probe.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.RollbackAsync(cancellationToken);
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         await using var db = await _dbFactory.CreateDbContextAsync(cancellationToken);
-        var connection = new SqliteConnection(db.Database.GetConnectionString());
+        // Microsoft.Data.Sqlite retries a busy command until its own timeout (30 s by default) on top of busy_timeout: one limit for both.
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder(db.Database.GetConnectionString())
+        {
+            DefaultTimeout = _options.BusyTimeoutSeconds,
+        }.ToString());
         await connection.OpenAsync(cancellationToken);
         await using var pragma = connection.CreateCommand();
         // FULL: a commit is on disk before the client hears "accepted", whatever happens to the process or the machine.
         // A 64 MiB page cache (the default is 2 MiB): a group commit of 20,000 events dirties more pages than 2 MiB holds,
         // and SQLite would spill them to the WAL in the middle of the transaction.
-        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA cache_size=-65536;";
+        pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout={_options.BusyTimeoutSeconds * 1000}; PRAGMA cache_size=-65536;";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
@@ -127,6 +196,7 @@ public sealed partial class UsageWriter : BackgroundService
     /// <summary>Each customer's tokens so far this month and last (the allowance that rating draws on), from the daily rollup.</summary>
     private async Task LoadMonthlyTokensAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
+        _monthlyTokens.Clear();
         var since = BusinessCalendar.MonthStartUtc(_clock.GetUtcNow().AddDays(-_options.AcceptedWindowDays - 31));
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT CustomerId, Day, Tokens FROM CustomerDailyUsage WHERE Day >= $since";
@@ -181,14 +251,27 @@ public sealed partial class UsageWriter : BackgroundService
     /// time, so the old ones are at the start). Rollups are kept. Retention exceeds the accepted window, so an event
     /// is either still there to be recognised as a duplicate, or too old to be accepted again.
     /// </summary>
-    private async Task DeleteExpiredEventsAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    private async Task DeleteExpiredEventsWhenDueAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         var now = _clock.GetUtcNow();
         if (now < _nextRetention)
         {
             return;
         }
-        _nextRetention = now.AddHours(1);
+        _nextRetention = now.AddMinutes(_options.EventRetentionIntervalMinutes);
+        try
+        {
+            await DeleteExpiredEventsAsync(connection, now, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Another connection holding the write lock longer than the busy timeout, typically: the next round retries.
+            LogRetentionFailed(ex);
+        }
+    }
+
+    private async Task DeleteExpiredEventsAsync(SqliteConnection connection, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         await using var delete = connection.CreateCommand();
         delete.CommandText = """
             DELETE FROM UsageEvents
@@ -209,6 +292,12 @@ public sealed partial class UsageWriter : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Writing {Events} usage events failed; the requests were answered with an error and nothing was stored")]
     private partial void LogWriteFailed(Exception exception, int events);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The usage writer reopens its connection in {DelaySeconds} s after a failure; queued requests wait")]
+    private partial void LogWriterRestarting(Exception exception, double delaySeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleting expired raw usage events failed; it is retried at the next interval")]
+    private partial void LogRetentionFailed(Exception exception);
 
     private sealed class WriteRequest(ArraySegment<ValidUsageEvent> events)
     {
