@@ -18,6 +18,7 @@ builder.WebHost.UseStaticWebAssets();
 builder.AddData();
 builder.AddConsoleLocalization();
 builder.AddAuth();
+builder.AddSecurityHeaders();
 builder.AddUi();
 builder.AddOverview();
 builder.AddCatalog();
@@ -31,6 +32,7 @@ var app = builder.Build();
 
 await app.InitializeDatabaseAsync();
 
+app.UseConsoleSecurityHeaders();
 app.UseConsolePipeline();
 app.MapAuth();
 app.MapConsoleLocalization();

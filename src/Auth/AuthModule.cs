@@ -1,7 +1,10 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Identity.Web;
 using TokenConsole.Data;
@@ -54,8 +57,21 @@ public static class AuthModule
                 options.Cookie.Name = "TokenConsole.Auth";
                 options.SlidingExpiration = true;
                 options.ExpireTimeSpan = TimeSpan.FromHours(8);
+                // Secure whenever the console is served over HTTPS (plain HTTP on a developer's loopback still works).
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Lax;
             });
+            // A disabled, demoted or reset person's cookie stops opening pages within a minute (Identity's default is
+            // 30): the check compares the cookie's security stamp with the database's (ConsoleSignInManager).
+            services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromMinutes(1));
+            // And their open circuits, on the same stamp, every minute.
+            services.AddScoped<AuthenticationStateProvider, ConsoleAuthenticationStateProvider>();
         }
+        // Under Entra ID a person's role comes from the directory's token, renewed at each sign-in to the directory;
+        // the one write path (AuditedWriter) judges each write on that token's roles, so a role removed in the
+        // directory takes effect at the person's next sign-in there, and disabling them in the directory ends it.
+        services.AddAntiforgery(options => options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
 
         services.PostConfigureAll<CookieAuthenticationOptions>(options =>
         {
@@ -102,19 +118,31 @@ public static class AuthModule
         {
             account.MapGet("/signin", (string? returnUrl) => TypedResults.Challenge(
                 new AuthenticationProperties { RedirectUri = LocalUrl(returnUrl) }, [OpenIdConnectDefaults.AuthenticationScheme]));
-            account.MapPost("/logout", () => TypedResults.SignOut(
-                new AuthenticationProperties { RedirectUri = "/" },
-                [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]));
+            account.MapPost("/logout", async Task<IResult> (HttpContext context, IAntiforgery antiforgery) => await antiforgery.IsRequestValidAsync(context)
+                ? TypedResults.SignOut(new AuthenticationProperties { RedirectUri = "/" },
+                    [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme])
+                : LogoutRefused());
         }
         else
         {
-            account.MapPost("/logout", async (SignInManager<ConsoleUser> signIn) =>
+            account.MapPost("/logout", async Task<IResult> (HttpContext context, IAntiforgery antiforgery, SignInManager<ConsoleUser> signIn) =>
             {
+                if (!await antiforgery.IsRequestValidAsync(context))
+                {
+                    return LogoutRefused();
+                }
                 await signIn.SignOutAsync();
                 return TypedResults.LocalRedirect("/account/login");
             });
         }
     }
+
+    /// <summary>
+    /// Signing out only from the console's own form (with its antiforgery token): another site cannot sign people out
+    /// by posting to this address. The endpoint reads no form fields, so nothing checks the token unless it does.
+    /// </summary>
+    private static ProblemHttpResult LogoutRefused() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Sign out from the console's own menu.");
 
     /// <summary>Only local return URLs are followed, so the sign-in cannot be used as an open redirect.</summary>
     public static string LocalUrl(string? url) =>

@@ -62,9 +62,10 @@ public sealed class AuditedWriter(
     public async Task<WriteResult<T>> WriteAsync<T>(TokenConsoleDbContext db, ClaimsPrincipal user, string policy, Func<WriteContext, Task<WriteResult<T>>> change,
         CancellationToken cancellationToken = default)
     {
-        if (await AuthorizeAsync(db, user, policy, cancellationToken) is { } refused)
+        if (await CheckAsync(db, user, policy, cancellationToken) is { } refused)
         {
-            return refused;
+            await AuditRefusalAsync(user, refused, cancellationToken);
+            return Refusal.Forbidden;
         }
         return await RunAsync(db, Actor.Of(user), change, cancellationToken);
     }
@@ -80,21 +81,51 @@ public sealed class AuditedWriter(
     public Task<WriteResult<T>> WriteAsSystemAsync<T>(TokenConsoleDbContext db, Actor actor, Func<WriteContext, Task<WriteResult<T>>> change,
         CancellationToken cancellationToken = default) => RunAsync(db, actor, change, cancellationToken);
 
-    /// <summary>Null when the person may do what the policy guards now; the refusal otherwise.</summary>
+    /// <summary>Null when the person may do what the policy guards now; the refusal otherwise. A question, not a write: not audited.</summary>
     public async Task<Refusal?> AuthorizeAsync(ClaimsPrincipal user, string policy, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await AuthorizeAsync(db, user, policy, cancellationToken);
+        return await CheckAsync(db, user, policy, cancellationToken) is null ? null : Refusal.Forbidden;
     }
 
-    private async Task<Refusal?> AuthorizeAsync(TokenConsoleDbContext db, ClaimsPrincipal user, string policy, CancellationToken cancellationToken)
+    /// <summary>Null when the person may do what the policy guards now; why not otherwise.</summary>
+    private async Task<RefusedWrite?> CheckAsync(TokenConsoleDbContext db, ClaimsPrincipal user, string policy, CancellationToken cancellationToken)
     {
         if (user.Identity?.IsAuthenticated != true)
         {
-            return Refusal.Forbidden;
+            return new RefusedWrite(policy, RefusedWrite.SignedOut, null);
         }
         var current = EntraMode ? user : await CurrentLocalPrincipalAsync(db, user, cancellationToken);
-        return current is not null && (await authorization.AuthorizeAsync(current, policy)).Succeeded ? null : Refusal.Forbidden;
+        if (current is null)
+        {
+            return new RefusedWrite(policy, RefusedWrite.Disabled, null);
+        }
+        return (await authorization.AuthorizeAsync(current, policy)).Succeeded ? null : new RefusedWrite(policy, RefusedWrite.Role, UserDisplay.Role(current));
+    }
+
+    /// <summary>
+    /// A person tried to change something they may not (now): typically a page still open after the administrator
+    /// disabled them or changed their role. The attempt is audited in a transaction of its own — the change's was never
+    /// opened — and a failure to record it is logged, never thrown: the answer is the refusal either way.
+    /// </summary>
+    private async Task AuditRefusalAsync(ClaimsPrincipal user, RefusedWrite refused, CancellationToken cancellationToken)
+    {
+        if (refused.Reason == RefusedWrite.SignedOut)
+        {
+            return;
+        }
+        var actor = Actor.Of(user);
+        logger.LogWarning("Refused a write by {ActorId} ({ActorName}) under {Policy}: {Reason}", actor.Id, actor.Name, refused.Policy, refused.Reason);
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            db.AuditEntries.Add(Features.Admin.Audit.Entry(clock.GetUtcNow(), actor, AuditActions.WriteRefused, "Policy", refused.Policy, after: refused));
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e)
+        {
+            logger.LogError(e, "The refused write by {ActorId} could not be audited", actor.Id);
+        }
     }
 
     /// <summary>
@@ -165,4 +196,14 @@ public sealed class AuditedWriter(
             db.ChangeTracker.Clear();
         }
     }
+}
+
+/// <summary>What the audit log records of a refused write: the policy it needed, why it was refused, the role held now.</summary>
+public sealed record RefusedWrite(string Policy, string Reason, string? CurrentRole)
+{
+    public const string SignedOut = "signed_out";
+    /// <summary>The account is disabled or no longer exists.</summary>
+    public const string Disabled = "disabled";
+    /// <summary>The role held now does not allow it.</summary>
+    public const string Role = "role";
 }

@@ -43,6 +43,9 @@ public static class AuditActions
     public const string ApiKeyCreated = "apikey.created";
     public const string ApiKeyRevoked = "apikey.revoked";
 
+    /// <summary>A person's write refused because their account is disabled or their role no longer allows it (issue 12).</summary>
+    public const string WriteRefused = "write.refused";
+
     public const string UsageImported = "usage.imported";
     public const string DemoDataSeeded = "database.demo_seeded";
 
@@ -52,7 +55,7 @@ public static class AuditActions
         PackageScheduledVersionActivated, PackageRetired, PackageCloned,
         ModelCreated, ModelEdited, PoolCreated, PoolEdited, PoolStatusChanged, DeploymentAdded, DeploymentEdited, DeploymentRemoved,
         PriceChangeCreated, PriceChangeEdited, PriceChangeSubmitted, PriceChangeApproved, PriceChangeRejected, PriceChangeRolledBack, RuleSetActivated,
-        UserCreated, UserDisabled, UserEnabled, UserRoleChanged, UserPasswordReset, ApiKeyCreated, ApiKeyRevoked, UsageImported, DemoDataSeeded,
+        UserCreated, UserDisabled, UserEnabled, UserRoleChanged, UserPasswordReset, ApiKeyCreated, ApiKeyRevoked, WriteRefused, UsageImported, DemoDataSeeded,
     ];
 
     /// <summary>The resource key of an action's display name.</summary>

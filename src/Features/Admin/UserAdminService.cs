@@ -110,7 +110,10 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
             w.Audit(AuditActions.UserRoleChanged, "User", user.UserName,
                 before: new UserSnapshot(user.UserName!, user.DisplayName, string.Join(",", current), user.IsDisabled), after: new UserSnapshot(user.UserName!, user.DisplayName, role, user.IsDisabled));
             var removed = Check(await users.RemoveFromRolesAsync(user, current));
-            return removed.Succeeded ? Check(await users.AddToRoleAsync(user, role)) : removed;
+            var added = removed.Succeeded ? Check(await users.AddToRoleAsync(user, role)) : removed;
+            // Role changes leave the stamp as it was (only password and login changes renew it in Identity): renew it, in
+            // the same write, so the person's cookie and open pages take the new role within a minute.
+            return added.Succeeded ? Check(await users.UpdateSecurityStampAsync(user)) : added;
         }, cancellationToken);
 
     public Task<WriteResult<Done>> ResetPasswordAsync(ClaimsPrincipal actor, string userId, string newPassword, CancellationToken cancellationToken = default) =>
@@ -126,6 +129,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
             {
                 return UserChangeResult.Fail("The password was not accepted.", reset.Errors.Select(e => e.Description));
             }
+            // ResetPasswordAsync has renewed the security stamp already: the person's sessions end within a minute.
             // Never the password itself, nor its hash.
             w.Audit(AuditActions.UserPasswordReset, "User", user.UserName);
             await users.SetLockoutEndDateAsync(user, null);

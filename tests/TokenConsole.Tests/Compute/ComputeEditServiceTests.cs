@@ -195,7 +195,8 @@ public sealed class ComputeEditServiceTests : IDisposable
         Assert.Equal(4, await _bed.ReadAsync(db => db.Deployments.CountAsync(Ct)));
         Assert.Equal(PoolStatus.Online, (await _bed.ReadAsync(db => db.Pools.SingleAsync(p => p.Id == C, Ct))).Status);
         Assert.Equal("M Three", (await ModelFormAsync(Three)).Name);
-        Assert.False(await _bed.ReadAsync(db => db.AuditEntries.AnyAsync(Ct)));
+        // No change is audited; each attempt by a signed-in person is, as refused (issue 12); the anonymous one is not.
+        Assert.Equal(Enumerable.Repeat(AuditActions.WriteRefused, 5), await _bed.ReadAsync(db => db.AuditEntries.Select(a => a.Action).ToListAsync(Ct)));
 
         static async Task AssertForbidden<T>(Func<Task<WriteResult<T>>> action) =>
             Assert.Equal("You are not allowed to do this.", (await action().RefusedAsync()).Code);
