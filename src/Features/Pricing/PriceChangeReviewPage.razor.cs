@@ -22,7 +22,8 @@ public partial class PriceChangeReviewPage
         _names ??= await Pricing.LookupsAsync();
         _change = await Changes.FindAsync(Id);
         _missing = _change is null;
-        if (_change is not null)
+        // Simulated once the circuit is up, not also while prerendering: it reads 90 days of rollups.
+        if (_change is not null && RendererInfo.IsInteractive)
         {
             await SimulateAsync();
         }
