@@ -14,19 +14,21 @@ public sealed class PricingTests(ConsoleServer server)
     private const string RuleName = "finance-cn-gd-15";
 
     [Fact]
-    public async Task A_price_change_is_proposed_simulated_approved_quoted_and_rolled_back()
+    public async Task A_price_change_is_proposed_simulated_reviewed_approved_quoted_and_rolled_back()
     {
-        // The product manager proposes -15 % on finance in CN-GD and sees the simulation.
+        // The product manager proposes -15 % on finance in Guangdong, picking regions and industries by name, and sees the simulation.
         var pm = await server.NewPageAsync();
         await pm.SignInAsync("pm", server.DemoPassword);
         await pm.GotoAsync("/pricing/changes/new");
         await pm.WaitForInteractiveAsync();
         await pm.GetByTestId("rule-name").FillAsync(RuleName);
-        await PickAsync(pm, "rule-regions", "CN-GD ·");
+        await PickAsync(pm, "rule-regions", "Guangdong");
         await PickAsync(pm, "rule-industries", "Finance");
+        Assert.Equal("Guangdong", await ShownAsync(pm, "rule-regions"));
         await pm.GetByTestId("rule-value").FillAsync("-15");
         await pm.GetByTestId("rule-value").PressAsync("Tab");
         await Assertions.Expect(pm.GetByTestId("rule-generated")).ToHaveTextAsync("u.Region == \"CN-GD\" && u.Industry == \"finance\"");
+        await pm.ScreenshotAsync("pricing-wizard-scope-en");
         await pm.GetByTestId("wizard-next").ClickAsync();
 
         await pm.GetByTestId("change-title").FillAsync("-15 % on finance in CN-GD");
@@ -37,25 +39,54 @@ public sealed class PricingTests(ConsoleServer server)
         await pm.GetByTestId("validation-ok").WaitForAsync();
         await pm.GetByTestId("sim-heatmap-delta").Locator("svg .apexcharts-heatmap-rect").First.WaitForAsync();
         await pm.GetByTestId("sim-heatmap-before").Locator("svg .apexcharts-heatmap-rect").First.WaitForAsync();
+        // Drawn as the consumption heatmap is: provinces by name as rows, industries as columns.
+        await Assertions.Expect(pm.GetByTestId("sim-heatmap-before").Locator(".apexcharts-yaxis")).ToContainTextAsync("Guangdong");
+        await Assertions.Expect(pm.GetByTestId("sim-heatmap-before").Locator(".apexcharts-xaxis")).ToContainTextAsync("Finance");
         await Assertions.Expect(pm.GetByTestId("sim-delta-value")).ToContainTextAsync("-");
         await Assertions.Expect(pm.GetByTestId("sim-movers")).ToBeVisibleAsync();
         await pm.ScreenshotAsync("pricing-wizard-simulation-en");
         await pm.GetByTestId("wizard-next").ClickAsync();
         await pm.GetByTestId("wizard-submit").ClickAsync();
         await pm.GetByTestId("wizard-submitted").WaitForAsync();
+        // The proposer finds it under "my proposals", waiting for approval; it is not theirs to decide.
+        await pm.GotoAsync("/");
+        await Assertions.Expect(pm.GetByTestId("my-proposals")).ToContainTextAsync("-15 % on finance in CN-GD");
+        await Assertions.Expect(pm.GetByTestId("pending-reviews")).Not.ToContainTextAsync("-15 % on finance in CN-GD");
+        await pm.ScreenshotAsync("overview-my-proposals-en");
         await pm.Context.CloseAsync();
 
-        // The executive approves it from the inbox; it activates at once (its effective time has come).
+        // The executive is told: a count in the app bar that lists it, and the overview's pending reviews.
+        await PendingReviewsScreenshotsAsync(1440, "en-US", "en");
+        await PendingReviewsScreenshotsAsync(400, "zh-CN", "zh-narrow");
+        await PendingReviewsScreenshotsAsync(1440, "zh-CN", "zh");
+        await PendingReviewsScreenshotsAsync(400, "en-US", "en-narrow");
+
+        // The executive reviews it: the simulation re-run on current data, with its time; approving asks for a comment.
         var exec = await server.NewPageAsync();
         await exec.SignInAsync("exec", server.DemoPassword);
         await exec.GotoAsync("/pricing/changes");
         await exec.WaitForInteractiveAsync();
-        var approve = exec.Locator("[data-testid^='approve-']").First;
-        var id = (await approve.GetAttributeAsync("data-testid"))!["approve-".Length..];
-        await approve.ClickAsync();
-        await exec.GetByTestId("inbox-toggle").ClickAsync(new LocatorClickOptions { Force = true });
-        await Assertions.Expect(exec.GetByTestId($"change-status-{id}")).ToHaveTextAsync("Active");
-        await exec.ScreenshotAsync("pricing-changes-en");
+        var review = exec.Locator("[data-testid^='review-']").First;
+        var id = (await review.GetAttributeAsync("data-testid"))!["review-".Length..];
+        await review.ClickAsync();
+        await exec.WaitForURLAsync($"**/pricing/changes/{id}");
+        await exec.WaitForInteractiveAsync();
+        await Assertions.Expect(exec.GetByTestId("review-simulated-at")).ToContainTextAsync($"Run on current data at {DateTime.UtcNow.AddHours(8):yyyy-MM-dd}", new() { Timeout = 60_000 });
+        await exec.GetByTestId("sim-heatmap-delta").Locator("svg .apexcharts-heatmap-rect").First.WaitForAsync();
+        await Assertions.Expect(exec.GetByTestId("sim-movers")).ToBeVisibleAsync();
+        await Assertions.Expect(exec.GetByTestId("review-proposer")).ToContainTextAsync("Lin Wei");
+        await exec.ScreenshotAsync("pricing-review-en");
+        await exec.GetByTestId("decision-approve").ClickAsync();
+        await exec.GetByTestId("decision-confirm").ClickAsync();
+        await Assertions.Expect(exec.GetByText("A comment is required to approve a change.")).ToBeVisibleAsync();
+        await Assertions.Expect(exec.GetByTestId("review-status")).ToHaveTextAsync("Pending approval");
+        await exec.GetByTestId("decision-note").FillAsync("Margin holds; Guangdong finance is our largest cell.");
+        await exec.ScreenshotAsync("pricing-review-approve-dialog-en");
+        await exec.GetByTestId("decision-confirm").ClickAsync();
+        // It activates at once (its effective time has come).
+        await Assertions.Expect(exec.GetByTestId("review-status")).ToHaveTextAsync("Active");
+        await Assertions.Expect(exec.GetByTestId("review-comment")).ToContainTextAsync("Margin holds");
+        await Assertions.Expect(exec.GetByTestId("review-decider")).ToContainTextAsync("Chen Jing");
 
         // The quote tester shows the new price and the rule that fired.
         await exec.GotoAsync("/pricing/quote");
@@ -75,13 +106,21 @@ public sealed class PricingTests(ConsoleServer server)
         await Assertions.Expect(exec.GetByTestId("quote-result")).ToContainTextAsync("命中的规则");
         await exec.ScreenshotAsync("pricing-quote-zh");
 
-        // Rollback restores the old price.
+        // Rollback is the executive's decision, with a reason; it restores the old price.
         await exec.GotoAsync("/pricing/changes");
         await exec.WaitForInteractiveAsync();
         await exec.GetByTestId("inbox-toggle").ClickAsync(new LocatorClickOptions { Force = true });
         await exec.GetByTestId($"rollback-{id}").ClickAsync();
-        await exec.GetByTestId("confirm-yes").ClickAsync();
-        await Assertions.Expect(exec.GetByTestId($"change-status-{id}")).ToHaveTextAsync("已回滚");
+        await exec.WaitForURLAsync($"**/pricing/changes/{id}");
+        await exec.WaitForInteractiveAsync();
+        await exec.GetByTestId("sim-heatmap-before").Locator("svg .apexcharts-heatmap-rect").First.WaitForAsync();
+        await Assertions.Expect(exec.GetByTestId("sim-heatmap-before").Locator(".apexcharts-yaxis")).ToContainTextAsync("广东");
+        await exec.ScreenshotAsync("pricing-review-zh");
+        await exec.GetByTestId("decision-rollback").ClickAsync();
+        await exec.GetByTestId("decision-note").FillAsync("客户投诉过多");
+        await exec.GetByTestId("decision-confirm").ClickAsync();
+        await Assertions.Expect(exec.GetByTestId("review-status")).ToHaveTextAsync("已回滚");
+        await Assertions.Expect(exec.GetByTestId("review-rollback")).ToContainTextAsync("客户投诉过多");
         await exec.GotoAsync("/pricing/quote");
         await exec.WaitForInteractiveAsync();
         await exec.GetByTestId("quote-run").ClickAsync();
@@ -93,6 +132,25 @@ public sealed class PricingTests(ConsoleServer server)
         await exec.Context.CloseAsync();
     }
 
+    /// <summary>The executive's app bar count with its list open, and the overview's pending reviews, at a width and in a language.</summary>
+    private async Task PendingReviewsScreenshotsAsync(int width, string locale, string suffix)
+    {
+        var page = await server.NewPageAsync(width: width, height: 900, locale: locale);
+        await page.SignInAsync("exec", server.DemoPassword);
+        var culture = locale.StartsWith("zh", StringComparison.Ordinal) ? "zh-CN" : "en";
+        await page.GotoAsync($"/culture/set?culture={culture}&redirectUri=%2F");
+        await page.WaitForInteractiveAsync();
+        await Assertions.Expect(page.GetByTestId("pending-reviews")).ToContainTextAsync("-15 % on finance in CN-GD");
+        await Assertions.Expect(page.GetByTestId("reviews-count")).ToBeVisibleAsync();
+        await page.GetByTestId("reviews-button").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("reviews-list")).ToContainTextAsync("-15 % on finance in CN-GD");
+        await page.ScreenshotAsync($"reviews-appbar-{suffix}");
+        await page.GetByTestId("reviews-button").ClickAsync(new LocatorClickOptions { Force = true });
+        await page.GetByTestId("pending-reviews").ScrollIntoViewIfNeededAsync();
+        await page.ScreenshotAsync($"overview-pending-reviews-{suffix}");
+        await page.Context.CloseAsync();
+    }
+
     [Fact]
     public async Task The_wizard_simulation_reads_in_Chinese_and_on_a_narrow_window()
     {
@@ -101,6 +159,11 @@ public sealed class PricingTests(ConsoleServer server)
         await page.GotoAsync("/culture/set?culture=zh-CN&redirectUri=%2Fpricing%2Fchanges%2Fnew");
         await page.WaitForInteractiveAsync();
         await page.GetByTestId("rule-name").FillAsync("night-owls");
+        // Regions and industries are offered by name in Chinese too.
+        await PickAsync(page, "rule-regions", "广东");
+        await PickAsync(page, "rule-industries", "金融");
+        Assert.Equal("广东", await ShownAsync(page, "rule-regions"));
+        await page.ScreenshotAsync("pricing-wizard-scope-zh-narrow");
         await page.GetByTestId("rule-advanced").ClickAsync(new LocatorClickOptions { Force = true });
         await page.GetByTestId("rule-expression").FillAsync("System.IO.File.Exists(\"/etc/passwd\")");
         await page.GetByTestId("wizard-next").ClickAsync();
@@ -167,6 +230,10 @@ public sealed class PricingTests(ConsoleServer server)
         await page.GetByTestId(select).PressAsync("Escape");
         await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item").First).ToBeHiddenAsync();
     }
+
+    /// <summary>What a select shows as chosen (MudSelect puts it in its input's value).</summary>
+    private static async Task<string> ShownAsync(IPage page, string select) =>
+        (await page.GetByTestId(select).EvaluateAsync<string>("e => (e.value ?? e.textContent ?? '').trim()")).Trim();
 
     private static double Money(string text) =>
         double.Parse(new string(text.Where(c => char.IsDigit(c) || c == '.').ToArray()), CultureInfo.InvariantCulture);

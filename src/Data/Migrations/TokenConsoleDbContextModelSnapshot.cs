@@ -820,6 +820,10 @@ namespace TokenConsole.src.Data.Migrations
                     b.Property<string>("DecidedById")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DecisionComment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Description")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -843,10 +847,17 @@ namespace TokenConsole.src.Data.Migrations
                     b.Property<int?>("ResultingRuleSetVersionId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("RollbackReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("RolledBackAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("RolledBackBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RolledBackById")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SimulationJson")

@@ -18,6 +18,9 @@ public sealed record SimulationResult(int Days, DateTime FromUtc, DateTime ToUtc
 {
     public decimal Delta => RevenueAfter - RevenueBefore;
     public decimal DeltaPercent => RevenueBefore == 0 ? 0 : Delta / RevenueBefore;
+
+    /// <summary>When the simulation was run: the data it read is the data of that moment.</summary>
+    public DateTimeOffset RanAt { get; init; }
 }
 
 /// <summary>
@@ -61,7 +64,7 @@ public sealed class ImpactSimulator(IDbContextFactory<TokenConsoleDbContext> dbF
             .ToList();
         var result = new SimulationResult(days, from, to, before, after, rows,
             [.. cells.Select(c => new CellImpact(c.Key.Item1, c.Key.Item2, c.Value.Before, c.Value.After))],
-            movers.Count, perCustomer.Count, [.. movers.OrderByDescending(m => Math.Abs(m.Delta)).Take(10)], stopwatch.ElapsedMilliseconds);
+            movers.Count, perCustomer.Count, [.. movers.OrderByDescending(m => Math.Abs(m.Delta)).Take(10)], stopwatch.ElapsedMilliseconds) { RanAt = clock.GetUtcNow() };
         progress?.Report(1);
         return result;
     }

@@ -81,11 +81,14 @@ public sealed class PriceChangeService(
             return report.Count > 0 ? new Refusal("The change has validation errors: fix them before submitting.") : change.Submit(w.Now);
         }, ct);
 
-    /// <summary>Approves a pending change: an executive, never its proposer. It is then scheduled for its effective time.</summary>
-    public async Task<WriteResult<PriceChange>> ApproveAsync(ClaimsPrincipal user, int id, uint version, CancellationToken ct = default)
+    /// <summary>
+    /// Approves a pending change with the approver's <paramref name="comment"/> (required): an executive, never its
+    /// proposer. It is then scheduled for its effective time.
+    /// </summary>
+    public async Task<WriteResult<PriceChange>> ApproveAsync(ClaimsPrincipal user, int id, uint version, string comment, CancellationToken ct = default)
     {
         var approved = await TransitionAsync(user, id, version, Policies.ApprovePriceChanges, AuditActions.PriceChangeApproved,
-            (w, change) => change.Approve(w.Actor, w.Now), ct);
+            (w, change) => change.Approve(w.Actor, comment, w.Now), ct);
         if (!approved.Succeeded)
         {
             return approved;
@@ -180,15 +183,16 @@ public sealed class PriceChangeService(
         return activated;
     }
 
-    /// <summary>Restores, in one step, the ruleset version that the change's version replaced (none: no rules).</summary>
-    public async Task<WriteResult<PriceChange>> RollbackAsync(ClaimsPrincipal user, int id, uint version, CancellationToken ct = default)
+    /// <summary>
+    /// Restores, in one step, the ruleset version that the change's version replaced (none: no rules). Taking a price off
+    /// the market again is a decision like approving it: an executive's (the approvers' policy), with a reason.
+    /// </summary>
+    public async Task<WriteResult<PriceChange>> RollbackAsync(ClaimsPrincipal user, int id, uint version, string reason, CancellationToken ct = default)
     {
-        // Either an approver or a proposer may roll back: the first policy that allows it is the one the write checks.
-        var policy = await writer.AuthorizeAsync(user, Policies.ApprovePriceChanges, ct) is null ? Policies.ApprovePriceChanges : Policies.ProposePriceChanges;
         await ruleSets.ActivationGate.WaitAsync(ct);
         try
         {
-            var result = await writer.WriteAsync<PriceChange>(user, policy, async w =>
+            var result = await writer.WriteAsync<PriceChange>(user, Policies.ApprovePriceChanges, async w =>
             {
                 var db = w.Db;
                 var change = await db.PriceChanges.FirstOrDefaultAsync(c => c.Id == id, ct);
@@ -205,7 +209,7 @@ public sealed class PriceChangeService(
                 }
 
                 var before = Summary(change);
-                if (change.RollBack(w.Actor, w.Now) is { } refused)
+                if (change.RollBack(w.Actor, reason, w.Now) is { } refused)
                 {
                     return refused;
                 }
@@ -266,12 +270,13 @@ public sealed class PriceChangeService(
 
     private static string Key(int id) => id.ToString(CultureInfo.InvariantCulture);
 
-    private static PriceChangeSnapshot Summary(PriceChange c) => new(c.Title, c.Status, c.EffectiveAt, c.Audience, c.ChangeJson, c.RejectionReason, c.ResultingRuleSetVersionId);
+    private static PriceChangeSnapshot Summary(PriceChange c) =>
+        new(c.Title, c.Status, c.EffectiveAt, c.Audience, c.ChangeJson, c.RejectionReason, c.ResultingRuleSetVersionId, c.DecisionComment, c.RollbackReason);
 }
 
 /// <summary>What the audit log records of a price change, before and after each step (enums by name).</summary>
 public sealed record PriceChangeSnapshot(string Title, PriceChangeStatus Status, DateTimeOffset EffectiveAt, PriceChangeAudience Audience, string ChangeJson,
-    string? RejectionReason, int? ResultingRuleSetVersionId);
+    string? RejectionReason, int? ResultingRuleSetVersionId, string? DecisionComment = null, string? RollbackReason = null);
 
 /// <summary>What the audit log records of a ruleset version when it becomes active.</summary>
 public sealed record RuleSetSnapshot(int Number, int? PriceChangeId, int Rules);

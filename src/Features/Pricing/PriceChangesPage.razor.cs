@@ -15,8 +15,7 @@ public partial class PriceChangesPage
     private IReadOnlyList<PriceChange>? _changes;
     private PricingLookups? _names;
     private bool _inbox;
-    private string? _error, _reason;
-    private (string Action, PriceChange Change)? _confirm;
+    private string? _error;
 
     protected override async Task OnInitializedAsync()
     {
@@ -29,38 +28,15 @@ public partial class PriceChangesPage
 
     private async Task LoadAsync() => _changes = await Pricing.PriceChangesAsync();
 
+    /// <summary>Submitting a draft is the one action of the list; decisions are taken on the review page, with their words.</summary>
     private async Task ActAsync((string Action, PriceChange Change) request)
     {
         _error = null;
-        if (request.Action is "rollback" or "reject")
+        if (request.Action != "submit")
         {
-            _reason = "";
-            _confirm = request;
             return;
         }
-        await RunAsync(request.Action, request.Change);
-    }
-
-    private async Task ConfirmAsync()
-    {
-        if (_confirm is { } c)
-        {
-            _confirm = null;
-            await RunAsync(c.Action, c.Change);
-        }
-    }
-
-    private async Task RunAsync(string action, PriceChange change)
-    {
-        var user = (await AuthenticationState).User;
-        var result = action switch
-        {
-            "approve" => await Changes.ApproveAsync(user, change.Id, change.Version),
-            "reject" => await Changes.RejectAsync(user, change.Id, change.Version, _reason ?? ""),
-            "submit" => await Changes.SubmitAsync(user, change.Id, change.Version),
-            "rollback" => await Changes.RollbackAsync(user, change.Id, change.Version),
-            _ => change,
-        };
+        var result = await Changes.SubmitAsync((await AuthenticationState).User, request.Change.Id, request.Change.Version);
         if (result.Refusal is { } refusal)
         {
             _error = refusal.Conflict ? L["Someone else changed this price change meanwhile; the list is reloaded."] : L[refusal.Code, refusal.Args];

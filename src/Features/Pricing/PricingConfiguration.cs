@@ -19,5 +19,7 @@ internal sealed class PriceChangeConfiguration : IEntityTypeConfiguration<PriceC
         b.Property(c => c.Status).HasConversion<string>().HasMaxLength(24);
         b.Property(c => c.Audience).HasConversion<string>().HasMaxLength(24);
         b.Property(c => c.Version).IsConcurrencyToken();
+        b.Property(c => c.DecisionComment).HasMaxLength(PriceChange.MaxNoteLength);
+        b.Property(c => c.RollbackReason).HasMaxLength(PriceChange.MaxNoteLength);
     }
 }

@@ -43,9 +43,13 @@ public class PriceChange
     public string? DecidedById { get; set; }
     public DateTimeOffset? DecidedAt { get; set; }
     public string? RejectionReason { get; set; }
+    /// <summary>What the approver wrote when approving: the approval is a decision on the record, not a click.</summary>
+    public string? DecisionComment { get; set; }
     public int? ResultingRuleSetVersionId { get; set; }
     public DateTimeOffset? SubmittedAt { get; set; }
     public string? RolledBackBy { get; set; }
+    public string? RolledBackById { get; set; }
+    public string? RollbackReason { get; set; }
     public DateTimeOffset? RolledBackAt { get; set; }
     public uint Version { get; set; }
 
@@ -67,18 +71,26 @@ public class PriceChange
         return null;
     }
 
-    /// <summary>Pending approval → Scheduled for its effective time (the scheduler activates it then). Never by its proposer.</summary>
-    public Refusal? Approve(Actor actor, DateTimeOffset now)
+    /// <summary>
+    /// Pending approval → Scheduled for its effective time (the scheduler activates it then), with the approver's comment.
+    /// Never by its proposer.
+    /// </summary>
+    public Refusal? Approve(Actor actor, string comment, DateTimeOffset now)
     {
         if (Status != PriceChangeStatus.PendingApproval)
         {
             return WrongState;
+        }
+        if (Required(comment, "comment", "A comment is required to approve a change.") is { } missing)
+        {
+            return missing;
         }
         if (actor.Is(ProposedById))
         {
             return new Refusal("The proposer of a price change cannot approve it.");
         }
         Decide(actor, now);
+        DecisionComment = comment.Trim();
         Status = PriceChangeStatus.Scheduled;
         return null;
     }
@@ -90,9 +102,9 @@ public class PriceChange
         {
             return WrongState;
         }
-        if (string.IsNullOrWhiteSpace(reason))
+        if (Required(reason, "reason", "A reason is required to reject a change.") is { } missing)
         {
-            return new Refusal("A reason is required to reject a change.", "reason");
+            return missing;
         }
         if (actor.Is(ProposedById))
         {
@@ -111,18 +123,32 @@ public class PriceChange
         ResultingRuleSetVersionId = ruleSetVersionId;
     }
 
-    /// <summary>Active → Rolled back.</summary>
-    public Refusal? RollBack(Actor actor, DateTimeOffset now)
+    /// <summary>Active → Rolled back, with the reason the executive gave.</summary>
+    public Refusal? RollBack(Actor actor, string reason, DateTimeOffset now)
     {
         if (Status != PriceChangeStatus.Active)
         {
             return new Refusal("Only the active price change can be rolled back.");
         }
+        if (Required(reason, "reason", "A reason is required to roll back a change.") is { } missing)
+        {
+            return missing;
+        }
         Status = PriceChangeStatus.RolledBack;
         RolledBackBy = actor.Name;
+        RolledBackById = actor.Id;
         RolledBackAt = now;
+        RollbackReason = reason.Trim();
         return null;
     }
+
+    /// <summary>The longest comment or reason kept: a paragraph, not a document.</summary>
+    public const int MaxNoteLength = 1000;
+
+    private static Refusal? Required(string? text, string field, string code) =>
+        string.IsNullOrWhiteSpace(text) ? new Refusal(code, field)
+        : text.Trim().Length > MaxNoteLength ? new Refusal("At most {0} characters.", field, MaxNoteLength)
+        : null;
 
     private void Decide(Actor actor, DateTimeOffset now)
     {

@@ -25,7 +25,9 @@ public static class HeatmapChartOptions
         [.. regions.OrderBy(r => heatmap.Region(r.Code).Tokens)];
 
     /// <param name="ordered">The regions in <see cref="SeriesOrder"/>.</param>
-    public static object Build(Heatmap heatmap, IReadOnlyList<Region> ordered, IReadOnlyList<Industry> industries, HeatmapMetric metric, string noUsage)
+    /// <param name="ranges">A colour scale of the caller's (the price-change simulation's delta), instead of the fitted one.</param>
+    public static object Build(Heatmap heatmap, IReadOnlyList<Region> ordered, IReadOnlyList<Industry> industries, HeatmapMetric metric, string noUsage,
+        object[]? ranges = null)
     {
         var chinese = Display.IsChinese();
         var values = ordered.SelectMany(r => industries.Select(i => heatmap.Value(r.Code, i.Code, metric))).ToList();
@@ -49,7 +51,7 @@ public static class HeatmapChartOptions
                 {
                     enableShades = false,
                     radius = 2,
-                    colorScale = new { ranges = metric == HeatmapMetric.Growth ? GrowthRanges() : ScaleRanges(values, metric, noUsage) },
+                    colorScale = new { ranges = ranges ?? (metric == HeatmapMetric.Growth ? GrowthRanges() : ScaleRanges(values, metric, noUsage)) },
                 },
             },
             tcFormat = metric switch { HeatmapMetric.Revenue or HeatmapMetric.GrossMargin => "money", HeatmapMetric.Growth => "percent", _ => "compact" },

@@ -91,11 +91,11 @@ public sealed class EntraIdentityTests : IDisposable
         }
 
         var first = await ProposeAsync("entra-namesake");
-        Assert.Equal(PriceChangeStatus.Scheduled, (await changes.ApproveAsync(otherWang, first.Id, first.Version, Ct).OkAsync()).Status);
+        Assert.Equal(PriceChangeStatus.Scheduled, (await changes.ApproveAsync(otherWang, first.Id, first.Version, "Margin holds", Ct).OkAsync()).Status);
 
         var second = await ProposeAsync("entra-renamed");
         var renamed = Person("33333333-cccc-4000-8000-000000000003", "Wang F.", Roles.ProductManager, Roles.Executive);
-        Assert.Equal("The proposer of a price change cannot approve it.", (await changes.ApproveAsync(renamed, second.Id, second.Version, Ct).RefusedAsync()).Code);
+        Assert.Equal("The proposer of a price change cannot approve it.", (await changes.ApproveAsync(renamed, second.Id, second.Version, "Margin holds", Ct).RefusedAsync()).Code);
         Assert.Equal(PriceChangeStatus.PendingApproval, (await changes.FindAsync(second.Id, Ct))!.Status);
     }
 }

@@ -61,10 +61,10 @@ public sealed class PriceChangeWorkflowTests : IDisposable
         var change = await ProposeAsync(FinanceGd(), TimeSpan.FromHours(1));
         Assert.Equal(PriceChangeStatus.PendingApproval, change.Status);
 
-        var pmApproves = await (_service.ApproveAsync(Pm, change.Id, change.Version, TestContext.Current.CancellationToken)).RefusedAsync();
+        var pmApproves = await (_service.ApproveAsync(Pm, change.Id, change.Version, "Margin holds", TestContext.Current.CancellationToken)).RefusedAsync();
         Assert.Equal("You are not allowed to do this.", pmApproves.Code);
 
-        var approved = await _service.ApproveAsync(Exec, change.Id, change.Version, TestContext.Current.CancellationToken).OkAsync();
+        var approved = await _service.ApproveAsync(Exec, change.Id, change.Version, "Margin holds", TestContext.Current.CancellationToken).OkAsync();
         Assert.Equal(PriceChangeStatus.Scheduled, approved.Status);
         Assert.Equal("exec", approved.DecidedBy);
     }
@@ -78,7 +78,7 @@ public sealed class PriceChangeWorkflowTests : IDisposable
         {
             await db.PriceChanges.Where(c => c.Id == change.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.ProposedById, "exec"), TestContext.Current.CancellationToken);
         }
-        var error = await (_service.ApproveAsync(Exec, change.Id, change.Version, TestContext.Current.CancellationToken)).RefusedAsync();
+        var error = await (_service.ApproveAsync(Exec, change.Id, change.Version, "Margin holds", TestContext.Current.CancellationToken)).RefusedAsync();
         Assert.Equal("The proposer of a price change cannot approve it.", error.Code);
     }
 
@@ -90,14 +90,14 @@ public sealed class PriceChangeWorkflowTests : IDisposable
         var rejected = await _service.RejectAsync(Exec, change.Id, change.Version, "Margin too thin", TestContext.Current.CancellationToken).OkAsync();
         Assert.Equal(PriceChangeStatus.Rejected, rejected.Status);
         Assert.Equal("Margin too thin", rejected.RejectionReason);
-        await (_service.ApproveAsync(Exec, change.Id, rejected.Version, TestContext.Current.CancellationToken)).RefusedAsync();
+        await (_service.ApproveAsync(Exec, change.Id, rejected.Version, "Margin holds", TestContext.Current.CancellationToken)).RefusedAsync();
     }
 
     [Fact]
     public async Task A_stale_version_is_detected()
     {
         var change = await ProposeAsync(FinanceGd(), TimeSpan.FromHours(1));
-        var refused = await _service.ApproveAsync(Exec, change.Id, change.Version - 1, TestContext.Current.CancellationToken).RefusedAsync();
+        var refused = await _service.ApproveAsync(Exec, change.Id, change.Version - 1, "Margin holds", TestContext.Current.CancellationToken).RefusedAsync();
         Assert.True(refused.Conflict);
         Assert.Equal(PriceChangeStatus.PendingApproval, (await _service.FindAsync(change.Id, TestContext.Current.CancellationToken))!.Status);
     }
@@ -107,7 +107,7 @@ public sealed class PriceChangeWorkflowTests : IDisposable
     {
         var pending = await ProposeAsync(FinanceGd(), TimeSpan.FromHours(1));
         var scheduled = await ProposeAsync(FinanceGd(-5, name: "later"), TimeSpan.FromHours(1));
-        scheduled = await _service.ApproveAsync(Exec, scheduled.Id, scheduled.Version, TestContext.Current.CancellationToken).OkAsync();
+        scheduled = await _service.ApproveAsync(Exec, scheduled.Id, scheduled.Version, "Margin holds", TestContext.Current.CancellationToken).OkAsync();
         int changes;
         await using (var db = _database.CreateDbContext())
         {
@@ -118,7 +118,7 @@ public sealed class PriceChangeWorkflowTests : IDisposable
         {
             var draft = await _service.SaveDraftAsync(Pm, null, 0, "Never", "", PriceChangeAudience.AllSubscriptions, Start.AddHours(2), FinanceGd(), null, TestContext.Current.CancellationToken).RefusedAsync();
             Assert.Equal(Refusal.NotSavedCode, draft.Code);
-            Assert.Equal(Refusal.NotSavedCode, (await _service.ApproveAsync(Exec, pending.Id, pending.Version, TestContext.Current.CancellationToken).RefusedAsync()).Code);
+            Assert.Equal(Refusal.NotSavedCode, (await _service.ApproveAsync(Exec, pending.Id, pending.Version, "Margin holds", TestContext.Current.CancellationToken).RefusedAsync()).Code);
             Assert.Equal(Refusal.NotSavedCode, (await _service.RejectAsync(Exec, pending.Id, pending.Version, "No", TestContext.Current.CancellationToken).RefusedAsync()).Code);
             // The scheduler's activation: no ruleset version without its audit entry.
             _clock.Advance(TimeSpan.FromHours(1));
@@ -152,7 +152,7 @@ public sealed class PriceChangeWorkflowTests : IDisposable
     {
         // Version 1: -10 % (activated now); then the change under test: -15 % on finance in CN-GD, one hour from now.
         var first = await ProposeAsync(FinanceGd(-10, name: "first"), TimeSpan.Zero);
-        await _service.ApproveAsync(Exec, first.Id, first.Version, TestContext.Current.CancellationToken).OkAsync();
+        await _service.ApproveAsync(Exec, first.Id, first.Version, "Margin holds", TestContext.Current.CancellationToken).OkAsync();
         Assert.Equal(1, _ruleSets.Current.Version);
         Assert.Equal(2.7m, Price(_ruleSets.Current));
         string v1Json;
@@ -162,7 +162,7 @@ public sealed class PriceChangeWorkflowTests : IDisposable
         }
 
         var change = await ProposeAsync(new PriceChangeContent { Add = FinanceGd().Add, Retire = ["first"] }, TimeSpan.FromHours(1));
-        var approved = await _service.ApproveAsync(Exec, change.Id, change.Version, TestContext.Current.CancellationToken).OkAsync();
+        var approved = await _service.ApproveAsync(Exec, change.Id, change.Version, "Margin holds", TestContext.Current.CancellationToken).OkAsync();
         Assert.Equal(PriceChangeStatus.Scheduled, approved.Status);
 
         // The background scheduler, driven by the fake clock.
@@ -178,7 +178,7 @@ public sealed class PriceChangeWorkflowTests : IDisposable
         Assert.Equal(PriceChangeStatus.Active, active!.Status);
         Assert.Equal(PriceChangeStatus.Superseded, (await _service.FindAsync(first.Id, TestContext.Current.CancellationToken))!.Status);
 
-        var rolledBack = await _service.RollbackAsync(Pm, change.Id, active.Version, TestContext.Current.CancellationToken).OkAsync();
+        var rolledBack = await _service.RollbackAsync(Exec, change.Id, active.Version, "Customers complained", TestContext.Current.CancellationToken).OkAsync();
         Assert.Equal(PriceChangeStatus.RolledBack, rolledBack.Status);
         Assert.Equal(1, _ruleSets.Current.Version);
         Assert.Equal(2.7m, Price(_ruleSets.Current));
@@ -200,7 +200,7 @@ public sealed class PriceChangeWorkflowTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var change = await ProposeAsync(FinanceGd(), TimeSpan.FromMinutes(10));
-        await _service.ApproveAsync(Exec, change.Id, change.Version, ct).OkAsync();
+        await _service.ApproveAsync(Exec, change.Id, change.Version, "Margin holds", ct).OkAsync();
         _clock.Advance(TimeSpan.FromMinutes(11));
 
         // Several activations racing on two threads each: the change must yield exactly one ruleset version.
@@ -217,7 +217,7 @@ public sealed class PriceChangeWorkflowTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var change = await ProposeAsync(FinanceGd(), TimeSpan.FromMinutes(30));
-        await _service.ApproveAsync(Exec, change.Id, change.Version, ct).OkAsync();
+        await _service.ApproveAsync(Exec, change.Id, change.Version, "Margin holds", ct).OkAsync();
         var scheduler = _services.GetRequiredService<PriceChangeScheduler>();
 
         // A round a minute early activates nothing: run it here and look, rather than sleep and look.
@@ -251,7 +251,7 @@ public sealed class PriceChangeWorkflowTests : IDisposable
             await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         }
         var first = await ProposeAsync(FinanceGd(-10, StackingPolicy.Exclusive, "gd-exclusive"), TimeSpan.Zero);
-        await _service.ApproveAsync(Exec, first.Id, first.Version, TestContext.Current.CancellationToken).OkAsync();
+        await _service.ApproveAsync(Exec, first.Id, first.Version, "Margin holds", TestContext.Current.CancellationToken).OkAsync();
 
         var report = await _service.ValidateAsync(new PriceChangeContent
         {

@@ -52,7 +52,7 @@ public sealed class QuoteApiTests(ConsoleFactory factory) : IClassFixture<Consol
         var draft = await changes.SaveDraftAsync(pm, null, 0, "API test", "", PriceChangeAudience.AllSubscriptions, DateTimeOffset.UtcNow.AddSeconds(-1),
             PriceChangeWorkflowTests.FinanceGd(name: "api-test-finance-gd"), null, Ct).OkAsync();
         var pending = await changes.SubmitAsync(pm, draft.Id, draft.Version, Ct).OkAsync();
-        var active = await changes.ApproveAsync(exec, pending.Id, pending.Version, Ct).OkAsync();
+        var active = await changes.ApproveAsync(exec, pending.Id, pending.Version, "Margin holds", Ct).OkAsync();
         Assert.Equal(PriceChangeStatus.Active, active.Status);
         try
         {
@@ -63,7 +63,7 @@ public sealed class QuoteApiTests(ConsoleFactory factory) : IClassFixture<Consol
         }
         finally
         {
-            await changes.RollbackAsync(exec, active.Id, active.Version, Ct).OkAsync();
+            await changes.RollbackAsync(exec, active.Id, active.Version, "Customers complained", Ct).OkAsync();
         }
         var after = (await (await client.PostAsJsonAsync("/api/v1/pricing/quote", request, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("amount").GetDouble();
         Assert.Equal(before, after, 6);

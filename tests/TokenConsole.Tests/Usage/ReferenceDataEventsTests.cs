@@ -119,7 +119,7 @@ public sealed class ReferenceDataEventsTests(ConsoleFactory factory) : IClassFix
             var draft = await changes.SaveDraftAsync(Pm, null, 0, "Half price in one region and industry", "", PriceChangeAudience.AllSubscriptions,
                 DateTimeOffset.UtcNow, content, null, Ct).OkAsync();
             var proposed = await changes.SubmitAsync(Pm, draft.Id, draft.Version, Ct).OkAsync();
-            var approved = await changes.ApproveAsync(Exec, proposed.Id, proposed.Version, Ct).OkAsync();
+            var approved = await changes.ApproveAsync(Exec, proposed.Id, proposed.Version, "Margin holds", Ct).OkAsync();
             Assert.Equal(PriceChangeStatus.Active, approved.Status);
         }
 
