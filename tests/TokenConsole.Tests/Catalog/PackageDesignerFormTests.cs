@@ -28,9 +28,11 @@ public sealed class PackageDesignerFormTests : ComponentTestContext
 
     public PackageDesignerFormTests() => SignInAs(Roles.ProductManager);
 
+    // A draft opened from the database (it has a package id) shows every field's messages at once; a blank new package
+    // shows a field's only once it was touched (PackageFormFeedbackTests).
     private static PackageForm Form() => new()
     {
-        Code = "P-NEW", NameEn = "New pack", NameZh = "新套餐", Segment = CustomerSegment.Personal, Tags = ["consumer"],
+        PackageId = 99, Code = "P-NEW", NameEn = "New pack", NameZh = "新套餐", Segment = CustomerSegment.Personal, Tags = ["consumer"],
         PriceCny = 40m, IncludedTokens = 20_000_000, OveragePricePerMTok = 3m, ConcurrencyLimit = 5, TokensPerMinuteLimit = 50_000, SlaPercent = 99.5m,
         Entitlements = [new EntitlementRow { ModelId = 1, Multiplier = 1m }],
     };
