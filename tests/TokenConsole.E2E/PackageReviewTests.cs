@@ -66,9 +66,10 @@ public sealed class PackageReviewTests(ConsoleServer server)
 
         // Tiers, entitlements, limits and SLA, margin, ladder and the capacity check of v2, read-only.
         await Assertions.Expect(view.GetByTestId("version-view-title")).ToContainTextAsync("ENT-CS v2");
-        await Assertions.Expect(Field(view, "tier-1-from")).ToHaveValueAsync("20,000,000,000");
+        await Assertions.Expect(Field(view, "tier-1-from")).ToHaveValueAsync("20000000000");
+        await Assertions.Expect(view.GetByTestId("tier-1")).ToContainTextAsync("= 20B");
         await Assertions.Expect(Field(view, "tier-1-price")).ToHaveValueAsync("4");
-        await Assertions.Expect(view.GetByTestId("section-entitlements").Locator("[data-testid^='entitlement-'][data-testid$='-multiplier'] input")).ToHaveCountAsync(4);
+        await Assertions.Expect(view.GetByTestId("section-entitlements").Locator("input[data-testid^='entitlement-'][data-testid$='-multiplier']")).ToHaveCountAsync(4);
         var models = await view.GetByTestId("section-entitlements").Locator("input").EvaluateAllAsync<string[]>("inputs => inputs.map(i => i.value)");
         Assert.Contains("Qwen-Max", models);
         await Assertions.Expect(Field(view, "field-concurrency")).ToHaveValueAsync("200");
@@ -94,7 +95,7 @@ public sealed class PackageReviewTests(ConsoleServer server)
         await exec.ScreenshotAsync("package-activate-dialog");
 
         // Activated: the page says what the launch did, no longer what it would do.
-        await dialog.GetByTestId("activate-confirm").ClickAsync();
+        await exec.GetByTestId("activate-confirm").ClickAsync();
         await Assertions.Expect(exec.GetByTestId("detail-message")).ToContainTextAsync("v2 is on sale.");
         await Assertions.Expect(exec.GetByTestId("detail-warning").First).ToContainTextAsync("With this version on sale");
         await Assertions.Expect(exec.GetByTestId("detail-warning").Filter(new() { HasText = "would" })).ToHaveCountAsync(0);
