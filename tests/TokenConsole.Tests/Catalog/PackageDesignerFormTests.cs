@@ -93,7 +93,7 @@ public sealed class PackageDesignerFormTests : ComponentTestContext
         Assert.Null(MessageOf(cut, "tier-0-from"));
 
         Input(cut, "tier-0-from").Input("10000000");
-        Assert.Equal("The first tier starts where the included tokens end (20,000,000).", MessageOf(cut, "tier-0-from"));
+        cut.WaitForAssertion(() => Assert.Equal("The first tier starts where the included tokens end (20,000,000).", MessageOf(cut, "tier-0-from")));
     }
 
     [Fact]
