@@ -198,6 +198,10 @@ public sealed class PackageDesignerTests(ConsoleServer server)
         await pm.WaitForInteractiveAsync();
 
         var overage = pm.Locator(".mud-input-control").Filter(new LocatorFilterOptions { Has = pm.Locator("input[data-testid='field-overage']") });
+        // A blank new package says nothing before a field is changed (issue 12, item 18); the overage starts at 0, so a
+        // price is typed first and then broken.
+        await Assertions.Expect(pm.Locator(".mud-input-helper-text.mud-input-error")).ToHaveCountAsync(0);
+        await TypeUntilAsync(pm, "field-overage", "5", () => Assertions.Expect(Field(pm, "field-overage")).ToHaveValueAsync("5", new() { Timeout = 5_000 }));
         await TypeUntilAsync(pm, "field-overage", "0", () =>
             Assertions.Expect(overage.Locator(".mud-input-helper-text.mud-input-error")).ToContainTextAsync("Enter an overage price above zero.", new() { Timeout = 5_000 }));
         await pm.ScreenshotAsync("package-designer-field-error");

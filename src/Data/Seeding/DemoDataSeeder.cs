@@ -51,7 +51,13 @@ public sealed class DemoDataSeeder(IOptions<DemoOptions> options, TimeProvider c
         }).ToList();
         db.Deployments.AddRange(deployments);
 
-        var packages = DemoCatalog.Packages.Select(p => NewPackage(p, modelByCode, start)).ToList();
+        // The demo catalog was written by the demo product manager and approved by the demo executive: by their ids and
+        // names, as the console records anyone's work (the users are seeded just before; without them, by name alone).
+        var people = await db.Users.AsNoTracking().Where(u => u.UserName == "pm" || u.UserName == "exec")
+            .ToDictionaryAsync(u => u.UserName!, u => new Writes.Actor(u.Id, u.DisplayName), cancellationToken);
+        var author = people.GetValueOrDefault("pm") ?? new Writes.Actor("pm", "Lin Wei");
+        var approver = people.GetValueOrDefault("exec") ?? new Writes.Actor("exec", "Chen Jing");
+        var packages = DemoCatalog.Packages.Select(p => NewPackage(p, modelByCode, start, author, approver)).ToList();
         db.Packages.AddRange(packages);
         await db.SaveChangesAsync(cancellationToken);
         foreach (var package in packages.Where(p => p.Status is PackageStatus.Active or PackageStatus.Retired))
@@ -80,7 +86,8 @@ public sealed class DemoDataSeeder(IOptions<DemoOptions> options, TimeProvider c
             customers.Count, written.Rollups, written.Events);
     }
 
-    private static TokenPackage NewPackage(DemoCatalog.PackageSeed seed, Dictionary<string, AiModel> modelByCode, DateTimeOffset start)
+    private static TokenPackage NewPackage(DemoCatalog.PackageSeed seed, Dictionary<string, AiModel> modelByCode, DateTimeOffset start,
+        Writes.Actor author, Writes.Actor approver)
     {
         var published = seed.Status is PackageStatus.Active or PackageStatus.Retired;
         var version = new PackageVersion
@@ -95,13 +102,14 @@ public sealed class DemoDataSeeder(IOptions<DemoOptions> options, TimeProvider c
             EffectiveFrom = published ? start.AddDays(-30) : null,
             EffectiveTo = seed.Status == PackageStatus.Retired ? start.AddDays(20) : null,
             PublishedAt = published ? start.AddDays(-31) : null,
-            PublishedBy = published ? "exec" : null,
-            CreatedBy = "pm", CreatedAt = start.AddDays(-45),
-            SubmittedBy = seed.Status == PackageStatus.Draft ? null : "pm", SubmittedAt = seed.Status == PackageStatus.Draft ? null : start.AddDays(-40),
+            PublishedBy = published ? approver.Name : null,
+            CreatedBy = author.Name, CreatedById = author.Id, CreatedAt = start.AddDays(-45),
+            SubmittedBy = seed.Status == PackageStatus.Draft ? null : author.Name, SubmittedById = seed.Status == PackageStatus.Draft ? null : author.Id,
+            SubmittedAt = seed.Status == PackageStatus.Draft ? null : start.AddDays(-40),
         };
         return new TokenPackage
         {
-            Code = seed.Code, Segment = seed.Segment, Status = seed.Status, CreatedBy = "pm", CreatedAt = start.AddDays(-45),
+            Code = seed.Code, Segment = seed.Segment, Status = seed.Status, CreatedBy = author.Name, CreatedById = author.Id, CreatedAt = start.AddDays(-45),
             Versions = [version],
         };
     }

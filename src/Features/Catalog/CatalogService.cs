@@ -17,7 +17,10 @@ public sealed record PackageListRow(
 public sealed record VersionSummary(
     int Id, int Number, PackageStatus Status, string CreatedBy, DateTimeOffset CreatedAt, string? SubmittedBy, string? PublishedBy,
     DateTimeOffset? PublishedAt, DateTimeOffset? EffectiveFrom, DateTimeOffset? EffectiveTo, decimal Price, long IncludedTokens, uint Token,
-    string? CreatedById = null, string? SubmittedById = null);
+    string? CreatedById = null, string? SubmittedById = null, long TokensPerMinuteLimit = 0);
+
+/// <summary>One version of a package as the read-only view shows it: the designer's form, frozen, and what the capacity check needs.</summary>
+public sealed record VersionView(PackageForm Form, PackageStatus Status, int Subscribers);
 
 public sealed record PackageDetail(int Id, string Code, CustomerSegment Segment, PackageStatus Status, int? ActiveVersionId, uint Token,
     int Subscribers, IReadOnlyList<VersionSummary> Versions, PackageTerms Current);
@@ -192,8 +195,25 @@ public sealed class CatalogService(IDbContextFactory<TokenConsoleDbContext> dbFa
         var current = package.Versions.FirstOrDefault(v => v.Id == package.ActiveVersionId) ?? package.Versions.MaxBy(v => v.Number)!;
         return new PackageDetail(package.Id, package.Code, package.Segment, package.Status, package.ActiveVersionId, package.Version, subscribers,
             [.. package.Versions.OrderByDescending(v => v.Number).Select(v => new VersionSummary(v.Id, v.Number, v.Status, v.CreatedBy, v.CreatedAt,
-                v.SubmittedBy, v.PublishedBy, v.PublishedAt, v.EffectiveFrom, v.EffectiveTo, v.PriceCny, v.IncludedTokens, v.Version, v.CreatedById, v.SubmittedById))],
+                v.SubmittedBy, v.PublishedBy, v.PublishedAt, v.EffectiveFrom, v.EffectiveTo, v.PriceCny, v.IncludedTokens, v.Version, v.CreatedById, v.SubmittedById,
+                v.TokensPerMinuteLimit))],
             PackageTerms.Of(package, current, modelNames));
+    }
+
+    /// <summary>
+    /// Any version of a package as the designer's form, for the read-only view every reader may open (an approver reads the
+    /// whole version before deciding). Null when the package or the version does not exist.
+    /// </summary>
+    public async Task<VersionView?> VersionAsync(int packageId, int versionId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var package = await LoadAsync(db, packageId, cancellationToken);
+        if (package?.Versions.FirstOrDefault(v => v.Id == versionId) is not { } version)
+        {
+            return null;
+        }
+        var subscribers = await db.Subscriptions.CountAsync(s => s.PackageId == packageId && s.Status == SubscriptionStatus.Active, cancellationToken);
+        return new VersionView(PackageForm.From(package, version, asNewVersion: false), version.Status, subscribers);
     }
 
     /// <summary>The terms of two versions of the same package, for the side-by-side comparison.</summary>

@@ -92,6 +92,8 @@ public sealed partial class PackageDesignerPage
             return;
         }
         _busy = true;
+        // From the first attempt to save on, every field says what is wrong with it, touched or not.
+        _designer?.RevealAll();
         try
         {
             var user = (await AuthState).User;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
+using TokenConsole.Data;
 using TokenConsole.Data.Writes;
 
 namespace TokenConsole.Features.Catalog;
@@ -8,6 +9,7 @@ namespace TokenConsole.Features.Catalog;
 public sealed partial class PackageDetailPage
 {
     private PackageDetail? _detail;
+    private IReadOnlyDictionary<string, Industry> _industries = new Dictionary<string, Industry>();
     private (PackageTerms A, PackageTerms B)? _comparison;
     private readonly List<int> _selected = [];
     private IReadOnlyList<string> _warnings = [];
@@ -35,6 +37,10 @@ public sealed partial class PackageDetailPage
     private async Task LoadAsync()
     {
         _detail = await Catalog.DetailAsync(Id);
+        if (_industries.Count == 0)
+        {
+            _industries = await Catalog.IndustriesAsync();
+        }
         _loaded = true;
         _conflict = false;
         // By default, compare the two newest versions when there are two.
@@ -83,6 +89,8 @@ public sealed partial class PackageDetailPage
         var parameters = new DialogParameters<PackageActivateDialog>
         {
             { d => d.Code, _detail!.Code }, { d => d.Number, version.Number }, { d => d.Now, Clock.GetUtcNow() }, { d => d.Warnings, warnings },
+            { d => d.ViewHref, $"/packages/{Id}/versions/{version.Id}" }, { d => d.Subscribers, _detail.Subscribers },
+            { d => d.TokensPerMinute, version.TokensPerMinuteLimit },
         };
         var dialog = await Dialogs.ShowAsync<PackageActivateDialog>(L["Activate"], parameters);
         var result = await dialog.Result;

@@ -155,7 +155,6 @@ public sealed class PackageLifecycleService(
         {
             return refused;
         }
-        var warnings = await ActivationWarningsAsync(versionId, cancellationToken);
         var scheduled = effectiveFrom > clock.GetUtcNow();
         var outcome = await TransitionAsync(user, Policies.ActivatePackages, versionId, versionToken,
             scheduled ? AuditActions.PackageActivationScheduled : AuditActions.PackageActivated,
@@ -164,7 +163,8 @@ public sealed class PackageLifecycleService(
         {
             await events.PublishAsync(ReferenceDataKind.Package);
         }
-        return outcome with { Warnings = warnings };
+        // Checked after the transition, so that a version now on sale is told what its launch did (the checks word it so).
+        return outcome with { Warnings = await ActivationWarningsAsync(versionId, cancellationToken) };
     }
 
     /// <summary>Publishes the scheduled versions whose effective date has come, one package per transaction. Returns how many.</summary>

@@ -28,9 +28,11 @@ public sealed class PackageDesignerFormTests : ComponentTestContext
 
     public PackageDesignerFormTests() => SignInAs(Roles.ProductManager);
 
+    // A draft opened from the database (it has a package id) shows every field's messages at once; a blank new package
+    // shows a field's only once it was touched (PackageFormFeedbackTests).
     private static PackageForm Form() => new()
     {
-        Code = "P-NEW", NameEn = "New pack", NameZh = "新套餐", Segment = CustomerSegment.Personal, Tags = ["consumer"],
+        PackageId = 99, Code = "P-NEW", NameEn = "New pack", NameZh = "新套餐", Segment = CustomerSegment.Personal, Tags = ["consumer"],
         PriceCny = 40m, IncludedTokens = 20_000_000, OveragePricePerMTok = 3m, ConcurrencyLimit = 5, TokensPerMinuteLimit = 50_000, SlaPercent = 99.5m,
         Entitlements = [new EntitlementRow { ModelId = 1, Multiplier = 1m }],
     };
@@ -91,7 +93,7 @@ public sealed class PackageDesignerFormTests : ComponentTestContext
         Assert.Null(MessageOf(cut, "tier-0-from"));
 
         Input(cut, "tier-0-from").Input("10000000");
-        Assert.Equal("The first tier starts where the included tokens end (20,000,000).", MessageOf(cut, "tier-0-from"));
+        cut.WaitForAssertion(() => Assert.Equal("The first tier starts where the included tokens end (20,000,000).", MessageOf(cut, "tier-0-from")));
     }
 
     [Fact]
@@ -117,7 +119,8 @@ public sealed class PackageDesignerFormTests : ComponentTestContext
         Input(cut, "field-code").Input("P-SMALL");
         cut.WaitForAssertion(() => Assert.Equal("Another package already uses this code.", MessageOf(cut, "field-code")));
         Input(cut, "field-code").Input("bad code");
-        Assert.Equal("Use 2–32 capital letters, digits and hyphens, starting with a letter (e.g. ENT-CS).", MessageOf(cut, "field-code"));
+        // Waited for like the first message: on a loaded machine the field's own validation may render after the input.
+        cut.WaitForAssertion(() => Assert.Equal("Use 2–32 capital letters, digits and hyphens, starting with a letter (e.g. ENT-CS).", MessageOf(cut, "field-code")));
         Input(cut, "field-name-en").Input("");
         Assert.Equal("Enter the English name.", MessageOf(cut, "field-name-en"));
     }

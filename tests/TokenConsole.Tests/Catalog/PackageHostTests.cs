@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -48,6 +49,44 @@ public sealed class PackageHostTests(ConsoleFactory factory) : IClassFixture<Con
         Assert.Contains("Version history", html, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("pm")]
+    [InlineData("ops")]
+    [InlineData("exec")]
+    [InlineData("admin")]
+    public async Task Every_reader_opens_the_read_only_view_of_a_version_in_review(string user)
+    {
+        using var client = await factory.SignedInClientAsync(user);
+        var id = await PackageIdAsync("ENT-ENERGY");
+        var version = await VersionIdAsync(id, 1);
+        var response = await client.GetAsync($"/packages/{id}/versions/{version}", Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(Ct));
+        // The designer's sections, read-only, with the margin preview, the price ladder and the capacity check.
+        foreach (var part in new[] { "section-basics", "section-pricing", "section-entitlements", "section-limits", "margin-preview", "price-ladder", "capacity-check" })
+        {
+            Assert.Contains($"data-testid=\"{part}\"", html, StringComparison.Ordinal);
+        }
+        Assert.Contains("Energy Operations", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("designer-save", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Authors_and_approvers_of_the_demo_packages_are_shown_by_name_and_recorded_by_id()
+    {
+        using var client = await factory.SignedInClientAsync("ops");
+        var id = await PackageIdAsync("P-LITE");
+        var html = WebUtility.HtmlDecode(await client.GetStringAsync($"/packages/{id}", Ct));
+        var row = Regex.Match(html, "data-testid=\"version-1\".*?</tr>", RegexOptions.Singleline).Value;
+        Assert.Contains("<td>Lin Wei</td>", row, StringComparison.Ordinal);
+        Assert.Contains("<td>Chen Jing</td>", row, StringComparison.Ordinal);
+
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<TokenConsoleDbContext>>().CreateDbContextAsync(Ct);
+        var pm = await db.Users.Where(u => u.UserName == "pm").Select(u => u.Id).SingleAsync(Ct);
+        var version = await db.PackageVersions.Where(v => v.PackageId == id).SingleAsync(Ct);
+        Assert.Equal((pm, pm), (version.CreatedById, version.SubmittedById));
+    }
+
     [Fact]
     public void The_application_runs_the_scheduled_activation_service()
     {
@@ -77,7 +116,9 @@ public sealed class PackageHostTests(ConsoleFactory factory) : IClassFixture<Con
         // Warnings never block. In the demo data every model is sold far beyond its deployed capacity (see the capacity
         // page), so the capacity check names each of the four models SME-START entitles.
         Assert.Equal(4, activated.Warnings.Count);
-        Assert.All(activated.Warnings, w => Assert.StartsWith("Launching this version would raise the sold commitment on ", w, StringComparison.Ordinal));
+        // Said after the launch: what it did, not what it would do.
+        Assert.All(activated.Warnings, w => Assert.StartsWith("With this version on sale, the sold commitment on ", w, StringComparison.Ordinal));
+        Assert.All(activated.Warnings, w => Assert.DoesNotContain("would", w, StringComparison.Ordinal));
 
         await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<TokenConsoleDbContext>>().CreateDbContextAsync(Ct);
         var key = clone.Value!.PackageId.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -86,6 +127,12 @@ public sealed class PackageHostTests(ConsoleFactory factory) : IClassFixture<Con
         Assert.True(await catalog.IsOpenForNewSubscriptionsAsync(clone.Value!.PackageId, Ct));
         var (rows, _) = await catalog.ListAsync(new PackageQuery(Search: "SME-START-HOST"), Ct);
         Assert.Equal(PackageStatus.Active, rows.Single().Status);
+    }
+
+    private async Task<int> VersionIdAsync(int packageId, int number)
+    {
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<TokenConsoleDbContext>>().CreateDbContextAsync(Ct);
+        return await db.PackageVersions.Where(v => v.PackageId == packageId && v.Number == number).Select(v => v.Id).SingleAsync(Ct);
     }
 
     private async Task<int> PackageIdAsync(string code)
