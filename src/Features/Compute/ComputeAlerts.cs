@@ -2,7 +2,7 @@ using Microsoft.Extensions.Caching.Memory;
 
 namespace TokenConsole.Features.Compute;
 
-public enum ComputeAlertKind { PoolOverloaded, ModelOversubscribed, ModelWithoutCapacity }
+public enum ComputeAlertKind { PoolOverloaded, ModelOversubscribed, ModelWithoutCapacity, PoolInMaintenance, PoolDraining }
 
 /// <summary>
 /// Something the operations staff should act on. <see cref="Value"/> is the pool's peak utilisation
