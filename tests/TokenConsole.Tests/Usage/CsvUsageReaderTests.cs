@@ -21,7 +21,8 @@ public sealed class CsvUsageReaderTests
     {
         var (rows, problems) = Read("e1,2026-11-27T10:00:00Z,C1,P,m,CN-GD,finance,10", "e2,2026-11-27T10:00:00Z,C1,P,m,CN-GD,finance,10,20");
         var problem = Assert.Single(problems);
-        Assert.Equal((2L, CsvRowProblem.ColumnCount, new object[] { 8, 9 }), (problem.Line, problem.Code, problem.Args));
+        Assert.Equal((2L, CsvRowProblem.ColumnCount), (problem.Line, problem.Code));
+        Assert.Equal([8, 9], problem.Args);
         Assert.Equal("e1", problem.Fields[0]);
         Assert.Equal("e2", Assert.Single(rows).Event.Id);
     }
@@ -31,7 +32,8 @@ public sealed class CsvUsageReaderTests
     {
         var (rows, problems) = Read("e1,2026-11-27T10:00:00Z,C1,P,m,CN-GD,finance,10,2.5", "e2,2026-11-27T10:00:00Z,C1,P,m,CN-GD,finance,,20");
         var problem = Assert.Single(problems);
-        Assert.Equal(("outputTokens", CsvRowProblem.NotANumber, new object[] { "outputTokens", "2.5" }), (problem.Field, problem.Code, problem.Args));
+        Assert.Equal(("outputTokens", CsvRowProblem.NotANumber), (problem.Field, problem.Code));
+        Assert.Equal(["outputTokens", "2.5"], problem.Args);
         // An empty count is left to validation, which says it is required.
         Assert.Null(Assert.Single(rows).Event.InputTokens);
     }

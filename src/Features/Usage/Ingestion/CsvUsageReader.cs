@@ -42,7 +42,7 @@ public static class CsvUsageReader
             {
                 fields = null;
             }
-            if (rowProblem is not null && CsvRowProblem.Of(line, fields, parser.ErrorLine, header.Length, index) is { } problem)
+            if (rowProblem is not null && CsvRowProblem.Of(line, fields, header.Length, index) is { } problem)
             {
                 rowProblem(problem);
                 continue;
