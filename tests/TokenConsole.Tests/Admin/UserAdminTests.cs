@@ -119,7 +119,8 @@ public sealed class UserAdminTests(ConsoleFactory factory) : IClassFixture<Conso
         var name = Unique("weak");
         var weak = await service.CreateAsync(Admin, name, "Weak", Roles.Operations, "short", Ct);
         Assert.False(weak.Succeeded);
-        Assert.NotEmpty(weak.Refusal!.Details);
+        // Identity's password rules, in its own words, under the password field.
+        Assert.NotEmpty(weak.Refusal!.Fields!["password"]);
         Assert.Null(await FindAsync(name));
         Assert.Empty(await AuditOfAsync(name));
 
