@@ -9,6 +9,34 @@ public sealed class AdminTests(ConsoleServer server)
     private static ILocator Input(IPage page, string testId) =>
         page.Locator($"input[data-testid='{testId}'], [data-testid='{testId}'] input").First;
 
+    /// <summary>The helper text under a form field: where its error shows.</summary>
+    private static ILocator FieldHelp(IPage page, string testId) =>
+        page.Locator(".mud-input-control").Filter(new() { Has = page.Locator($"input[data-testid='{testId}'], [data-testid='{testId}'] input") }).Locator(".mud-input-helper-text");
+
+    private static ILocator RoleSelect(IPage page, string user) => page.Locator($"[data-testid='user-role-{user}']").First;
+
+    private static async Task ChooseRoleAsync(IPage page, string user, string role)
+    {
+        await RoleSelect(page, user).ClickAsync();
+        await page.Locator(".mud-popover-open").GetByText(role, new() { Exact = true }).ClickAsync();
+    }
+
+    [Fact]
+    public async Task An_administrator_sees_the_configured_ingestion_key_read_only_with_its_source_and_never_its_secret()
+    {
+        var page = await server.NewPageAsync();
+        await page.SignInAsync("admin", server.DemoPassword);
+        await page.GotoAsync("/admin/api-keys");
+        await page.WaitForInteractiveAsync();
+        var configured = page.GetByTestId("configured-api-keys");
+        await Assertions.Expect(configured).ToContainTextAsync("configuration key 0");
+        await Assertions.Expect(configured).ToContainTextAsync("Configuration (Ingestion:ApiKeys)");
+        Assert.DoesNotContain(ConsoleServer.IngestionKey, await page.ContentAsync(), StringComparison.Ordinal);
+        await Assertions.Expect(configured.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+        await page.ScreenshotAsync("api-keys-configured");
+        await page.Context.CloseAsync();
+    }
+
     [Fact]
     public async Task An_administrator_creates_a_user_and_the_audit_log_shows_it_to_an_executive()
     {
@@ -17,15 +45,39 @@ public sealed class AdminTests(ConsoleServer server)
         await page.GotoAsync("/admin/users");
         await page.WaitForInteractiveAsync();
         await page.GetByTestId("user-create").ClickAsync();
-        await Input(page, "user-name").FillAsync("analyst");
+        // Each error under its own field, not in a summary at the bottom: a name that is taken, a password too short.
+        await Input(page, "user-name").FillAsync("pm");
         await Input(page, "user-display-name").FillAsync("Li Na");
         await Input(page, "user-password").FillAsync("short");
         await page.GetByTestId("user-save").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("user-error")).ToBeVisibleAsync();
+        await Assertions.Expect(FieldHelp(page, "user-name")).ToContainTextAsync("That user name is taken.");
+        await Assertions.Expect(FieldHelp(page, "user-password")).ToContainTextAsync("Passwords must be at least 10 characters.");
+        await Assertions.Expect(page.GetByTestId("user-error")).ToHaveCountAsync(0);
         await page.ScreenshotAsync("users-create-error");
+        await Input(page, "user-name").FillAsync("");
+        await page.GetByTestId("user-save").ClickAsync();
+        await Assertions.Expect(FieldHelp(page, "user-name")).ToContainTextAsync("Enter a user name.");
+        await Input(page, "user-name").FillAsync("analyst");
         await Input(page, "user-password").FillAsync("Analyst-Pass-2026");
         await page.GetByTestId("user-save").ClickAsync();
         await Assertions.Expect(page.GetByTestId("users-table")).ToContainTextAsync("analyst");
+
+        // A role change asks first: cancelled, nothing changes (not even after a reload); confirmed, it is made.
+        await ChooseRoleAsync(page, "analyst", "Operations");
+        var confirm = page.Locator(".mud-dialog").Filter(new() { HasText = "Li Na" });
+        await Assertions.Expect(confirm).ToContainTextAsync("from Product manager to Operations");
+        await page.ScreenshotAsync("users-role-confirm");
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Assertions.Expect(RoleSelect(page, "analyst")).ToContainTextAsync("Product manager");
+        await page.ReloadAsync();
+        await page.WaitForInteractiveAsync();
+        await Assertions.Expect(RoleSelect(page, "analyst")).ToContainTextAsync("Product manager");
+        await ChooseRoleAsync(page, "analyst", "Operations");
+        await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Change role" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Role changed.");
+        await page.ReloadAsync();
+        await page.WaitForInteractiveAsync();
+        await Assertions.Expect(RoleSelect(page, "analyst")).ToContainTextAsync("Operations");
 
         // The last administrator cannot be disabled: the refusal is shown and nothing changes.
         await page.GetByTestId("user-toggle-admin").ClickAsync();

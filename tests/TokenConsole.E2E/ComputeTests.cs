@@ -29,6 +29,18 @@ public sealed class ComputeTests(ConsoleServer server)
         await Assertions.Expect(page.Locator(".mud-popover-open .mud-menu-item")).ToHaveCountAsync(0);
     }
 
+    private static ILocator PoolRow(IPage page, string pool) =>
+        page.GetByTestId("pools-table").Locator("tbody tr").Filter(new() { Has = page.Locator($"[data-testid='status-pool-{pool}']") });
+
+    private static async Task SetStatusAsync(IPage page, string pool, string status)
+    {
+        await page.Locator($"[data-testid='status-pool-{pool}'] button, button[data-testid='status-pool-{pool}']").First.ClickAsync();
+        await page.Locator(".mud-popover-open .mud-menu-item").Filter(new LocatorFilterOptions { HasTextRegex = new System.Text.RegularExpressions.Regex($"^({status})$") }).ClickAsync();
+        await page.GetByTestId("impact-panel").WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
+        await page.GetByTestId("status-confirm").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("status-dialog")).ToHaveCountAsync(0);
+    }
+
     [Fact]
     public async Task Operations_maps_a_model_onto_a_pool_is_refused_over_capacity_and_sees_the_impact_of_draining_a_pool()
     {
@@ -70,6 +82,18 @@ public sealed class ComputeTests(ConsoleServer server)
         await page.GetByTestId("status-cancel").ClickAsync();
         await Assertions.Expect(page.GetByTestId("pools-table")).ToContainTextAsync("gs-qingyang");
 
+        // edge-sz into maintenance (Qwen-Turbo keeps its primary on edge-bj): the row and the bell say so at once, without
+        // switching tabs, and a message confirms it.
+        await SetStatusAsync(page, "edge-sz", "Maintenance|维护中");
+        await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Shenzhen Edge Node is now in maintenance.");
+        await Assertions.Expect(PoolRow(page, "edge-sz")).ToContainTextAsync("Maintenance");
+        await page.Locator("[data-testid='alert-bell'] button").First.ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-popover-open [data-testid='alert-item']").Filter(new() { HasText = "Shenzhen Edge Node is in maintenance" }))
+            .ToContainTextAsync("tokens/s of deployments on it");
+        await page.EvaluateAsync("window.scrollTo(0, 0)");
+        await page.ScreenshotAsync("compute-pool-maintenance-bell");
+        await page.Keyboard.PressAsync("Escape");
+
         var zh = await server.NewPageAsync(locale: "zh-CN");
         await zh.SignInAsync("ops", server.DemoPassword);
         await zh.GotoAsync("/culture/set?culture=zh-CN&redirectUri=%2Fcompute");
@@ -78,6 +102,15 @@ public sealed class ComputeTests(ConsoleServer server)
         await Assertions.Expect(zh.GetByTestId("impact-takeovers")).ToContainTextAsync("余量");
         await zh.ScreenshotAsync("compute-drain-impact-zh");
         await zh.GetByTestId("status-cancel").ClickAsync();
+        await Assertions.Expect(PoolRow(zh, "edge-sz")).ToContainTextAsync("维护");
+        await zh.Locator("[data-testid='alert-bell'] button").First.ClickAsync();
+        await Assertions.Expect(zh.Locator(".mud-popover-open [data-testid='alert-item']").Filter(new() { HasText = "深圳边缘节点正在维护" })).ToHaveCountAsync(1);
+        await zh.ScreenshotAsync("compute-pool-maintenance-bell-zh");
+        await zh.Keyboard.PressAsync("Escape");
+        // Back online, as the other tests expect it.
+        await SetStatusAsync(zh, "edge-sz", "Online|在线");
+        await Assertions.Expect(zh.Locator(".mud-snackbar")).ToContainTextAsync("深圳边缘节点");
+        await Assertions.Expect(PoolRow(zh, "edge-sz")).ToContainTextAsync("在线");
         await OpenTabAsync(zh, "Mapping matrix", "映射矩阵");
         await zh.GetByTestId("matrix").WaitForAsync();
         await zh.ScreenshotAsync("compute-matrix-zh");

@@ -69,7 +69,7 @@ public sealed partial class ConsoleTests(ConsoleServer server)
 
         await page.GetByTestId("language-switch").ClickAsync();
         await page.GetByTestId("language-zh").ClickAsync();
-        await page.GetByText("本月 token 用量").WaitForAsync();
+        await page.GetByText("本月 Token 用量").WaitForAsync();
         await page.WaitForInteractiveAsync();
         Assert.Equal("zh-CN", await page.Locator("html").GetAttributeAsync("lang"));
         Assert.Contains("总览", await page.GetByTestId("nav-overview").InnerTextAsync(), StringComparison.Ordinal);

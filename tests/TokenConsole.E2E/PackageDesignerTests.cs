@@ -141,7 +141,7 @@ public sealed class PackageDesignerTests(ConsoleServer server)
         await Assertions.Expect(page.GetByTestId("margin-price")).ToHaveTextAsync("¥99.00");
         // The overage rule's message in Chinese is checked by the designer's bUnit tests: typing into this loaded form in
         // a browser sometimes did not reach the server in time (see the closing note), which made this test flaky.
-        await Assertions.Expect(page.GetByTestId("section-pricing")).ToContainTextAsync("套餐单价：每百万 token ¥1.98");
+        await Assertions.Expect(page.GetByTestId("section-pricing")).ToContainTextAsync("套餐单价：每百万 Token ¥1.98");
         await page.ScreenshotAsync("package-designer-zh");
 
         var phone = await server.NewPageAsync(390, 844, storageState: await page.Context.StorageStateAsync());

@@ -33,6 +33,9 @@ public sealed class ApiKeyService(IDbContextFactory<TokenConsoleDbContext> dbFac
         .DistinctBy(k => k.Hash)
         .ToDictionary(k => k.Hash, k => k.Identity, StringComparer.Ordinal);
 
+    /// <summary>The names of the keys provided through configuration (never the keys, nor their hashes), for the read-only list.</summary>
+    public IReadOnlyList<string> ConfiguredKeyNames => [.. _configured.Values.Select(k => k.Name).Order(StringComparer.Ordinal)];
+
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
     /// <summary>Loads the hashes of the keys that are not revoked; call at start (and it is safe to call again).</summary>

@@ -36,24 +36,46 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
             u.IsDisabled, u.LockoutEnd > now))];
     }
 
+    /// <summary>
+    /// Creates a local account. Every field's problems are refused at once, each under its field (<see cref="Refusal.Fields"/>:
+    /// userName, displayName, role, password; Identity's password rules in its own words), so the form shows them together.
+    /// </summary>
     public Task<WriteResult<Done>> CreateAsync(ClaimsPrincipal actor, string userName, string displayName, string role, string password, CancellationToken cancellationToken = default) =>
         ChangeAsync(actor, async (users, w) =>
         {
             userName = userName.Trim();
             displayName = displayName.Trim();
-            if (userName.Length == 0 || displayName.Length == 0)
+            var user = new ConsoleUser { UserName = userName, DisplayName = displayName };
+            var fields = new Dictionary<string, List<FieldMessage>>();
+            void Refuse(string field, string key) => (fields.TryGetValue(field, out var list) ? list : fields[field] = []).Add(new FieldMessage(key));
+            if (userName.Length == 0)
             {
-                return UserChangeResult.Fail("User name and name are required.");
+                Refuse("userName", "Enter a user name.");
+            }
+            else if (await users.FindByNameAsync(userName) is not null)
+            {
+                Refuse("userName", "That user name is taken.");
+            }
+            if (displayName.Length == 0)
+            {
+                Refuse("displayName", "Enter the person's name.");
             }
             if (!Roles.All.Contains(role))
             {
-                return UserChangeResult.Fail("Choose one of the four roles.");
+                Refuse("role", "Choose one of the four roles.");
             }
-            if (await users.FindByNameAsync(userName) is not null)
+            foreach (var validator in users.PasswordValidators)
             {
-                return UserChangeResult.Fail("That user name is taken.");
+                foreach (var error in (await validator.ValidateAsync(users, user, password)).Errors)
+                {
+                    Refuse("password", error.Description);
+                }
             }
-            var user = new ConsoleUser { UserName = userName, DisplayName = displayName };
+            if (fields.Count > 0)
+            {
+                var first = fields.First();
+                return new Refusal(first.Value[0].Key, first.Key) { Fields = fields };
+            }
             var created = await users.CreateAsync(user, password);
             if (!created.Succeeded)
             {

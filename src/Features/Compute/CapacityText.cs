@@ -26,6 +26,8 @@ public static class CapacityText
     {
         ComputeAlertKind.PoolOverloaded => Icons.Material.Filled.Speed,
         ComputeAlertKind.ModelOversubscribed => Icons.Material.Filled.TrendingUp,
+        ComputeAlertKind.PoolInMaintenance => Icons.Material.Filled.Build,
+        ComputeAlertKind.PoolDraining => Icons.Material.Filled.HourglassBottom,
         _ => Icons.Material.Filled.CloudOff,
     };
 
@@ -36,7 +38,17 @@ public static class CapacityText
         {
             ComputeAlertKind.PoolOverloaded => L["{0} peaked at {1} of its capacity in the last 24 hours.", subject, Localization.Display.Percent(alert.Value)],
             ComputeAlertKind.ModelOversubscribed => L["{0} is sold at {1} its deployed capacity (threshold {2}).", subject, Ratio(alert.Value), Ratio(alert.Threshold)],
+            ComputeAlertKind.PoolInMaintenance when alert.Value > 0 => L["{0} is in maintenance and still has {1} tokens/s of deployments on it.", subject, Localization.Display.Number(alert.Value)],
+            ComputeAlertKind.PoolInMaintenance => L["{0} is in maintenance.", subject],
+            ComputeAlertKind.PoolDraining when alert.Value > 0 => L["{0} is draining and still has {1} tokens/s of deployments on it.", subject, Localization.Display.Number(alert.Value)],
+            ComputeAlertKind.PoolDraining => L["{0} is draining.", subject],
             _ => L["{0} is on sale without a primary deployment on an online pool.", subject],
         };
     }
+
+    /// <summary>
+    /// Two sentences as one text: a space between them in English, none after a Chinese full stop (where a space reads as
+    /// a stray gap).
+    /// </summary>
+    public static string Sentences(string first, string second) => Localization.Display.IsChinese() ? first + second : first + " " + second;
 }

@@ -19,7 +19,8 @@ public static class ComputeModule
         builder.Services.AddScoped<ComputeService>();
         builder.Services.AddScoped<CapacityService>();
         builder.Services.AddScoped<ComputeAlerts>();
-        builder.Services.AddSingleton<IReferenceDataSubscriber, ComputeAlertsInvalidation>();
+        builder.Services.AddSingleton<ComputeAlertsInvalidation>();
+        builder.Services.AddSingleton<IReferenceDataSubscriber>(sp => sp.GetRequiredService<ComputeAlertsInvalidation>());
         builder.Services.AddScoped<IPackageActivationCheck, CapacityActivationCheck>();
         builder.Services.AddScoped<ComputeEditService>();
     }

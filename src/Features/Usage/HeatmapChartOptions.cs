@@ -44,6 +44,9 @@ public static class HeatmapChartOptions
             stroke = new { width = 1 },
             legend = new { show = true, position = "top" },
             xaxis = new { labels = new { rotate = -45, rotateAlways = false, trim = false } },
+            // On a phone the chart fits the window (wwwroot/css/app.css) so the province names stay beside their rows;
+            // the industry names then stand upright under their narrow columns instead of running off the left edge.
+            responsive = NarrowLabels,
             states = new { active = new { filter = new { type = "none" } } },
             plotOptions = new
             {
@@ -57,6 +60,12 @@ public static class HeatmapChartOptions
             tcFormat = metric switch { HeatmapMetric.Revenue or HeatmapMetric.GrossMargin => "money", HeatmapMetric.Growth => "percent", _ => "compact" },
         };
     }
+
+    /// <summary>ApexCharts' options below 600 px of window: upright x-axis labels, trimmed to a height the chart can hold.</summary>
+    public static readonly object[] NarrowLabels =
+    [
+        new { breakpoint = 600, options = new { xaxis = new { labels = new { rotate = -90, rotateAlways = true, trim = true, maxHeight = 110, style = new { fontSize = "10px" } } } } },
+    ];
 
     /// <summary>Six bands between the smallest and largest positive value, evenly on a log scale, plus grey for no usage.</summary>
     /// <remarks>

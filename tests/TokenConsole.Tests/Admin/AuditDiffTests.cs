@@ -14,19 +14,29 @@ public sealed class AuditDiffTests : ComponentTestContext
     };
 
     [Theory]
-    [InlineData("zh-CN", "待审批", "已排期", "运营人员")]
-    [InlineData("en", "Pending approval", "Scheduled", "Operations")]
-    public void Statuses_and_roles_read_in_the_readers_language(string culture, string pending, string scheduled, string operations)
+    [InlineData("zh-CN", "待审批", "已排期", "运营人员", "状态", "标题")]
+    [InlineData("en", "Pending approval", "Scheduled", "Operations", "Status", "Title")]
+    public void Statuses_and_roles_read_in_the_readers_language(string culture, string pending, string scheduled, string operations, string status, string title)
     {
         UseCulture(culture);
         var change = Render<AuditDiff>(p => p.Add(d => d.Entry, Entry("PriceChange",
             """{"Status":"PendingApproval","Title":"PendingApproval"}""", """{"Status":"Scheduled","Title":"Scheduled"}""")));
         var rows = change.FindAll("tr").Select(r => r.TextContent).ToList();
-        Assert.Contains(rows, r => r.Contains("Status", StringComparison.Ordinal) && r.Contains(pending, StringComparison.Ordinal) && r.Contains(scheduled, StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.Contains(status, StringComparison.Ordinal) && r.Contains(pending, StringComparison.Ordinal) && r.Contains(scheduled, StringComparison.Ordinal));
         // A free-text field keeps its words, whatever they look like.
-        Assert.Contains(rows, r => r.Contains("Title", StringComparison.Ordinal) && r.Contains("PendingApproval → Scheduled", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.Contains(title, StringComparison.Ordinal) && r.Contains("PendingApproval → Scheduled", StringComparison.Ordinal));
 
         var role = Render<AuditDiff>(p => p.Add(d => d.Entry, Entry("User", """{"Role":"ProductManager"}""", """{"Role":"Operations"}""")));
         Assert.Contains(operations, role.Find("tr").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Field_names_read_in_Chinese_list_indexes_kept()
+    {
+        UseCulture("zh-CN");
+        var change = Render<AuditDiff>(p => p.Add(d => d.Entry, Entry("Package",
+            """{"NameZh":"旧","IncludedTokens":1000,"Tiers":["a"]}""", """{"NameZh":"新","IncludedTokens":2000,"Tiers":["b"]}""")));
+        var names = change.FindAll("tr td:first-child").Select(td => td.TextContent.Trim()).ToList();
+        Assert.Equal(["中文名称", "包含 Token 数", "阶梯[0]"], names);
     }
 }

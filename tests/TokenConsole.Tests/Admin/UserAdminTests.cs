@@ -119,13 +119,19 @@ public sealed class UserAdminTests(ConsoleFactory factory) : IClassFixture<Conso
         var name = Unique("weak");
         var weak = await service.CreateAsync(Admin, name, "Weak", Roles.Operations, "short", Ct);
         Assert.False(weak.Succeeded);
-        Assert.NotEmpty(weak.Refusal!.Details);
+        // Identity's password rules, in its own words, under the password field.
+        Assert.NotEmpty(weak.Refusal!.Fields!["password"]);
         Assert.Null(await FindAsync(name));
         Assert.Empty(await AuditOfAsync(name));
 
         Assert.Equal("That user name is taken.", (await service.CreateAsync(Admin, "pm", "Again", Roles.Operations, Password, Ct)).Refusal?.Code);
         Assert.Equal("Choose one of the four roles.", (await service.CreateAsync(Admin, Unique("x"), "X", "Superuser", Password, Ct)).Refusal?.Code);
-        Assert.Equal("User name and name are required.", (await service.CreateAsync(Admin, " ", "X", Roles.Operations, Password, Ct)).Refusal?.Code);
+        // Each field's problem under that field, all at once.
+        var blank = (await service.CreateAsync(Admin, " ", "", Roles.Operations, "short", Ct)).Refusal!;
+        Assert.Equal(("Enter a user name.", "userName"), (blank.Code, blank.Field));
+        Assert.Equal(["displayName", "password", "userName"], blank.Fields!.Keys.Order());
+        Assert.Equal("Enter the person's name.", blank.Fields["displayName"].Single().Key);
+        Assert.Contains(blank.Fields["password"], m => m.Key.Contains("at least 10 characters", StringComparison.Ordinal));
         Assert.Equal("The user no longer exists.", (await service.SetDisabledAsync(Admin, "no-such-id", true, Ct)).Refusal?.Code);
         var pm = await FindAsync("pm");
         Assert.False((await service.ResetPasswordAsync(Admin, pm.Id, "short", Ct)).Succeeded);

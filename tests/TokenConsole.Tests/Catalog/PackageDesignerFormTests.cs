@@ -190,7 +190,7 @@ public sealed class PackageDesignerFormTests : ComponentTestContext
         form.OveragePricePerMTok = 1m;
         var cut = Render(form);
 
-        Assert.Equal("超额单价不得低于套餐单价（每百万 token ¥1.50）。", MessageOf(cut, "field-overage"));
+        Assert.Equal("超额单价不得低于套餐单价（每百万 Token ¥1.50）。", MessageOf(cut, "field-overage"));
         Assert.Contains("毛利预览", cut.Markup, StringComparison.Ordinal);
         Assert.Contains("毛利率低于 30.0%", cut.Find("[data-testid='margin-warning']").TextContent, StringComparison.Ordinal);
     }

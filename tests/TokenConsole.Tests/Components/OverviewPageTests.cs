@@ -42,7 +42,7 @@ public sealed class OverviewPageTests : ComponentTestContext
         var page = Render<TokenConsole.Features.Overview.OverviewPage>();
         page.WaitForAssertion(() => Assert.Equal("3.23亿", page.Find("[data-testid='kpi-tokens-value']").TextContent));
         Assert.Equal("¥123万", page.Find("[data-testid='kpi-revenue-value']").TextContent);
-        Assert.Contains("本月 token 用量", page.Markup, StringComparison.Ordinal);
+        Assert.Contains("本月 Token 用量", page.Markup, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -69,7 +69,7 @@ public sealed class CapacityAlertBellTests : ComponentTestContext
         var bell = Render<ComputeAlertBell>();
         bell.WaitForAssertion(() => Assert.Equal("2", bell.Find(".mud-badge").TextContent.Trim()));
         bell.Find("[data-testid='alert-bell'] button").Click();
-        Assert.Contains("繁忙池 在过去 24 小时内峰值达到容量的 95.0%。", popovers.WaitForElements("[data-testid='alert-item']").Select(i => i.TextContent.Trim()));
+        Assert.Contains("繁忙池在过去 24 小时内峰值达到容量的 95.0%。", popovers.WaitForElements("[data-testid='alert-item']").Select(i => i.TextContent.Trim()));
     }
 
     [Fact]

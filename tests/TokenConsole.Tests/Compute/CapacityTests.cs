@@ -195,6 +195,27 @@ public sealed class CapacityTests : IDisposable
     }
 
     [Fact]
+    public async Task A_pool_in_maintenance_or_draining_is_an_alert_that_says_what_it_carries()
+    {
+        await using (var db = _database.CreateDbContext())
+        {
+            await db.Pools.Where(p => p.Id == _cool).ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PoolStatus.Maintenance), Ct);
+            await db.Pools.Where(p => p.Id == _hot).ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PoolStatus.Draining), Ct);
+        }
+        var alerts = await NewAlerts().GetAsync(Ct);
+        // Cool carries Beta's primary (1,000) and Alpha's failover (400); Hot Alpha's primary (600) and Gamma's failover (300).
+        var maintenance = Assert.Single(alerts, a => a.Kind == ComputeAlertKind.PoolInMaintenance);
+        Assert.Equal(("Cool", 1_400.0), (maintenance.Subject, maintenance.Value));
+        var draining = Assert.Single(alerts, a => a.Kind == ComputeAlertKind.PoolDraining);
+        Assert.Equal(("Hot", 900.0), (draining.Subject, draining.Value));
+        var localizer = _services.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<TokenConsole.Localization.SharedResource>>();
+        Assert.Equal("Cool is in maintenance and still has 1,400 tokens/s of deployments on it.", CapacityText.Describe(maintenance, localizer));
+        Assert.Equal("Hot is draining and still has 900 tokens/s of deployments on it.", CapacityText.Describe(draining, localizer));
+        // An offline pool is not an alert of its own: it is simply out of service (its models without capacity are).
+        Assert.DoesNotContain(alerts, a => a.Subject == "Down" && a.Kind != ComputeAlertKind.PoolOverloaded);
+    }
+
+    [Fact]
     public async Task Alerts_clear_when_the_load_drops_capacity_returns_and_the_threshold_is_raised()
     {
         _options.OversubscriptionThreshold = 10;

@@ -18,7 +18,7 @@ public sealed class CultureEndpointTests(ConsoleFactory factory) : IClassFixture
 
         // Blazor encodes non-ASCII characters as HTML entities.
         var html = WebUtility.HtmlDecode(await client.GetStringAsync("/", Ct));
-        Assert.Contains("本月 token 用量", html, StringComparison.Ordinal);
+        Assert.Contains("本月 Token 用量", html, StringComparison.Ordinal);
         Assert.Contains("lang=\"zh-CN\"", html, StringComparison.Ordinal);
     }
 

@@ -54,7 +54,7 @@ public sealed partial class ResourceTests
         var en = Load("SharedResource.resx");
         IEnumerable<string> Keys<T>(string prefix) where T : struct, Enum => Enum.GetNames<T>().Select(n => $"{prefix}.{n}");
         var keys = Keys<PackageStatus>("PackageStatus").Concat(Keys<CustomerSegment>("Segment")).Concat(Keys<BillingPeriod>("Billing"))
-            .Concat(Keys<PoolTier>("Tier")).Concat(Keys<PoolStatus>("PoolStatus")).Concat(Keys<ModelStatus>("ModelStatus"))
+            .Concat(Keys<PoolTier>("Tier")).Concat(Keys<PoolStatus>("PoolStatus")).Concat(Keys<PoolStatus>("PoolStatusChanged")).Concat(Keys<ModelStatus>("ModelStatus"))
             .Concat(Keys<Modality>("Modality")).Concat(Roles.All.Select(r => $"Role.{r}"));
         AssertNoneMissing(keys.Where(key => !en.ContainsKey(key)));
     }
