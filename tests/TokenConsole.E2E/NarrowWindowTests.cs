@@ -88,6 +88,11 @@ public sealed class NarrowWindowTests(ConsoleServer server)
         {
             await AssertWithinWindowAsync(page, cell, "A top customer's cell");
         }
+        // So are the breakdowns (regions, industries, …): no table wider than its box, its last column cut off.
+        foreach (var table in new[] { "table-regions", "table-industries", "table-models", "table-packages" })
+        {
+            await AssertWithinWindowAsync(page, page.GetByTestId(table).Locator("tbody tr").First.Locator("td").Last, $"The last figure of {table}");
+        }
         await page.EvaluateAsync("window.scrollTo(0, 0)");
         await page.ScreenshotAsync($"narrow-report-{culture}-{width}");
         await page.Context.CloseAsync();

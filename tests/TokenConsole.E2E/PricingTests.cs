@@ -71,7 +71,7 @@ public sealed class PricingTests(ConsoleServer server)
         await review.ClickAsync();
         await exec.WaitForURLAsync($"**/pricing/changes/{id}");
         await exec.WaitForInteractiveAsync();
-        await Assertions.Expect(exec.GetByTestId("review-simulated-at")).ToContainTextAsync($"Run on current data at {DateTime.UtcNow.AddHours(8):yyyy-MM-dd}", new() { Timeout = 60_000 });
+        await Assertions.Expect(exec.GetByTestId("review-simulated-at")).ToContainTextAsync($"Run on current data at {DateTime.UtcNow.AddHours(8).ToString("d MMM yyyy", CultureInfo.InvariantCulture)}", new() { Timeout = 60_000 });
         await exec.GetByTestId("sim-heatmap-delta").Locator("svg .apexcharts-heatmap-rect").First.WaitForAsync();
         await Assertions.Expect(exec.GetByTestId("sim-movers")).ToBeVisibleAsync();
         await Assertions.Expect(exec.GetByTestId("review-proposer")).ToContainTextAsync("Lin Wei");

@@ -153,6 +153,5 @@ public static class ReviewText
 {
     public static string Title(ReviewItem item) => Localization.Display.IsChinese() ? item.TitleZh : item.Title;
 
-    public static string When(DateTimeOffset at) =>
-        BusinessCalendar.ToLocal(at.UtcDateTime).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+    public static string When(DateTimeOffset at) => Localization.Display.DateTime(at);
 }
