@@ -87,6 +87,8 @@ public sealed class ComputeTests(ConsoleServer server)
         await SetStatusAsync(page, "edge-sz", "Maintenance|维护中");
         await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Shenzhen Edge Node is now in maintenance.");
         await Assertions.Expect(PoolRow(page, "edge-sz")).ToContainTextAsync("Maintenance");
+        // Names, not codes: the pool's province as a person reads it.
+        await Assertions.Expect(PoolRow(page, "edge-sz").Locator("td[data-label='Region']")).ToHaveTextAsync("Guangdong");
         await page.Locator("[data-testid='alert-bell'] button").First.ClickAsync();
         await Assertions.Expect(page.Locator(".mud-popover-open [data-testid='alert-item']").Filter(new() { HasText = "Shenzhen Edge Node is in maintenance" }))
             .ToContainTextAsync("tokens/s of deployments on it");
@@ -103,6 +105,7 @@ public sealed class ComputeTests(ConsoleServer server)
         await zh.ScreenshotAsync("compute-drain-impact-zh");
         await zh.GetByTestId("status-cancel").ClickAsync();
         await Assertions.Expect(PoolRow(zh, "edge-sz")).ToContainTextAsync("维护");
+        await Assertions.Expect(PoolRow(zh, "edge-sz").Locator("td[data-label='地区']")).ToHaveTextAsync("广东");
         await zh.Locator("[data-testid='alert-bell'] button").First.ClickAsync();
         await Assertions.Expect(zh.Locator(".mud-popover-open [data-testid='alert-item']").Filter(new() { HasText = "深圳边缘节点正在维护" })).ToHaveCountAsync(1);
         await zh.ScreenshotAsync("compute-pool-maintenance-bell-zh");
