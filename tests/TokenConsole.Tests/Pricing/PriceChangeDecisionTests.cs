@@ -1,8 +1,4 @@
-using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
-using TokenConsole.Auth;
 using TokenConsole.Features.Admin;
 using TokenConsole.Features.Pricing;
 using TokenConsole.Tests.Infrastructure;
@@ -13,54 +9,26 @@ namespace TokenConsole.Tests.Pricing;
 /// Issue 12, item 2: an approval needs a comment, a rejection a reason, a rollback an executive and a reason; each is
 /// stored on the change and in its audit entry, and a refused decision changes nothing.
 /// </summary>
-public sealed class PriceChangeDecisionTests : IDisposable
+public sealed class PriceChangeDecisionTests : PriceChangeTestBed
 {
-    private static readonly DateTimeOffset Start = new(2026, 11, 20, 4, 0, 0, TimeSpan.Zero);
-    private readonly TestDatabase _database = new();
-    private readonly FakeTimeProvider _clock = new(Start);
-    private readonly PriceChangeService _service;
-    private readonly RuleSetProvider _ruleSets;
-    private readonly ServiceProvider _services;
-
-    private static readonly ClaimsPrincipal Pm = User("pm", Roles.ProductManager);
-    private static readonly ClaimsPrincipal Exec = User("exec", Roles.Executive);
-
-    public PriceChangeDecisionTests()
-    {
-        _services = new ServiceCollection().AddModules(_database, _clock, b => b.AddPricing()).BuildServiceProvider();
-        _ruleSets = _services.GetRequiredService<RuleSetProvider>();
-        _service = _services.CreateScope().ServiceProvider.GetRequiredService<PriceChangeService>();
-    }
-
-    public void Dispose()
-    {
-        _services.Dispose();
-        _database.Dispose();
-    }
-
-    private static ClaimsPrincipal User(string id, string role) =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, id), new Claim(ClaimTypes.Role, role)], "test"));
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private async Task<PriceChange> PendingAsync(TimeSpan inFuture)
     {
-        var draft = await _service.SaveDraftAsync(Pm, null, 0, "Finance in Guangdong", "", PriceChangeAudience.AllSubscriptions, _clock.GetUtcNow() + inFuture,
+        var draft = await Service.SaveDraftAsync(Pm, null, 0, "Finance in Guangdong", "", PriceChangeAudience.AllSubscriptions, Clock.GetUtcNow() + inFuture,
             PriceChangeWorkflowTests.FinanceGd(), null, Ct).OkAsync();
-        return await _service.SubmitAsync(Pm, draft.Id, draft.Version, Ct).OkAsync();
+        return await Service.SubmitAsync(Pm, draft.Id, draft.Version, Ct).OkAsync();
     }
 
     private async Task<PriceChange> ActiveAsync()
     {
         var pending = await PendingAsync(TimeSpan.Zero);
-        var active = await _service.ApproveAsync(Exec, pending.Id, pending.Version, "Margin holds", Ct).OkAsync();
+        var active = await Service.ApproveAsync(Exec, pending.Id, pending.Version, "Margin holds", Ct).OkAsync();
         Assert.Equal(PriceChangeStatus.Active, active.Status);
         return active;
     }
 
     private async Task<(PriceChange Change, List<AuditEntry> Audit)> StoredAsync(int id)
     {
-        await using var db = _database.CreateDbContext();
+        await using var db = Database.CreateDbContext();
         var change = await db.PriceChanges.AsNoTracking().SingleAsync(c => c.Id == id, Ct);
         var audit = await db.AuditEntries.AsNoTracking().Where(a => a.EntityType == nameof(PriceChange) && a.EntityId == id.ToString()).OrderBy(a => a.Id).ToListAsync(Ct);
         return (change, audit);
@@ -72,7 +40,7 @@ public sealed class PriceChangeDecisionTests : IDisposable
         var pending = await PendingAsync(TimeSpan.FromHours(1));
         var before = await StoredAsync(pending.Id);
 
-        var refusal = await _service.ApproveAsync(Exec, pending.Id, pending.Version, "  ", Ct).RefusedAsync();
+        var refusal = await Service.ApproveAsync(Exec, pending.Id, pending.Version, "  ", Ct).RefusedAsync();
 
         Assert.Equal("comment", refusal.Field);
         var after = await StoredAsync(pending.Id);
@@ -88,7 +56,7 @@ public sealed class PriceChangeDecisionTests : IDisposable
         var pending = await PendingAsync(TimeSpan.FromHours(1));
         var before = await StoredAsync(pending.Id);
 
-        var refusal = await _service.RejectAsync(Exec, pending.Id, pending.Version, "", Ct).RefusedAsync();
+        var refusal = await Service.RejectAsync(Exec, pending.Id, pending.Version, "", Ct).RefusedAsync();
 
         Assert.Equal("reason", refusal.Field);
         var after = await StoredAsync(pending.Id);
@@ -100,9 +68,9 @@ public sealed class PriceChangeDecisionTests : IDisposable
     [Fact]
     public async Task The_approval_comment_and_the_rejection_reason_are_stored_on_the_change_and_in_its_audit_entry()
     {
-        var approved = await _service.ApproveAsync(Exec, (await PendingAsync(TimeSpan.FromHours(1))).Id, 1, "Margin holds at 41 %", Ct).OkAsync();
+        var approved = await Service.ApproveAsync(Exec, (await PendingAsync(TimeSpan.FromHours(1))).Id, 1, "Margin holds at 41 %", Ct).OkAsync();
         var pending = await PendingAsync(TimeSpan.FromHours(1));
-        await _service.RejectAsync(Exec, pending.Id, pending.Version, "Too close to Double 11", Ct).OkAsync();
+        await Service.RejectAsync(Exec, pending.Id, pending.Version, "Too close to Double 11", Ct).OkAsync();
 
         var (change, audit) = await StoredAsync(approved.Id);
         Assert.Equal("Margin holds at 41 %", change.DecisionComment);
@@ -116,16 +84,16 @@ public sealed class PriceChangeDecisionTests : IDisposable
     public async Task A_product_manager_cannot_roll_back_and_nothing_changes()
     {
         var active = await ActiveAsync();
-        var version = _ruleSets.Current.Version;
+        var version = RuleSets.Current.Version;
         var before = await StoredAsync(active.Id);
 
-        var refusal = await _service.RollbackAsync(Pm, active.Id, active.Version, "Customers complained", Ct).RefusedAsync();
+        var refusal = await Service.RollbackAsync(Pm, active.Id, active.Version, "Customers complained", Ct).RefusedAsync();
 
         Assert.Equal("You are not allowed to roll back price changes.", refusal.Code);
         var after = await StoredAsync(active.Id);
         Assert.Equal(PriceChangeStatus.Active, after.Change.Status);
         Assert.Equal(before.Change.Version, after.Change.Version);
-        Assert.Equal(version, _ruleSets.Current.Version);
+        Assert.Equal(version, RuleSets.Current.Version);
         Assert.Equal(before.Audit.Count, after.Audit.Count);
     }
 
@@ -134,11 +102,11 @@ public sealed class PriceChangeDecisionTests : IDisposable
     {
         var active = await ActiveAsync();
 
-        var refusal = await _service.RollbackAsync(Exec, active.Id, active.Version, " ", Ct).RefusedAsync();
+        var refusal = await Service.RollbackAsync(Exec, active.Id, active.Version, " ", Ct).RefusedAsync();
         Assert.Equal("reason", refusal.Field);
         Assert.Equal(PriceChangeStatus.Active, (await StoredAsync(active.Id)).Change.Status);
 
-        var rolledBack = await _service.RollbackAsync(Exec, active.Id, active.Version, "Customers complained", Ct).OkAsync();
+        var rolledBack = await Service.RollbackAsync(Exec, active.Id, active.Version, "Customers complained", Ct).OkAsync();
         Assert.Equal(PriceChangeStatus.RolledBack, rolledBack.Status);
         var (change, audit) = await StoredAsync(active.Id);
         Assert.Equal("Customers complained", change.RollbackReason);

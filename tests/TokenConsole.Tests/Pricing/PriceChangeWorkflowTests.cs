@@ -1,8 +1,6 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
-using TokenConsole.Auth;
 using TokenConsole.Data;
 using TokenConsole.Data.Writes;
 using TokenConsole.Features.Admin;
@@ -12,35 +10,8 @@ using TokenConsole.Tests.Infrastructure;
 namespace TokenConsole.Tests.Pricing;
 
 /// <summary>The maker–checker workflow against a real SQLite database, with a fake clock.</summary>
-public sealed class PriceChangeWorkflowTests : IDisposable
+public sealed class PriceChangeWorkflowTests : PriceChangeTestBed
 {
-    private static readonly DateTimeOffset Start = new(2026, 11, 20, 4, 0, 0, TimeSpan.Zero);
-    private readonly TestDatabase _database = new();
-    private readonly FakeTimeProvider _clock = new(Start);
-    private readonly RuleSetProvider _ruleSets;
-    private readonly PriceChangeService _service;
-    private readonly ServiceProvider _services;
-
-    private static readonly ClaimsPrincipal Pm = User("pm", Roles.ProductManager);
-    private static readonly ClaimsPrincipal Ops = User("ops", Roles.Operations);
-    private static readonly ClaimsPrincipal Exec = User("exec", Roles.Executive);
-
-    public PriceChangeWorkflowTests()
-    {
-        _services = new ServiceCollection().AddModules(_database, _clock, b => b.AddPricing()).BuildServiceProvider();
-        _ruleSets = _services.GetRequiredService<RuleSetProvider>();
-        _service = _services.CreateScope().ServiceProvider.GetRequiredService<PriceChangeService>();
-    }
-
-    public void Dispose()
-    {
-        _services.Dispose();
-        _database.Dispose();
-    }
-
-    private static ClaimsPrincipal User(string name, string role) =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role)], "test"));
-
     internal static PriceChangeContent FinanceGd(decimal percent = -15, StackingPolicy stacking = StackingPolicy.BestPrice, string name = "finance-cn-gd") => new()
     {
         Add = [new PriceRule { Name = name, Effect = PriceEffectKind.Percentage, Value = percent, Stacking = stacking, Scope = new() { RegionCodes = ["CN-GD"], IndustryCodes = ["finance"] } }],
@@ -48,12 +19,12 @@ public sealed class PriceChangeWorkflowTests : IDisposable
 
     private async Task<PriceChange> ProposeAsync(PriceChangeContent content, TimeSpan inFuture, ClaimsPrincipal? by = null)
     {
-        var draft = await _service.SaveDraftAsync(by ?? Pm, null, 0, "Finance in Guangdong", "", PriceChangeAudience.AllSubscriptions, _clock.GetUtcNow() + inFuture, content, null, TestContext.Current.CancellationToken).OkAsync();
-        return await _service.SubmitAsync(by ?? Pm, draft.Id, draft.Version, TestContext.Current.CancellationToken).OkAsync();
+        var draft = await Service.SaveDraftAsync(by ?? Pm, null, 0, "Finance in Guangdong", "", PriceChangeAudience.AllSubscriptions, Clock.GetUtcNow() + inFuture, content, null, TestContext.Current.CancellationToken).OkAsync();
+        return await Service.SubmitAsync(by ?? Pm, draft.Id, draft.Version, TestContext.Current.CancellationToken).OkAsync();
     }
 
     // ¥3.00 of base price for a million tokens, in micro-yuan; the price back in CNY.
-    private decimal Price(RuleSetEngine engine) => engine.Apply(RuleSetEngineTests.Event(at: _clock.GetUtcNow()), 3_000_000m, 1_000_000) / 1_000_000m;
+    private decimal Price(RuleSetEngine engine) => engine.Apply(RuleSetEngineTests.Event(at: Clock.GetUtcNow()), 3_000_000m, 1_000_000) / 1_000_000m;
 
     [Fact]
     public async Task The_proposer_cannot_approve_and_an_executive_can()
@@ -61,10 +32,10 @@ public sealed class PriceChangeWorkflowTests : IDisposable
         var change = await ProposeAsync(FinanceGd(), TimeSpan.FromHours(1));
         Assert.Equal(PriceChangeStatus.PendingApproval, change.Status);
 
-        var pmApproves = await (_service.ApproveAsync(Pm, change.Id, change.Version, "Margin holds", TestContext.Current.CancellationToken)).RefusedAsync();
+        var pmApproves = await (Service.ApproveAsync(Pm, change.Id, change.Version, "Margin holds", TestContext.Current.CancellationToken)).RefusedAsync();
         Assert.Equal("You are not allowed to do this.", pmApproves.Code);
 
-        var approved = await _service.ApproveAsync(Exec, change.Id, change.Version, "Margin holds", TestContext.Current.CancellationToken).OkAsync();
+        var approved = await Service.ApproveAsync(Exec, change.Id, change.Version, "Margin holds", TestContext.Current.CancellationToken).OkAsync();
         Assert.Equal(PriceChangeStatus.Scheduled, approved.Status);
         Assert.Equal("exec", approved.DecidedBy);
     }
@@ -74,11 +45,11 @@ public sealed class PriceChangeWorkflowTests : IDisposable
     {
         // Executives cannot propose through the policy; a change whose author is the approver is refused all the same.
         var change = await ProposeAsync(FinanceGd(), TimeSpan.FromHours(1));
-        await using (var db = _database.CreateDbContext())
+        await using (var db = Database.CreateDbContext())
         {
             await db.PriceChanges.Where(c => c.Id == change.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.ProposedById, "exec"), TestContext.Current.CancellationToken);
         }
-        var error = await (_service.ApproveAsync(Exec, change.Id, change.Version, "Margin holds", TestContext.Current.CancellationToken)).RefusedAsync();
+        var error = await (Service.ApproveAsync(Exec, change.Id, change.Version, "Margin holds", TestContext.Current.CancellationToken)).RefusedAsync();
         Assert.Equal("The proposer of a price change cannot approve it.", error.Code);
     }
 
@@ -86,20 +57,20 @@ public sealed class PriceChangeWorkflowTests : IDisposable
     public async Task A_rejection_needs_a_reason_and_is_final()
     {
         var change = await ProposeAsync(FinanceGd(), TimeSpan.FromHours(1), Ops);
-        await (_service.RejectAsync(Exec, change.Id, change.Version, " ", TestContext.Current.CancellationToken)).RefusedAsync();
-        var rejected = await _service.RejectAsync(Exec, change.Id, change.Version, "Margin too thin", TestContext.Current.CancellationToken).OkAsync();
+        await (Service.RejectAsync(Exec, change.Id, change.Version, " ", TestContext.Current.CancellationToken)).RefusedAsync();
+        var rejected = await Service.RejectAsync(Exec, change.Id, change.Version, "Margin too thin", TestContext.Current.CancellationToken).OkAsync();
         Assert.Equal(PriceChangeStatus.Rejected, rejected.Status);
         Assert.Equal("Margin too thin", rejected.RejectionReason);
-        await (_service.ApproveAsync(Exec, change.Id, rejected.Version, "Margin holds", TestContext.Current.CancellationToken)).RefusedAsync();
+        await (Service.ApproveAsync(Exec, change.Id, rejected.Version, "Margin holds", TestContext.Current.CancellationToken)).RefusedAsync();
     }
 
     [Fact]
     public async Task A_stale_version_is_detected()
     {
         var change = await ProposeAsync(FinanceGd(), TimeSpan.FromHours(1));
-        var refused = await _service.ApproveAsync(Exec, change.Id, change.Version - 1, "Margin holds", TestContext.Current.CancellationToken).RefusedAsync();
+        var refused = await Service.ApproveAsync(Exec, change.Id, change.Version - 1, "Margin holds", TestContext.Current.CancellationToken).RefusedAsync();
         Assert.True(refused.Conflict);
-        Assert.Equal(PriceChangeStatus.PendingApproval, (await _service.FindAsync(change.Id, TestContext.Current.CancellationToken))!.Status);
+        Assert.Equal(PriceChangeStatus.PendingApproval, (await Service.FindAsync(change.Id, TestContext.Current.CancellationToken))!.Status);
     }
 
     [Fact]
@@ -107,43 +78,43 @@ public sealed class PriceChangeWorkflowTests : IDisposable
     {
         var pending = await ProposeAsync(FinanceGd(), TimeSpan.FromHours(1));
         var scheduled = await ProposeAsync(FinanceGd(-5, name: "later"), TimeSpan.FromHours(1));
-        scheduled = await _service.ApproveAsync(Exec, scheduled.Id, scheduled.Version, "Margin holds", TestContext.Current.CancellationToken).OkAsync();
+        scheduled = await Service.ApproveAsync(Exec, scheduled.Id, scheduled.Version, "Margin holds", TestContext.Current.CancellationToken).OkAsync();
         int changes;
-        await using (var db = _database.CreateDbContext())
+        await using (var db = Database.CreateDbContext())
         {
             changes = await db.PriceChanges.CountAsync(TestContext.Current.CancellationToken);
         }
 
-        using (AuditOutage.Start(_database))
+        using (AuditOutage.Start(Database))
         {
-            var draft = await _service.SaveDraftAsync(Pm, null, 0, "Never", "", PriceChangeAudience.AllSubscriptions, Start.AddHours(2), FinanceGd(), null, TestContext.Current.CancellationToken).RefusedAsync();
+            var draft = await Service.SaveDraftAsync(Pm, null, 0, "Never", "", PriceChangeAudience.AllSubscriptions, Start.AddHours(2), FinanceGd(), null, TestContext.Current.CancellationToken).RefusedAsync();
             Assert.Equal(Refusal.NotSavedCode, draft.Code);
-            Assert.Equal(Refusal.NotSavedCode, (await _service.ApproveAsync(Exec, pending.Id, pending.Version, "Margin holds", TestContext.Current.CancellationToken).RefusedAsync()).Code);
-            Assert.Equal(Refusal.NotSavedCode, (await _service.RejectAsync(Exec, pending.Id, pending.Version, "No", TestContext.Current.CancellationToken).RefusedAsync()).Code);
+            Assert.Equal(Refusal.NotSavedCode, (await Service.ApproveAsync(Exec, pending.Id, pending.Version, "Margin holds", TestContext.Current.CancellationToken).RefusedAsync()).Code);
+            Assert.Equal(Refusal.NotSavedCode, (await Service.RejectAsync(Exec, pending.Id, pending.Version, "No", TestContext.Current.CancellationToken).RefusedAsync()).Code);
             // The scheduler's activation: no ruleset version without its audit entry.
-            _clock.Advance(TimeSpan.FromHours(1));
-            Assert.Equal(0, await _service.ActivateDueAsync(TestContext.Current.CancellationToken));
+            Clock.Advance(TimeSpan.FromHours(1));
+            Assert.Equal(0, await Service.ActivateDueAsync(TestContext.Current.CancellationToken));
         }
 
-        await using (var db = _database.CreateDbContext())
+        await using (var db = Database.CreateDbContext())
         {
             Assert.Equal(changes, await db.PriceChanges.CountAsync(TestContext.Current.CancellationToken));
             Assert.False(await db.PriceRuleSetVersions.AnyAsync(TestContext.Current.CancellationToken));
             Assert.False(await db.AuditEntries.AnyAsync(a => a.Action == AuditActions.RuleSetActivated, TestContext.Current.CancellationToken));
         }
-        Assert.Equal(PriceChangeStatus.PendingApproval, (await _service.FindAsync(pending.Id, TestContext.Current.CancellationToken))!.Status);
-        Assert.Equal(PriceChangeStatus.Scheduled, (await _service.FindAsync(scheduled.Id, TestContext.Current.CancellationToken))!.Status);
+        Assert.Equal(PriceChangeStatus.PendingApproval, (await Service.FindAsync(pending.Id, TestContext.Current.CancellationToken))!.Status);
+        Assert.Equal(PriceChangeStatus.Scheduled, (await Service.FindAsync(scheduled.Id, TestContext.Current.CancellationToken))!.Status);
         // Once the log is back the next round activates it.
-        Assert.Equal(1, await _service.ActivateDueAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(1, await Service.ActivateDueAsync(TestContext.Current.CancellationToken));
     }
 
     [Fact]
     public async Task An_invalid_change_cannot_be_submitted()
     {
         var content = new PriceChangeContent { Add = [new PriceRule { Name = "bad", AdvancedExpression = "System.IO.File.Exists(\"x\")" }] };
-        var draft = await _service.SaveDraftAsync(Pm, null, 0, "Bad", "", PriceChangeAudience.AllSubscriptions, Start.AddHours(1), content, null, TestContext.Current.CancellationToken).OkAsync();
-        await (_service.SubmitAsync(Pm, draft.Id, draft.Version, TestContext.Current.CancellationToken)).RefusedAsync();
-        var report = await _service.ValidateAsync(content, TestContext.Current.CancellationToken);
+        var draft = await Service.SaveDraftAsync(Pm, null, 0, "Bad", "", PriceChangeAudience.AllSubscriptions, Start.AddHours(1), content, null, TestContext.Current.CancellationToken).OkAsync();
+        await (Service.SubmitAsync(Pm, draft.Id, draft.Version, TestContext.Current.CancellationToken)).RefusedAsync();
+        var report = await Service.ValidateAsync(content, TestContext.Current.CancellationToken);
         Assert.Equal(0, Assert.Single(report.Problems).Position);
     }
 
@@ -152,38 +123,38 @@ public sealed class PriceChangeWorkflowTests : IDisposable
     {
         // Version 1: -10 % (activated now); then the change under test: -15 % on finance in CN-GD, one hour from now.
         var first = await ProposeAsync(FinanceGd(-10, name: "first"), TimeSpan.Zero);
-        await _service.ApproveAsync(Exec, first.Id, first.Version, "Margin holds", TestContext.Current.CancellationToken).OkAsync();
-        Assert.Equal(1, _ruleSets.Current.Version);
-        Assert.Equal(2.7m, Price(_ruleSets.Current));
+        await Service.ApproveAsync(Exec, first.Id, first.Version, "Margin holds", TestContext.Current.CancellationToken).OkAsync();
+        Assert.Equal(1, RuleSets.Current.Version);
+        Assert.Equal(2.7m, Price(RuleSets.Current));
         string v1Json;
-        await using (var db = _database.CreateDbContext())
+        await using (var db = Database.CreateDbContext())
         {
             v1Json = (await db.PriceRuleSetVersions.SingleAsync(TestContext.Current.CancellationToken)).WorkflowJson;
         }
 
         var change = await ProposeAsync(new PriceChangeContent { Add = FinanceGd().Add, Retire = ["first"] }, TimeSpan.FromHours(1));
-        var approved = await _service.ApproveAsync(Exec, change.Id, change.Version, "Margin holds", TestContext.Current.CancellationToken).OkAsync();
+        var approved = await Service.ApproveAsync(Exec, change.Id, change.Version, "Margin holds", TestContext.Current.CancellationToken).OkAsync();
         Assert.Equal(PriceChangeStatus.Scheduled, approved.Status);
 
         // The background scheduler, driven by the fake clock.
-        var scheduler = _services.GetRequiredService<PriceChangeScheduler>();
+        var scheduler = Services.GetRequiredService<PriceChangeScheduler>();
         Assert.Equal(0, await scheduler.TickAsync(TestContext.Current.CancellationToken));
-        Assert.Equal(2.7m, Price(_ruleSets.Current));
-        _clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(2.7m, Price(RuleSets.Current));
+        Clock.Advance(TimeSpan.FromHours(1));
         Assert.Equal(1, await scheduler.TickAsync(TestContext.Current.CancellationToken));
-        Assert.Equal(2, _ruleSets.Current.Version);
-        Assert.Equal(2.55m, Price(_ruleSets.Current));
+        Assert.Equal(2, RuleSets.Current.Version);
+        Assert.Equal(2.55m, Price(RuleSets.Current));
 
-        var active = await _service.FindAsync(change.Id, TestContext.Current.CancellationToken);
+        var active = await Service.FindAsync(change.Id, TestContext.Current.CancellationToken);
         Assert.Equal(PriceChangeStatus.Active, active!.Status);
-        Assert.Equal(PriceChangeStatus.Superseded, (await _service.FindAsync(first.Id, TestContext.Current.CancellationToken))!.Status);
+        Assert.Equal(PriceChangeStatus.Superseded, (await Service.FindAsync(first.Id, TestContext.Current.CancellationToken))!.Status);
 
-        var rolledBack = await _service.RollbackAsync(Exec, change.Id, active.Version, "Customers complained", TestContext.Current.CancellationToken).OkAsync();
+        var rolledBack = await Service.RollbackAsync(Exec, change.Id, active.Version, "Customers complained", TestContext.Current.CancellationToken).OkAsync();
         Assert.Equal(PriceChangeStatus.RolledBack, rolledBack.Status);
-        Assert.Equal(1, _ruleSets.Current.Version);
-        Assert.Equal(2.7m, Price(_ruleSets.Current));
-        Assert.Equal(PriceChangeStatus.Active, (await _service.FindAsync(first.Id, TestContext.Current.CancellationToken))!.Status);
-        await using (var db = _database.CreateDbContext())
+        Assert.Equal(1, RuleSets.Current.Version);
+        Assert.Equal(2.7m, Price(RuleSets.Current));
+        Assert.Equal(PriceChangeStatus.Active, (await Service.FindAsync(first.Id, TestContext.Current.CancellationToken))!.Status);
+        await using (var db = Database.CreateDbContext())
         {
             var versions = await db.PriceRuleSetVersions.OrderBy(v => v.Number).ToListAsync(TestContext.Current.CancellationToken);
             Assert.Equal([RuleSetStatus.Active, RuleSetStatus.RolledBack], versions.Select(v => v.Status));
@@ -200,14 +171,14 @@ public sealed class PriceChangeWorkflowTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var change = await ProposeAsync(FinanceGd(), TimeSpan.FromMinutes(10));
-        await _service.ApproveAsync(Exec, change.Id, change.Version, "Margin holds", ct).OkAsync();
-        _clock.Advance(TimeSpan.FromMinutes(11));
+        await Service.ApproveAsync(Exec, change.Id, change.Version, "Margin holds", ct).OkAsync();
+        Clock.Advance(TimeSpan.FromMinutes(11));
 
         // Several activations racing on two threads each: the change must yield exactly one ruleset version.
-        var counts = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => _service.ActivateDueAsync(ct), ct)));
+        var counts = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Service.ActivateDueAsync(ct), ct)));
 
         Assert.Equal(1, counts.Sum());
-        await using var db = _database.CreateDbContext();
+        await using var db = Database.CreateDbContext();
         var version = Assert.Single(await db.PriceRuleSetVersions.Where(v => v.PriceChangeId == change.Id).ToListAsync(ct));
         Assert.Equal(RuleSetStatus.Active, version.Status);
     }
@@ -217,17 +188,17 @@ public sealed class PriceChangeWorkflowTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var change = await ProposeAsync(FinanceGd(), TimeSpan.FromMinutes(30));
-        await _service.ApproveAsync(Exec, change.Id, change.Version, "Margin holds", ct).OkAsync();
-        var scheduler = _services.GetRequiredService<PriceChangeScheduler>();
+        await Service.ApproveAsync(Exec, change.Id, change.Version, "Margin holds", ct).OkAsync();
+        var scheduler = Services.GetRequiredService<PriceChangeScheduler>();
 
         // A round a minute early activates nothing: run it here and look, rather than sleep and look.
-        _clock.Advance(TimeSpan.FromMinutes(29));
+        Clock.Advance(TimeSpan.FromMinutes(29));
         Assert.Equal(0, await scheduler.TickAsync(ct));
-        Assert.Equal(0, _ruleSets.Current.Version);
+        Assert.Equal(0, RuleSets.Current.Version);
 
         // On time, the scheduler's own first round activates it; the published change is the signal it is done.
-        _clock.Advance(TimeSpan.FromMinutes(1));
-        var activated = _services.GetRequiredService<ReferenceDataSignal>().NextAsync(ReferenceDataKind.PriceRules, TimeSpan.FromSeconds(30), ct);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var activated = Services.GetRequiredService<ReferenceDataSignal>().NextAsync(ReferenceDataKind.PriceRules, TimeSpan.FromSeconds(30), ct);
         await scheduler.StartAsync(ct);
         try
         {
@@ -237,13 +208,13 @@ public sealed class PriceChangeWorkflowTests : IDisposable
         {
             await scheduler.StopAsync(ct);
         }
-        Assert.Equal(1, _ruleSets.Current.Version);
+        Assert.Equal(1, RuleSets.Current.Version);
     }
 
     [Fact]
     public async Task The_conflict_check_flags_rules_in_the_same_scope_that_do_not_stack_with_the_customers_hit()
     {
-        await using (var db = _database.CreateDbContext())
+        await using (var db = Database.CreateDbContext())
         {
             await DatabaseInitializer.SeedReferenceDataAsync(db, TestContext.Current.CancellationToken);
             db.Customers.Add(new Customer { Code = "C-GD-FIN", Name = "Pearl River Bank", NameZh = "珠江银行", Segment = CustomerSegment.LargeEnterprise, IndustryCode = "finance", RegionCode = "CN-GD" });
@@ -251,9 +222,9 @@ public sealed class PriceChangeWorkflowTests : IDisposable
             await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         }
         var first = await ProposeAsync(FinanceGd(-10, StackingPolicy.Exclusive, "gd-exclusive"), TimeSpan.Zero);
-        await _service.ApproveAsync(Exec, first.Id, first.Version, "Margin holds", TestContext.Current.CancellationToken).OkAsync();
+        await Service.ApproveAsync(Exec, first.Id, first.Version, "Margin holds", TestContext.Current.CancellationToken).OkAsync();
 
-        var report = await _service.ValidateAsync(new PriceChangeContent
+        var report = await Service.ValidateAsync(new PriceChangeContent
         {
             Add = [new PriceRule { Name = "finance-all", Effect = PriceEffectKind.Percentage, Value = -5, Scope = new() { IndustryCodes = ["finance"] } }],
         }, TestContext.Current.CancellationToken);
@@ -262,7 +233,7 @@ public sealed class PriceChangeWorkflowTests : IDisposable
         Assert.Contains("regions: CN-GD", conflict.Overlap, StringComparison.Ordinal);
         Assert.Equal(["Pearl River Bank (C-GD-FIN)"], conflict.Customers);
 
-        var stacking = await _service.ValidateAsync(new PriceChangeContent
+        var stacking = await Service.ValidateAsync(new PriceChangeContent
         {
             Add = [new PriceRule { Name = "sh-only", Effect = PriceEffectKind.Percentage, Value = -5, Scope = new() { RegionCodes = ["CN-SH"] } }],
         }, TestContext.Current.CancellationToken);
