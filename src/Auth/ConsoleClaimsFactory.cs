@@ -23,7 +23,7 @@ public static class UserDisplay
     public static string Name(ClaimsPrincipal user) =>
         user.FindFirst(ConsoleClaimsFactory.DisplayNameClaim)?.Value ?? user.FindFirst("name")?.Value ?? user.Identity?.Name ?? "";
 
-    /// <summary>The user's role among the four (the first one held, in the order of <see cref="Roles.All"/>).</summary>
+    /// <summary>The user's role among the five (the first one held, in the order of <see cref="Roles.All"/>).</summary>
     public static string? Role(ClaimsPrincipal user) => Roles.All.FirstOrDefault(user.IsInRole);
 
 }

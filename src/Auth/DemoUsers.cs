@@ -1,6 +1,6 @@
 namespace TokenConsole.Auth;
 
-/// <summary>The four users seeded in demo mode, one per role.</summary>
+/// <summary>The five users seeded in demo mode, one per role.</summary>
 public static class DemoUsers
 {
     public sealed record DemoUser(string UserName, string DisplayName, string Role);
@@ -10,6 +10,7 @@ public static class DemoUsers
         new("pm", "Lin Wei", Roles.ProductManager),
         new("ops", "Zhang Qiang", Roles.Operations),
         new("exec", "Chen Jing", Roles.Executive),
+        new("am", "Liu Yang", Roles.AccountManager),
         new("admin", "Wang Fang", Roles.Administrator),
     ];
 }

@@ -1,14 +1,16 @@
 namespace TokenConsole.Auth;
 
-/// <summary>The four roles of PRODUCT.md. The same names are the Entra app-role values.</summary>
+/// <summary>The five roles of PRODUCT.md. The same names are the Entra app-role values.</summary>
 public static class Roles
 {
     public const string ProductManager = "ProductManager";
     public const string Operations = "Operations";
     public const string Executive = "Executive";
+    /// <summary>客户经理: serves the government and enterprise customers (their customers, subscriptions, top-ups, credit notes).</summary>
+    public const string AccountManager = "AccountManager";
     public const string Administrator = "Administrator";
 
-    public static readonly IReadOnlyList<string> All = [ProductManager, Operations, Executive, Administrator];
+    public static readonly IReadOnlyList<string> All = [ProductManager, Operations, Executive, AccountManager, Administrator];
 }
 
 /// <summary>

@@ -12,6 +12,7 @@ public sealed partial class ConsoleTests(ConsoleServer server)
     [InlineData("pm", "overview,packages,compute,consumption,pricing,reports")]
     [InlineData("ops", "overview,packages,compute,consumption,pricing,reports")]
     [InlineData("exec", "overview,packages,compute,consumption,pricing,reports,admin,audit")]
+    [InlineData("am", "overview,packages,compute,consumption,pricing,reports")]
     [InlineData("admin", "overview,packages,compute,consumption,pricing,reports,admin,users,api-keys,audit")]
     public async Task Each_role_signs_in_and_sees_its_navigation(string user, string expectedAreas)
     {

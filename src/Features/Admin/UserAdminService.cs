@@ -62,7 +62,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
             }
             if (!Roles.All.Contains(role))
             {
-                Refuse("role", "Choose one of the four roles.");
+                Refuse("role", "Choose one of the roles.");
             }
             foreach (var validator in users.PasswordValidators)
             {
@@ -114,7 +114,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         {
             if (!Roles.All.Contains(role))
             {
-                return UserChangeResult.Fail("Choose one of the four roles.");
+                return UserChangeResult.Fail("Choose one of the roles.");
             }
             if (await users.FindByIdAsync(userId) is not { } user)
             {

@@ -125,7 +125,7 @@ public sealed class UserAdminTests(ConsoleFactory factory) : IClassFixture<Conso
         Assert.Empty(await AuditOfAsync(name));
 
         Assert.Equal("That user name is taken.", (await service.CreateAsync(Admin, "pm", "Again", Roles.Operations, Password, Ct)).Refusal?.Code);
-        Assert.Equal("Choose one of the four roles.", (await service.CreateAsync(Admin, Unique("x"), "X", "Superuser", Password, Ct)).Refusal?.Code);
+        Assert.Equal("Choose one of the roles.", (await service.CreateAsync(Admin, Unique("x"), "X", "Superuser", Password, Ct)).Refusal?.Code);
         // Each field's problem under that field, all at once.
         var blank = (await service.CreateAsync(Admin, " ", "", Roles.Operations, "short", Ct)).Refusal!;
         Assert.Equal(("Enter a user name.", "userName"), (blank.Code, blank.Field));

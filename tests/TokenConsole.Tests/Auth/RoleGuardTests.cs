@@ -8,7 +8,7 @@ public sealed class RoleGuardTests(ConsoleFactory factory) : IClassFixture<Conso
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static readonly string[] Everyone = ["pm", "ops", "exec", "admin"];
+    private static readonly string[] Everyone = ["pm", "ops", "exec", "am", "admin"];
 
     /// <summary>Page → the demo users who may open it (PRODUCT.md: admin pages for the administrator; the audit log also for executives).</summary>
     private static readonly Dictionary<string, string[]> Allowed = new()
@@ -75,6 +75,7 @@ public sealed class RoleGuardTests(ConsoleFactory factory) : IClassFixture<Conso
     [InlineData("pm", new[] { "overview", "packages", "compute", "consumption", "pricing", "reports" }, new[] { "admin", "users", "api-keys", "audit" })]
     [InlineData("ops", new[] { "overview", "packages", "compute", "consumption", "pricing", "reports" }, new[] { "admin", "users", "api-keys", "audit" })]
     [InlineData("exec", new[] { "overview", "reports", "admin", "audit" }, new[] { "users", "api-keys" })]
+    [InlineData("am", new[] { "overview", "packages", "compute", "consumption", "pricing", "reports" }, new[] { "admin", "users", "api-keys", "audit" })]
     [InlineData("admin", new[] { "overview", "admin", "users", "api-keys", "audit" }, new string[0])]
     public async Task The_navigation_shows_only_what_the_role_may_open(string user, string[] shown, string[] hidden)
     {
