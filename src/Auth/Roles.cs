@@ -28,6 +28,15 @@ public static class Policies
     public const string ApprovePriceChanges = "pricing.approve";
     public const string ManageAdmin = "admin.manage";
     public const string ReadAudit = "audit.read";
+    /// <summary>Create and edit customers, subscribe, upgrade, downgrade, cancel, sell top-ups.</summary>
+    public const string ManageCustomers = "customers.manage";
+    /// <summary>Suspend and resume subscriptions: account managers, and operations (for abuse or leakage).</summary>
+    public const string SuspendSubscriptions = "subscriptions.suspend";
+    /// <summary>Run the bill run on demand and propose credit notes.</summary>
+    public const string RunBills = "bills.run";
+    public const string ProposeCreditNotes = "creditnotes.propose";
+    /// <summary>Approve credit notes above <c>Billing:CreditNoteApprovalThreshold</c> (never one's own).</summary>
+    public const string ApproveCreditNotes = "creditnotes.approve";
 
     public static readonly IReadOnlyDictionary<string, string[]> RolesByPolicy = new Dictionary<string, string[]>
     {
@@ -40,5 +49,10 @@ public static class Policies
         [ApprovePriceChanges] = [Roles.Executive],
         [ManageAdmin] = [Roles.Administrator],
         [ReadAudit] = [Roles.Administrator, Roles.Executive],
+        [ManageCustomers] = [Roles.AccountManager],
+        [SuspendSubscriptions] = [Roles.AccountManager, Roles.Operations],
+        [RunBills] = [Roles.AccountManager],
+        [ProposeCreditNotes] = [Roles.AccountManager],
+        [ApproveCreditNotes] = [Roles.Executive],
     };
 }

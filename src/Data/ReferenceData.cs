@@ -27,6 +27,9 @@ public class Industry
 
 public enum CustomerSegment { Personal, Sme, LargeEnterprise, Government }
 
+public enum CustomerStatus { Active, Closed }
+
+/// <summary>A customer of the Token Office: a person or an organisation, served by an account manager.</summary>
 public class Customer
 {
     public int Id { get; set; }
@@ -39,11 +42,25 @@ public class Customer
     public required string RegionCode { get; set; }
     public Region? Region { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    public CustomerStatus Status { get; set; }
+    /// <summary>The account manager's stable user id (compared), shown by the user's display name.</summary>
+    public string? AccountManagerId { get; set; }
     public List<Subscription> Subscriptions { get; set; } = [];
+    public uint Version { get; set; }
 }
 
-public enum SubscriptionStatus { Active, Expired, Cancelled }
+/// <summary>
+/// Active: usage is accepted and fees run. Suspended: usage is refused, fees run on (the commitment stands).
+/// Cancelled: ended at a period end after a cancellation. Expired: a one-off package past its validity.
+/// The values are stored by name, so new ones are appended.
+/// </summary>
+public enum SubscriptionStatus { Active, Expired, Cancelled, Suspended }
 
+/// <summary>
+/// A customer's holding of a base package. What it holds over time is its <see cref="Terms"/>: each names a package
+/// version and the anniversary its billing periods count from; an upgrade starts a new term at once, a downgrade at
+/// the end of the period, a cancellation ends the last term at the end of the period.
+/// </summary>
 public class Subscription
 {
     public int Id { get; set; }
@@ -55,4 +72,7 @@ public class Subscription
     public DateTimeOffset StartsAt { get; set; }
     public DateTimeOffset? EndsAt { get; set; }
     public SubscriptionStatus Status { get; set; }
+    public DateTimeOffset? SuspendedAt { get; set; }
+    public List<Features.Customers.SubscriptionTerm> Terms { get; set; } = [];
+    public uint Version { get; set; }
 }

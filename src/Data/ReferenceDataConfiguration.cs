@@ -30,6 +30,13 @@ internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
         b.Property(c => c.Segment).HasConversion<string>().HasMaxLength(24);
         b.HasOne(c => c.Region).WithMany().HasForeignKey(c => c.RegionCode).OnDelete(DeleteBehavior.Restrict);
         b.HasOne(c => c.Industry).WithMany().HasForeignKey(c => c.IndustryCode).OnDelete(DeleteBehavior.Restrict);
+        b.Property(c => c.Code).HasMaxLength(32);
+        b.Property(c => c.Name).HasMaxLength(200);
+        b.Property(c => c.NameZh).HasMaxLength(200);
+        b.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
+        b.Property(c => c.AccountManagerId).HasMaxLength(450);
+        b.HasIndex(c => c.AccountManagerId);
+        b.Property(c => c.Version).IsConcurrencyToken();
     }
 }
 
@@ -42,5 +49,8 @@ internal sealed class SubscriptionConfiguration : IEntityTypeConfiguration<Subsc
         b.HasOne<Features.Catalog.TokenPackage>().WithMany().HasForeignKey(s => s.PackageId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Features.Catalog.PackageVersion>().WithMany().HasForeignKey(s => s.PackageVersionId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(s => new { s.PackageId, s.Status });
+        b.HasIndex(s => s.CustomerId);
+        b.HasMany(s => s.Terms).WithOne().HasForeignKey(t => t.SubscriptionId);
+        b.Property(s => s.Version).IsConcurrencyToken();
     }
 }

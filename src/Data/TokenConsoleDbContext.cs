@@ -5,8 +5,10 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using TokenConsole.Auth;
 using TokenConsole.Data.Schema;
 using TokenConsole.Features.Admin;
+using TokenConsole.Features.Billing;
 using TokenConsole.Features.Catalog;
 using TokenConsole.Features.Compute;
+using TokenConsole.Features.Customers;
 using TokenConsole.Features.Pricing;
 using TokenConsole.Features.Usage;
 
@@ -31,6 +33,17 @@ public class TokenConsoleDbContext(DbContextOptions<TokenConsoleDbContext> optio
     public DbSet<PriceChange> PriceChanges => Set<PriceChange>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<SubscriptionTerm> SubscriptionTerms => Set<SubscriptionTerm>();
+    public DbSet<AllowanceBucket> AllowanceBuckets => Set<AllowanceBucket>();
+    public DbSet<CustomerNotification> CustomerNotifications => Set<CustomerNotification>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<OrderRequest> OrderRequests => Set<OrderRequest>();
+    public DbSet<RevenueDaily> RevenueDaily => Set<RevenueDaily>();
+    public DbSet<JobWatermark> JobWatermarks => Set<JobWatermark>();
+    public DbSet<Bill> Bills => Set<Bill>();
+    public DbSet<BillLine> BillLines => Set<BillLine>();
+    public DbSet<CreditNote> CreditNotes => Set<CreditNote>();
+    public DbSet<BillRun> BillRuns => Set<BillRun>();
 
     // The schema annotations (WITHOUT ROWID, append-only) become SQL in the migrations of every context, whoever made
     // its options: the app, a test or a benchmark. PostgreSQL (issue 15) will bring its own generator.

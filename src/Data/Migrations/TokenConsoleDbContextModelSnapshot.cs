@@ -221,8 +221,13 @@ namespace TokenConsole.src.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("AccountManagerId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Code")
                         .IsRequired()
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -234,10 +239,12 @@ namespace TokenConsole.src.Data.Migrations
 
                     b.Property<string>("Name")
                         .IsRequired()
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("NameZh")
                         .IsRequired()
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RegionCode")
@@ -249,7 +256,18 @@ namespace TokenConsole.src.Data.Migrations
                         .HasMaxLength(24)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("AccountManagerId");
 
                     b.HasIndex("Code")
                         .IsUnique();
@@ -332,6 +350,13 @@ namespace TokenConsole.src.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("SuspendedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -433,6 +458,266 @@ namespace TokenConsole.src.Data.Migrations
                     b.HasAnnotation("TokenConsole:AppendOnly", true);
                 });
 
+            modelBuilder.Entity("TokenConsole.Features.Billing.Bill", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("BillNo")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("IssuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NetFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Period")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TaxFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TotalFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("VatRate")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BillNo")
+                        .IsUnique();
+
+                    b.HasIndex("Period");
+
+                    b.HasIndex("CustomerId", "Period")
+                        .IsUnique();
+
+                    b.ToTable("Bills");
+                });
+
+            modelBuilder.Entity("TokenConsole.Features.Billing.BillLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BillId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CreditNoteId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ModelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("PackageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RulesEffectMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UnitPrice")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("UsageMonth")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BillId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("BillLines");
+                });
+
+            modelBuilder.Entity("TokenConsole.Features.Billing.BillRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BillsIssued")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Customers")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Period")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StartedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StartedByName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Period");
+
+                    b.ToTable("BillRuns");
+                });
+
+            modelBuilder.Entity("TokenConsole.Features.Billing.CreditNote", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AppliedOnBillId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BillId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DecidedById")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedByName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecisionComment")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ProposedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProposedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProposedByName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BillId");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("CustomerId", "Status");
+
+                    b.ToTable("CreditNotes");
+                });
+
+            modelBuilder.Entity("TokenConsole.Features.Billing.JobWatermark", b =>
+                {
+                    b.Property<string>("Job")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Through")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Job");
+
+                    b.ToTable("JobWatermarks");
+                });
+
+            modelBuilder.Entity("TokenConsole.Features.Billing.RevenueDaily", b =>
+                {
+                    b.Property<long>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PackageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreditMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FeeMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("IndustryCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RegionCode")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TopUpMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "CustomerId", "PackageId");
+
+                    b.HasIndex("CustomerId", "Day");
+
+                    b.ToTable("RevenueDaily", (string)null);
+
+                    b.HasAnnotation("TokenConsole:WithoutRowId", true);
+                });
+
             modelBuilder.Entity("TokenConsole.Features.Catalog.ModelEntitlement", b =>
                 {
                     b.Property<int>("Id")
@@ -522,6 +807,9 @@ namespace TokenConsole.src.Data.Migrations
                     b.Property<string>("PublishedBy")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("RolloverPercent")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("SlaPercent")
                         .HasColumnType("INTEGER");
 
@@ -558,6 +846,11 @@ namespace TokenConsole.src.Data.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("WhenExhausted")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("PackageId", "Number")
@@ -590,6 +883,11 @@ namespace TokenConsole.src.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("CreatedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Segment")
@@ -796,6 +1094,199 @@ namespace TokenConsole.src.Data.Migrations
                     b.ToTable("Deployments");
                 });
 
+            modelBuilder.Entity("TokenConsole.Features.Customers.AllowanceBucket", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Included")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PeriodStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PriceFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SoldById")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SubscriptionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("TopUpPackageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("TopUpPackageVersionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Used")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ValidFrom")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ValidTo")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerId", "ValidTo");
+
+                    b.HasIndex("SubscriptionId", "Kind", "PeriodStart")
+                        .IsUnique();
+
+                    b.ToTable("AllowanceBuckets");
+                });
+
+            modelBuilder.Entity("TokenConsole.Features.Customers.CustomerNotification", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Included")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PeriodStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SubscriptionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Threshold")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Used")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerId", "CreatedAt");
+
+                    b.HasIndex("SubscriptionId", "PeriodStart", "Threshold")
+                        .IsUnique();
+
+                    b.ToTable("CustomerNotifications", (string)null);
+                });
+
+            modelBuilder.Entity("TokenConsole.Features.Customers.OrderRequest", b =>
+                {
+                    b.Property<string>("ClientRequestId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Response")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("StatusCode")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ClientRequestId");
+
+                    b.ToTable("OrderRequests");
+                });
+
+            modelBuilder.Entity("TokenConsole.Features.Customers.OutboxMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DeliveredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique();
+
+                    b.HasIndex("DeliveredAt", "NextAttemptAt");
+
+                    b.ToTable("Outbox", (string)null);
+                });
+
+            modelBuilder.Entity("TokenConsole.Features.Customers.SubscriptionTerm", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Anchor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("From")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PackageVersionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SubscriptionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("To")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PackageVersionId");
+
+                    b.HasIndex("SubscriptionId", "From");
+
+                    b.ToTable("SubscriptionTerms");
+                });
+
             modelBuilder.Entity("TokenConsole.Features.Pricing.PriceChange", b =>
                 {
                     b.Property<int>("Id")
@@ -937,10 +1428,22 @@ namespace TokenConsole.src.Data.Migrations
                     b.Property<int>("ModelId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("BaseRevenueMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BucketTokens")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Calls")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("ComputeCostMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LeakageTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OverageTokens")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("RevenueMicros")
@@ -973,10 +1476,19 @@ namespace TokenConsole.src.Data.Migrations
                     b.Property<long>("ComputeCostMicros")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("CreditMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FeeMicros")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("RevenueMicros")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("Tokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TopUpMicros")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("RegionCode", "IndustryCode", "Day");
@@ -1179,6 +1691,33 @@ namespace TokenConsole.src.Data.Migrations
                     b.Navigation("Customer");
                 });
 
+            modelBuilder.Entity("TokenConsole.Features.Billing.Bill", b =>
+                {
+                    b.HasOne("TokenConsole.Data.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TokenConsole.Features.Billing.BillLine", b =>
+                {
+                    b.HasOne("TokenConsole.Features.Billing.Bill", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("BillId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TokenConsole.Features.Billing.CreditNote", b =>
+                {
+                    b.HasOne("TokenConsole.Features.Billing.Bill", null)
+                        .WithMany()
+                        .HasForeignKey("BillId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("TokenConsole.Features.Catalog.ModelEntitlement", b =>
                 {
                     b.HasOne("TokenConsole.Features.Compute.AiModel", null)
@@ -1252,9 +1791,43 @@ namespace TokenConsole.src.Data.Migrations
                     b.Navigation("Pool");
                 });
 
+            modelBuilder.Entity("TokenConsole.Features.Customers.AllowanceBucket", b =>
+                {
+                    b.HasOne("TokenConsole.Data.Subscription", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriptionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TokenConsole.Features.Customers.SubscriptionTerm", b =>
+                {
+                    b.HasOne("TokenConsole.Features.Catalog.PackageVersion", null)
+                        .WithMany()
+                        .HasForeignKey("PackageVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("TokenConsole.Data.Subscription", null)
+                        .WithMany("Terms")
+                        .HasForeignKey("SubscriptionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("TokenConsole.Data.Customer", b =>
                 {
                     b.Navigation("Subscriptions");
+                });
+
+            modelBuilder.Entity("TokenConsole.Data.Subscription", b =>
+                {
+                    b.Navigation("Terms");
+                });
+
+            modelBuilder.Entity("TokenConsole.Features.Billing.Bill", b =>
+                {
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("TokenConsole.Features.Catalog.PackageVersion", b =>

@@ -195,11 +195,17 @@ public sealed class DemoDataSeeder(IOptions<DemoOptions> options, TimeProvider c
                 "P-LITE" => 5.0, "P-PLUS" => 3.0, "P-CAMPUS" or "P-DAYPASS" => 0.7, _ => w,
             });
             var package = candidates[Pick(Cumulative(weights), random.NextDouble())];
+            var startsAt = start.AddDays(-random.Next(0, 60));
+            // The draw that used to fix an end date stays, so the rest of the demo data comes out as before.
+            _ = package.Versions[0].BillingPeriod == BillingPeriod.Annual ? random.Next(30, 330) : random.Next(1, 30);
             subscriptions.Add(new Subscription
             {
                 CustomerId = customer.Id, PackageId = package.Id, PackageVersionId = package.Versions[0].Id,
-                StartsAt = start.AddDays(-random.Next(0, 60)), Status = SubscriptionStatus.Active,
-                EndsAt = package.Versions[0].BillingPeriod == BillingPeriod.Annual ? now.AddDays(random.Next(30, 330)) : now.AddDays(random.Next(1, 30)),
+                StartsAt = startsAt, Status = SubscriptionStatus.Active,
+                Terms = [new Features.Customers.SubscriptionTerm
+                {
+                    PackageVersionId = package.Versions[0].Id, From = startsAt, Anchor = BusinessCalendar.DayStartUtc(startsAt.UtcDateTime),
+                }],
             });
         }
         return subscriptions;

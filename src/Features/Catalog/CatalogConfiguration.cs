@@ -12,6 +12,7 @@ internal sealed class TokenPackageConfiguration : IEntityTypeConfiguration<Token
         b.Property(p => p.Code).HasMaxLength(48);
         b.Property(p => p.Segment).HasConversion<string>().HasMaxLength(24);
         b.Property(p => p.Status).HasConversion<string>().HasMaxLength(16);
+        b.Property(p => p.Kind).HasConversion<string>().HasMaxLength(16);
         b.HasMany(p => p.Versions).WithOne(v => v.Package).HasForeignKey(v => v.PackageId);
         b.HasOne(p => p.ActiveVersion).WithMany().HasForeignKey(p => p.ActiveVersionId).OnDelete(DeleteBehavior.Restrict);
         b.Property(p => p.Version).IsConcurrencyToken();
@@ -26,6 +27,7 @@ internal sealed class PackageVersionConfiguration : IEntityTypeConfiguration<Pac
         b.Property(v => v.Status).HasConversion<string>().HasMaxLength(16);
         b.Property(v => v.BillingPeriod).HasConversion<string>().HasMaxLength(16);
         b.Property(v => v.TierModel).HasConversion<string>().HasMaxLength(16);
+        b.Property(v => v.WhenExhausted).HasConversion<string>().HasMaxLength(16);
         b.Property(v => v.CreatedBy).HasMaxLength(64);
         b.HasIndex(v => new { v.Status, v.EffectiveFrom });
         b.HasMany(v => v.Tiers).WithOne().HasForeignKey(t => t.PackageVersionId);

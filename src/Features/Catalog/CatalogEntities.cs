@@ -11,12 +11,20 @@ public enum PackageStatus { Draft, InReview, Active, Retired, Scheduled, Superse
 public enum BillingPeriod { OneOff, Monthly, Annual }
 public enum TierModel { Graduated, Volume }
 
+/// <summary>A base package is subscribed to; a top-up pack (加油包) is bought on top of one: N tokens for D days, once.</summary>
+public enum PackageKind { Base, TopUp }
+
+/// <summary>What happens when a subscription's buckets are empty: charge at the overage price, or refuse (and flag what still arrives).</summary>
+public enum ExhaustionPolicy { PayAsYouGo, StopAtLimit }
+
 /// <summary>The product: a token package. Its sellable terms live in immutable published versions.</summary>
 public class TokenPackage
 {
     public int Id { get; set; }
     public required string Code { get; set; }
     public CustomerSegment Segment { get; set; }
+    /// <summary>Fixed when the package is created: a base package or a top-up pack.</summary>
+    public PackageKind Kind { get; set; }
     public PackageStatus Status { get; set; }
     /// <summary>The version currently on sale (null until first activation).</summary>
     public int? ActiveVersionId { get; set; }
@@ -76,8 +84,12 @@ public class PackageVersion
     public BillingPeriod BillingPeriod { get; set; }
     public int ValidityDays { get; set; }
     public decimal PriceCny { get; set; }
+    /// <summary>Billable tokens included per billing period (a top-up pack: the tokens it adds, valid <see cref="ValidityDays"/>).</summary>
     public long IncludedTokens { get; set; }
     public decimal OveragePricePerMTok { get; set; }
+    /// <summary>0: no rollover. Otherwise unused allowance is carried into the next period only, capped at this percentage of the allowance.</summary>
+    public int RolloverPercent { get; set; }
+    public ExhaustionPolicy WhenExhausted { get; set; }
     public TierModel TierModel { get; set; }
     public List<VolumeTier> Tiers { get; set; } = [];
     public List<ModelEntitlement> Entitlements { get; set; } = [];

@@ -55,9 +55,16 @@ public class RegionIndustryDaily
     public required string IndustryCode { get; set; }
     public long Tokens { get; set; }
     public long Calls { get; set; }
-    /// <summary>Summed revenue in micro-yuan: integers, so SQL sums them exactly.</summary>
+    /// <summary>Summed usage charges (overage and pay-as-you-go) in micro-yuan: integers, so SQL sums them exactly.</summary>
     public long RevenueMicros { get; set; }
     public long ComputeCostMicros { get; set; }
+    /// <summary>Recognized fees, top-up packs and credit notes of the day (see <c>Billing.RevenueDaily</c>), summed over packages.</summary>
+    public long FeeMicros { get; set; }
+    public long TopUpMicros { get; set; }
+    public long CreditMicros { get; set; }
+
+    /// <summary>Recognized revenue: fees + top-ups + usage charges − credit notes.</summary>
+    public long TotalRevenueMicros => FeeMicros + TopUpMicros + RevenueMicros - CreditMicros;
 }
 
 /// <summary>Usage per customer per Beijing day and model: for top-customer lists and active-customer counts.</summary>
@@ -68,7 +75,15 @@ public class CustomerDailyUsage
     public int ModelId { get; set; }
     public long Tokens { get; set; }
     public long Calls { get; set; }
-    /// <summary>Summed revenue in micro-yuan: integers, so SQL sums them exactly.</summary>
+    /// <summary>Summed usage charges in micro-yuan: integers, so SQL sums them exactly.</summary>
     public long RevenueMicros { get; set; }
     public long ComputeCostMicros { get; set; }
+    /// <summary>Billable tokens (× multiplier) drawn from the subscription's buckets.</summary>
+    public decimal BucketTokens { get; set; }
+    /// <summary>Billable tokens beyond the buckets, charged at the overage price (and the price rules).</summary>
+    public decimal OverageTokens { get; set; }
+    /// <summary>What <see cref="OverageTokens"/> would have cost at the overage price alone: the bill shows the rules' effect.</summary>
+    public long BaseRevenueMicros { get; set; }
+    /// <summary>Billable tokens beyond a stop-at-limit subscription's buckets that still arrived: rated at zero, flagged for operations.</summary>
+    public decimal LeakageTokens { get; set; }
 }

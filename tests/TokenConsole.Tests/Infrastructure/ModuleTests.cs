@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using TokenConsole.Features.Admin;
+using TokenConsole.Features.Billing;
 using TokenConsole.Features.Catalog;
 using TokenConsole.Features.Compute;
+using TokenConsole.Features.Customers;
 using TokenConsole.Features.Overview;
 using TokenConsole.Features.Pricing;
 using TokenConsole.Features.Reports;
@@ -12,7 +14,7 @@ namespace TokenConsole.Tests.Infrastructure;
 /// <summary>A feature module registers only its own types; another feature's contract (an interface) it may implement.</summary>
 public sealed class ModuleTests
 {
-    public static TheoryData<string> Slices() => ["Catalog", "Compute", "Usage", "Pricing", "Reports", "Admin", "Overview"];
+    public static TheoryData<string> Slices() => ["Catalog", "Compute", "Usage", "Pricing", "Reports", "Admin", "Overview", "Customers", "Billing"];
 
     private static readonly Dictionary<string, Action<IHostApplicationBuilder>> Modules = new()
     {
@@ -23,6 +25,8 @@ public sealed class ModuleTests
         ["Reports"] = b => b.AddReports(),
         ["Admin"] = b => b.AddAdmin(),
         ["Overview"] = b => b.AddOverview(),
+        ["Customers"] = b => b.AddCustomers(),
+        ["Billing"] = b => b.AddBilling(),
     };
 
     [Theory]

@@ -1,0 +1,37 @@
+using TokenConsole.Data;
+using TokenConsole.Features.Usage;
+
+namespace TokenConsole.Features.Billing;
+
+/// <summary>
+/// Adds recognized fee, top-up or credit revenue of one day to both rollups that hold it — the customer and package
+/// row (<see cref="Billing.RevenueDaily"/>) and the heatmap's region × industry cell (<see cref="RegionIndustryDaily"/>) —
+/// in the caller's DbContext, so it is saved in the caller's transaction with the change that caused it.
+/// For one change at a time (a credit note approved); the fee recognizer writes a whole day set-based.
+/// </summary>
+public static class RevenueLedger
+{
+    public static async Task AddAsync(TokenConsoleDbContext db, DateTime day, Customer customer, int packageId,
+        long feeMicros, long topUpMicros, long creditMicros, CancellationToken cancellationToken)
+    {
+        var row = await db.RevenueDaily.FindAsync([day, customer.Id, packageId], cancellationToken);
+        if (row is null)
+        {
+            row = new RevenueDaily { Day = day, CustomerId = customer.Id, PackageId = packageId, RegionCode = customer.RegionCode, IndustryCode = customer.IndustryCode };
+            db.RevenueDaily.Add(row);
+        }
+        row.FeeMicros += feeMicros;
+        row.TopUpMicros += topUpMicros;
+        row.CreditMicros += creditMicros;
+
+        var cell = await db.RegionIndustryDaily.FindAsync([row.RegionCode, row.IndustryCode, day], cancellationToken);
+        if (cell is null)
+        {
+            cell = new RegionIndustryDaily { Day = day, RegionCode = row.RegionCode, IndustryCode = row.IndustryCode };
+            db.RegionIndustryDaily.Add(cell);
+        }
+        cell.FeeMicros += feeMicros;
+        cell.TopUpMicros += topUpMicros;
+        cell.CreditMicros += creditMicros;
+    }
+}
