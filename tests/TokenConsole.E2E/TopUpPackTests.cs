@@ -72,12 +72,15 @@ public sealed class TopUpPackTests(ConsoleServer server)
         await page.GotoAsync("/notifications");
         await page.WaitForInteractiveAsync();
         await Assertions.Expect(page.GetByTestId("notification-filters")).ToContainTextAsync("My customers only");
-        await Assertions.Expect(page.GetByTestId("notifications-grid")).ToBeVisibleAsync();
+        // Loaded: its rows, or the empty state (the demo data may hold no notification yet).
+        var loaded = page.Locator("[data-testid=notifications-empty], [data-testid=notification-threshold]").First;
+        await Assertions.Expect(loaded).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 15_000 });
         await page.ScreenshotAsync("notifications-en");
 
         await page.GetByTestId("language-switch").ClickAsync();
         await page.GetByTestId("language-zh").ClickAsync();
         await Assertions.Expect(page.GetByTestId("notification-filters")).ToContainTextAsync("仅我的客户");
+        await Assertions.Expect(loaded).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 15_000 });
         await page.ScreenshotAsync("notifications-zh");
 
         await page.GotoAsync("/packages");
