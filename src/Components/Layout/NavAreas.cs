@@ -26,6 +26,7 @@ public static class NavAreas
             Leaf("price-changes", "Price changes", "/pricing/changes", Icons.Material.Filled.FactCheck),
             Leaf("quote", "Quote tester", "/pricing/quote", Icons.Material.Filled.Calculate),
         ]),
+        Leaf("notifications", "Notifications", "/notifications", Icons.Material.Filled.NotificationsActive),
         Leaf("reports", "Reports", "/reports", Icons.Material.Filled.Assessment),
         new("admin", "Admin", "/admin", Icons.Material.Filled.AdminPanelSettings, Policies.ReadAudit,
         [

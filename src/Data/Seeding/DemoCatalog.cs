@@ -104,33 +104,37 @@ public static class DemoCatalog
         string Code, string NameEn, string NameZh, CustomerSegment Segment, string Tags, BillingPeriod Billing, int ValidityDays,
         decimal Price, long IncludedTokens, decimal Overage, (string Model, decimal Multiplier)[] Models,
         int Concurrency, long TokensPerMinute, decimal Sla, PackageStatus Status = PackageStatus.Active,
-        (long From, decimal Price)[]? Tiers = null);
+        (long From, decimal Price)[]? Tiers = null, PackageKind Kind = PackageKind.Base, int Rollover = 0,
+        ExhaustionPolicy WhenExhausted = ExhaustionPolicy.PayAsYouGo);
+
+    /// <summary>Personal packages stop at their limit (as consumer data plans do): a person is never billed beyond what they bought.</summary>
+    private const ExhaustionPolicy Stop = ExhaustionPolicy.StopAtLimit;
 
     private static readonly (string, decimal)[] BasicModels = [("qwen-turbo", 1m), ("doubao-1.5-pro-32k", 1m), ("deepseek-v3", 1m)];
 
     public static readonly IReadOnlyList<PackageSeed> Packages =
     [
-        new("P-LITE", "Personal Lite", "个人轻享包", CustomerSegment.Personal, "consumer", BillingPeriod.Monthly, 30, 9.9m, 3_000_000, 5m, BasicModels, 2, 20_000, 99.5m),
+        new("P-LITE", "Personal Lite", "个人轻享包", CustomerSegment.Personal, "consumer", BillingPeriod.Monthly, 30, 9.9m, 3_000_000, 5m, BasicModels, 2, 20_000, 99.5m, WhenExhausted: Stop),
         new("P-PLUS", "Personal Plus", "个人畅享包", CustomerSegment.Personal, "consumer", BillingPeriod.Monthly, 30, 29.9m, 12_000_000, 4m,
-            [.. BasicModels, ("qwen-plus", 1m), ("deepseek-r1", 2m)], 3, 40_000, 99.5m),
+            [.. BasicModels, ("qwen-plus", 1m), ("deepseek-r1", 2m)], 3, 40_000, 99.5m, WhenExhausted: Stop),
         new("P-PRO", "Personal Pro", "个人专业包", CustomerSegment.Personal, "consumer,office", BillingPeriod.Monthly, 30, 99m, 50_000_000, 3.5m,
-            [.. BasicModels, ("qwen-plus", 1m), ("deepseek-r1", 2m), ("qwen-max", 1.5m), ("moonshot-v1-32k", 2m)], 5, 80_000, 99.5m),
-        new("P-DAYPASS", "Day Pass", "日租包", CustomerSegment.Personal, "consumer", BillingPeriod.OneOff, 1, 3m, 1_000_000, 5m, BasicModels, 2, 20_000, 99.5m),
-        new("P-CAMPUS", "Campus Youth", "校园青春包", CustomerSegment.Personal, "consumer,education", BillingPeriod.Monthly, 30, 6m, 2_000_000, 4m, BasicModels, 2, 15_000, 99.5m, PackageStatus.Retired),
+            [.. BasicModels, ("qwen-plus", 1m), ("deepseek-r1", 2m), ("qwen-max", 1.5m), ("moonshot-v1-32k", 2m)], 5, 80_000, 99.5m, WhenExhausted: Stop),
+        new("P-DAYPASS", "Day Pass", "日租包", CustomerSegment.Personal, "consumer", BillingPeriod.OneOff, 1, 3m, 1_000_000, 5m, BasicModels, 2, 20_000, 99.5m, WhenExhausted: Stop),
+        new("P-CAMPUS", "Campus Youth", "校园青春包", CustomerSegment.Personal, "consumer,education", BillingPeriod.Monthly, 30, 6m, 2_000_000, 4m, BasicModels, 2, 15_000, 99.5m, PackageStatus.Retired, WhenExhausted: Stop),
         new("SME-START", "SME Starter", "小微企业入门包", CustomerSegment.Sme, "office,customer-service,agriculture", BillingPeriod.Monthly, 30, 299m, 100_000_000, 4m,
             [.. BasicModels, ("qwen-plus", 1m)], 10, 200_000, 99.9m),
         new("SME-BIZ", "SME Business", "企业成长包", CustomerSegment.Sme, "office,customer-service,retail,media", BillingPeriod.Monthly, 30, 1_999m, 800_000_000, 3.5m,
             [.. BasicModels, ("qwen-plus", 1m), ("qwen-max", 1.5m), ("deepseek-r1", 2m)], 30, 600_000, 99.9m, Tiers: [(800_000_000, 3.5m), (2_000_000_000, 3m)]),
         new("ENT-CS", "Customer Service Enterprise", "智能客服企业包", CustomerSegment.LargeEnterprise, "customer-service,retail,finance", BillingPeriod.Annual, 365, 36_000m, 10_000_000_000, 4.5m,
-            [("deepseek-v3", 1m), ("qwen-plus", 1m), ("qwen-max", 1.5m), ("doubao-1.5-pro-32k", 1m)], 200, 3_000_000, 99.95m, Tiers: [(10_000_000_000, 4.5m), (20_000_000_000, 4m)]),
+            [("deepseek-v3", 1m), ("qwen-plus", 1m), ("qwen-max", 1.5m), ("doubao-1.5-pro-32k", 1m)], 200, 3_000_000, 99.95m, Tiers: [(10_000_000_000, 4.5m), (20_000_000_000, 4m)], Rollover: 30),
         new("ENT-MKT", "Marketing Content Pack", "营销创意包", CustomerSegment.LargeEnterprise, "media,retail", BillingPeriod.Annual, 365, 24_000m, 5_000_000_000, 5.5m,
             [("qwen-max", 1m), ("qwen-vl-max", 1.5m), ("doubao-1.5-pro-32k", 1m), ("hunyuan-turbo", 3m)], 100, 2_000_000, 99.9m),
         new("ENT-OFFICE", "Office Copilot Enterprise", "智慧办公企业包", CustomerSegment.LargeEnterprise, "office", BillingPeriod.Annual, 365, 30_000m, 8_000_000_000, 4.5m,
-            [("deepseek-v3", 1m), ("qwen-plus", 1m), ("moonshot-v1-32k", 2m), ("glm-4-plus", 1.5m)], 150, 2_500_000, 99.9m),
+            [("deepseek-v3", 1m), ("qwen-plus", 1m), ("moonshot-v1-32k", 2m), ("glm-4-plus", 1.5m)], 150, 2_500_000, 99.9m, Rollover: 20),
         new("IND-FIN", "Finance Premium", "金融行业尊享包", CustomerSegment.LargeEnterprise, "finance", BillingPeriod.Annual, 365, 96_000m, 10_000_000_000, 11m,
-            [("deepseek-r1", 1m), ("qwen-max", 1m), ("glm-4-plus", 1m), ("ernie-4.0-turbo-8k", 3m), ("hunyuan-turbo", 2m)], 300, 4_000_000, 99.99m),
+            [("deepseek-r1", 1m), ("qwen-max", 1m), ("glm-4-plus", 1m), ("ernie-4.0-turbo-8k", 3m), ("hunyuan-turbo", 2m)], 300, 4_000_000, 99.99m, Rollover: 50),
         new("IND-GOV", "Government Affairs", "政务大模型包", CustomerSegment.Government, "government", BillingPeriod.Annual, 365, 60_000m, 8_000_000_000, 8.5m,
-            [("deepseek-v3", 1m), ("deepseek-r1", 1.5m), ("qwen-max", 1m), ("glm-4-plus", 1m)], 200, 3_000_000, 99.95m),
+            [("deepseek-v3", 1m), ("deepseek-r1", 1.5m), ("qwen-max", 1m), ("glm-4-plus", 1m)], 200, 3_000_000, 99.95m, Rollover: 30),
         new("IND-CITY", "Urban Governance", "城市治理包", CustomerSegment.Government, "government,iot", BillingPeriod.Annual, 365, 42_000m, 6_000_000_000, 8m,
             [("qwen-vl-max", 1m), ("deepseek-v3", 1m), ("qwen-plus", 1m)], 150, 2_000_000, 99.95m),
         new("IND-HEALTH", "Healthcare Assistant", "医疗健康包", CustomerSegment.LargeEnterprise, "healthcare", BillingPeriod.Annual, 365, 40_000m, 4_000_000_000, 11.5m,
@@ -138,7 +142,7 @@ public static class DemoCatalog
         new("IND-EDU", "Smart Education", "智慧教育包", CustomerSegment.Sme, "education", BillingPeriod.Annual, 365, 9_600m, 3_000_000_000, 3.6m,
             [("deepseek-v3", 1m), ("qwen-plus", 1m), ("moonshot-v1-32k", 2m)], 60, 800_000, 99.9m),
         new("IND-MFG", "Industrial Internet", "工业互联网包", CustomerSegment.LargeEnterprise, "manufacturing,energy", BillingPeriod.Annual, 365, 33_000m, 6_000_000_000, 6.5m,
-            [("qwen-max", 1m), ("deepseek-v3", 1m), ("qwen-vl-max", 1m)], 150, 2_500_000, 99.95m),
+            [("qwen-max", 1m), ("deepseek-v3", 1m), ("qwen-vl-max", 1m)], 150, 2_500_000, 99.95m, Rollover: 25),
         new("IND-AUTO", "Connected Vehicle", "车联网包", CustomerSegment.LargeEnterprise, "automotive", BillingPeriod.Annual, 365, 30_000m, 8_000_000_000, 4.5m,
             [("qwen-turbo", 1m), ("doubao-1.5-pro-32k", 1m), ("qwen-plus", 1m)], 400, 5_000_000, 99.95m),
         new("IND-IOT", "IoT Edge", "物联网边缘包", CustomerSegment.Sme, "iot,logistics,agriculture", BillingPeriod.Monthly, 30, 999m, 400_000_000, 3m,
@@ -149,5 +153,15 @@ public static class DemoCatalog
             [("qwen-max", 1m), ("deepseek-r1", 1.5m)], 100, 1_500_000, 99.95m, PackageStatus.InReview),
         new("IND-AGRI", "Smart Agriculture", "智慧农业包", CustomerSegment.Sme, "agriculture", BillingPeriod.Annual, 365, 4_800m, 1_500_000_000, 3.6m,
             [("qwen-turbo", 1m), ("qwen-vl-max", 1m)], 30, 300_000, 99.9m, PackageStatus.Draft),
+        // Top-up packs (加油包): N tokens for D days, sold once on top of a base subscription. Last in the list, so that
+        // the base packages keep their ids and the demo subscriptions their draws.
+        new("TOPUP-ENT-100M", "Top-up 100M tokens / 30 days", "加油包 1 亿 Token / 30 天", CustomerSegment.LargeEnterprise, "office,customer-service,finance,government",
+            BillingPeriod.OneOff, 30, 450m, 100_000_000, 0m, [("deepseek-v3", 1m), ("qwen-plus", 1m), ("qwen-max", 1.5m), ("deepseek-r1", 1.5m)], 200, 3_000_000, 99.95m,
+            Kind: PackageKind.TopUp),
+        new("TOPUP-GOV-500M", "Top-up 500M tokens / 90 days", "加油包 5 亿 Token / 90 天", CustomerSegment.Government, "government,iot",
+            BillingPeriod.OneOff, 90, 2_000m, 500_000_000, 0m, [("deepseek-v3", 1m), ("deepseek-r1", 1.5m), ("qwen-max", 1m), ("glm-4-plus", 1m)], 200, 3_000_000, 99.95m,
+            Kind: PackageKind.TopUp),
+        new("TOPUP-P-5M", "Top-up 5M tokens / 7 days", "加油包 500 万 Token / 7 天", CustomerSegment.Personal, "consumer",
+            BillingPeriod.OneOff, 7, 9.9m, 5_000_000, 0m, BasicModels, 2, 20_000, 99.5m, Kind: PackageKind.TopUp),
     ];
 }

@@ -95,7 +95,7 @@ public sealed class DemoDataSeeder(IOptions<DemoOptions> options, TimeProvider c
             Number = 1, Status = seed.Status, NameEn = seed.NameEn, NameZh = seed.NameZh, Tags = seed.Tags,
             Description = $"{seed.NameEn}: {seed.IncludedTokens / 1_000_000:N0}M tokens, {seed.Billing}.",
             BillingPeriod = seed.Billing, ValidityDays = seed.ValidityDays, PriceCny = seed.Price, IncludedTokens = seed.IncludedTokens,
-            OveragePricePerMTok = seed.Overage, TierModel = TierModel.Graduated, ConcurrencyLimit = seed.Concurrency,
+            OveragePricePerMTok = seed.Overage, RolloverPercent = seed.Rollover, WhenExhausted = seed.WhenExhausted, TierModel = TierModel.Graduated, ConcurrencyLimit = seed.Concurrency,
             TokensPerMinuteLimit = seed.TokensPerMinute, SlaPercent = seed.Sla,
             Tiers = [.. (seed.Tiers ?? []).Select(t => new VolumeTier { FromTokens = t.From, PricePerMTok = t.Price })],
             Entitlements = [.. seed.Models.Select(m => new ModelEntitlement { ModelId = modelByCode[m.Model].Id, Multiplier = m.Multiplier })],
@@ -109,7 +109,7 @@ public sealed class DemoDataSeeder(IOptions<DemoOptions> options, TimeProvider c
         };
         return new TokenPackage
         {
-            Code = seed.Code, Segment = seed.Segment, Status = seed.Status, CreatedBy = author.Name, CreatedById = author.Id, CreatedAt = start.AddDays(-45),
+            Code = seed.Code, Segment = seed.Segment, Kind = seed.Kind, Status = seed.Status, CreatedBy = author.Name, CreatedById = author.Id, CreatedAt = start.AddDays(-45),
             Versions = [version],
         };
     }
@@ -176,7 +176,7 @@ public sealed class DemoDataSeeder(IOptions<DemoOptions> options, TimeProvider c
     }
 
     private static List<Features.Catalog.TokenPackage> SellablePackages(List<TokenPackage> packages) =>
-        [.. packages.Where(p => p.Status is PackageStatus.Active or PackageStatus.Retired)];
+        [.. packages.Where(p => p.Kind == PackageKind.Base && (p.Status is PackageStatus.Active or PackageStatus.Retired))];
 
     private static List<Subscription> NewSubscriptions(List<Customer> customers, List<TokenPackage> packages, Random random, DateTimeOffset start, DateTimeOffset now)
     {

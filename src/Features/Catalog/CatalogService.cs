@@ -6,13 +6,13 @@ namespace TokenConsole.Features.Catalog;
 
 public sealed record PackageQuery(
     PackageStatus? Status = null, CustomerSegment? Segment = null, string? Tag = null, int? ModelId = null, string? Search = null,
-    string? SortBy = null, bool Descending = false, int Page = 0, int PageSize = 25);
+    string? SortBy = null, bool Descending = false, int Page = 0, int PageSize = 25, PackageKind? Kind = null);
 
 /// <summary>A row of the packages grid: the version on sale (or else the newest one) and any newer version in preparation.</summary>
 public sealed record PackageListRow(
     int Id, string Code, string NameEn, string NameZh, CustomerSegment Segment, PackageStatus Status, int VersionId, int VersionNumber,
     DateTimeOffset? EffectiveFrom, DateTimeOffset? EffectiveTo, decimal Price, BillingPeriod Billing, long IncludedTokens, decimal UnitPricePerMTok,
-    double? MarginRatio, int Subscribers, int? PendingVersionNumber, PackageStatus? PendingStatus, string Author);
+    double? MarginRatio, int Subscribers, int? PendingVersionNumber, PackageStatus? PendingStatus, string Author, PackageKind Kind = PackageKind.Base);
 
 public sealed record VersionSummary(
     int Id, int Number, PackageStatus Status, string CreatedBy, DateTimeOffset CreatedAt, string? SubmittedBy, string? PublishedBy,
@@ -53,6 +53,10 @@ public sealed class CatalogService(IDbContextFactory<TokenConsoleDbContext> dbFa
         {
             current = current.Where(v => v.Package!.Segment == segment);
         }
+        if (query.Kind is { } kind)
+        {
+            current = current.Where(v => v.Package!.Kind == kind);
+        }
         if (!string.IsNullOrWhiteSpace(query.Tag))
         {
             var tag = "," + query.Tag.Trim() + ",";
@@ -87,7 +91,7 @@ public sealed class CatalogService(IDbContextFactory<TokenConsoleDbContext> dbFa
                 ?? (v.Status == PackageStatus.Scheduled ? new { v.PackageId, v.Number, v.Status } : null);
             return new PackageListRow(p.Id, p.Code, v.NameEn, v.NameZh, p.Segment, p.Status, v.Id, v.Number, v.EffectiveFrom, v.EffectiveTo,
                 v.PriceCny, v.BillingPeriod, v.IncludedTokens, v.UnitPricePerMTok, margin.MarginRatio, subscribers.GetValueOrDefault(p.Id),
-                next?.Number, next?.Status, v.CreatedBy);
+                next?.Number, next?.Status, v.CreatedBy, p.Kind);
         });
         var sorted = (query.SortBy ?? "Code") switch
         {
@@ -142,12 +146,15 @@ public sealed class CatalogService(IDbContextFactory<TokenConsoleDbContext> dbFa
         return await db.Industries.AsNoTracking().ToDictionaryAsync(i => i.Code, cancellationToken);
     }
 
-    /// <summary>The active packages of a segment with their size and unit price, for the price ladder.</summary>
-    public async Task<IReadOnlyList<LadderRung>> LadderAsync(CustomerSegment segment, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The active packages of a segment and kind with their size and unit price, for the price ladder: top-up packs are
+    /// laddered among themselves (a pack's per-token price against a base package's says little).
+    /// </summary>
+    public async Task<IReadOnlyList<LadderRung>> LadderAsync(CustomerSegment segment, PackageKind kind = PackageKind.Base, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await db.Packages.AsNoTracking()
-            .Where(p => p.Segment == segment && p.Status == PackageStatus.Active && p.ActiveVersion != null)
+            .Where(p => p.Segment == segment && p.Kind == kind && p.Status == PackageStatus.Active && p.ActiveVersion != null)
             .Select(p => new { p.Id, p.Code, p.ActiveVersion!.NameEn, p.ActiveVersion.NameZh, p.ActiveVersion.IncludedTokens, p.ActiveVersion.PriceCny })
             .ToListAsync(cancellationToken);
         return [.. rows.Select(r => new LadderRung(r.Id, r.Code, r.NameEn, r.NameZh, r.IncludedTokens,

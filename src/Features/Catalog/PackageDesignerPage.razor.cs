@@ -12,7 +12,7 @@ public sealed partial class PackageDesignerPage
     private IReadOnlyDictionary<int, ModelInfo> _models = new Dictionary<int, ModelInfo>();
     private IReadOnlyDictionary<string, Industry> _industries = new Dictionary<string, Industry>();
     private IReadOnlyList<LadderRung> _ladder = [];
-    private CustomerSegment? _ladderSegment;
+    private (CustomerSegment, PackageKind)? _ladderFor;
     private PackageDesignerForm? _designer;
     private PackageErrors? _serverErrors;
     private string? _message;
@@ -54,10 +54,10 @@ public sealed partial class PackageDesignerPage
 
     private async Task LoadLadderAsync()
     {
-        if (_form is not null && _ladderSegment != _form.Segment)
+        if (_form is not null && _ladderFor != (_form.Segment, _form.Kind))
         {
-            _ladderSegment = _form.Segment;
-            _ladder = await Catalog.LadderAsync(_form.Segment);
+            _ladderFor = (_form.Segment, _form.Kind);
+            _ladder = await Catalog.LadderAsync(_form.Segment, _form.Kind);
         }
     }
 

@@ -22,6 +22,8 @@ public sealed class PackageForm
     public string NameZh { get; set; } = "";
     public string Description { get; set; } = "";
     public CustomerSegment Segment { get; set; } = CustomerSegment.Sme;
+    /// <summary>Chosen when the package is created and fixed after: subscriptions hold base packages, top-up packs are sold on top.</summary>
+    public PackageKind Kind { get; set; } = PackageKind.Base;
     public IReadOnlyCollection<string> Tags { get; set; } = [];
     public BillingPeriod BillingPeriod { get; set; } = BillingPeriod.Monthly;
     public int ValidityDays { get; set; } = 30;
@@ -29,6 +31,9 @@ public sealed class PackageForm
     public decimal PriceCny { get; set; }
     public long IncludedTokens { get; set; }
     public decimal OveragePricePerMTok { get; set; }
+    /// <summary>0: none; otherwise the share (1–100 %) of the period's allowance that may be carried, unused, into the next period.</summary>
+    public int RolloverPercent { get; set; }
+    public ExhaustionPolicy WhenExhausted { get; set; } = ExhaustionPolicy.PayAsYouGo;
     public TierModel TierModel { get; set; } = TierModel.Graduated;
     public List<TierRow> Tiers { get; set; } = [];
     public List<EntitlementRow> Entitlements { get; set; } = [];
@@ -51,10 +56,11 @@ public sealed class PackageForm
             VersionToken = version.Version,
             PackageToken = package.Version,
             CodeLocked = package.ActiveVersionId is not null || package.Versions.Any(v => v.PublishedAt is not null),
-            Code = package.Code, Segment = package.Segment,
+            Code = package.Code, Segment = package.Segment, Kind = package.Kind,
             NameEn = version.NameEn, NameZh = version.NameZh, Description = version.Description,
             Tags = SplitTags(version.Tags), BillingPeriod = version.BillingPeriod, ValidityDays = version.ValidityDays,
             PriceCny = version.PriceCny, IncludedTokens = version.IncludedTokens, OveragePricePerMTok = version.OveragePricePerMTok,
+            RolloverPercent = version.RolloverPercent, WhenExhausted = version.WhenExhausted,
             TierModel = version.TierModel,
             Tiers = [.. tiers.Select((t, i) => new TierRow { FromTokens = t.FromTokens, ToTokens = i + 1 < tiers.Count ? tiers[i + 1].FromTokens : null, PricePerMTok = t.PricePerMTok })],
             Entitlements = [.. version.Entitlements.OrderBy(e => e.ModelId).Select(e => new EntitlementRow { ModelId = e.ModelId, Multiplier = e.Multiplier })],
@@ -74,6 +80,8 @@ public sealed class PackageForm
         version.PriceCny = PriceCny;
         version.IncludedTokens = IncludedTokens;
         version.OveragePricePerMTok = OveragePricePerMTok;
+        version.RolloverPercent = RolloverPercent;
+        version.WhenExhausted = WhenExhausted;
         version.TierModel = TierModel;
         version.Tiers = [.. Tiers.Select(t => new VolumeTier { FromTokens = t.FromTokens, PricePerMTok = t.PricePerMTok })];
         version.Entitlements = [.. Entitlements.Select(e => new ModelEntitlement { ModelId = e.ModelId, Multiplier = e.Multiplier })];

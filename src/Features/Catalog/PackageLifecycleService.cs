@@ -44,6 +44,11 @@ public sealed class PackageLifecycleService(
             {
                 return new Refusal("A retired package cannot be edited. Clone it into a new draft instead.");
             }
+            if (package is not null)
+            {
+                // The kind is fixed at creation: a form that says otherwise is validated (and saved) as what the package is.
+                form.Kind = package.Kind;
+            }
             var errors = await ValidateAsync(db, form, package?.Id, cancellationToken);
             if (!errors.IsValid)
             {
@@ -58,7 +63,7 @@ public sealed class PackageLifecycleService(
                 version = NewVersion(1, w);
                 package = new TokenPackage
                 {
-                    Code = form.Code, Segment = form.Segment, Status = PackageStatus.Draft, CreatedBy = w.Actor.Name, CreatedById = w.Actor.Id, CreatedAt = w.Now, Versions = [version],
+                    Code = form.Code, Segment = form.Segment, Kind = form.Kind, Status = PackageStatus.Draft, CreatedBy = w.Actor.Name, CreatedById = w.Actor.Id, CreatedAt = w.Now, Versions = [version],
                 };
                 db.Packages.Add(package);
                 action = AuditActions.PackageCreated;
@@ -258,7 +263,7 @@ public sealed class PackageLifecycleService(
             form.ApplyTo(version);
             var clone = new TokenPackage
             {
-                Code = code[..Math.Min(code.Length, 32)], Segment = source.Segment, Status = PackageStatus.Draft, CreatedBy = w.Actor.Name, CreatedById = w.Actor.Id,
+                Code = code[..Math.Min(code.Length, 32)], Segment = source.Segment, Kind = source.Kind, Status = PackageStatus.Draft, CreatedBy = w.Actor.Name, CreatedById = w.Actor.Id,
                 CreatedAt = w.Now, Versions = [version],
             };
             db.Packages.Add(clone);

@@ -72,7 +72,21 @@ public static partial class PackageValidator
             errors.Add("IncludedTokens", "Enter the number of included tokens.");
         }
         var unitPrice = form.UnitPricePerMTok;
-        if (form.OveragePricePerMTok <= 0)
+        // Only a base package that charges on once its buckets are empty has an overage price (and tiers to price it):
+        // a top-up pack is drawn from inside the base subscription's rules, and a stop-at-limit package has no overage.
+        var charges = form.Kind == PackageKind.Base && form.WhenExhausted == ExhaustionPolicy.PayAsYouGo;
+        if (!charges)
+        {
+            if (form.OveragePricePerMTok < 0)
+            {
+                errors.Add("OveragePricePerMTok", "Enter an overage price above zero.");
+            }
+            if (form.Tiers.Count > 0)
+            {
+                errors.Add("Tiers", "Tiers price the overage: a package that stops at its limit, or a top-up pack, has none.");
+            }
+        }
+        else if (form.OveragePricePerMTok <= 0)
         {
             errors.Add("OveragePricePerMTok", "Enter an overage price above zero.");
         }
@@ -80,7 +94,11 @@ public static partial class PackageValidator
         {
             errors.Add("OveragePricePerMTok", "The overage price must not be below the package's unit price (¥{0} per million tokens).", Math.Round(unitPrice, 2));
         }
-        ValidateTiers(form, unitPrice, errors);
+        ValidateAllowance(form, errors);
+        if (charges)
+        {
+            ValidateTiers(form, unitPrice, errors);
+        }
         ValidateEntitlements(form, models, errors);
 
         if (form.ConcurrencyLimit < 1 || form.ConcurrencyLimit > 100_000)
@@ -107,6 +125,30 @@ public static partial class PackageValidator
             SixDecimals(errors, $"Entitlements[{i}].Multiplier", form.Entitlements[i].Multiplier);
         }
         return errors;
+    }
+
+    /// <summary>
+    /// Rollover and the top-up pack's shape: a top-up pack (加油包) is N tokens for D days, sold once on top of a base
+    /// subscription, so it is one-off, never rolls over, and its validity is what the buyer gets (1–366 days).
+    /// </summary>
+    private static void ValidateAllowance(PackageForm form, PackageErrors errors)
+    {
+        if (form.RolloverPercent is < 0 or > 100)
+        {
+            errors.Add("RolloverPercent", "Rollover is a percentage from 0 (none) to 100.");
+        }
+        else if (form.RolloverPercent > 0 && form.Kind == PackageKind.TopUp)
+        {
+            errors.Add("RolloverPercent", "A top-up pack does not roll over: its tokens are valid for its validity only.");
+        }
+        else if (form.RolloverPercent > 0 && form.BillingPeriod == BillingPeriod.OneOff)
+        {
+            errors.Add("RolloverPercent", "A one-off package has a single period: there is nothing to roll over into.");
+        }
+        if (form.Kind == PackageKind.TopUp && form.BillingPeriod != BillingPeriod.OneOff)
+        {
+            errors.Add("BillingPeriod", "A top-up pack is sold once: choose the one-off billing period.");
+        }
     }
 
     /// <summary>Decimals are stored as integers of millionths: a value with more decimals would be changed, so it is refused.</summary>

@@ -10,6 +10,14 @@ public static class CustomersModule
     public static void AddCustomers(this IHostApplicationBuilder builder)
     {
         builder.Services.AddScoped<SubscriptionService>();
+
+        // Threshold notifications: the list, and the outbox delivered to the webhook (retries live in the table, so the
+        // HTTP client itself does not retry).
+        builder.Services.Configure<NotificationOptions>(builder.Configuration.GetSection(NotificationOptions.Section));
+        builder.Services.AddHttpClient(OutboxDispatcher.HttpClientName);
+        builder.Services.AddSingleton<OutboxDispatcher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        builder.Services.AddScoped<NotificationListService>();
     }
 
     public static void MapCustomers(this IEndpointRouteBuilder endpoints)

@@ -20,6 +20,7 @@ public sealed class RoleGuardTests(ConsoleFactory factory) : IClassFixture<Conso
         ["/consumption"] = Everyone,
         ["/pricing"] = Everyone,
         ["/reports"] = Everyone,
+        ["/notifications"] = Everyone,
         ["/admin/users"] = ["admin"],
         ["/admin/api-keys"] = ["admin"],
         ["/admin/audit"] = ["admin", "exec"],
