@@ -9,11 +9,17 @@ public static class CustomersModule
 {
     public static void AddCustomers(this IHostApplicationBuilder builder)
     {
+        builder.Services.Configure<SubscriptionOptions>(builder.Configuration.GetSection(SubscriptionOptions.Section));
         builder.Services.AddScoped<SubscriptionService>();
+        builder.Services.AddScoped<SubscriptionQueries>();
+        builder.Services.AddScoped<OrderService>();
+        builder.Services.AddSingleton<SubscriptionClock>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SubscriptionClock>());
     }
 
     public static void MapCustomers(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapOrderEndpoints();
     }
 }
