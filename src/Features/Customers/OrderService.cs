@@ -169,7 +169,8 @@ public sealed class OrderService(IDbContextFactory<TokenConsoleDbContext> dbFact
             await events.PublishAsync(ReferenceDataKind.Subscription);
             return new OrderAnswer(status, result.Value);
         }
-        if (result.Conflict && await StoredAsync(clientRequestId, hash, cancellationToken) is { } stored)
+        // A copy of this order sent at the same time may have won: then this one is a retry (whatever it was refused for).
+        if (await StoredAsync(clientRequestId, hash, cancellationToken) is { } stored)
         {
             return stored;
         }

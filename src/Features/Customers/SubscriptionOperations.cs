@@ -113,10 +113,13 @@ public static class SubscriptionOperations
         var before = await SnapshotAsync(db, s, cancellationToken);
         var terms = s.Terms.OrderBy(t => t.From).ToList();
         var inForce = SubscriptionTerms.At(terms, w.Now);
-        if (inForce is null || inForce.From >= w.Now)
+        if (inForce is null)
         {
-            // Not started yet (or started this very instant): the first term simply holds the new package from its start.
-            var first = inForce ?? terms.First(t => t.From > w.Now);
+            // Not started yet: the first term simply holds the new package from its start.
+            if (terms.FirstOrDefault(t => t.From > w.Now) is not { } first)
+            {
+                return new Refusal("Only an active subscription can change package. Resume it first.");
+            }
             RemovePending(db, s, first.From);
             first.PackageVersionId = newVersion.Id;
             first.To = null;
