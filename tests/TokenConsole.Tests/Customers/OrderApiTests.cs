@@ -213,12 +213,16 @@ public sealed class OrderApiTests(ConsoleFactory factory) : IClassFixture<Consol
         var id = created.Body["subscriptionId"]!.GetValue<int>();
         var version = created.Body["version"]!.GetValue<uint>();
 
-        var cancelled = await ChangeAsync(client, id, new { clientRequestId = NewId(), action = "cancel", version });
+        var cancel = new { clientRequestId = NewId(), action = "cancel", version };
+        var cancelled = await ChangeAsync(client, id, cancel);
         Assert.Equal(HttpStatusCode.OK, cancelled.Status);
         Assert.NotNull(cancelled.Body["endsAt"]);
         var stale = await ChangeAsync(client, id, new { clientRequestId = NewId(), action = "upgrade", packageCode = "SME-BIZ", version });
         Assert.Equal(HttpStatusCode.Conflict, stale.Status);
         Assert.NotNull(Error(stale.Body, "version"));
+        // The cancel order retried (its answer was lost, say) gets its first answer, not a conflict, and cancels nothing twice.
+        var retried = await ChangeAsync(client, id, cancel);
+        Assert.Equal((HttpStatusCode.OK, cancelled.Text), (retried.Status, retried.Text));
 
         var missing = await ChangeAsync(client, 999_999, new { clientRequestId = NewId(), action = "cancel", version = 1 });
         Assert.Equal(HttpStatusCode.NotFound, missing.Status);
@@ -231,5 +235,7 @@ public sealed class OrderApiTests(ConsoleFactory factory) : IClassFixture<Consol
         var s = await db.Subscriptions.SingleAsync(x => x.Id == id, Ct);
         Assert.Equal(await db.Packages.Where(p => p.Code == "SME-START").Select(p => p.Id).SingleAsync(Ct), s.PackageId);
         Assert.NotNull(s.EndsAt);
+        var key = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.Action == AuditActions.SubscriptionCancelScheduled && a.EntityId == key, Ct));
     }
 }
