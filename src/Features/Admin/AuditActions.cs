@@ -46,6 +46,22 @@ public static class AuditActions
     /// <summary>A person's write refused because their account is disabled or their role no longer allows it (issue 12).</summary>
     public const string WriteRefused = "write.refused";
 
+    public const string SubscriptionCreated = "subscription.created";
+    public const string SubscriptionUpgraded = "subscription.upgraded";
+    public const string SubscriptionDowngradeScheduled = "subscription.downgrade_scheduled";
+    public const string SubscriptionDowngradeUndone = "subscription.downgrade_undone";
+    /// <summary>A scheduled downgrade took effect at the period end (the clock moved the subscription onto its new package).</summary>
+    public const string SubscriptionDowngraded = "subscription.downgraded";
+    public const string SubscriptionSuspended = "subscription.suspended";
+    public const string SubscriptionResumed = "subscription.resumed";
+    public const string SubscriptionCancelScheduled = "subscription.cancel_scheduled";
+    public const string SubscriptionCancelUndone = "subscription.cancel_undone";
+    /// <summary>The clock ended a cancelled subscription at its period end.</summary>
+    public const string SubscriptionCancelled = "subscription.cancelled";
+    /// <summary>The clock ended a one-off subscription after its only period.</summary>
+    public const string SubscriptionExpired = "subscription.expired";
+    public const string TopUpSold = "topup.sold";
+
     public const string UsageImported = "usage.imported";
     public const string DemoDataSeeded = "database.demo_seeded";
 
@@ -56,6 +72,8 @@ public static class AuditActions
         ModelCreated, ModelEdited, PoolCreated, PoolEdited, PoolStatusChanged, DeploymentAdded, DeploymentEdited, DeploymentRemoved,
         PriceChangeCreated, PriceChangeEdited, PriceChangeSubmitted, PriceChangeApproved, PriceChangeRejected, PriceChangeRolledBack, RuleSetActivated,
         UserCreated, UserDisabled, UserEnabled, UserRoleChanged, UserPasswordReset, ApiKeyCreated, ApiKeyRevoked, WriteRefused, UsageImported, DemoDataSeeded,
+        SubscriptionCreated, SubscriptionUpgraded, SubscriptionDowngradeScheduled, SubscriptionDowngradeUndone, SubscriptionDowngraded, SubscriptionSuspended,
+        SubscriptionResumed, SubscriptionCancelScheduled, SubscriptionCancelUndone, SubscriptionCancelled, SubscriptionExpired, TopUpSold,
     ];
 
     /// <summary>The resource key of an action's display name.</summary>

@@ -9,7 +9,12 @@ public static class CustomersModule
 {
     public static void AddCustomers(this IHostApplicationBuilder builder)
     {
+        builder.Services.Configure<SubscriptionOptions>(builder.Configuration.GetSection(SubscriptionOptions.Section));
         builder.Services.AddScoped<SubscriptionService>();
+        builder.Services.AddScoped<SubscriptionQueries>();
+        builder.Services.AddScoped<OrderService>();
+        builder.Services.AddSingleton<SubscriptionClock>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SubscriptionClock>());
 
         // Threshold notifications: the list, and the outbox delivered to the webhook (retries live in the table, so the
         // HTTP client itself does not retry).
@@ -23,5 +28,6 @@ public static class CustomersModule
     public static void MapCustomers(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapOrderEndpoints();
     }
 }

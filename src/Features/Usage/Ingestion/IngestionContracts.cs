@@ -25,7 +25,12 @@ public sealed class UsageEventRequest
     public string? Pool { get; set; }
 }
 
-public sealed record IngestionError(int Index, string? Id, string Field, string Message);
+/// <summary>
+/// A refused event: its index and id, the field and why. <see cref="Reason"/> is a stable code for refusals a client
+/// acts on differently (<c>subscription_suspended</c>); absent from the JSON otherwise.
+/// </summary>
+public sealed record IngestionError(int Index, string? Id, string Field, string Message,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);
 
 public sealed record IngestionResult(int Accepted, int Duplicates, int Rejected, IReadOnlyList<IngestionError> Errors);
 

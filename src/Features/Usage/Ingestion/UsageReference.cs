@@ -13,7 +13,8 @@ namespace TokenConsole.Features.Usage.Ingestion;
 /// </summary>
 public sealed class UsageReference
 {
-    public sealed record CustomerInfo(int Id, CustomerSegment Segment, FrozenSet<int> Packages);
+    /// <summary>A customer, the packages it may send usage for, and those it holds on a suspended subscription (refused with their own reason).</summary>
+    public sealed record CustomerInfo(int Id, CustomerSegment Segment, FrozenSet<int> Packages, FrozenSet<int> SuspendedPackages);
 
     public sealed record ModelInfo(int Id, ModelStatus Status);
 
@@ -36,10 +37,13 @@ public sealed class UsageReference
     public static async Task<UsageReference> LoadAsync(TokenConsoleDbContext db, CancellationToken cancellationToken)
     {
         var subscriptions = await db.Subscriptions.AsNoTracking()
-            .Where(s => s.Status == SubscriptionStatus.Active)
-            .Select(s => new { s.CustomerId, s.PackageId })
+            .Where(s => s.Status == SubscriptionStatus.Active || s.Status == SubscriptionStatus.Suspended)
+            .Select(s => new { s.CustomerId, s.PackageId, s.Status })
             .ToListAsync(cancellationToken);
-        var packagesOf = subscriptions.GroupBy(s => s.CustomerId).ToDictionary(g => g.Key, g => g.Select(s => s.PackageId).ToFrozenSet());
+        var packagesOf = subscriptions.Where(s => s.Status == SubscriptionStatus.Active).GroupBy(s => s.CustomerId)
+            .ToDictionary(g => g.Key, g => g.Select(s => s.PackageId).ToFrozenSet());
+        var suspendedOf = subscriptions.Where(s => s.Status == SubscriptionStatus.Suspended).GroupBy(s => s.CustomerId)
+            .ToDictionary(g => g.Key, g => g.Select(s => s.PackageId).ToFrozenSet());
         var customers = await db.Customers.AsNoTracking().Select(c => new { c.Id, c.Code, c.Segment }).ToListAsync(cancellationToken);
         // Usage is accepted for packages on sale and for retired ones (existing subscriptions keep running).
         var packages = await db.Packages.AsNoTracking().Where(p => p.ActiveVersionId != null)
@@ -55,7 +59,8 @@ public sealed class UsageReference
 
         return new UsageReference
         {
-            Customers = customers.ToFrozenDictionary(c => c.Code, c => new CustomerInfo(c.Id, c.Segment, packagesOf.GetValueOrDefault(c.Id) ?? FrozenSet<int>.Empty), StringComparer.Ordinal),
+            Customers = customers.ToFrozenDictionary(c => c.Code, c => new CustomerInfo(c.Id, c.Segment,
+                packagesOf.GetValueOrDefault(c.Id) ?? FrozenSet<int>.Empty, suspendedOf.GetValueOrDefault(c.Id) ?? FrozenSet<int>.Empty), StringComparer.Ordinal),
             Packages = packages.ToFrozenDictionary(p => p.Code, p => p.Id, StringComparer.Ordinal),
             EntitledModels = packages.ToFrozenDictionary(p => p.Id, p => entitlements.Where(e => e.PackageVersionId == p.ActiveVersionId).Select(e => e.ModelId).ToFrozenSet()),
             Models = models.ToFrozenDictionary(m => m.Code, m => new ModelInfo(m.Id, m.Status), StringComparer.Ordinal),

@@ -12,6 +12,9 @@ public readonly record struct ValidUsageEvent(
 public static class UsageValidator
 {
     public const int MaxEventIdLength = 128;
+    /// <summary>The reason code of an event refused because the customer's subscription to its package is suspended.</summary>
+    public const string SuspendedReason = "subscription_suspended";
+    public const string SuspendedMessage = "The customer's subscription to this package is suspended.";
     /// <summary>One call of a large model does not use a billion tokens; a number above it is a client bug, not usage.</summary>
     public const long MaxTokensPerEvent = 1_000_000_000;
 
@@ -83,6 +86,12 @@ public static class UsageValidator
         }
         if (!customer.Packages.Contains(packageId))
         {
+            // Only on the refused path: a suspended subscription has its own reason, so operations see why it was refused.
+            if (customer.SuspendedPackages.Contains(packageId))
+            {
+                errors.Add(new IngestionError(index, Echo(id), "package", SuspendedMessage, SuspendedReason));
+                return null;
+            }
             return Fail("package", $"Customer '{Echo(e.Customer)}' has no active subscription to package '{Echo(e.Package)}'.");
         }
         if (string.IsNullOrWhiteSpace(e.Model) || !reference.Models.TryGetValue(e.Model, out var model))
