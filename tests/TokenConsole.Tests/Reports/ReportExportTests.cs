@@ -40,7 +40,7 @@ public sealed class ReportExportTests(ConsoleFactory factory) : IClassFixture<Co
         Assert.Equal(ReportExporter.XlsxContentType, response.Content.Headers.ContentType!.MediaType);
         Assert.Equal($"tokenconsole-report-{period.FileStem}.xlsx", response.Content.Headers.ContentDisposition!.FileNameStar ?? response.Content.Headers.ContentDisposition.FileName);
         using var file = new MemoryStream(await response.Content.ReadAsByteArrayAsync(Ct));
-        Assert.Equal(["Summary", "Daily", "Regions", "Industries", "Segments", "Models", "Packages", "Margins", "Top customers"], MiniExcel.GetSheetNames(file));
+        Assert.Equal(["Summary", "Revenue by kind", "Daily", "Regions", "Industries", "Segments", "Models", "Packages", "Margins", "Top customers"], MiniExcel.GetSheetNames(file));
 
         file.Position = 0;
         var summary = MiniExcel.Query(file, useHeaderRow: true, sheetName: "Summary").Cast<IDictionary<string, object?>>().ToList();
