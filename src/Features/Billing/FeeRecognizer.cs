@@ -93,38 +93,57 @@ public sealed class FeeRecognizer(IDbContextFactory<TokenConsoleDbContext> dbFac
         return true;
     }
 
-    /// <summary>Each Beijing day shortly after midnight, through yesterday; a failing round is logged and retried after a back-off.</summary>
+    /// <summary>
+    /// Catches up before the host serves its first request, so that every page shows the same revenue from the start
+    /// (a catch-up that fails is logged and retried by the daily loop).
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _caughtUp = options.Value.RecognizeFees && await CatchUpAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    private bool _caughtUp;
+
+    /// <summary>Each Beijing day shortly after midnight, through yesterday; a failing round is retried after a back-off.</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.RecognizeFees)
         {
             return;
         }
-        var failures = 0;
+        // SQLite's "async" calls complete synchronously: without this, a round would run inside the host's start.
+        await Task.Yield();
+        var failures = _caughtUp ? 0 : 1;
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = clock.GetUtcNow().UtcDateTime;
-            var today = BusinessCalendar.DayStartUtc(now);
-            try
-            {
-                var days = await RecognizeThroughAsync(today.AddDays(-1), stoppingToken);
-                if (days > 0)
-                {
-                    logger.LogInformation("Recognized fees of {Days} day(s) through {Day:yyyy-MM-dd}", days, BusinessCalendar.ToLocal(today.AddDays(-1)));
-                }
-                failures = 0;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                failures++;
-                logger.LogError(ex, "Fee recognition failed; retrying after a back-off");
-            }
             // A few minutes after the next Beijing midnight, so that the day is closed.
-            var delay = failures > 0 ? Backoff.After(failures) : today.AddDays(1).AddMinutes(5) - now;
+            var delay = failures > 0 ? Backoff.After(failures) : BusinessCalendar.DayStartUtc(now).AddDays(1).AddMinutes(5) - now;
             if (!await Backoff.WaitAsync(delay, clock, stoppingToken))
             {
                 return;
             }
+            failures = await CatchUpAsync(stoppingToken) ? 0 : failures + 1;
+        }
+    }
+
+    private async Task<bool> CatchUpAsync(CancellationToken cancellationToken)
+    {
+        var yesterday = BusinessCalendar.DayStartUtc(clock.GetUtcNow().UtcDateTime).AddDays(-1);
+        try
+        {
+            var days = await RecognizeThroughAsync(yesterday, cancellationToken);
+            if (days > 0)
+            {
+                logger.LogInformation("Recognized fees of {Days} day(s) through {Day:yyyy-MM-dd}", days, BusinessCalendar.ToLocal(yesterday));
+            }
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Fee recognition failed; retrying after a back-off");
+            return false;
         }
     }
 

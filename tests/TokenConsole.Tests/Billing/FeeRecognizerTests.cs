@@ -173,4 +173,20 @@ public sealed class FeeRecognizerTests : IDisposable
         Assert.Equal(1_000 * Fen + 777, cell.TotalRevenueMicros);
         Assert.Equal(3, await check.RegionIndustryDaily.CountAsync(Token));
     }
+
+    [Fact]
+    public async Task Starting_the_service_catches_up_through_yesterday_before_the_host_serves()
+    {
+        await _data.SeedCustomersAsync(Token);
+        var monthly = await _data.AddPackageAsync(1, "M", 300m, cancellationToken: Token);
+        await _data.AddSubscriptionAsync(1, 1, [(monthly, At(2026, 11, 1), null, Day(2026, 11, 1))], cancellationToken: Token);
+        var recognizer = _data.Recognizer(); // it is 2 Dec 12:00 Beijing
+
+        await recognizer.StartAsync(Token);
+        var rows = _data.Revenue();
+        await recognizer.StopAsync(Token);
+
+        Assert.Equal(Day(2026, 12, 1), rows.Max(r => r.Day));
+        Assert.Equal(31, rows.Count);
+    }
 }

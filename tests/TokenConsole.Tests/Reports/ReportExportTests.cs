@@ -107,7 +107,7 @@ public sealed class ReportExportTests(ConsoleFactory factory) : IClassFixture<Co
         client.DefaultRequestHeaders.Add("Cookie", ".AspNetCore.Culture=c%3Dzh-CN%7Cuic%3Dzh-CN");
         var xlsx = await client.GetByteArrayAsync($"/reports/export.xlsx?{period.Query}", Ct);
         using var file = new MemoryStream(xlsx);
-        Assert.Equal(["汇总", "每日", "地区", "行业", "客群", "模型", "套餐", "毛利", "头部客户"], MiniExcel.GetSheetNames(file));
+        Assert.Equal(["汇总", "收入构成", "每日", "地区", "行业", "客群", "模型", "套餐", "毛利", "头部客户"], MiniExcel.GetSheetNames(file));
         var csv = Encoding.UTF8.GetString(await client.GetByteArrayAsync($"/reports/export.csv?{period.Query}&table=segments", Ct));
         Assert.Contains("收入（元）", csv, StringComparison.Ordinal);
     }
