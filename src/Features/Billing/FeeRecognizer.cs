@@ -21,6 +21,9 @@ public sealed class FeeRecognizer(IDbContextFactory<TokenConsoleDbContext> dbFac
 
     private const long MicrosPerFen = 10_000;
 
+    /// <summary>Whether the catch-up at start succeeded; if not, the daily loop retries it after a back-off.</summary>
+    private bool _caughtUp;
+
     /// <summary>
     /// Recognizes every day after the watermark through the Beijing day containing <paramref name="lastDayInclusive"/>
     /// (first run: from the earliest term's anchor day). Returns the number of days recognized now.
@@ -102,8 +105,6 @@ public sealed class FeeRecognizer(IDbContextFactory<TokenConsoleDbContext> dbFac
         _caughtUp = options.Value.RecognizeFees && await CatchUpAsync(cancellationToken);
         await base.StartAsync(cancellationToken);
     }
-
-    private bool _caughtUp;
 
     /// <summary>Each Beijing day shortly after midnight, through yesterday; a failing round is retried after a back-off.</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

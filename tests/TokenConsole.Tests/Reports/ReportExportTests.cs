@@ -65,10 +65,10 @@ public sealed class ReportExportTests(ConsoleFactory factory) : IClassFixture<Co
         Assert.Equal(7, daily.Count);
         Assert.Equal(data.Daily.Sum(d => d.Tokens), daily.Sum(d => Convert.ToInt64(d["Tokens"], CultureInfo.InvariantCulture)));
 
-        // Numbers are numeric cells, not text: no t="s"/"str"/"inlineStr" on the token cells of the Regions sheet.
+        // Numbers are numeric cells, not text: no t="s"/"str"/"inlineStr" on the token cells of the Regions sheet (the fourth, after Summary, Revenue by kind and Daily).
         file.Position = 0;
         using var zip = new ZipArchive(file, ZipArchiveMode.Read);
-        var sheet = XDocument.Load(zip.GetEntry("xl/worksheets/sheet3.xml")!.Open());
+        var sheet = XDocument.Load(zip.GetEntry("xl/worksheets/sheet4.xml")!.Open());
         XNamespace ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
         var tokenCell = sheet.Descendants(ns + "row").Skip(1).First().Elements(ns + "c").ElementAt(2);
         Assert.True(tokenCell.Attribute("t") is null || tokenCell.Attribute("t")!.Value == "n", tokenCell.ToString());
