@@ -50,6 +50,9 @@ public sealed class ReportTests(ConsoleServer server)
         await page.ScreenshotAsync("report-exec");
         await ClipAsync(page, "report-exec-top", 0, 1150);
         await ClipAsync(page, "report-exec-tables", 1100, 1000);
+        // Revenue by kind (fees, usage, top-ups, credits) with breakage and ARPU, under the one-line definition.
+        await Assertions.Expect(page.GetByTestId("revenue-definition").First).ToContainTextAsync("Revenue = fees spread over the days they cover");
+        await page.GetByTestId("table-revenue").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(ConsoleServer.ScreenshotFolder, "report-revenue-split.png") });
 
         await page.GetByTestId("language-switch").ClickAsync();
         await page.GetByTestId("language-zh").ClickAsync();
@@ -59,12 +62,13 @@ public sealed class ReportTests(ConsoleServer server)
         Assert.Matches("[万亿]$", await page.GetByTestId("report-kpi-tokens-value").InnerTextAsync());
         await page.ScreenshotAsync("report-exec-zh");
         await ClipAsync(page, "report-exec-zh-top", 0, 1150);
+        await page.GetByTestId("table-revenue").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(ConsoleServer.ScreenshotFolder, "report-revenue-split-zh.png") });
         await ClipAsync(page, "report-exec-zh-heatmap", 2000, 1300);
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export-xlsx").ClickAsync());
         Assert.Equal($"tokenconsole-report-{LastMonth.FileStem}.xlsx", download.SuggestedFilename);
         var path = await download.PathAsync();
-        Assert.Equal(["汇总", "每日", "地区", "行业", "客群", "模型", "套餐", "毛利", "头部客户"], MiniExcel.GetSheetNames(path));
+        Assert.Equal(["汇总", "收入构成", "每日", "地区", "行业", "客群", "模型", "套餐", "毛利", "头部客户"], MiniExcel.GetSheetNames(path));
         var daily = MiniExcel.Query(path, useHeaderRow: true, sheetName: "每日", excelType: ExcelType.XLSX).ToList();
         Assert.Equal(LastMonth.Days, daily.Count);
 

@@ -6,6 +6,9 @@ public static class BillingModule
     public static void AddBilling(this IHostApplicationBuilder builder)
     {
         builder.Services.Configure<BillingOptions>(builder.Configuration.GetSection("Billing"));
+        builder.Services.AddSingleton<IFeeRevenueStore, SqlFeeRevenueStore>();
+        builder.Services.AddSingleton<FeeRecognizer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<FeeRecognizer>());
     }
 
     public static void MapBilling(this IEndpointRouteBuilder endpoints)
@@ -22,4 +25,6 @@ public sealed class BillingOptions
     public decimal VatRate { get; set; } = 0.06m;
     /// <summary>When the monthly bill run starts, Beijing time, on the 1st.</summary>
     public TimeSpan BillRunAt { get; set; } = new(0, 10, 0);
+    /// <summary>Whether the background fee recognizer runs (each Beijing day, through yesterday); off only for tools that drive it themselves.</summary>
+    public bool RecognizeFees { get; set; } = true;
 }

@@ -82,17 +82,24 @@ public sealed class OverviewService(IDbContextFactory<TokenConsoleDbContext> dbF
             .FirstOrDefault();
     }
 
+    /// <summary>
+    /// Tokens, and recognized revenue: usage charges from the hourly rollups plus the fees, top-ups and credits of the
+    /// whole Beijing days inside [from, to) from the daily region × industry table — the heatmap's and the report's sums.
+    /// </summary>
     private static async Task<(long Tokens, long RevenueMicros)> TotalsAsync(TokenConsoleDbContext db, DateTime from, DateTime to, CancellationToken cancellationToken)
     {
         var totals = await db.UsageRollups.Where(r => r.Hour >= from && r.Hour < to)
             .GroupBy(_ => 1)
             .Select(g => new { Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), RevenueMicros = g.Sum(r => r.RevenueMicros) })
             .FirstOrDefaultAsync(cancellationToken);
-        return totals is null ? (0, 0) : (totals.Tokens, totals.RevenueMicros);
+        var lastDay = to.AddDays(-1);
+        var fees = await db.RegionIndustryDaily.Where(r => r.Day >= from && r.Day <= lastDay)
+            .SumAsync(r => (long?)(r.FeeMicros + r.TopUpMicros - r.CreditMicros), cancellationToken) ?? 0;
+        return totals is null ? (0, fees) : (totals.Tokens, totals.RevenueMicros + fees);
     }
 
     /// <summary>
-    /// Tokens and revenue per Beijing day for the last 90 complete days, from the hourly rollups. Today is left out:
+    /// Tokens and recognized revenue per Beijing day for the last 90 complete days, from the hourly rollups and the fees of the daily table. Today is left out:
     /// a day in progress would look like a collapse at the end of the series.
     /// </summary>
     private static async Task<IReadOnlyList<(DateTime Day, long Tokens, decimal Revenue)>> DailyAsync(TokenConsoleDbContext db, DateTime nowUtc, CancellationToken cancellationToken)
@@ -103,9 +110,13 @@ public sealed class OverviewService(IDbContextFactory<TokenConsoleDbContext> dbF
             .GroupBy(r => r.Hour)
             .Select(g => new { Hour = g.Key, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), RevenueMicros = g.Sum(r => r.RevenueMicros) })
             .ToListAsync(cancellationToken);
+        var fees = await db.RegionIndustryDaily.Where(r => r.Day >= from && r.Day < today)
+            .GroupBy(r => r.Day)
+            .Select(g => new { Day = g.Key, Micros = g.Sum(r => r.FeeMicros + r.TopUpMicros - r.CreditMicros) })
+            .ToDictionaryAsync(x => BusinessCalendar.ToLocal(x.Day).Date, x => x.Micros, cancellationToken);
         return [.. hourly
             .GroupBy(h => BusinessCalendar.ToLocal(h.Hour).Date)
             .OrderBy(g => g.Key)
-            .Select(g => (g.Key, g.Sum(h => h.Tokens), Money.FromMicros(g.Sum(h => h.RevenueMicros))))];
+            .Select(g => (g.Key, g.Sum(h => h.Tokens), Money.FromMicros(g.Sum(h => h.RevenueMicros) + fees.GetValueOrDefault(g.Key))))];
     }
 }

@@ -15,6 +15,8 @@ public sealed record ReportKpi(decimal Value, decimal Previous, bool Comparable 
     public decimal PointChange => Value - Previous;
 }
 
+/// <param name="ActiveCustomers">Customers with an active subscription in the period (a suspended one counts: its fee runs on).</param>
+/// <param name="RevenuePerCustomer">ARPU: revenue ÷ <paramref name="ActiveCustomers"/>.</param>
 public sealed record ReportKpis(
     ReportKpi Tokens, ReportKpi Revenue, ReportKpi ComputeCost, ReportKpi GrossMargin, ReportKpi ActiveCustomers, ReportKpi RevenuePerCustomer);
 
@@ -67,6 +69,13 @@ public sealed record ReportData(
 
     /// <summary>The regions whose revenue fell most (or grew least when none fell).</summary>
     public IReadOnlyList<BreakdownRow> BottomMovers => !HasPreviousData ? [] : [.. Regions.Except(TopMovers).OrderBy(r => r.RevenueDelta).Take(MoversShown)];
+
+    /// <summary>Recognized revenue by kind, this period and the one before (their totals are the revenue KPI).</summary>
+    public RevenueSplit Split { get; init; } = new(0, 0, 0, 0);
+    public RevenueSplit PreviousSplit { get; init; } = new(0, 0, 0, 0);
+
+    /// <summary>Allowance paid for and not used, over the billing periods that ended in the period.</summary>
+    public Breakage Breakage { get; init; } = new(0, 0);
 
     public bool IsEmpty => Kpis.Tokens.Value == 0 && Kpis.Revenue.Value == 0 && Kpis.ActiveCustomers.Value == 0;
 }

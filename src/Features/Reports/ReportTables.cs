@@ -26,7 +26,7 @@ public sealed record ExportTable(string Id, string Title, IReadOnlyList<ExportCo
 /// <summary>Every table of the report, with headers and names in the current UI language.</summary>
 public static class ReportTables
 {
-    public static readonly IReadOnlyList<string> Ids = ["summary", "daily", "regions", "industries", "segments", "models", "packages", "margins", "customers"];
+    public static readonly IReadOnlyList<string> Ids = ["summary", "revenue", "daily", "regions", "industries", "segments", "models", "packages", "margins", "customers"];
 
     public static IReadOnlyList<ExportTable> Build(ReportData data, IStringLocalizer L)
     {
@@ -45,11 +45,29 @@ public static class ReportTables
                 [L["Revenue (CNY)"].Value, data.Kpis.Revenue.Value, Previous(data.Kpis.Revenue), data.Kpis.Revenue.Change],
                 [L["Compute cost (CNY)"].Value, data.Kpis.ComputeCost.Value, Previous(data.Kpis.ComputeCost), data.Kpis.ComputeCost.Change],
                 [L["Gross margin (change in points)"].Value, data.Kpis.GrossMargin.Value, Previous(data.Kpis.GrossMargin), data.Kpis.GrossMargin.Comparable ? data.Kpis.GrossMargin.PointChange : null],
-                [L["Active customers"].Value, data.Kpis.ActiveCustomers.Value, Previous(data.Kpis.ActiveCustomers), data.Kpis.ActiveCustomers.Change],
-                [L["Revenue per customer (CNY)"].Value, data.Kpis.RevenuePerCustomer.Value, Previous(data.Kpis.RevenuePerCustomer), data.Kpis.RevenuePerCustomer.Change],
+                [L["Subscribed customers"].Value, data.Kpis.ActiveCustomers.Value, Previous(data.Kpis.ActiveCustomers), data.Kpis.ActiveCustomers.Change],
+                [L["ARPU (CNY)"].Value, data.Kpis.RevenuePerCustomer.Value, Previous(data.Kpis.RevenuePerCustomer), data.Kpis.RevenuePerCustomer.Change],
             ],
             // The summary's columns mix counts, amounts and ratios: each row says which, so each cell gets its format.
             [ColumnKind.Count, ColumnKind.Money, ColumnKind.Money, ColumnKind.Ratio, ColumnKind.Count, ColumnKind.Money]);
+
+        // Revenue by kind: the revenue KPI is the sum of the first four rows (credit notes negative), then breakage and ARPU.
+        RevenueSplit split = data.Split, before = data.PreviousSplit;
+        decimal? Before(decimal value) => data.HasPreviousData ? value : null;
+        var revenue = new ExportTable("revenue", L["Revenue by kind"],
+            [new(L["Metric"], ColumnKind.Text), new(L["This period"], ColumnKind.Number), new(L["Previous period"], ColumnKind.Number)],
+            [
+                [L["Fees (CNY)"].Value, split.Fees, Before(before.Fees)],
+                [L["Usage charges (CNY)"].Value, split.Usage, Before(before.Usage)],
+                [L["Top-ups (CNY)"].Value, split.TopUps, Before(before.TopUps)],
+                [L["Credit notes (CNY)"].Value, -split.Credits, Before(-before.Credits)],
+                [L["Revenue (CNY)"].Value, split.Total, Before(before.Total)],
+                [L["Breakage"].Value, data.Breakage.Share, null],
+                [L["Allowance included (billable tokens)"].Value, data.Breakage.IncludedTokens, null],
+                [L["Allowance unused (billable tokens)"].Value, data.Breakage.UnusedTokens, null],
+                [L["ARPU (CNY)"].Value, data.Kpis.RevenuePerCustomer.Value, Previous(data.Kpis.RevenuePerCustomer)],
+            ],
+            [ColumnKind.Money, ColumnKind.Money, ColumnKind.Money, ColumnKind.Money, ColumnKind.Money, ColumnKind.Ratio, ColumnKind.Count, ColumnKind.Count, ColumnKind.Money]);
 
         var daily = new ExportTable("daily", L["Daily"],
             [new(L["Day"], ColumnKind.Date), new(L["Tokens"], ColumnKind.Count), new(L["Revenue (CNY)"], ColumnKind.Money), new(L["Compute cost (CNY)"], ColumnKind.Money)],
@@ -84,7 +102,7 @@ public static class ReportTables
 
         return
         [
-            summary, daily,
+            summary, revenue, daily,
             Breakdown("regions", L["Regions"], L["Code"], data.Regions, r => r.Name(zh)),
             Breakdown("industries", L["Industries"], L["Code"], data.Industries, r => r.Name(zh)),
             Breakdown("segments", L["Segments"], L["Code"], data.Segments, r => L[r.NameEn]),

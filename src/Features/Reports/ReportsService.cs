@@ -4,8 +4,10 @@ using TokenConsole.Data;
 namespace TokenConsole.Features.Reports;
 
 /// <summary>
-/// The executive report. It reads the hourly rollups (tokens, revenue, compute cost by region, industry, model and
-/// package) and the customer daily usage (customers, segments), never the raw events.
+/// The executive report. It reads the hourly rollups (tokens, usage charges, compute cost by region, industry, model and
+/// package), the recognized fees, top-ups and credits (RevenueDaily, by region, industry, package and customer) and the
+/// customer daily usage (customers, segments), never the raw events. Revenue everywhere is recognized revenue: fees +
+/// usage charges + top-ups − credits; margin = revenue − compute cost.
 /// </summary>
 public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFactory, TimeProvider clock)
 {
@@ -48,7 +50,10 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
             .Select(c => new { c.Id, c.Code, c.Name, c.NameZh, c.Segment, c.IndustryCode, c.RegionCode })
             .ToDictionaryAsync(c => c.Id, cancellationToken);
 
-        var kpis = Kpis(current, before, customers, customersBefore, comparable);
+        var subscribed = await ReportSubscriptions.SubscribedCustomersAsync(db, period, cancellationToken);
+        var subscribedBefore = await ReportSubscriptions.SubscribedCustomersAsync(db, previous, cancellationToken);
+        var kpis = Kpis(current, before, subscribed, subscribedBefore, comparable);
+        var breakage = await ReportSubscriptions.BreakageAsync(db, period, cancellationToken);
         var daily = await DailyAsync(db, period, cancellationToken);
 
         var segments = customers.Select(c => (Key: people[c.Key].Segment.ToString(), c.Value, Previous: false))
@@ -76,16 +81,34 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
             Breakdown(current, before, c => c.RegionCode, regions, comparable),
             Breakdown(current, before, c => c.IndustryCode, industries, comparable),
             segments,
-            Breakdown(current, before, c => modelCodes.GetValueOrDefault(c.ModelId, $"#{c.ModelId}"), models, comparable),
-            Breakdown(current, before, c => packageCodes.GetValueOrDefault(c.PackageId, $"#{c.PackageId}"), packages, comparable),
-            heatmap, top, dataFrom);
+            // Models carry the usage charges only: a fee buys an allowance, not a model.
+            Breakdown([.. current.Where(c => c.ModelId != 0)], [.. before.Where(c => c.ModelId != 0)], c => modelCodes.GetValueOrDefault(c.ModelId, $"#{c.ModelId}"), models, comparable),
+            Breakdown(current, before, c => c.PackageId == 0 ? CreditNotesKey : packageCodes.GetValueOrDefault(c.PackageId, $"#{c.PackageId}"), packages, comparable),
+            heatmap, top, dataFrom)
+        {
+            Split = Split(current),
+            PreviousSplit = Split(before),
+            Breakage = breakage,
+        };
     }
 
-    private sealed record Cell(string RegionCode, string IndustryCode, int ModelId, int PackageId, long Tokens, long Calls, decimal Revenue, decimal ComputeCost);
+    /// <summary>A sum of the rollups (usage: a model) or of the recognized fees (ModelId 0: a fee buys an allowance, not a model).</summary>
+    private sealed record Cell(string RegionCode, string IndustryCode, int ModelId, int PackageId, long Tokens, long Calls, decimal Usage, decimal ComputeCost,
+        decimal Fees = 0, decimal TopUps = 0, decimal Credits = 0)
+    {
+        /// <summary>Recognized revenue: fees + usage charges + top-ups − credits.</summary>
+        public decimal Revenue => Usage + Fees + TopUps - Credits;
+    }
 
     private sealed record CustomerTotals(long Tokens, decimal Revenue, decimal ComputeCost);
 
-    /// <summary>The period's rollups summed per region (in SQL, exactly, as integers of micro-yuan) × industry × model × package: every breakdown is a sum of these.</summary>
+    /// <summary>Credit notes belong to the customer, not to a package (package 0 in RevenueDaily): their row in the package table.</summary>
+    internal const string CreditNotesKey = "credit-notes";
+
+    /// <summary>
+    /// The period's rollups summed per region (in SQL, exactly, as integers of micro-yuan) × industry × model × package,
+    /// and its recognized fees, top-ups and credits per region × industry × package: every breakdown is a sum of these.
+    /// </summary>
     private static async Task<List<Cell>> RollupCellsAsync(TokenConsoleDbContext db, ReportPeriod period, CancellationToken cancellationToken)
     {
         var (from, to) = (period.StartUtc, period.EndUtc);
@@ -97,11 +120,17 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
                 Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), Calls = g.Sum(r => r.Calls), Revenue = g.Sum(r => r.RevenueMicros), Cost = g.Sum(r => r.ComputeCostMicros),
             })
             .ToListAsync(cancellationToken);
-        return [.. rows.Select(r => new Cell(r.RegionCode, r.IndustryCode, r.ModelId, r.PackageId, r.Tokens, r.Calls, Money.FromMicros(r.Revenue), Money.FromMicros(r.Cost)))];
+        var fees = await db.RevenueDaily.Where(r => r.Day >= from && r.Day < to)
+            .GroupBy(r => new { r.RegionCode, r.IndustryCode, r.PackageId })
+            .Select(g => new { g.Key.RegionCode, g.Key.IndustryCode, g.Key.PackageId, Fee = g.Sum(r => r.FeeMicros), TopUp = g.Sum(r => r.TopUpMicros), Credit = g.Sum(r => r.CreditMicros) })
+            .ToListAsync(cancellationToken);
+        return [.. rows.Select(r => new Cell(r.RegionCode, r.IndustryCode, r.ModelId, r.PackageId, r.Tokens, r.Calls, Money.FromMicros(r.Revenue), Money.FromMicros(r.Cost))),
+            .. fees.Select(f => new Cell(f.RegionCode, f.IndustryCode, 0, f.PackageId, 0, 0, 0, 0, Money.FromMicros(f.Fee), Money.FromMicros(f.TopUp), Money.FromMicros(f.Credit)))];
     }
 
     /// <summary>
-    /// Per customer, from the customer daily usage, whose days are Beijing days (stored as the UTC instant of their midnight).
+    /// Per customer: usage from the customer daily usage, whose days are Beijing days (stored as the UTC instant of their
+    /// midnight), and recognized revenue including the customer's fees, top-ups and credits.
     /// </summary>
     private static async Task<Dictionary<int, CustomerTotals>> CustomerTotalsAsync(TokenConsoleDbContext db, ReportPeriod period, CancellationToken cancellationToken)
     {
@@ -111,7 +140,18 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
             .GroupBy(d => d.CustomerId)
             .Select(g => new { CustomerId = g.Key, Tokens = g.Sum(d => d.Tokens), Revenue = g.Sum(d => d.RevenueMicros), Cost = g.Sum(d => d.ComputeCostMicros) })
             .ToListAsync(cancellationToken);
-        return rows.Where(r => r.Tokens > 0 || r.Revenue > 0).ToDictionary(r => r.CustomerId, r => new CustomerTotals(r.Tokens, Money.FromMicros(r.Revenue), Money.FromMicros(r.Cost)));
+        var fees = await db.RevenueDaily.Where(r => r.Day >= from && r.Day < to)
+            .GroupBy(r => r.CustomerId)
+            .Select(g => new { CustomerId = g.Key, Revenue = g.Sum(r => r.FeeMicros + r.TopUpMicros - r.CreditMicros) })
+            .ToDictionaryAsync(r => r.CustomerId, r => r.Revenue, cancellationToken);
+        var totals = rows.Where(r => r.Tokens > 0 || r.Revenue > 0 || fees.ContainsKey(r.CustomerId))
+            .ToDictionary(r => r.CustomerId, r => new CustomerTotals(r.Tokens, Money.FromMicros(r.Revenue + fees.GetValueOrDefault(r.CustomerId)), Money.FromMicros(r.Cost)));
+        // A customer who paid a fee and used nothing is a customer of the period too (and often the most profitable).
+        foreach (var (customerId, micros) in fees.Where(f => !totals.ContainsKey(f.Key)))
+        {
+            totals[customerId] = new CustomerTotals(0, Money.FromMicros(micros), 0);
+        }
+        return totals;
     }
 
     private static async Task<List<DailyPoint>> DailyAsync(TokenConsoleDbContext db, ReportPeriod period, CancellationToken cancellationToken)
@@ -121,29 +161,42 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
             .GroupBy(r => r.Hour)
             .Select(g => new { Hour = g.Key, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), Revenue = g.Sum(r => r.RevenueMicros), Cost = g.Sum(r => r.ComputeCostMicros) })
             .ToListAsync(cancellationToken);
+        var fees = (await db.RevenueDaily.Where(r => r.Day >= from && r.Day < to)
+                .GroupBy(r => r.Day)
+                .Select(g => new { Day = g.Key, Micros = g.Sum(r => r.FeeMicros + r.TopUpMicros - r.CreditMicros) })
+                .ToListAsync(cancellationToken))
+            .ToDictionary(f => DateOnly.FromDateTime(BusinessCalendar.ToLocal(f.Day)), f => f.Micros);
         var byDay = hours.GroupBy(h => DateOnly.FromDateTime(BusinessCalendar.ToLocal(h.Hour)))
-            .ToDictionary(g => g.Key, g => new DailyPoint(g.Key, g.Sum(h => h.Tokens), Money.FromMicros(g.Sum(h => h.Revenue)), Money.FromMicros(g.Sum(h => h.Cost))));
+            .ToDictionary(g => g.Key, g => new DailyPoint(g.Key, g.Sum(h => h.Tokens), Money.FromMicros(g.Sum(h => h.Revenue) + fees.GetValueOrDefault(g.Key)), Money.FromMicros(g.Sum(h => h.Cost))));
+        foreach (var (day, micros) in fees.Where(f => !byDay.ContainsKey(f.Key)))
+        {
+            byDay[day] = new DailyPoint(day, 0, Money.FromMicros(micros), 0);
+        }
         // Every day of the period, including days without usage, so the trend shows gaps as zeros.
         return [.. Enumerable.Range(0, period.Days).Select(i => period.From.AddDays(i)).Select(d => byDay.GetValueOrDefault(d) ?? new DailyPoint(d, 0, 0, 0))];
     }
 
-    private static ReportKpis Kpis(List<Cell> current, List<Cell> before, Dictionary<int, CustomerTotals> customers, Dictionary<int, CustomerTotals> customersBefore, bool comparable)
+    private static ReportKpis Kpis(List<Cell> current, List<Cell> before, int subscribed, int subscribedBefore, bool comparable)
     {
         static decimal Margin(List<Cell> cells)
         {
             var revenue = cells.Sum(c => c.Revenue);
             return revenue > 0 ? (revenue - cells.Sum(c => c.ComputeCost)) / revenue : 0;
         }
-        static decimal PerCustomer(Dictionary<int, CustomerTotals> customers) => customers.Count == 0 ? 0 : customers.Values.Sum(c => c.Revenue) / customers.Count;
+        // ARPU: the period's recognized revenue over the customers with an active subscription in it.
+        static decimal PerCustomer(List<Cell> cells, int customers) => customers == 0 ? 0 : cells.Sum(c => c.Revenue) / customers;
 
         return new ReportKpis(
             new ReportKpi(current.Sum(c => c.Tokens), before.Sum(c => c.Tokens), comparable),
             new ReportKpi(current.Sum(c => c.Revenue), before.Sum(c => c.Revenue), comparable),
             new ReportKpi(current.Sum(c => c.ComputeCost), before.Sum(c => c.ComputeCost), comparable),
             new ReportKpi(Margin(current), Margin(before), comparable),
-            new ReportKpi(customers.Count, customersBefore.Count, comparable),
-            new ReportKpi(PerCustomer(customers), PerCustomer(customersBefore), comparable));
+            new ReportKpi(subscribed, subscribedBefore, comparable),
+            new ReportKpi(PerCustomer(current, subscribed), PerCustomer(before, subscribedBefore), comparable));
     }
+
+    private static RevenueSplit Split(List<Cell> cells) =>
+        new(cells.Sum(c => c.Fees), cells.Sum(c => c.Usage), cells.Sum(c => c.TopUps), cells.Sum(c => c.Credits));
 
     private static List<BreakdownRow> Breakdown(List<Cell> current, List<Cell> before, Func<Cell, string> key, Dictionary<string, (string En, string Zh)> names, bool comparable)
     {
@@ -173,6 +226,7 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
             var version = versions.FirstOrDefault(v => v.Id == p.ActiveVersionId) ?? versions.Where(v => v.PackageId == p.Id).MaxBy(v => v.Number);
             return version is null ? (p.Code, p.Code) : (version.NameEn, version.NameZh);
         });
+        names[CreditNotesKey] = ("Credit notes", "贷项通知单");
         return (packages.ToDictionary(p => p.Id, p => p.Code), names);
     }
 }

@@ -29,6 +29,19 @@ public sealed class DrillDownService(IDbContextFactory<TokenConsoleDbContext> db
         // Every hour or day of the period gets a point, zero when nothing was used: a gap is information, not a line to draw across.
         var buckets = byHour.GroupBy(h => hourly ? h.Hour : BusinessCalendar.DayStartUtc(h.Hour))
             .ToDictionary(g => g.Key, g => (Tokens: g.Sum(h => h.Tokens), RevenueMicros: g.Sum(h => h.RevenueMicros)));
+        if (!hourly)
+        {
+            // Fees are recognized per Beijing day: they join the daily series (an hourly one shows the usage charges).
+            var fees = HeatmapService.FilterRevenue(db, db.RevenueDaily.Where(r => r.RegionCode == region && r.IndustryCode == industry && r.Day >= from && r.Day < to), query);
+            var feeDays = query.ModelId is null
+                ? await fees.GroupBy(r => r.Day).Select(g => new { Day = g.Key, Micros = g.Sum(r => r.FeeMicros + r.TopUpMicros - r.CreditMicros) }).ToListAsync(cancellationToken)
+                : [];
+            foreach (var f in feeDays)
+            {
+                var bucket = buckets.GetValueOrDefault(f.Day);
+                buckets[f.Day] = (bucket.Tokens, bucket.RevenueMicros + f.Micros);
+            }
+        }
         var step = hourly ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1);
         var series = new List<(DateTime, long, decimal)>();
         for (var t = hourly ? new DateTime(from.Ticks - from.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc) : BusinessCalendar.DayStartUtc(from); t < to; t += step)
@@ -52,13 +65,19 @@ public sealed class DrillDownService(IDbContextFactory<TokenConsoleDbContext> db
         var top = await (from u in customerUsage
                          join c in db.Customers on u.CustomerId equals c.Id
                          where c.RegionCode == region && c.IndustryCode == industry && (query.Segment == null || c.Segment == query.Segment)
-                         group u by new { c.Code, c.Name, c.NameZh } into g
-                         select new { g.Key.Code, g.Key.Name, g.Key.NameZh, Tokens = g.Sum(u => u.Tokens), RevenueMicros = g.Sum(u => u.RevenueMicros) })
+                         group u by new { c.Id, c.Code, c.Name, c.NameZh } into g
+                         select new { g.Key.Id, g.Key.Code, g.Key.Name, g.Key.NameZh, Tokens = g.Sum(u => u.Tokens), RevenueMicros = g.Sum(u => u.RevenueMicros) })
             .OrderByDescending(x => x.Tokens).Take(10).ToListAsync(cancellationToken);
+        // Their revenue includes the fees recognized for them in the cell (none under a model filter).
+        var topIds = top.Select(t => t.Id).ToList();
+        var topFees = query.ModelId is not null ? new Dictionary<int, long>() : await HeatmapService.FilterRevenue(db,
+                db.RevenueDaily.Where(r => topIds.Contains(r.CustomerId) && r.RegionCode == region && r.IndustryCode == industry && r.Day >= fromDay && r.Day < to), query)
+            .GroupBy(r => r.CustomerId).Select(g => new { g.Key, Micros = g.Sum(r => r.FeeMicros + r.TopUpMicros - r.CreditMicros) })
+            .ToDictionaryAsync(x => x.Key, x => x.Micros, cancellationToken);
 
         return new DrillDown(region, industry, hourly, series,
             [.. models.OrderByDescending(x => x.Tokens).Select(x => (modelNames.GetValueOrDefault(x.Key, "?"), x.Tokens))],
             [.. pools.OrderByDescending(x => x.Tokens).Select(x => (poolCodes.GetValueOrDefault(x.Key, "?"), x.Tokens))],
-            [.. top.Select(x => (x.Code, x.Name, x.NameZh, x.Tokens, Money.FromMicros(x.RevenueMicros)))]);
+            [.. top.Select(x => (x.Code, x.Name, x.NameZh, x.Tokens, Money.FromMicros(x.RevenueMicros + topFees.GetValueOrDefault(x.Id))))]);
     }
 }

@@ -16,7 +16,10 @@ public sealed record HeatmapQuery(
     int? ModelId = null,
     int? PackageId = null);
 
-/// <summary>Sums of one cell, region, industry or the whole period; money in micro-yuan, summed exactly as integers.</summary>
+/// <summary>
+/// Sums of one cell, region, industry or the whole period; money in micro-yuan, summed exactly as integers.
+/// <see cref="RevenueMicros"/> is recognized revenue: fees + top-ups + usage charges − credit notes (usage charges only under a model filter).
+/// </summary>
 public readonly record struct UsageTotals(long Tokens, long Calls, long RevenueMicros, long ComputeCostMicros)
 {
     public decimal Revenue => Money.FromMicros(RevenueMicros);

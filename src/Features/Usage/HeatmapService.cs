@@ -68,6 +68,8 @@ public sealed class HeatmapService(IDbContextFactory<TokenConsoleDbContext> dbFa
         TokenConsoleDbContext db, DateTime from, DateTime split, DateTime to, CancellationToken cancellationToken)
     {
         // Day rows cover [day, day + 1): the period's last (partial) day is included as far as it has gone.
+        // Revenue is recognized revenue: the usage charges, and the fees, top-ups and credits the recognizer and the
+        // credit notes added to the same rows — three more columns of the same scan, no other table.
         var rows = await db.RegionIndustryDaily.Where(r => r.Day >= from && r.Day < to)
             .GroupBy(r => new { r.RegionCode, r.IndustryCode })
             .Select(g => new
@@ -76,11 +78,11 @@ public sealed class HeatmapService(IDbContextFactory<TokenConsoleDbContext> dbFa
                 g.Key.IndustryCode,
                 Tokens = g.Sum(r => r.Day >= split ? r.Tokens : 0),
                 Calls = g.Sum(r => r.Day >= split ? r.Calls : 0),
-                Revenue = g.Sum(r => r.Day >= split ? r.RevenueMicros : 0),
+                Revenue = g.Sum(r => r.Day >= split ? r.RevenueMicros + r.FeeMicros + r.TopUpMicros - r.CreditMicros : 0),
                 Cost = g.Sum(r => r.Day >= split ? r.ComputeCostMicros : 0),
                 PreviousTokens = g.Sum(r => r.Day < split ? r.Tokens : 0),
                 PreviousCalls = g.Sum(r => r.Day < split ? r.Calls : 0),
-                PreviousRevenue = g.Sum(r => r.Day < split ? r.RevenueMicros : 0),
+                PreviousRevenue = g.Sum(r => r.Day < split ? r.RevenueMicros + r.FeeMicros + r.TopUpMicros - r.CreditMicros : 0),
                 PreviousCost = g.Sum(r => r.Day < split ? r.ComputeCostMicros : 0),
             })
             .ToListAsync(cancellationToken);
@@ -88,12 +90,12 @@ public sealed class HeatmapService(IDbContextFactory<TokenConsoleDbContext> dbFa
         var previous = new Dictionary<(string, string), UsageTotals>(rows.Count);
         foreach (var r in rows)
         {
-            // A cell appears in a period only if it had rows in it, as when each period was its own query.
-            if (r.Calls > 0 || r.Tokens > 0)
+            // A cell appears in a period only if it had usage or revenue in it (fees alone count: allowance bought, unused).
+            if (r.Calls > 0 || r.Tokens > 0 || r.Revenue != 0)
             {
                 current[(r.RegionCode, r.IndustryCode)] = new UsageTotals(r.Tokens, r.Calls, r.Revenue, r.Cost);
             }
-            if (r.PreviousCalls > 0 || r.PreviousTokens > 0)
+            if (r.PreviousCalls > 0 || r.PreviousTokens > 0 || r.PreviousRevenue != 0)
             {
                 previous[(r.RegionCode, r.IndustryCode)] = new UsageTotals(r.PreviousTokens, r.PreviousCalls, r.PreviousRevenue, r.PreviousCost);
             }
@@ -108,7 +110,55 @@ public sealed class HeatmapService(IDbContextFactory<TokenConsoleDbContext> dbFa
         var hourRows = await hourly.GroupBy(r => new { r.RegionCode, r.IndustryCode })
             .Select(g => new { g.Key.RegionCode, g.Key.IndustryCode, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), Calls = g.Sum(r => r.Calls), Revenue = g.Sum(r => r.RevenueMicros), Cost = g.Sum(r => r.ComputeCostMicros) })
             .ToListAsync(cancellationToken);
-        return hourRows.ToDictionary(r => (r.RegionCode, r.IndustryCode), r => new UsageTotals(r.Tokens, r.Calls, r.Revenue, r.Cost));
+        var cells = hourRows.ToDictionary(r => (r.RegionCode, r.IndustryCode), r => new UsageTotals(r.Tokens, r.Calls, r.Revenue, r.Cost));
+        foreach (var (key, fees) in await FeeCellsAsync(db, query, from, to, cancellationToken))
+        {
+            cells[key] = cells.GetValueOrDefault(key) + new UsageTotals(0, 0, fees, 0);
+        }
+        return cells;
+    }
+
+    /// <summary>
+    /// Recognized fees, top-ups and credits per cell for the whole Beijing days inside [from, to) (they are recognized
+    /// per closed day, so a part-day has none to compare). Unfiltered: from the daily region × industry table; by
+    /// package or segment: the package's own rows of RevenueDaily (credits belong to no package); by model: none — a
+    /// fee buys an allowance, not a model, and the page says so.
+    /// </summary>
+    internal static async Task<Dictionary<(string, string), long>> FeeCellsAsync(
+        TokenConsoleDbContext db, HeatmapQuery query, DateTime from, DateTime to, CancellationToken cancellationToken)
+    {
+        if (query.ModelId is not null)
+        {
+            return new Dictionary<(string, string), long>();
+        }
+        var lastDay = to.AddDays(-1);
+        if (query.PackageId is null && query.Segment is null)
+        {
+            var daily = await db.RegionIndustryDaily.Where(r => r.Day >= from && r.Day <= lastDay)
+                .GroupBy(r => new { r.RegionCode, r.IndustryCode })
+                .Select(g => new { g.Key.RegionCode, g.Key.IndustryCode, Revenue = g.Sum(r => r.FeeMicros + r.TopUpMicros - r.CreditMicros) })
+                .ToListAsync(cancellationToken);
+            return daily.Where(r => r.Revenue != 0).ToDictionary(r => (r.RegionCode, r.IndustryCode), r => r.Revenue);
+        }
+        var rows = FilterRevenue(db, db.RevenueDaily.Where(r => r.Day >= from && r.Day <= lastDay), query);
+        var sums = await rows.GroupBy(r => new { r.RegionCode, r.IndustryCode })
+            .Select(g => new { g.Key.RegionCode, g.Key.IndustryCode, Revenue = g.Sum(r => r.FeeMicros + r.TopUpMicros - r.CreditMicros) })
+            .ToListAsync(cancellationToken);
+        return sums.Where(r => r.Revenue != 0).ToDictionary(r => (r.RegionCode, r.IndustryCode), r => r.Revenue);
+    }
+
+    /// <summary>The package and segment filters on recognized fee rows, as <see cref="Filter"/> does on the rollups.</summary>
+    internal static IQueryable<Billing.RevenueDaily> FilterRevenue(TokenConsoleDbContext db, IQueryable<Billing.RevenueDaily> rows, HeatmapQuery query)
+    {
+        if (query.PackageId is { } package)
+        {
+            rows = rows.Where(r => r.PackageId == package);
+        }
+        if (query.Segment is { } segment)
+        {
+            rows = rows.Where(r => db.Packages.Any(p => p.Id == r.PackageId && p.Segment == segment));
+        }
+        return rows;
     }
 
     /// <summary>The query's model, package and segment filters on hourly rollups (a package's segment is its customers').</summary>

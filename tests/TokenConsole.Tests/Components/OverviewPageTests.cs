@@ -43,6 +43,7 @@ public sealed class OverviewPageTests : ComponentTestContext
         page.WaitForAssertion(() => Assert.Equal("3.23亿", page.Find("[data-testid='kpi-tokens-value']").TextContent));
         Assert.Equal("¥123万", page.Find("[data-testid='kpi-revenue-value']").TextContent);
         Assert.Contains("本月 Token 用量", page.Markup, StringComparison.Ordinal);
+        Assert.Contains("收入 = 按所覆盖天数分摊的费用 + 用量费 − 贷项通知单。", page.Markup, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -52,6 +53,7 @@ public sealed class OverviewPageTests : ComponentTestContext
         var page = Render<TokenConsole.Features.Overview.OverviewPage>();
         page.WaitForAssertion(() => Assert.Equal("323M", page.Find("[data-testid='kpi-tokens-value']").TextContent));
         Assert.Equal("¥1.23M", page.Find("[data-testid='kpi-revenue-value']").TextContent);
+        Assert.Contains("Revenue = fees spread over the days they cover + usage charges − credit notes.", page.Find("[data-testid='revenue-definition']").TextContent, StringComparison.Ordinal);
         // 323,456,789 tokens in one hour on a 200,000 tokens/s pool (720,000,000 an hour): 44.9 % of what it can serve.
         Assert.Equal("44.9%", page.Find("[data-testid='kpi-utilisation-value']").TextContent);
     }

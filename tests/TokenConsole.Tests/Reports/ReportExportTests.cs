@@ -40,7 +40,7 @@ public sealed class ReportExportTests(ConsoleFactory factory) : IClassFixture<Co
         Assert.Equal(ReportExporter.XlsxContentType, response.Content.Headers.ContentType!.MediaType);
         Assert.Equal($"tokenconsole-report-{period.FileStem}.xlsx", response.Content.Headers.ContentDisposition!.FileNameStar ?? response.Content.Headers.ContentDisposition.FileName);
         using var file = new MemoryStream(await response.Content.ReadAsByteArrayAsync(Ct));
-        Assert.Equal(["Summary", "Daily", "Regions", "Industries", "Segments", "Models", "Packages", "Margins", "Top customers"], MiniExcel.GetSheetNames(file));
+        Assert.Equal(["Summary", "Revenue by kind", "Daily", "Regions", "Industries", "Segments", "Models", "Packages", "Margins", "Top customers"], MiniExcel.GetSheetNames(file));
 
         file.Position = 0;
         var summary = MiniExcel.Query(file, useHeaderRow: true, sheetName: "Summary").Cast<IDictionary<string, object?>>().ToList();
@@ -65,10 +65,10 @@ public sealed class ReportExportTests(ConsoleFactory factory) : IClassFixture<Co
         Assert.Equal(7, daily.Count);
         Assert.Equal(data.Daily.Sum(d => d.Tokens), daily.Sum(d => Convert.ToInt64(d["Tokens"], CultureInfo.InvariantCulture)));
 
-        // Numbers are numeric cells, not text: no t="s"/"str"/"inlineStr" on the token cells of the Regions sheet.
+        // Numbers are numeric cells, not text: no t="s"/"str"/"inlineStr" on the token cells of the Regions sheet (the fourth, after Summary, Revenue by kind and Daily).
         file.Position = 0;
         using var zip = new ZipArchive(file, ZipArchiveMode.Read);
-        var sheet = XDocument.Load(zip.GetEntry("xl/worksheets/sheet3.xml")!.Open());
+        var sheet = XDocument.Load(zip.GetEntry("xl/worksheets/sheet4.xml")!.Open());
         XNamespace ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
         var tokenCell = sheet.Descendants(ns + "row").Skip(1).First().Elements(ns + "c").ElementAt(2);
         Assert.True(tokenCell.Attribute("t") is null || tokenCell.Attribute("t")!.Value == "n", tokenCell.ToString());
@@ -107,7 +107,7 @@ public sealed class ReportExportTests(ConsoleFactory factory) : IClassFixture<Co
         client.DefaultRequestHeaders.Add("Cookie", ".AspNetCore.Culture=c%3Dzh-CN%7Cuic%3Dzh-CN");
         var xlsx = await client.GetByteArrayAsync($"/reports/export.xlsx?{period.Query}", Ct);
         using var file = new MemoryStream(xlsx);
-        Assert.Equal(["汇总", "每日", "地区", "行业", "客群", "模型", "套餐", "毛利", "头部客户"], MiniExcel.GetSheetNames(file));
+        Assert.Equal(["汇总", "收入构成", "每日", "地区", "行业", "客群", "模型", "套餐", "毛利", "头部客户"], MiniExcel.GetSheetNames(file));
         var csv = Encoding.UTF8.GetString(await client.GetByteArrayAsync($"/reports/export.csv?{period.Query}&table=segments", Ct));
         Assert.Contains("收入（元）", csv, StringComparison.Ordinal);
     }

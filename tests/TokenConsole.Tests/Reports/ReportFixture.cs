@@ -66,5 +66,16 @@ public sealed class ReportFixture : IDisposable
             Daily(9, 1, 2, 400, 10),        // previous period, first day
             Daily(8, 31, 1, 5_000, 500));   // before both
         await db.SaveChangesAsync(cancellationToken);
+        // Subscriptions, for ARPU's divisor: customers 1 and 2 hold one in October, 2 and 3 in September (3's ended on 1 Oct).
+        // Their versions are free and include nothing, so they add no fee and no breakage.
+        var version = db.PackageVersions.First(v => v.PackageId == 1).Id;
+        DateTimeOffset Beijing(int month, int day) => new(BusinessCalendar.ToUtc(new DateTime(2026, month, day)), TimeSpan.Zero);
+        Subscription Holding(int customer, DateTimeOffset from, DateTimeOffset? to) => new()
+        {
+            CustomerId = customer, PackageId = 1, PackageVersionId = version, StartsAt = from, EndsAt = to, Status = to is null ? SubscriptionStatus.Active : SubscriptionStatus.Cancelled,
+            Terms = [new Features.Customers.SubscriptionTerm { PackageVersionId = version, From = from, To = to, Anchor = from.UtcDateTime }],
+        };
+        db.Subscriptions.AddRange(Holding(1, Beijing(10, 1), null), Holding(2, Beijing(9, 1), null), Holding(3, Beijing(8, 1), Beijing(10, 1)));
+        await db.SaveChangesAsync(cancellationToken);
     }
 }

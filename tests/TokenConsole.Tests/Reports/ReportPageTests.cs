@@ -26,6 +26,11 @@ public sealed partial class ReportPageTests(ConsoleFactory factory) : IClassFixt
         var html = await response.Content.ReadAsStringAsync(Ct);
         Assert.Contains("data-testid=\"report\"", html, StringComparison.Ordinal);
         Assert.Contains("data-testid=\"table-regions\"", html, StringComparison.Ordinal);
+        // Revenue is defined in one line, and split by kind with breakage and ARPU, on the page and in print.
+        Assert.Contains("data-testid=\"revenue-definition\"", html, StringComparison.Ordinal);
+        Assert.Contains("fees spread over the days they cover", html, StringComparison.Ordinal); // "+" and "=" come HTML-encoded
+        Assert.Contains("data-testid=\"table-revenue\"", html, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"revenue-breakage\"", html, StringComparison.Ordinal);
         // The console's navigation is around the page, not around the print view.
         Assert.Equal(!url.StartsWith("/reports/print", StringComparison.Ordinal), html.Contains("data-testid=\"nav-overview\"", StringComparison.Ordinal));
     }

@@ -30,11 +30,11 @@ public sealed class ReportsServiceTests : IDisposable
         Assert.Equal(0.25m, k.GrossMargin.Value);
         Assert.Equal(0.5m, k.GrossMargin.Previous);
         Assert.Equal(-0.25m, k.GrossMargin.PointChange);
-        // Customer daily usage: customers 1 and 2 now (30 + 2 + 50 = 82), 3 and 2 before (16 + 10 = 26).
+        // Customers with a subscription: 1 and 2 now, 3 and 2 before; ARPU = revenue ÷ them: 100 / 2 now, 26 / 2 before.
         Assert.Equal(2, k.ActiveCustomers.Value);
         Assert.Equal(2, k.ActiveCustomers.Previous);
         Assert.Equal(0m, k.ActiveCustomers.Change!.Value);
-        Assert.Equal(41m, k.RevenuePerCustomer.Value);
+        Assert.Equal(50m, k.RevenuePerCustomer.Value);
         Assert.Equal(13m, k.RevenuePerCustomer.Previous);
     }
 
