@@ -23,7 +23,7 @@ public sealed class QuoteApiTests(ConsoleFactory factory) : IClassFixture<Consol
         var package = book.Packages.Keys.Order().First();
         var model = book.Models.Keys.Order().First();
         return new { packageId = package, modelId = model, regionCode = "CN-GD", industryCode = "finance", segment = "LargeEnterprise",
-            timestamp = DateTimeOffset.UtcNow, inputTokens = 600_000, outputTokens = 400_000, customerMonthlyTokens = 0 };
+            timestamp = DateTimeOffset.UtcNow, inputTokens = 600_000, outputTokens = 400_000, customerMonthlyTokens = 0, bucketRemaining = 0 };
     }
 
     [Fact]
