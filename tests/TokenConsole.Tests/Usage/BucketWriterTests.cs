@@ -63,6 +63,36 @@ public sealed class BucketWriterTests
     }
 
     [Fact]
+    public async Task An_upgrade_on_the_anniversary_day_gives_the_days_period_the_new_allowance_and_late_usage_of_the_old_package_still_draws_on_it()
+    {
+        await using var bed = await BucketTestBed.CreateAsync();
+        var s = await bed.SubscribeAsync(await bed.PackageAsync("SMALL", 1_000_000));
+        var big = await bed.PackageAsync("BIG", 5_000_000);
+        var writer = await bed.StartWriterAsync();
+        await BucketTestBed.WriteAsync(writer, bed.Event(s, "before", BucketTestBed.SecondPeriod.AddHours(1), 100_000));
+
+        // Upgraded at 02:00 Beijing on the anniversary: the new term's first period starts at the same midnight.
+        var at = BucketTestBed.SecondPeriod.AddHours(2);
+        await using (var db = bed.Database.CreateDbContext())
+        {
+            var subscription = await db.Subscriptions.Include(x => x.Terms).SingleAsync(x => x.Id == s.SubscriptionId, Ct);
+            subscription.Terms[0].To = at;
+            subscription.Terms.Add(new SubscriptionTerm { PackageVersionId = big.VersionId, From = at, Anchor = BusinessCalendar.DayStartUtc(at.UtcDateTime) });
+            (subscription.PackageId, subscription.PackageVersionId) = big;
+            await db.SaveChangesAsync(Ct);
+        }
+        await writer.OnChangedAsync(new ReferenceDataChange(ReferenceDataKind.Subscription), Ct);
+        var upgraded = s with { PackageId = big.PackageId, VersionId = big.VersionId };
+        await BucketTestBed.WriteAsync(writer, bed.Event(upgraded, "after", at.AddHours(1), 2_000_000));
+        // An event of the old package from before the upgrade, arriving late.
+        await BucketTestBed.WriteAsync(writer, bed.Event(s, "late", BucketTestBed.SecondPeriod.AddHours(1.5), 50_000));
+
+        var allowance = await bed.BucketAsync(s, BucketKind.Allowance, BucketTestBed.SecondPeriod);
+        Assert.Equal((5_000_000m, 2_150_000m), (allowance.Included, allowance.Used));
+        Assert.All(await bed.RevenueByEventAsync(), e => Assert.Equal(0, e.Value));
+    }
+
+    [Fact]
     public async Task Top_ups_are_drawn_after_the_allowance_by_earliest_expiry_and_beyond_a_stop_at_limit_package_usage_is_leakage_at_zero()
     {
         await using var bed = await BucketTestBed.CreateAsync();

@@ -21,7 +21,7 @@ internal sealed partial class BucketLedger
     public void CheckForChanges() => Volatile.Write(ref _checkFingerprint, true);
 
     /// <summary>Reloads when asked to or when the safety net finds a change; before a transaction, on the writer thread.</summary>
-    public void ReloadIfNeeded(SqliteConnection connection, long nowTicks, int windowDays)
+    public void ReloadIfNeeded(SqliteConnection connection, long nowTicks, int windowDays, PriceBook book)
     {
         if (!NeedsReload && Volatile.Read(ref _checkFingerprint))
         {
@@ -33,15 +33,17 @@ internal sealed partial class BucketLedger
         }
         if (NeedsReload)
         {
-            Load(connection, nowTicks, windowDays);
+            Load(connection, nowTicks, windowDays, book);
         }
     }
 
     /// <summary>
     /// Loads the subscriptions usage may draw for (active and suspended; per customer and package the active, latest one),
-    /// their terms, and the buckets an event of the accepted window can still reach.
+    /// their terms, and the buckets an event of the accepted window can still reach. A subscription upgraded to another
+    /// package is found under the earlier package too (through its terms' versions): late usage of the old package still
+    /// draws on its buckets.
     /// </summary>
-    public void Load(SqliteConnection connection, long nowTicks, int windowDays)
+    public void Load(SqliteConnection connection, long nowTicks, int windowDays, PriceBook book)
     {
         Volatile.Write(ref _invalidated, false);
         _holdings.Clear();
@@ -102,6 +104,16 @@ internal sealed partial class BucketLedger
             };
             _holdings[key] = holding;
             holdingOf[id] = holding;
+        }
+        foreach (var holding in holdingOf.Values)
+        {
+            foreach (var term in holding.Terms)
+            {
+                if (book.Versions.TryGetValue(term.PackageVersionId, out var version))
+                {
+                    _holdings.TryAdd(Key(holding.CustomerId, version.PackageId), holding);
+                }
+            }
         }
         var topUps = new Dictionary<int, List<(long Id, Bucket Bucket)>>();
         var minPeriod = long.MaxValue;
@@ -209,6 +221,10 @@ internal sealed partial class BucketLedger
         var from = Math.Max(span.Start.Ticks, term.From.UtcTicks);
         var to = Math.Min(span.End.Ticks, term.To?.UtcTicks ?? long.MaxValue);
         var period = holding.Periods.Find(p => p.Start == span.Start.Ticks) ?? Open(holding, term, version, span, from, to, book);
+        if (term.From.UtcTicks > period.Allowance.ValidFrom && period.Allowance.Included != version.IncludedTokens)
+        {
+            Adopt(period, version.IncludedTokens, to);
+        }
         period.VersionId = version.VersionId;
         period.WhenExhausted = version.WhenExhausted;
         holding.Last = period;
@@ -285,6 +301,22 @@ internal sealed partial class BucketLedger
             Id = reader.GetInt64(0), ValidFrom = reader.GetInt64(1), ValidTo = reader.GetInt64(2),
             Included = MillionthsConverter.FromMillionths(reader.GetInt64(3)), Used = MillionthsConverter.FromMillionths(reader.GetInt64(4)),
         };
+    }
+
+    /// <summary>
+    /// An upgrade on the anniversary day starts the new term's first period on the same Beijing midnight as the period it
+    /// ends, so both have the one allowance row (unique per period start). The day is charged on the new package
+    /// (<see cref="SubscriptionTerms.ChargedOn"/>), so the row becomes the new version's allowance, keeping what was used.
+    /// </summary>
+    private void Adopt(Period period, decimal included, long validTo)
+    {
+        var update = _commands!.AdoptAllowance;
+        update.Parameters[0].Value = MillionthsConverter.ToMillionths(included);
+        update.Parameters[1].Value = validTo;
+        update.Parameters[2].Value = period.Allowance.Id;
+        update.ExecuteNonQuery();
+        period.Allowance.Included = included;
+        period.End = validTo;
     }
 
     private (decimal Included, decimal Used)? ReadAllowance(int subscriptionId, long periodStart)
@@ -375,6 +407,7 @@ internal sealed partial class BucketLedger
             SelectBucket = Create(connection, "SELECT Id, ValidFrom, ValidTo, Included, Used FROM AllowanceBuckets WHERE SubscriptionId = $1 AND Kind = $2 AND PeriodStart = $3", 3);
             SelectNotifications = Create(connection, "SELECT Threshold FROM CustomerNotifications WHERE SubscriptionId = $1 AND PeriodStart = $2", 2);
             UpdateUsed = Create(connection, "UPDATE AllowanceBuckets SET Used = Used + $1 WHERE Id = $2", 2);
+            AdoptAllowance = Create(connection, "UPDATE AllowanceBuckets SET Included = $1, ValidTo = $2 WHERE Id = $3", 3);
             InsertNotification = Create(connection, """
                 INSERT INTO CustomerNotifications (CustomerId, SubscriptionId, PeriodStart, Threshold, Included, Used, CreatedAt)
                 VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -391,10 +424,11 @@ internal sealed partial class BucketLedger
         public SqliteCommand SelectBucket { get; }
         public SqliteCommand SelectNotifications { get; }
         public SqliteCommand UpdateUsed { get; }
+        public SqliteCommand AdoptAllowance { get; }
         public SqliteCommand InsertNotification { get; }
         public SqliteCommand InsertOutbox { get; }
 
-        private IEnumerable<SqliteCommand> All => [InsertBucket, SelectBucket, SelectNotifications, UpdateUsed, InsertNotification, InsertOutbox];
+        private IEnumerable<SqliteCommand> All => [InsertBucket, SelectBucket, SelectNotifications, UpdateUsed, AdoptAllowance, InsertNotification, InsertOutbox];
 
         public void Enlist(SqliteTransaction transaction)
         {

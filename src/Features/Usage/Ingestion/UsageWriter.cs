@@ -135,7 +135,7 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
     {
         await using var connection = await OpenAsync(stoppingToken);
         await LoadMonthlyTokensAsync(connection, stoppingToken);
-        _ledger.Load(connection, _clock.GetUtcNow().UtcTicks, _options.AcceptedWindowDays);
+        _ledger.Load(connection, _clock.GetUtcNow().UtcTicks, _options.AcceptedWindowDays, _priceBook.Current);
         using var statements = OpenStatements(connection, _options.NativeBinding);
         // Due at start and after every interval; also when the writer reopens after a failure, where it may meet the
         // lock that caused it, and must not end the writer.
@@ -158,7 +158,7 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
             }
             try
             {
-                _ledger.ReloadIfNeeded(connection, _clock.GetUtcNow().UtcTicks, _options.AcceptedWindowDays);
+                _ledger.ReloadIfNeeded(connection, _clock.GetUtcNow().UtcTicks, _options.AcceptedWindowDays, _priceBook.Current);
                 var outcomes = Write(connection, statements, batch);
                 for (var i = 0; i < batch.Count; i++)
                 {
