@@ -29,6 +29,9 @@ public sealed record SimulationResult(int Days, DateTime FromUtc, DateTime ToUtc
 /// ratio, so the figures stay on the revenue actually booked. Customers come from the daily per-customer usage, rated the
 /// same way with their segment and running monthly volume. Rollups carry no segment: segment-scoped rules move the
 /// customer figures but not the region × industry cells.
+/// Usage inside the subscriptions' buckets earns nothing (issue 13) and was recorded at zero: re-rated as if it were
+/// all overage (no bucket is known per rollup row), only the rules' ratio is applied to what was recorded, so it stays
+/// at zero after the change too, and a price change moves only the usage charges actually booked — never the fees.
 /// </summary>
 public sealed class ImpactSimulator(IDbContextFactory<TokenConsoleDbContext> dbFactory, RuleSetProvider ruleSets, PriceBookProvider priceBook, TimeProvider clock)
 {
@@ -171,7 +174,10 @@ public sealed class ImpactSimulator(IDbContextFactory<TokenConsoleDbContext> dbF
     }
 
     /// <summary>The recorded revenue (before) and the revenue under the proposal, from the ratio of the two engines' prices.</summary>
-    /// <remarks>In decimal CNY, unrounded: the figures are rounded once, where they are shown.</remarks>
+    /// <remarks>
+    /// In decimal CNY, unrounded: the figures are rounded once, where they are shown. The context has no bucket left, so
+    /// the base is the row's tokens at the overage price; a row recorded at zero (inside the buckets) stays at zero.
+    /// </remarks>
     private static (decimal Before, decimal After) Rerate(PriceBook book, RuleSetEngine current, RuleSetEngine proposed, in UsageContext context, decimal recorded)
     {
         PackagePriceRatingEngine.RateBase(book, context, out var baseMicros, out var billable);

@@ -8,19 +8,23 @@ namespace TokenConsole.Features.Pricing;
 /// <summary>
 /// A usage context to price. The package and the model by id or by code (<c>packageCode</c> <c>IND-FIN</c>,
 /// <c>modelCode</c> <c>deepseek-v3</c>, as in usage events); region and industry by code. Times are ISO 8601; tokens
-/// and monthly volume are counts.
+/// and monthly volume are counts. <see cref="BucketRemaining"/>: billable tokens still in the subscription's buckets;
+/// without it, the package's allowance less <see cref="CustomerMonthlyTokens"/> (how quotes were asked before buckets).
+/// <see cref="CustomerMonthlyTokens"/> is also the monthly volume the price rules' volume scope reads.
 /// </summary>
 public sealed record QuoteRequest(int? PackageId, int? ModelId, string? RegionCode, string? IndustryCode, string? Segment,
     DateTimeOffset? Timestamp, long? InputTokens, long? OutputTokens, long? CustomerMonthlyTokens, int? CustomerId,
-    string? PackageCode = null, string? ModelCode = null);
+    string? PackageCode = null, string? ModelCode = null, decimal? BucketRemaining = null);
 
 /// <summary>
-/// The price (<see cref="Amount"/>, after the rules), the package's own price (<see cref="BasePrice"/>) and what the
-/// tokens cost in compute, in CNY; <see cref="ModelEntitled"/> is false when the package does not entitle the model, so
-/// usage like this would be refused at ingestion.
+/// The price (<see cref="Amount"/>, after the rules), the overage at the package's overage price (<see cref="BasePrice"/>)
+/// and what the tokens cost in compute, in CNY; <see cref="ModelEntitled"/> is false when the package does not entitle
+/// the model, so usage like this would be refused at ingestion. Where the billable tokens went: inside the buckets
+/// (free: the fee pays for them), beyond them at the overage price, or beyond a stop-at-limit package's (leakage, zero).
 /// </summary>
 public sealed record QuoteResponse(decimal Amount, decimal BasePrice, decimal ComputeCost, string Currency, int RuleSetVersion,
-    IReadOnlyList<FiredRule> RulesFired, IReadOnlyList<string> RuleErrors, bool ModelEntitled = true);
+    IReadOnlyList<FiredRule> RulesFired, IReadOnlyList<string> RuleErrors, bool ModelEntitled = true,
+    decimal BucketTokens = 0, decimal OverageTokens = 0, decimal LeakageTokens = 0);
 
 public static class QuoteEndpoints
 {
@@ -147,13 +151,22 @@ public sealed class QuoteService(PriceBookProvider priceBook, RulesRatingEngine 
             errors["customerMonthlyTokens"] = ["The monthly volume cannot be negative."];
         }
 
+        if (r.BucketRemaining is < 0 or > MaxTokens * 1000 || (r.BucketRemaining is { } remaining && !TokenConsoleDbContext.MillionthsConverter.Fits(remaining)))
+        {
+            errors["bucketRemaining"] = ["The tokens left in the buckets must be between 0 and 10^15, with at most six decimals."];
+        }
+
         if ((r.InputTokens ?? 0) + (r.OutputTokens ?? 0) == 0 && !errors.ContainsKey("inputTokens") && !errors.ContainsKey("outputTokens"))
         {
             errors["inputTokens"] = ["Quote at least one token."];
         }
 
+        var version = book.Packages.GetValueOrDefault(r.PackageId ?? 0);
+        // Before buckets a quote gave the month's tokens: the allowance less those is what the buckets would hold.
+        var bucketRemaining = r.BucketRemaining ?? Math.Max(0, (version?.IncludedTokens ?? 0) - (r.CustomerMonthlyTokens ?? 0));
         var context = new UsageContext(r.PackageId ?? 0, r.ModelId ?? 0, r.CustomerId ?? 0, r.RegionCode?.Trim() ?? "", r.IndustryCode?.Trim() ?? "", segment,
-            r.Timestamp ?? now, r.InputTokens ?? 0, r.OutputTokens ?? 0, r.CustomerMonthlyTokens ?? 0);
+            r.Timestamp ?? now, r.InputTokens ?? 0, r.OutputTokens ?? 0, r.CustomerMonthlyTokens ?? 0,
+            Math.Max(0, bucketRemaining), version?.WhenExhausted ?? Catalog.ExhaustionPolicy.PayAsYouGo, version?.VersionId ?? 0);
         return (context, errors);
     }
 
@@ -162,6 +175,7 @@ public sealed class QuoteService(PriceBookProvider priceBook, RulesRatingEngine 
         var explained = rating.Explain(context);
         var r = explained.Rating;
         var entitled = priceBook.Current.Packages.TryGetValue(context.PackageId, out var package) && package.Multipliers.ContainsKey(context.ModelId);
-        return new QuoteResponse(r.Revenue, r.BaseRevenue, r.ComputeCost, "CNY", r.RuleSetVersion, explained.Fired, explained.Errors, entitled);
+        return new QuoteResponse(r.Revenue, r.BaseRevenue, r.ComputeCost, "CNY", r.RuleSetVersion, explained.Fired, explained.Errors, entitled,
+            r.BucketTokens, r.OverageTokens, r.LeakageTokens);
     }
 }

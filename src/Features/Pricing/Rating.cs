@@ -1,9 +1,19 @@
 using TokenConsole.Data;
+using TokenConsole.Features.Catalog;
 
 namespace TokenConsole.Features.Pricing;
 
 /// <summary>What is known about one usage event when it is priced.</summary>
-/// <param name="CustomerMonthlyTokens">Tokens the customer used earlier in the same Beijing calendar month, before this event.</param>
+/// <param name="CustomerMonthlyTokens">
+/// Raw tokens (not multiplied) the customer used earlier in the same Beijing calendar month, before this event: only
+/// for the price rules' monthly-volume scope (<c>MinMonthlyTokens</c>). The allowance is <paramref name="BucketRemaining"/>.
+/// </param>
+/// <param name="BucketRemaining">
+/// Billable tokens (tokens × multiplier) still in the subscription's buckets valid at the event's time (rollover,
+/// allowance, top-ups), before this event. Inside them usage earns nothing: the fee paid for them is revenue of its own.
+/// </param>
+/// <param name="WhenExhausted">What happens beyond the buckets: the overage price, or zero and leakage.</param>
+/// <param name="PackageVersionId">The version of the term in force (its overage price and multipliers); 0: the package's active version.</param>
 public readonly record struct UsageContext(
     int PackageId,
     int ModelId,
@@ -14,14 +24,20 @@ public readonly record struct UsageContext(
     DateTimeOffset Timestamp,
     long InputTokens,
     long OutputTokens,
-    long CustomerMonthlyTokens);
+    long CustomerMonthlyTokens,
+    decimal BucketRemaining = 0,
+    ExhaustionPolicy WhenExhausted = ExhaustionPolicy.PayAsYouGo,
+    int PackageVersionId = 0);
 
 /// <summary>
-/// The price of one event in micro-yuan (10⁻⁶ CNY): what it earns, what it would have earned at the base price, and what it
-/// costs. Computed in <see cref="decimal"/> and rounded once, half away from zero, to the µ¥: that is the stored amount.
+/// The price of one event in micro-yuan (10⁻⁶ CNY): what it earns (usage charges: the overage after the price rules), what
+/// the overage would have earned at the overage price alone, and what it costs. Computed in <see cref="decimal"/> and
+/// rounded once, half away from zero, to the µ¥: that is the stored amount. Beside it, where its billable tokens went:
+/// into the buckets, beyond them at the overage price, or beyond a stop-at-limit subscription's buckets (leakage).
 /// </summary>
 /// <param name="RuleSetVersion">The price-rule set version that priced it; 0 when no rules are active.</param>
-public readonly record struct Rating(long RevenueMicros, long BaseRevenueMicros, long ComputeCostMicros, int RuleSetVersion)
+public readonly record struct Rating(long RevenueMicros, long BaseRevenueMicros, long ComputeCostMicros, int RuleSetVersion,
+    decimal BucketTokens = 0, decimal OverageTokens = 0, decimal LeakageTokens = 0)
 {
     public decimal Revenue => Money.FromMicros(RevenueMicros);
     public decimal BaseRevenue => Money.FromMicros(BaseRevenueMicros);

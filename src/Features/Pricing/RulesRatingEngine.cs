@@ -18,7 +18,7 @@ public sealed class RulesRatingEngine(PriceBookProvider priceBook, RuleSetProvid
         {
             return rating with { RuleSetVersion = engine.Version };
         }
-        // Rules work on the exact base price; the result is rounded once to the µ¥.
+        // Rules work on the exact base price of the overage (billable = the overage tokens); the result is rounded once to the µ¥.
         return rating with { RevenueMicros = Money.RoundMicros(engine.Apply(context, baseMicros, billable)), RuleSetVersion = engine.Version };
     }
 

@@ -26,6 +26,8 @@ public static class UsageModule
         services.AddHealthChecks().AddCheck<UsageWriterHealth>("usage-writer", tags: [DataModule.ReadyTag]);
         services.AddSingleton<UsageWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageWriter>());
+        // Subscription changes (top-ups, terms) reach the writer's buckets.
+        services.AddSingleton<IReferenceDataSubscriber>(sp => sp.GetRequiredService<UsageWriter>());
     }
 
     public static void MapUsage(this IEndpointRouteBuilder endpoints) => endpoints.MapIngestionEndpoints();

@@ -23,7 +23,7 @@ public sealed class QuoteApiTests(ConsoleFactory factory) : IClassFixture<Consol
         var package = book.Packages.Keys.Order().First();
         var model = book.Models.Keys.Order().First();
         return new { packageId = package, modelId = model, regionCode = "CN-GD", industryCode = "finance", segment = "LargeEnterprise",
-            timestamp = DateTimeOffset.UtcNow, inputTokens = 600_000, outputTokens = 400_000, customerMonthlyTokens = 0 };
+            timestamp = DateTimeOffset.UtcNow, inputTokens = 600_000, outputTokens = 400_000, customerMonthlyTokens = 0, bucketRemaining = 0 };
     }
 
     [Fact]
@@ -96,6 +96,28 @@ public sealed class QuoteApiTests(ConsoleFactory factory) : IClassFixture<Consol
         Assert.True(codes.GetProperty("modelEntitled").GetBoolean());
     }
 
+    [Fact]
+    public async Task Tokens_still_in_the_buckets_are_quoted_at_zero_and_without_bucketRemaining_the_monthly_tokens_set_what_is_left()
+    {
+        using var client = await factory.SignedInClientAsync("am");
+        async Task<JsonElement> QuoteAsync(object body) =>
+            await (await client.PostAsJsonAsync("/api/v1/pricing/quote", body, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var inside = await QuoteAsync(new { packageCode = "IND-FIN", modelCode = "deepseek-v3", regionCode = "CN-GD", industryCode = "finance",
+            inputTokens = 600_000, outputTokens = 400_000, bucketRemaining = 1_000_000_000 });
+        var beyond = await QuoteAsync(new { packageCode = "IND-FIN", modelCode = "deepseek-v3", regionCode = "CN-GD", industryCode = "finance",
+            inputTokens = 600_000, outputTokens = 400_000, bucketRemaining = 0 });
+        // The older form: a month's tokens beyond any allowance leave nothing in the buckets.
+        var oldForm = await QuoteAsync(new { packageCode = "IND-FIN", modelCode = "deepseek-v3", regionCode = "CN-GD", industryCode = "finance",
+            inputTokens = 600_000, outputTokens = 400_000, customerMonthlyTokens = 900_000_000_000_000L });
+
+        Assert.Equal(0m, inside.GetProperty("amount").GetDecimal());
+        Assert.True(inside.GetProperty("bucketTokens").GetDecimal() > 0);
+        Assert.Equal(0m, inside.GetProperty("overageTokens").GetDecimal());
+        Assert.True(beyond.GetProperty("basePrice").GetDecimal() > 0);
+        Assert.Equal(beyond.GetProperty("overageTokens").GetDecimal(), inside.GetProperty("bucketTokens").GetDecimal());
+        Assert.Equal(beyond.GetProperty("basePrice").GetDecimal(), oldForm.GetProperty("basePrice").GetDecimal());
+    }
+
     [Theory]
     [InlineData("packageCode", "NO-SUCH-PACKAGE")]
     [InlineData("modelCode", "no-such-model")]
@@ -137,11 +159,11 @@ public sealed class QuoteApiTests(ConsoleFactory factory) : IClassFixture<Consol
     {
         using var client = await factory.SignedInClientAsync("ops");
         var response = await client.PostAsJsonAsync("/api/v1/pricing/quote",
-            new { packageId = 99999, modelId = -1, regionCode = "", industryCode = "finance", segment = "Martian", inputTokens = -5, outputTokens = 0 }, Ct);
+            new { packageId = 99999, modelId = -1, regionCode = "", industryCode = "finance", segment = "Martian", inputTokens = -5, outputTokens = 0, bucketRemaining = -1 }, Ct);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
         var errors = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors");
-        foreach (var field in new[] { "packageId", "modelId", "regionCode", "segment", "inputTokens" })
+        foreach (var field in new[] { "packageId", "modelId", "regionCode", "segment", "inputTokens", "bucketRemaining" })
         {
             Assert.True(errors.TryGetProperty(field, out _), field);
         }

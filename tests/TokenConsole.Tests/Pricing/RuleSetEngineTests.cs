@@ -15,7 +15,8 @@ public sealed class RuleSetEngineTests
         var book = new PriceBook(
             new Dictionary<int, PriceBook.PackagePrices>
             {
-                [1] = new(1, 10, UnitPricePerMTok: 3.0m, OveragePricePerMTok: 5.0m, IncludedTokensPerMonth: 100_000_000,
+                // Events here carry no bucket: every token is overage, and the overage price is the ¥3/M the rules start from.
+                [1] = new(1, 10, UnitPricePerMTok: 3.0m, OveragePricePerMTok: 3.0m, IncludedTokens: 100_000_000,
                     new Dictionary<int, decimal> { [1] = 1.0m, [2] = 2.0m }.ToFrozenDictionary()),
             }.ToFrozenDictionary(),
             new Dictionary<int, PriceBook.ModelCosts> { [1] = new(0.5m, 1.0m), [2] = new(1.0m, 4.0m) }.ToFrozenDictionary());

@@ -58,6 +58,7 @@ public abstract class IngestionTests(ConsoleFactory factory)
         var hour = new DateTime(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
         var day = BusinessCalendar.DayStartUtc(at.UtcDateTime);
         var before = await TotalsAsync(subject, hour, day);
+        var bucketsBefore = await BucketTokensAsync(subject, day);
 
         using var client = IngestionClient.Create(factory);
         var ids = new[] { NewId(), NewId(), NewId() };
@@ -76,11 +77,21 @@ public abstract class IngestionTests(ConsoleFactory factory)
         await using var db = Db();
         var stored = await db.UsageEvents.Where(e => ids.Contains(e.EventId)).ToListAsync(Ct);
         Assert.Equal(3, stored.Count);
-        // SME Business: ¥1,999 for 800M tokens a month = ¥2.49875/M inside the allowance, deepseek-v3 ×1.
-        Assert.All(stored, e => Assert.True(e.RevenueMicros > 0 && e.ComputeCostMicros > 0));
-        // 1,500 × 2.49875 µ¥ = 3,748.125 µ¥, rounded once, half away from zero, to the micro-yuan.
-        Assert.Equal(3_748, stored.Single(e => e.EventId == ids[0]).RevenueMicros);
+        // SME Business includes 800M billable tokens a month (deepseek-v3 ×1): these 3,750 are drawn from the subscription's
+        // allowance and earn nothing as usage (issue 13: the fee pays for them); they still cost their compute.
+        Assert.All(stored, e => Assert.True(e.RevenueMicros == 0 && e.ComputeCostMicros > 0));
         Assert.Equal(after.HourRevenue - before.HourRevenue, stored.Sum(e => e.RevenueMicros));
+        var bucketsAfter = await BucketTokensAsync(subject, day);
+        Assert.Equal((bucketsBefore.Used + 3750, bucketsBefore.Rolled + 3750), (bucketsAfter.Used, bucketsAfter.Rolled));
+    }
+
+    /// <summary>What the subject's allowance and rollover buckets have used, and the billable tokens the day's customer rollup put in buckets.</summary>
+    private async Task<(decimal Used, decimal Rolled)> BucketTokensAsync(IngestionSubject s, DateTime day)
+    {
+        await using var db = Db();
+        var used = (await db.AllowanceBuckets.Where(b => b.CustomerId == s.CustomerId && b.Kind != TokenConsole.Features.Customers.BucketKind.TopUp).ToListAsync(Ct)).Sum(b => b.Used);
+        var rolled = (await db.CustomerDailyUsage.Where(r => r.Day == day && r.CustomerId == s.CustomerId).ToListAsync(Ct)).Sum(r => r.BucketTokens);
+        return (used, rolled);
     }
 
     [Fact]

@@ -48,7 +48,7 @@ public sealed class MoneyExactnessTests
             Name = "gd-off", Scope = new PriceRuleScope { RegionCodes = ["CN-GD"] }, Effect = PriceEffectKind.Percentage, Value = -12.5m,
             Stacking = StackingPolicy.Stacks,
         }], FrozenDictionary<int, FrozenSet<long>>.Empty, null));
-        var writer = new UsageWriter(database, new RulesRatingEngine(book, ruleSets), new UsageNotifier(), new FakeTimeProvider(Now),
+        var writer = new UsageWriter(database, new RulesRatingEngine(book, ruleSets), book, new UsageNotifier(), new FakeTimeProvider(Now),
             Options.Create(new IngestionOptions()), new UsageWriterHealth(), NullLogger<UsageWriter>.Instance);
 
         var events = Generate();
@@ -94,7 +94,7 @@ public sealed class MoneyExactnessTests
         Assert.True(expectedRevenue > 10_000_000_000_000L, $"total {expectedRevenue} µ¥");
     }
 
-    /// <summary>Events spread over the first 19 days of November (one Beijing month), customers reusing their allowance.</summary>
+    /// <summary>Events spread over the first 19 days of November (one Beijing month).</summary>
     private static ValidUsageEvent[] Generate()
     {
         var random = new Random(11);
@@ -112,21 +112,21 @@ public sealed class MoneyExactnessTests
         return events;
     }
 
-    /// <summary>The price of each event written out again from the pricing rules, in decimal, rounded once, half away from zero.</summary>
+    /// <summary>
+    /// The price of each event written out again from the pricing rules, in decimal, rounded once, half away from zero.
+    /// These customers hold no subscription (no bucket): every billable token is pay-as-you-go at the overage price.
+    /// </summary>
     private static Expected[] Independently(ValidUsageEvent[] events)
     {
-        var used = new Dictionary<int, long>();
         var result = new Expected[events.Length];
         for (var i = 0; i < events.Length; i++)
         {
             var e = events[i];
-            var (_, unit, overage, included) = Packages[e.PackageId - 1];
+            var (_, _, overage, _) = Packages[e.PackageId - 1];
             var (_, costIn, costOut) = Models[e.ModelId - 1];
             var billable = (e.InputTokens + e.OutputTokens) * Multipliers[e.ModelId - 1];
-            var left = Math.Max(0, included - used.GetValueOrDefault(e.CustomerId));
-            var inside = Math.Min(billable, left);
             // ¥ per million tokens × tokens / 10⁶ = ¥; × 10⁶ = µ¥.
-            var yuan = (inside * unit + (billable - inside) * overage) / 1_000_000m;
+            var yuan = billable * overage / 1_000_000m;
             if (e.RegionCode == "CN-GD")
             {
                 yuan *= 0.875m;
@@ -135,7 +135,6 @@ public sealed class MoneyExactnessTests
             var costYuan = (e.InputTokens * costIn + e.OutputTokens * costOut) / 1_000_000m;
             result[i] = new Expected((long)Math.Round(yuan * 1_000_000m, MidpointRounding.AwayFromZero),
                 (long)Math.Round(costYuan * 1_000_000m, MidpointRounding.AwayFromZero));
-            used[e.CustomerId] = used.GetValueOrDefault(e.CustomerId) + e.InputTokens + e.OutputTokens;
         }
         return result;
     }

@@ -19,7 +19,7 @@ public sealed class SaturationTests(ConsoleFactory factory) : IClassFixture<Cons
         var services = factory.Services;
         // A writer that is never started: its queue fills and stays full.
         var stalled = new UsageWriter(services.GetRequiredService<IDbContextFactory<TokenConsoleDbContext>>(), services.GetRequiredService<IRatingEngine>(),
-            new UsageNotifier(), TimeProvider.System, options, new UsageWriterHealth(), NullLogger<UsageWriter>.Instance);
+            services.GetRequiredService<PriceBookProvider>(), new UsageNotifier(), TimeProvider.System, options, new UsageWriterHealth(), NullLogger<UsageWriter>.Instance);
         var ingestion = new IngestionService(services.GetRequiredService<UsageReferenceProvider>(), stalled, TimeProvider.System, options);
         var subject = await IngestionSubject.FindAsync(factory);
         UsageEventRequest Event() => new()

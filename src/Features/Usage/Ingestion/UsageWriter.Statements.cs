@@ -120,11 +120,13 @@ public sealed partial class UsageWriter
                     RevenueMicros = RevenueMicros + excluded.RevenueMicros, ComputeCostMicros = ComputeCostMicros + excluded.ComputeCostMicros
                 """);
             _customer = Prepare("""
-                INSERT INTO CustomerDailyUsage (Day, CustomerId, ModelId, Tokens, Calls, RevenueMicros, ComputeCostMicros)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                INSERT INTO CustomerDailyUsage (Day, CustomerId, ModelId, Tokens, Calls, RevenueMicros, ComputeCostMicros, BucketTokens, OverageTokens, BaseRevenueMicros, LeakageTokens)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                 ON CONFLICT (Day, CustomerId, ModelId) DO UPDATE SET
                     Tokens = Tokens + excluded.Tokens, Calls = Calls + excluded.Calls,
-                    RevenueMicros = RevenueMicros + excluded.RevenueMicros, ComputeCostMicros = ComputeCostMicros + excluded.ComputeCostMicros
+                    RevenueMicros = RevenueMicros + excluded.RevenueMicros, ComputeCostMicros = ComputeCostMicros + excluded.ComputeCostMicros,
+                    BucketTokens = BucketTokens + excluded.BucketTokens, OverageTokens = OverageTokens + excluded.OverageTokens,
+                    BaseRevenueMicros = BaseRevenueMicros + excluded.BaseRevenueMicros, LeakageTokens = LeakageTokens + excluded.LeakageTokens
                 """);
         }
 
@@ -182,6 +184,11 @@ public sealed partial class UsageWriter
             TCalls.BindInt64(s, 2, customer);
             TCalls.BindInt64(s, 3, model);
             BindTotals(s, sum);
+            // Billable tokens as the column stores them: millionths (TokenConsoleDbContext.MillionthsConverter).
+            TCalls.BindInt64(s, 8, TokenConsoleDbContext.MillionthsConverter.ToMillionths(sum.BucketTokens));
+            TCalls.BindInt64(s, 9, TokenConsoleDbContext.MillionthsConverter.ToMillionths(sum.OverageTokens));
+            TCalls.BindInt64(s, 10, sum.BaseRevenue);
+            TCalls.BindInt64(s, 11, TokenConsoleDbContext.MillionthsConverter.ToMillionths(sum.LeakageTokens));
             Step(s);
         }
 
@@ -247,7 +254,9 @@ public sealed partial class UsageWriter
             var day = BusinessCalendar.DayStartUtc(utc).Ticks;
             Get(_hourly, (hour, e.RegionCode, e.IndustryCode, e.ModelId, e.PackageId, e.PoolId)).Add(e, rating);
             Get(_cells, (day, e.RegionCode, e.IndustryCode)).Add(e, rating);
-            Get(_customers, (day, e.CustomerId, e.ModelId)).Add(e, rating);
+            var customer = Get(_customers, (day, e.CustomerId, e.ModelId));
+            customer.Add(e, rating);
+            customer.AddBuckets(rating);
         }
 
         public void Clear()
@@ -287,7 +296,17 @@ public sealed partial class UsageWriter
     {
         public long Input, Output, Calls;
         /// <summary>Micro-yuan: integer sums, exact.</summary>
-        public long Revenue, Cost;
+        public long Revenue, Cost, BaseRevenue;
+        /// <summary>Billable tokens, summed for the per-customer rollup only.</summary>
+        public decimal BucketTokens, OverageTokens, LeakageTokens;
+
+        public void AddBuckets(in Rating rating)
+        {
+            BaseRevenue += rating.BaseRevenueMicros;
+            BucketTokens += rating.BucketTokens;
+            OverageTokens += rating.OverageTokens;
+            LeakageTokens += rating.LeakageTokens;
+        }
 
         public void Add(in ValidUsageEvent e, in Rating rating)
         {

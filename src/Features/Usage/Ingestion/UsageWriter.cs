@@ -16,14 +16,18 @@ public readonly record struct WriteOutcome(int Accepted, int Duplicates);
 /// duplicate id is skipped by the unique index), their rating, and the hourly, daily and per-customer rollups of the
 /// events that were new. A request is answered only after its transaction is committed (WAL, synchronous=FULL), so an
 /// acknowledged event survives a killed process. A full queue is the back-pressure signal: the API answers 429.
+/// Each event draws on its subscription's buckets (<see cref="BucketLedger"/>) in the same transaction: what a bucket
+/// holds prices the event, and a retried or failed batch debits nothing twice.
 /// </summary>
-public sealed partial class UsageWriter : BackgroundService
+public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubscriber
 {
     private const int MaxEventsPerTransaction = 20_000;
 
     private readonly Channel<WriteRequest> _queue;
     private readonly IDbContextFactory<TokenConsoleDbContext> _dbFactory;
     private readonly IRatingEngine _rating;
+    private readonly PriceBookProvider _priceBook;
+    private readonly BucketLedger _ledger = new();
     private readonly UsageNotifier _notifier;
     private readonly TimeProvider _clock;
     private readonly IngestionOptions _options;
@@ -36,12 +40,13 @@ public sealed partial class UsageWriter : BackgroundService
     private DateTimeOffset _nextRetention;
     private int _failures;
 
-    public UsageWriter(IDbContextFactory<TokenConsoleDbContext> dbFactory, IRatingEngine rating, UsageNotifier notifier, TimeProvider clock,
+    public UsageWriter(IDbContextFactory<TokenConsoleDbContext> dbFactory, IRatingEngine rating, PriceBookProvider priceBook, UsageNotifier notifier, TimeProvider clock,
         IOptions<IngestionOptions> options, UsageWriterHealth health, ILogger<UsageWriter> logger)
     {
         _health = health;
         _dbFactory = dbFactory;
         _rating = rating;
+        _priceBook = priceBook;
         _notifier = notifier;
         _clock = clock;
         _options = options.Value;
@@ -59,6 +64,23 @@ public sealed partial class UsageWriter : BackgroundService
         var request = new WriteRequest(events);
         completion = request.Completion.Task;
         return _queue.Writer.TryWrite(request);
+    }
+
+    /// <summary>
+    /// A subscription (a top-up sold, a term changed) or customer change: the writer thread reloads its buckets before its
+    /// next transaction. The periodic "everything" reloads them only if something changed.
+    /// </summary>
+    public Task OnChangedAsync(ReferenceDataChange change, CancellationToken cancellationToken)
+    {
+        if (change.Kind == ReferenceDataKind.Everything)
+        {
+            _ledger.CheckForChanges();
+        }
+        else if (change.Concerns(ReferenceDataKind.Subscription, ReferenceDataKind.Customer))
+        {
+            _ledger.Invalidate();
+        }
+        return Task.CompletedTask;
     }
 
     /// <summary>Whether the writer binds rows through <see cref="NativeMethods"/> (<c>Ingestion:NativeBinding</c>) or through SQLitePCL alone.</summary>
@@ -113,6 +135,7 @@ public sealed partial class UsageWriter : BackgroundService
     {
         await using var connection = await OpenAsync(stoppingToken);
         await LoadMonthlyTokensAsync(connection, stoppingToken);
+        _ledger.Load(connection, _clock.GetUtcNow().UtcTicks, _options.AcceptedWindowDays, _priceBook.Current);
         using var statements = OpenStatements(connection, _options.NativeBinding);
         // Due at start and after every interval; also when the writer reopens after a failure, where it may meet the
         // lock that caused it, and must not end the writer.
@@ -135,6 +158,7 @@ public sealed partial class UsageWriter : BackgroundService
             }
             try
             {
+                _ledger.ReloadIfNeeded(connection, _clock.GetUtcNow().UtcTicks, _options.AcceptedWindowDays, _priceBook.Current);
                 var outcomes = Write(connection, statements, batch);
                 for (var i = 0; i < batch.Count; i++)
                 {
@@ -147,6 +171,7 @@ public sealed partial class UsageWriter : BackgroundService
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 LogWriteFailed(ex, events);
+                _ledger.Abandon();
                 _health.Failed(_clock.GetUtcNow(), ex);
                 foreach (var request in batch)
                 {
@@ -193,7 +218,7 @@ public sealed partial class UsageWriter : BackgroundService
         return connection;
     }
 
-    /// <summary>Each customer's tokens so far this month and last (the allowance that rating draws on), from the daily rollup.</summary>
+    /// <summary>Each customer's raw tokens so far this month and last (for the price rules' monthly-volume scope), from the daily rollup.</summary>
     private async Task LoadMonthlyTokensAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         _monthlyTokens.Clear();
@@ -216,7 +241,9 @@ public sealed partial class UsageWriter : BackgroundService
         aggregates.Clear();
         var monthlyDelta = new Dictionary<(int, int), long>();
         var outcomes = new WriteOutcome[batch.Count];
+        var book = _priceBook.Current;
         using var transaction = connection.BeginTransaction();
+        _ledger.Begin(connection, transaction, now);
         for (var r = 0; r < batch.Count; r++)
         {
             int accepted = 0, duplicates = 0;
@@ -224,20 +251,24 @@ public sealed partial class UsageWriter : BackgroundService
             {
                 var monthKey = (e.CustomerId, MonthOf(e.Timestamp.UtcDateTime));
                 var soFar = _monthlyTokens.GetValueOrDefault(monthKey) + monthlyDelta.GetValueOrDefault(monthKey);
+                var draw = _ledger.Find(e, book);
                 var rating = _rating.Rate(new UsageContext(e.PackageId, e.ModelId, e.CustomerId, e.RegionCode, e.IndustryCode, e.Segment,
-                    e.Timestamp, e.InputTokens, e.OutputTokens, soFar));
+                    e.Timestamp, e.InputTokens, e.OutputTokens, soFar, draw.Remaining, draw.WhenExhausted, draw.VersionId));
                 if (!statements.Insert(e, rating, now))
                 {
+                    // A duplicate: stored before, drawn on the buckets then; nothing is drawn again.
                     duplicates++;
                     continue;
                 }
                 accepted++;
+                _ledger.Debit(draw, e, rating.BucketTokens);
                 monthlyDelta[monthKey] = monthlyDelta.GetValueOrDefault(monthKey) + e.InputTokens + e.OutputTokens;
                 aggregates.Add(e, rating);
             }
             outcomes[r] = new WriteOutcome(accepted, duplicates);
         }
         aggregates.Upsert(statements);
+        _ledger.Flush();
         transaction.Commit();
         foreach (var (key, tokens) in monthlyDelta)
         {
