@@ -46,6 +46,12 @@ public static class AuditActions
     /// <summary>A person's write refused because their account is disabled or their role no longer allows it (issue 12).</summary>
     public const string WriteRefused = "write.refused";
 
+    public const string BillsIssued = "bill.batch_issued";
+    public const string BillRunFinished = "bill.run_finished";
+    public const string CreditNoteProposed = "creditnote.proposed";
+    public const string CreditNoteApproved = "creditnote.approved";
+    public const string CreditNoteRejected = "creditnote.rejected";
+
     public const string UsageImported = "usage.imported";
     public const string DemoDataSeeded = "database.demo_seeded";
 
@@ -56,6 +62,7 @@ public static class AuditActions
         ModelCreated, ModelEdited, PoolCreated, PoolEdited, PoolStatusChanged, DeploymentAdded, DeploymentEdited, DeploymentRemoved,
         PriceChangeCreated, PriceChangeEdited, PriceChangeSubmitted, PriceChangeApproved, PriceChangeRejected, PriceChangeRolledBack, RuleSetActivated,
         UserCreated, UserDisabled, UserEnabled, UserRoleChanged, UserPasswordReset, ApiKeyCreated, ApiKeyRevoked, WriteRefused, UsageImported, DemoDataSeeded,
+        BillsIssued, BillRunFinished, CreditNoteProposed, CreditNoteApproved, CreditNoteRejected,
     ];
 
     /// <summary>The resource key of an action's display name.</summary>
