@@ -112,7 +112,8 @@ public sealed class BillApiTests(ConsoleFactory factory) : IClassFixture<Console
 
         var page = await client.GetStringAsync($"/bills/{id}", ct);
         Assert.Contains("TC-202606-", page);
-        Assert.Contains("¥16.98", page);
+        Assert.Contains("&#xA5;16.98", page); // ¥, as the HTML encoder writes it
+        Assert.Contains("&#xA5;283.02", page);
         Assert.Contains("VAT (6 %)", page);
         Assert.NotEqual(HttpStatusCode.OK, (await factory.CreateBrowserLikeClient().GetAsync($"/bills/{id}.csv", ct)).StatusCode);
     }
