@@ -34,8 +34,8 @@ public sealed class BillTests(ConsoleServer server)
         await page.GetByTestId("bill-propose-credit").ClickAsync();
         await page.GetByTestId("credit-note-submit").ClickAsync();
         await Assertions.Expect(page.GetByTestId("credit-note-dialog")).ToContainTextAsync("greater than zero");
-        await page.GetByTestId("credit-note-amount").Locator("input").FillAsync("0.01");
-        await page.GetByTestId("credit-note-reason").Locator("textarea").First.FillAsync("Rounding goodwill");
+        await page.GetByTestId("credit-note-amount").FillAsync("0.01");
+        await page.GetByTestId("credit-note-reason").FillAsync("Rounding goodwill");
         await page.GetByTestId("credit-note-submit").ClickAsync();
         await Assertions.Expect(page.GetByTestId("bill-credit-note").First).ToContainTextAsync("Approved");
 

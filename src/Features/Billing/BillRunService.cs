@@ -300,6 +300,12 @@ public sealed class BillRunService(
         for (var back = 0; back <= LateMonths; back++, usageMonth = usageMonth.Previous)
         {
             var (start, end, period) = (usageMonth.StartUtc, usageMonth.EndUtc, usageMonth.Period);
+            // Late means after its month was closed: an earlier month no bill run finished is not billed as late here
+            // (on a fresh install, the first run would otherwise bill two months of history as "late").
+            if (back > 0 && !await db.BillRuns.AnyAsync(r => r.Period == period && r.FinishedAt != null, ct))
+            {
+                continue;
+            }
             var used = await db.CustomerDailyUsage.AsNoTracking()
                 .Where(u => u.Day >= start && u.Day < end && (u.RevenueMicros != 0 || u.OverageTokens != 0))
                 .GroupBy(u => new { u.CustomerId, u.ModelId })

@@ -73,6 +73,8 @@ public sealed class BillRunTests : BillingTestBed
     {
         var c = AddCustomers(1)[0];
         AddUsage(c, ModelA, Day(November, 20), 3_000_000, 1_000m, 3_000_000);
+        // October was never closed by a bill run: its usage is not "late" on a later bill.
+        AddUsage(c, ModelB, Day(October, 10), 4_000_000, 1_000m, 4_000_000);
         await Runs.RunAsSystemAsync(November, cancellationToken: Ct);
         // Late: more usage of 20 November arrives after November was closed, and December's own usage.
         AddUsage(c, ModelA, Day(November, 20), 1_005_000, 300m, 1_200_000);
