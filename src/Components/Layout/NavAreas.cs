@@ -28,6 +28,7 @@ public static class NavAreas
         ]),
         Leaf("notifications", "Notifications", "/notifications", Icons.Material.Filled.NotificationsActive),
         Leaf("reports", "Reports", "/reports", Icons.Material.Filled.Assessment),
+        Leaf("bills", "Bills", "/bills", Icons.Material.Filled.ReceiptLong),
         new("admin", "Admin", "/admin", Icons.Material.Filled.AdminPanelSettings, Policies.ReadAudit,
         [
             Leaf("users", "Users & roles", "/admin/users", Icons.Material.Filled.People, Policies.ManageAdmin),

@@ -61,6 +61,11 @@ public static class AuditActions
     /// <summary>The clock ended a one-off subscription after its only period.</summary>
     public const string SubscriptionExpired = "subscription.expired";
     public const string TopUpSold = "topup.sold";
+    public const string BillsIssued = "bill.batch_issued";
+    public const string BillRunFinished = "bill.run_finished";
+    public const string CreditNoteProposed = "creditnote.proposed";
+    public const string CreditNoteApproved = "creditnote.approved";
+    public const string CreditNoteRejected = "creditnote.rejected";
 
     public const string UsageImported = "usage.imported";
     public const string DemoDataSeeded = "database.demo_seeded";
@@ -74,6 +79,7 @@ public static class AuditActions
         UserCreated, UserDisabled, UserEnabled, UserRoleChanged, UserPasswordReset, ApiKeyCreated, ApiKeyRevoked, WriteRefused, UsageImported, DemoDataSeeded,
         SubscriptionCreated, SubscriptionUpgraded, SubscriptionDowngradeScheduled, SubscriptionDowngradeUndone, SubscriptionDowngraded, SubscriptionSuspended,
         SubscriptionResumed, SubscriptionCancelScheduled, SubscriptionCancelUndone, SubscriptionCancelled, SubscriptionExpired, TopUpSold,
+        BillsIssued, BillRunFinished, CreditNoteProposed, CreditNoteApproved, CreditNoteRejected,
     ];
 
     /// <summary>The resource key of an action's display name.</summary>

@@ -9,7 +9,7 @@ using TokenConsole.Features.Pricing;
 
 namespace TokenConsole.Features.Overview;
 
-public enum ReviewKind { Package, PriceChange }
+public enum ReviewKind { Package, PriceChange, CreditNote }
 
 /// <summary>
 /// Something that waits for a decision (or, under "my proposals", something a person proposed), with its state as a
