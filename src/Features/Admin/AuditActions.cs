@@ -46,6 +46,9 @@ public static class AuditActions
     /// <summary>A person's write refused because their account is disabled or their role no longer allows it (issue 12).</summary>
     public const string WriteRefused = "write.refused";
 
+    public const string CustomerCreated = "customer.created";
+    public const string CustomerUpdated = "customer.updated";
+
     public const string UsageImported = "usage.imported";
     public const string DemoDataSeeded = "database.demo_seeded";
 
@@ -56,6 +59,7 @@ public static class AuditActions
         ModelCreated, ModelEdited, PoolCreated, PoolEdited, PoolStatusChanged, DeploymentAdded, DeploymentEdited, DeploymentRemoved,
         PriceChangeCreated, PriceChangeEdited, PriceChangeSubmitted, PriceChangeApproved, PriceChangeRejected, PriceChangeRolledBack, RuleSetActivated,
         UserCreated, UserDisabled, UserEnabled, UserRoleChanged, UserPasswordReset, ApiKeyCreated, ApiKeyRevoked, WriteRefused, UsageImported, DemoDataSeeded,
+        CustomerCreated, CustomerUpdated,
     ];
 
     /// <summary>The resource key of an action's display name.</summary>

@@ -10,6 +10,9 @@ public static class CustomersModule
     public static void AddCustomers(this IHostApplicationBuilder builder)
     {
         builder.Services.AddScoped<SubscriptionService>();
+        builder.Services.AddScoped<CustomerService>();
+        builder.Services.AddScoped<CustomerQueries>();
+        builder.Services.AddSingleton<ICustomerSearch, SqliteCustomerSearch>();
     }
 
     public static void MapCustomers(this IEndpointRouteBuilder endpoints)
