@@ -22,7 +22,7 @@ public sealed record CustomerRow(
 }
 
 /// <summary>A page of the list, the number of matches, and whether the search matched more than it takes (<see cref="ICustomerSearch.MaxMatches"/>).</summary>
-public sealed record CustomerPage(IReadOnlyList<CustomerRow> Rows, int Total, bool Capped);
+public sealed record CustomerListPage(IReadOnlyList<CustomerRow> Rows, int Total, bool Capped);
 
 /// <summary>
 /// The reads of the customer pages: the list, server-paged and sorted in SQL (one page of rows, then the packages and
@@ -35,7 +35,7 @@ public sealed partial class CustomerQueries(IDbContextFactory<TokenConsoleDbCont
     /// <summary>Percent of the allowance from which a customer counts as near its limit.</summary>
     public const int NearLimitPercent = 80;
 
-    public async Task<CustomerPage> PageAsync(CustomerListFilter filter, CustomerSort sort, bool descending, int page, int pageSize, CancellationToken ct = default)
+    public async Task<CustomerListPage> PageAsync(CustomerListFilter filter, CustomerSort sort, bool descending, int page, int pageSize, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfNegative(page);
@@ -85,7 +85,7 @@ public sealed partial class CustomerQueries(IDbContextFactory<TokenConsoleDbCont
             .Select(c => new CustomerRow(c.Id, c.Code, c.Name, c.NameZh, c.Segment, c.Region!.NameEn, c.Region.NameZh, c.Industry!.NameEn, c.Industry.NameZh,
                 c.AccountManagerId, db.Users.Where(u => u.Id == c.AccountManagerId).Select(u => u.DisplayName).FirstOrDefault(), c.Status, c.CreatedAt))
             .ToListAsync(ct);
-        return new CustomerPage(await WithHoldingsAsync(db, rows, now, ct), total, capped);
+        return new CustomerListPage(await WithHoldingsAsync(db, rows, now, ct), total, capped);
     }
 
     private static IQueryable<Customer> Sorted(IQueryable<Customer> query, CustomerSort sort, bool descending) => (sort, descending) switch
