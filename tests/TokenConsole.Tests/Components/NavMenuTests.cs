@@ -6,13 +6,14 @@ namespace TokenConsole.Tests.Components;
 
 public sealed class NavMenuTests : ComponentTestContext
 {
-    private static readonly string[] AllLinks = ["overview", "packages", "compute", "consumption", "pricing", "reports", "admin", "users", "api-keys", "audit"];
+    private static readonly string[] AllLinks = ["overview", "customers", "packages", "compute", "consumption", "pricing", "reports", "admin", "users", "api-keys", "audit"];
 
     [Theory]
-    [InlineData(Roles.ProductManager, "overview,packages,compute,consumption,pricing,reports")]
-    [InlineData(Roles.Operations, "overview,packages,compute,consumption,pricing,reports")]
-    [InlineData(Roles.Executive, "overview,packages,compute,consumption,pricing,reports,admin,audit")]
-    [InlineData(Roles.Administrator, "overview,packages,compute,consumption,pricing,reports,admin,users,api-keys,audit")]
+    [InlineData(Roles.ProductManager, "overview,customers,packages,compute,consumption,pricing,reports")]
+    [InlineData(Roles.Operations, "overview,customers,packages,compute,consumption,pricing,reports")]
+    [InlineData(Roles.AccountManager, "overview,customers,packages,compute,consumption,pricing,reports")]
+    [InlineData(Roles.Executive, "overview,customers,packages,compute,consumption,pricing,reports,admin,audit")]
+    [InlineData(Roles.Administrator, "overview,customers,packages,compute,consumption,pricing,reports,admin,users,api-keys,audit")]
     public void The_drawer_shows_each_role_only_the_areas_it_may_open(string role, string expected)
     {
         SignInAs(role);

@@ -19,13 +19,12 @@ namespace TokenConsole.Tests.Customers;
 public sealed class CustomerPageComponentTests : ComponentTestContext
 {
     private readonly CustomersTestBed _bed = new();
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
     public CustomerPageComponentTests()
     {
         _bed.SeedCustomers();
         Services.AddModules(_bed.Database, new FakeTimeProvider(CustomersTestBed.Now), b => b.AddCustomers());
-        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", true));
         UseCulture("en");
     }
 
@@ -33,6 +32,13 @@ public sealed class CustomerPageComponentTests : ComponentTestContext
     {
         await base.DisposeAsyncCore();
         _bed.Dispose();
+    }
+
+    /// <summary>Signs in (or stays signed out) and marks the renderer interactive: both before the first render.</summary>
+    private void Start(string? role)
+    {
+        SignInAs(role);
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", true));
     }
 
     private static IReadOnlyList<string> Codes(IRenderedComponent<CustomersPage> page) =>
@@ -48,7 +54,7 @@ public sealed class CustomerPageComponentTests : ComponentTestContext
     [Fact]
     public void The_limit_filters_and_the_search_change_the_rows_of_the_list()
     {
-        SignInAs(Roles.Executive);
+        Start(Roles.Executive);
         var page = Render<CustomersPage>();
         page.WaitForAssertion(() => Assert.Equal(["C-BANK", "C-DATA", "GOV-BJ", "OLD-1"], Codes(page)));
         Assert.Empty(page.FindAll("[data-testid='customer-create']"));
@@ -65,7 +71,7 @@ public sealed class CustomerPageComponentTests : ComponentTestContext
     [Fact]
     public void A_search_that_matches_nobody_says_what_to_do_and_an_account_manager_sees_the_create_button()
     {
-        SignInAs(Roles.AccountManager);
+        Start(Roles.AccountManager);
         var page = Render<CustomersPage>();
         page.WaitForAssertion(() => Assert.Equal(4, Codes(page).Count));
         Assert.Single(page.FindAll("[data-testid='customer-create']"));
@@ -78,6 +84,7 @@ public sealed class CustomerPageComponentTests : ComponentTestContext
     [Fact]
     public void The_buckets_show_used_and_remaining_with_the_reset_day_and_top_ups_with_their_expiry()
     {
+        Start(null);
         var bars = new List<BucketBar>
         {
             new(BucketKind.Allowance, 1_000_000, 850_000, new DateTimeOffset(2026, 11, 30, 16, 0, 0, TimeSpan.Zero), Virtual: false),
@@ -111,6 +118,7 @@ public sealed class CustomerPageComponentTests : ComponentTestContext
             SubscriptionId = subscription.Id, CustomerId = subscription.CustomerId, Kind = BucketKind.Allowance, PeriodStart = new DateTimeOffset(october, TimeSpan.Zero),
             ValidFrom = new DateTimeOffset(october, TimeSpan.Zero), ValidTo = new DateTimeOffset(BusinessCalendar.ToUtc(new DateTime(2026, 11, 1)), TimeSpan.Zero), Included = 1_000_000, Used = 300_000,
         };
+        Start(null);
         var view = CustomerQueries.View(subscription, new Dictionary<int, PackageVersion> { [version.Id] = version }, [previous], new Dictionary<int, PackageVersion>(), CustomersTestBed.Now);
 
         Assert.Equal(2, view.Buckets.Count);
@@ -126,7 +134,7 @@ public sealed class CustomerPageComponentTests : ComponentTestContext
     [Fact]
     public async Task The_customer_page_shows_the_profile_names_and_the_subscription_s_bucket_from_the_database()
     {
-        SignInAs(Roles.Executive);
+        Start(Roles.Executive);
         var page = Render<CustomerPage>(p => p.Add(c => c.Code, "c-bank"));
         page.WaitForAssertion(() => Assert.Contains("Shenzhen WeBank", page.Find("[data-testid='customer-title']").TextContent, StringComparison.Ordinal));
         var profile = page.Find("[data-testid='customer-profile']").TextContent;
@@ -143,7 +151,7 @@ public sealed class CustomerPageComponentTests : ComponentTestContext
     [Fact]
     public void A_subscription_dialog_asks_for_its_package_or_reason_next_to_the_field_before_calling_the_service()
     {
-        SignInAs(Roles.AccountManager);
+        Start(Roles.AccountManager);
         var provider = Render<MudDialogProvider>();
         var dialogs = Services.GetRequiredService<IDialogService>();
         var view = new SubscriptionView(1, 0, _bed.PackageId, "BIZ-100", "Business 100", "企业 100", SubscriptionStatus.Active, CustomersTestBed.Now, null, null, null, null, [], ExhaustionPolicy.PayAsYouGo);
