@@ -13,7 +13,7 @@ public static class NavAreas
     public static readonly IReadOnlyList<Area> All =
     [
         Leaf("overview", "Overview", "/", Icons.Material.Filled.Dashboard),
-        Leaf("customers", "Customers", "/customers", Icons.Material.Filled.Groups),
+        Leaf("customers", "nav.Customers", "/customers", Icons.Material.Filled.Groups),
         Leaf("packages", "Packages", "/packages", Icons.Material.Filled.Inventory2),
         new("compute-area", "Models & pools", "/compute", Icons.Material.Filled.Memory, Policies.Read,
         [

@@ -38,5 +38,7 @@ public sealed class NavMenuTests : ComponentTestContext
         var nav = Render<NavMenu>();
         Assert.Contains("总览", nav.Find("[data-testid='nav-overview']").TextContent, StringComparison.Ordinal);
         Assert.Contains("审计日志", nav.Find("[data-testid='nav-audit']").TextContent, StringComparison.Ordinal);
+        // 客户, the area; not 客户数, the count that the KPI cards label "Customers".
+        Assert.Equal("客户", nav.Find("[data-testid='nav-customers']").TextContent.Trim());
     }
 }
