@@ -76,8 +76,10 @@ public sealed class CustomerPageComponentTests : ComponentTestContext
         page.WaitForAssertion(() => Assert.Equal(4, Codes(page).Count));
         Assert.Single(page.FindAll("[data-testid='customer-create']"));
 
-        // The field waits for the typing to pause; a change (leaving the field) commits the value at once.
-        page.FindComponent<MudTextField<string>>().Find("input").Change("招商银行");
+        // The field waits for the typing to pause; leaving it commits the value at once.
+        var search = page.FindComponent<MudTextField<string>>().Find("input");
+        search.Input("招商银行");
+        search.Blur();
         page.WaitForAssertion(() => Assert.Contains("create the customer with New customer", page.Find("[data-testid='customers-empty']").TextContent, StringComparison.Ordinal),
             TimeSpan.FromSeconds(5));
     }
