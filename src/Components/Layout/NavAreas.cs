@@ -13,6 +13,9 @@ public static class NavAreas
     public static readonly IReadOnlyList<Area> All =
     [
         Leaf("overview", "Overview", "/", Icons.Material.Filled.Dashboard),
+        Leaf("customers", "nav.Customers", "/customers", Icons.Material.Filled.Groups),
+        Leaf("bills", "Bills", "/bills", Icons.Material.Filled.ReceiptLong),
+        Leaf("notifications", "Notifications", "/notifications", Icons.Material.Filled.NotificationsActive),
         Leaf("packages", "Packages", "/packages", Icons.Material.Filled.Inventory2),
         new("compute-area", "Models & pools", "/compute", Icons.Material.Filled.Memory, Policies.Read,
         [
@@ -26,9 +29,7 @@ public static class NavAreas
             Leaf("price-changes", "Price changes", "/pricing/changes", Icons.Material.Filled.FactCheck),
             Leaf("quote", "Quote tester", "/pricing/quote", Icons.Material.Filled.Calculate),
         ]),
-        Leaf("notifications", "Notifications", "/notifications", Icons.Material.Filled.NotificationsActive),
         Leaf("reports", "Reports", "/reports", Icons.Material.Filled.Assessment),
-        Leaf("bills", "Bills", "/bills", Icons.Material.Filled.ReceiptLong),
         new("admin", "Admin", "/admin", Icons.Material.Filled.AdminPanelSettings, Policies.ReadAudit,
         [
             Leaf("users", "Users & roles", "/admin/users", Icons.Material.Filled.People, Policies.ManageAdmin),

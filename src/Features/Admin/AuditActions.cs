@@ -66,6 +66,8 @@ public static class AuditActions
     public const string CreditNoteProposed = "creditnote.proposed";
     public const string CreditNoteApproved = "creditnote.approved";
     public const string CreditNoteRejected = "creditnote.rejected";
+    public const string CustomerCreated = "customer.created";
+    public const string CustomerUpdated = "customer.updated";
 
     public const string UsageImported = "usage.imported";
     public const string DemoDataSeeded = "database.demo_seeded";
@@ -80,6 +82,7 @@ public static class AuditActions
         SubscriptionCreated, SubscriptionUpgraded, SubscriptionDowngradeScheduled, SubscriptionDowngradeUndone, SubscriptionDowngraded, SubscriptionSuspended,
         SubscriptionResumed, SubscriptionCancelScheduled, SubscriptionCancelUndone, SubscriptionCancelled, SubscriptionExpired, TopUpSold,
         BillsIssued, BillRunFinished, CreditNoteProposed, CreditNoteApproved, CreditNoteRejected,
+        CustomerCreated, CustomerUpdated,
     ];
 
     /// <summary>The resource key of an action's display name.</summary>

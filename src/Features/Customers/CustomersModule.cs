@@ -23,6 +23,9 @@ public static class CustomersModule
         builder.Services.AddSingleton<OutboxDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         builder.Services.AddScoped<NotificationListService>();
+        builder.Services.AddScoped<CustomerService>();
+        builder.Services.AddScoped<CustomerQueries>();
+        builder.Services.AddSingleton<ICustomerSearch, SqliteCustomerSearch>();
     }
 
     public static void MapCustomers(this IEndpointRouteBuilder endpoints)

@@ -73,11 +73,11 @@ public sealed class RoleGuardTests(ConsoleFactory factory) : IClassFixture<Conso
     }
 
     [Theory]
-    [InlineData("pm", new[] { "overview", "packages", "compute", "consumption", "pricing", "reports" }, new[] { "admin", "users", "api-keys", "audit" })]
-    [InlineData("ops", new[] { "overview", "packages", "compute", "consumption", "pricing", "reports" }, new[] { "admin", "users", "api-keys", "audit" })]
-    [InlineData("exec", new[] { "overview", "reports", "admin", "audit" }, new[] { "users", "api-keys" })]
-    [InlineData("am", new[] { "overview", "packages", "compute", "consumption", "pricing", "reports" }, new[] { "admin", "users", "api-keys", "audit" })]
-    [InlineData("admin", new[] { "overview", "admin", "users", "api-keys", "audit" }, new string[0])]
+    [InlineData("pm", new[] { "overview", "customers", "packages", "compute", "consumption", "pricing", "reports" }, new[] { "admin", "users", "api-keys", "audit" })]
+    [InlineData("ops", new[] { "overview", "customers", "packages", "compute", "consumption", "pricing", "reports" }, new[] { "admin", "users", "api-keys", "audit" })]
+    [InlineData("exec", new[] { "overview", "customers", "reports", "admin", "audit" }, new[] { "users", "api-keys" })]
+    [InlineData("am", new[] { "overview", "customers", "packages", "compute", "consumption", "pricing", "reports" }, new[] { "admin", "users", "api-keys", "audit" })]
+    [InlineData("admin", new[] { "overview", "customers", "admin", "users", "api-keys", "audit" }, new string[0])]
     public async Task The_navigation_shows_only_what_the_role_may_open(string user, string[] shown, string[] hidden)
     {
         using var client = await factory.SignedInClientAsync(user);

@@ -6,13 +6,14 @@ namespace TokenConsole.Tests.Components;
 
 public sealed class NavMenuTests : ComponentTestContext
 {
-    private static readonly string[] AllLinks = ["overview", "packages", "compute", "consumption", "pricing", "reports", "bills", "admin", "users", "api-keys", "audit"];
+    private static readonly string[] AllLinks = ["overview", "customers", "bills", "notifications", "packages", "compute", "consumption", "pricing", "reports", "admin", "users", "api-keys", "audit"];
 
     [Theory]
-    [InlineData(Roles.ProductManager, "overview,packages,compute,consumption,pricing,reports,bills")]
-    [InlineData(Roles.Operations, "overview,packages,compute,consumption,pricing,reports,bills")]
-    [InlineData(Roles.Executive, "overview,packages,compute,consumption,pricing,reports,bills,admin,audit")]
-    [InlineData(Roles.Administrator, "overview,packages,compute,consumption,pricing,reports,bills,admin,users,api-keys,audit")]
+    [InlineData(Roles.ProductManager, "overview,customers,bills,notifications,packages,compute,consumption,pricing,reports")]
+    [InlineData(Roles.Operations, "overview,customers,bills,notifications,packages,compute,consumption,pricing,reports")]
+    [InlineData(Roles.AccountManager, "overview,customers,bills,notifications,packages,compute,consumption,pricing,reports")]
+    [InlineData(Roles.Executive, "overview,customers,bills,notifications,packages,compute,consumption,pricing,reports,admin,audit")]
+    [InlineData(Roles.Administrator, "overview,customers,bills,notifications,packages,compute,consumption,pricing,reports,admin,users,api-keys,audit")]
     public void The_drawer_shows_each_role_only_the_areas_it_may_open(string role, string expected)
     {
         SignInAs(role);
@@ -37,5 +38,7 @@ public sealed class NavMenuTests : ComponentTestContext
         var nav = Render<NavMenu>();
         Assert.Contains("总览", nav.Find("[data-testid='nav-overview']").TextContent, StringComparison.Ordinal);
         Assert.Contains("审计日志", nav.Find("[data-testid='nav-audit']").TextContent, StringComparison.Ordinal);
+        // 客户, the area; not 客户数, the count that the KPI cards label "Customers".
+        Assert.Equal("客户", nav.Find("[data-testid='nav-customers']").TextContent.Trim());
     }
 }

@@ -48,7 +48,7 @@ public sealed partial class ResourceTests
     [
         typeof(TokenConsole.Features.Catalog.PackageTerms), typeof(TokenConsole.Features.Compute.ModelSnapshot), typeof(TokenConsole.Features.Compute.PoolSnapshot),
         typeof(TokenConsole.Features.Compute.DeploymentSnapshot), typeof(TokenConsole.Features.Pricing.PriceChangeSnapshot), typeof(TokenConsole.Features.Pricing.RuleSetSnapshot),
-        typeof(UserSnapshot), typeof(ApiKeySnapshot), typeof(TokenConsole.Features.Usage.UsageImportSnapshot),
+        typeof(UserSnapshot), typeof(ApiKeySnapshot), typeof(TokenConsole.Features.Usage.UsageImportSnapshot), typeof(TokenConsole.Features.Customers.CustomerSnapshot),
     ];
 
     // "tokens" in any case, or "token" in lower case, as a word of its own.
