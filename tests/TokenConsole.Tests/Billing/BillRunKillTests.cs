@@ -50,6 +50,8 @@ public sealed class BillRunKillTests : IDisposable
             await db.CreditNotes.ExecuteDeleteAsync(ct);
             await db.Bills.ExecuteDeleteAsync(ct);
             await db.BillRuns.ExecuteDeleteAsync(ct);
+            // The fees the recognizer wrote for the month are replaced by this test's own, one known fee per customer.
+            await db.RevenueDaily.Where(r => r.Day >= month.StartUtc && r.Day < month.EndUtc).ExecuteDeleteAsync(ct);
             var all = await db.Customers.AsNoTracking().ToListAsync(ct);
             var packageId = await db.Packages.OrderBy(p => p.Id).Select(p => p.Id).FirstAsync(ct);
             db.RevenueDaily.AddRange(all.Select(c => new RevenueDaily

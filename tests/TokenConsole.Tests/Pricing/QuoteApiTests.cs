@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TokenConsole.Auth;
 using TokenConsole.Data;
+using TokenConsole.Features.Catalog;
 using TokenConsole.Features.Pricing;
 using TokenConsole.Tests.Infrastructure;
 
@@ -20,7 +21,9 @@ public sealed class QuoteApiTests(ConsoleFactory factory) : IClassFixture<Consol
     private async Task<object> ValidRequestAsync()
     {
         var book = factory.Services.GetRequiredService<PriceBookProvider>().Current;
-        var package = book.Packages.Keys.Order().First();
+        // A package that charges beyond its buckets (personal ones stop at the limit and quote zero there).
+        var package = book.Packages.Values.Where(p => p.WhenExhausted == ExhaustionPolicy.PayAsYouGo && p.OveragePricePerMTok > 0 && p.Kind == PackageKind.Base)
+            .Select(p => p.PackageId).Order().First();
         var model = book.Models.Keys.Order().First();
         return new { packageId = package, modelId = model, regionCode = "CN-GD", industryCode = "finance", segment = "LargeEnterprise",
             timestamp = DateTimeOffset.UtcNow, inputTokens = 600_000, outputTokens = 400_000, customerMonthlyTokens = 0, bucketRemaining = 0 };
