@@ -394,7 +394,7 @@ internal sealed partial class BucketLedger
         return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
     }
 
-    /// <summary>The ledger's statements, prepared once per connection; none runs per event, only per period, bucket or notification.</summary>
+    /// <summary>The ledger's statements, prepared once per connection; none runs per event, only per period or notification (the per-bucket UPDATE is the writer's, see Flush).</summary>
     private sealed class Commands : IDisposable
     {
         public Commands(SqliteConnection connection)
@@ -406,7 +406,6 @@ internal sealed partial class BucketLedger
                 """, 7);
             SelectBucket = Create(connection, "SELECT Id, ValidFrom, ValidTo, Included, Used FROM AllowanceBuckets WHERE SubscriptionId = $1 AND Kind = $2 AND PeriodStart = $3", 3);
             SelectNotifications = Create(connection, "SELECT Threshold FROM CustomerNotifications WHERE SubscriptionId = $1 AND PeriodStart = $2", 2);
-            UpdateUsed = Create(connection, "UPDATE AllowanceBuckets SET Used = Used + $1 WHERE Id = $2", 2);
             AdoptAllowance = Create(connection, "UPDATE AllowanceBuckets SET Included = $1, ValidTo = $2 WHERE Id = $3", 3);
             InsertNotification = Create(connection, """
                 INSERT INTO CustomerNotifications (CustomerId, SubscriptionId, PeriodStart, Threshold, Included, Used, CreatedAt)
@@ -423,12 +422,11 @@ internal sealed partial class BucketLedger
         public SqliteCommand InsertBucket { get; }
         public SqliteCommand SelectBucket { get; }
         public SqliteCommand SelectNotifications { get; }
-        public SqliteCommand UpdateUsed { get; }
         public SqliteCommand AdoptAllowance { get; }
         public SqliteCommand InsertNotification { get; }
         public SqliteCommand InsertOutbox { get; }
 
-        private IEnumerable<SqliteCommand> All => [InsertBucket, SelectBucket, SelectNotifications, UpdateUsed, AdoptAllowance, InsertNotification, InsertOutbox];
+        private IEnumerable<SqliteCommand> All => [InsertBucket, SelectBucket, SelectNotifications, AdoptAllowance, InsertNotification, InsertOutbox];
 
         public void Enlist(SqliteTransaction transaction)
         {

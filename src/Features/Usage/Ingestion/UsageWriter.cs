@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -36,6 +37,8 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
     // One set of rollup maps for every transaction: cleared, not re-created, so they keep their grown capacity (re-growing
     // the per-customer map each transaction was 4 % of the writer's time).
     private readonly Aggregates _aggregates = new();
+    // Reused likewise: each customer's tokens this transaction, per month.
+    private readonly Dictionary<(int Customer, int Month), long> _monthlyDelta = [];
     private readonly UsageWriterHealth _health;
     private DateTimeOffset _nextRetention;
     private int _failures;
@@ -239,7 +242,8 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
         var now = _clock.GetUtcNow().UtcTicks;
         var aggregates = _aggregates;
         aggregates.Clear();
-        var monthlyDelta = new Dictionary<(int, int), long>();
+        var monthlyDelta = _monthlyDelta;
+        monthlyDelta.Clear();
         var outcomes = new WriteOutcome[batch.Count];
         var book = _priceBook.Current;
         using var transaction = connection.BeginTransaction();
@@ -262,13 +266,13 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
                 }
                 accepted++;
                 _ledger.Debit(draw, e, rating.BucketTokens);
-                monthlyDelta[monthKey] = monthlyDelta.GetValueOrDefault(monthKey) + e.InputTokens + e.OutputTokens;
+                CollectionsMarshal.GetValueRefOrAddDefault(monthlyDelta, monthKey, out _) += e.InputTokens + e.OutputTokens;
                 aggregates.Add(e, rating);
             }
             outcomes[r] = new WriteOutcome(accepted, duplicates);
         }
         aggregates.Upsert(statements);
-        _ledger.Flush();
+        _ledger.Flush(statements.AddUsed);
         transaction.Commit();
         foreach (var (key, tokens) in monthlyDelta)
         {
