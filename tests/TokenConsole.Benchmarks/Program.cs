@@ -1,6 +1,6 @@
 using TokenConsole.Benchmarks;
 
-// dotnet run -c Release --project tests/TokenConsole.Benchmarks -- [first-start|ingestion|heatmap|rating|simulation|circuits|customer-search|all] [--customers N] [--runs N] [--events N] [--binding native|plain]
+// dotnet run -c Release --project tests/TokenConsole.Benchmarks -- [first-start|ingestion|heatmap|rating|simulation|circuits|customer-search|all] [--customers N] [--db PATH] [--runs N] [--events N] [--binding native|plain]
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 var runs = int.Parse(Option("--runs") ?? "3", System.Globalization.CultureInfo.InvariantCulture);
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "all";
@@ -39,5 +39,6 @@ if (which is "all" or "circuits")
 if (which is "customer-search")
 {
     // Not in "all": it builds a 1,000,000-customer database of its own (issue 13's search target).
-    await CustomerSearchBenchmark.RunAsync(int.Parse(Option("--customers") ?? "1000000", System.Globalization.CultureInfo.InvariantCulture));
+    // --db PATH keeps that database file and reuses it on the next run (filling 1,000,000 customers takes minutes).
+    await CustomerSearchBenchmark.RunAsync(int.Parse(Option("--customers") ?? "1000000", System.Globalization.CultureInfo.InvariantCulture), Option("--db"));
 }

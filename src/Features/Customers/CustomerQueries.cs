@@ -21,7 +21,10 @@ public sealed record CustomerRow(
     public decimal? AllowanceUsedPercent { get; init; }
 }
 
-/// <summary>A page of the list, the number of matches, and whether the search matched more than it takes (<see cref="ICustomerSearch.MaxMatches"/>).</summary>
+/// <summary>
+/// A page of the list, the number of matches, and whether the search matched more than it takes (<see cref="ICustomerSearch.MaxMatches"/>):
+/// then the total counts the first <see cref="ICustomerSearch.MaxMatches"/> matches (after the other filters) and the pages run through those.
+/// </summary>
 public sealed record CustomerListPage(IReadOnlyList<CustomerRow> Rows, int Total, bool Capped);
 
 /// <summary>
@@ -46,10 +49,17 @@ public sealed partial class CustomerQueries(IDbContextFactory<TokenConsoleDbCont
         var capped = false;
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
-            var matches = search.Matching(db, filter.Search);
-            // The match set is bounded, so this count is cheap and tells the page to ask for a narrower fragment.
-            capped = await matches.CountAsync(ct) > ICustomerSearch.MaxMatches;
-            query = query.Where(c => matches.Contains(c.Id));
+            // The search is read once, at most MaxMatches + 1 ids: the count, the sort and the page below then work within
+            // that bounded set (primary-key look-ups), so their cost does not grow with the number of customers matching.
+            var matches = await search.Matching(db, filter.Search).ToListAsync(ct);
+            capped = matches.Count > ICustomerSearch.MaxMatches;
+            if (capped)
+            {
+                matches.RemoveRange(ICustomerSearch.MaxMatches, matches.Count - ICustomerSearch.MaxMatches);
+            }
+            // One JSON parameter (json_each) rather than up to 1,000 SQL parameters, which SQLite would parse and bind for
+            // each of the two queries below.
+            query = query.Where(c => EF.Parameter(matches).Contains(c.Id));
         }
         if (filter.Segment is { } segment)
         {

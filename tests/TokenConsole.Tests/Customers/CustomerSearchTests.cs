@@ -108,4 +108,103 @@ public sealed class CustomerSearchTests : IDisposable
         Assert.Equal(85m, bank.AllowanceUsedPercent);
         Assert.False(first.Capped);
     }
+
+    /// <summary>
+    /// Adds <paramref name="count"/> customers BULK-0001… (英 Bulk Customer 0001…, 中 批量测试客户0001…), inserted from the
+    /// highest code down, so their ids (the search index's order) run against their codes; odd numbers in Beijing.
+    /// </summary>
+    private async Task AddBulkAsync(int count)
+    {
+        await using var db = _bed.Database.CreateDbContext();
+        for (var i = count; i >= 1; i--)
+        {
+            db.Customers.Add(new Customer
+            {
+                Code = $"BULK-{i:D4}", Name = $"Bulk Customer {i:D4}", NameZh = $"批量测试客户{i:D4}", Segment = CustomerSegment.Sme,
+                IndustryCode = "finance", RegionCode = i % 2 == 1 ? "CN-BJ" : "CN-GD", CreatedAt = CustomersTestBed.Now,
+            });
+        }
+        await db.SaveChangesAsync(Ct);
+    }
+
+    private Task<CustomerListPage> PageAsync(string search, int page, bool descending = false, string? region = null) =>
+        _bed.Queries.PageAsync(new CustomerListFilter(Search: search, RegionCode: region), CustomerSort.Code, descending, page, 25, Ct);
+
+    private static IEnumerable<string> Codes(int from, int to) => Enumerable.Range(from, to - from + 1).Select(i => $"BULK-{i:D4}");
+
+    [Fact]
+    public async Task A_fragment_matching_more_than_the_cap_takes_the_first_matches_in_index_order_and_pages_through_them_by_code()
+    {
+        await AddBulkAsync(ICustomerSearch.MaxMatches + 10);
+
+        // The first 1,000 ids are BULK-1010 down to BULK-0011 (inserted from the top): the pages run through those by code.
+        var first = await PageAsync("批量测试", 0);
+        Assert.True(first.Capped);
+        Assert.Equal(ICustomerSearch.MaxMatches, first.Total);
+        Assert.Equal(Codes(11, 35), first.Rows.Select(r => r.Code));
+        Assert.Equal(Codes(36, 60), (await PageAsync("批量测试", 1)).Rows.Select(r => r.Code));
+        var last = await PageAsync("bulk customer", ICustomerSearch.MaxMatches / 25 - 1);
+        Assert.Equal(Codes(986, 1010), last.Rows.Select(r => r.Code));
+        Assert.True(last.Capped);
+        Assert.Empty((await PageAsync("批量测试", ICustomerSearch.MaxMatches / 25)).Rows);
+        Assert.Equal(Codes(986, 1010).Reverse(), (await PageAsync("批量测试", 0, descending: true)).Rows.Select(r => r.Code));
+    }
+
+    [Fact]
+    public async Task Under_the_cap_the_count_is_exact_and_the_last_page_holds_the_rest()
+    {
+        await AddBulkAsync(ICustomerSearch.MaxMatches);
+
+        var first = await PageAsync("批量测试", 0);
+        Assert.False(first.Capped);
+        Assert.Equal(ICustomerSearch.MaxMatches, first.Total);
+        Assert.Equal(Codes(1, 25), first.Rows.Select(r => r.Code));
+        Assert.Equal(Codes(976, 1000), (await PageAsync("批量测试", ICustomerSearch.MaxMatches / 25 - 1)).Rows.Select(r => r.Code));
+        // One more customer than the cap: now capped, and the newest (the highest id, BULK-1001 here) is the one left out.
+        await using (var db = _bed.Database.CreateDbContext())
+        {
+            db.Customers.Add(new Customer { Code = "BULK-1001", Name = "Bulk Customer 1001", NameZh = "批量测试客户1001", Segment = CustomerSegment.Sme, IndustryCode = "finance", RegionCode = "CN-GD", CreatedAt = CustomersTestBed.Now });
+            await db.SaveChangesAsync(Ct);
+        }
+        var capped = await PageAsync("批量测试", ICustomerSearch.MaxMatches / 25 - 1);
+        Assert.True(capped.Capped);
+        Assert.Equal(ICustomerSearch.MaxMatches, capped.Total);
+        Assert.Equal(Codes(976, 1000), capped.Rows.Select(r => r.Code));
+    }
+
+    [Fact]
+    public async Task A_short_fragment_matching_more_than_the_cap_pages_through_one_set_of_the_cap_in_code_order()
+    {
+        await AddBulkAsync(ICustomerSearch.MaxMatches + 10);
+
+        foreach (var fragment in new[] { "批量", "bu" })
+        {
+            var pages = new List<CustomerListPage>();
+            for (var page = 0; page <= ICustomerSearch.MaxMatches / 25; page++)
+            {
+                pages.Add(await PageAsync(fragment, page));
+            }
+            Assert.All(pages, p => Assert.True(p.Capped));
+            Assert.All(pages, p => Assert.Equal(ICustomerSearch.MaxMatches, p.Total));
+            Assert.Empty(pages[^1].Rows);
+            var codes = pages.SelectMany(p => p.Rows).Select(r => r.Code).ToList();
+            // Page after page the same set, in code order, each customer once.
+            Assert.Equal(ICustomerSearch.MaxMatches, codes.Count);
+            Assert.Equal(codes.Order(StringComparer.Ordinal), codes);
+            Assert.Equal(codes.Count, codes.Distinct().Count());
+            Assert.All(codes, c => Assert.StartsWith("BULK-", c, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task The_other_filters_narrow_the_capped_set()
+    {
+        await AddBulkAsync(ICustomerSearch.MaxMatches + 10);
+
+        // Within BULK-0011…1010, the odd numbers are in Beijing: 500 of them, the first page from BULK-0011 by twos.
+        var beijing = await PageAsync("批量测试", 0, region: "CN-BJ");
+        Assert.True(beijing.Capped);
+        Assert.Equal(ICustomerSearch.MaxMatches / 2, beijing.Total);
+        Assert.Equal(Enumerable.Range(0, 25).Select(i => $"BULK-{11 + 2 * i:D4}"), beijing.Rows.Select(r => r.Code));
+    }
 }
