@@ -54,7 +54,7 @@ internal static class DemoBilling
         decimal amount, string reason, int rank, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var fen = (long)(amount * 100) * 2;
+        var fen = (long)(amount * 125);
         var bill = await db.Bills.AsNoTracking().Where(b => b.Period == month.Period && b.TotalFen >= fen && !db.CreditNotes.Any(c => c.BillId == b.Id))
             .OrderBy(b => b.Id).Skip(rank).FirstOrDefaultAsync(cancellationToken);
         if (bill is not null)
