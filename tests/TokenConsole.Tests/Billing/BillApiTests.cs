@@ -20,7 +20,7 @@ public sealed class BillApiTests(ConsoleFactory factory) : IClassFixture<Console
         await using (var db = factory.Services.GetRequiredService<IDbContextFactory<TokenConsoleDbContext>>().CreateDbContext())
         {
             var customer = await db.Customers.OrderBy(c => c.Id).FirstAsync(ct);
-            if (await db.Bills.FirstOrDefaultAsync(b => b.Period == June.Period, ct) is { } existing)
+            if (await db.Bills.FirstOrDefaultAsync(b => b.Period == June.Period && b.CustomerId == customer.Id, ct) is { } existing)
             {
                 return (existing.Id, customer.Code);
             }
@@ -34,7 +34,9 @@ public sealed class BillApiTests(ConsoleFactory factory) : IClassFixture<Console
         }
         await factory.Services.GetRequiredService<BillRunService>().RunAsSystemAsync(June, cancellationToken: ct);
         await using var read = factory.Services.GetRequiredService<IDbContextFactory<TokenConsoleDbContext>>().CreateDbContext();
-        var bill = await read.Bills.SingleAsync(b => b.Period == June.Period, ct);
+        // The demo data's fees may reach back into June for other customers: this test's bill is the first customer's.
+        var firstCustomer = await read.Customers.OrderBy(c => c.Id).Select(c => c.Id).FirstAsync(ct);
+        var bill = await read.Bills.SingleAsync(b => b.Period == June.Period && b.CustomerId == firstCustomer, ct);
         var code = await read.Customers.Where(c => c.Id == bill.CustomerId).Select(c => c.Code).SingleAsync(ct);
         return (bill.Id, code);
     }
