@@ -2,7 +2,6 @@ using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using TokenConsole.Features.Catalog;
 using TokenConsole.Features.Compute;
-using TokenConsole.Features.Customers;
 
 namespace TokenConsole.Data.Seeding;
 
@@ -23,34 +22,23 @@ internal sealed class DemoUsageGenerator
     private readonly PoolRouter _router;
     private readonly Dictionary<int, AiModel> _models;
     private readonly Dictionary<CustomerSegment, (Customer[] Customers, double[] Cumulative)> _bySegment;
-    private readonly Dictionary<int, Plan> _planOf;
-    private readonly Dictionary<CustomerSegment, TokenPackage> _topUpOf;
-    private readonly string? _accountManagerId;
-    private readonly Dictionary<Customer, double> _activity;
-
-    /// <summary>What the buckets came to: the rows to store after the usage (allowance, rollover, top-up) and the threshold crossings.</summary>
-    public List<AllowanceBucket> Buckets { get; } = [];
-    public List<CustomerNotification> Notifications { get; } = [];
+    private readonly Dictionary<int, (int PackageId, (int ModelId, decimal Multiplier)[] Models, double[] Cumulative, decimal UnitPrice)> _planOf;
 
     public DemoUsageGenerator(DemoOptions options, Random random, PoolRouter router, List<AiModel> models, List<TokenPackage> packages,
-        List<Customer> customers, Dictionary<Customer, double> activity, List<Subscription> subscriptions, string? accountManagerId = null)
+        List<Customer> customers, Dictionary<Customer, double> activity, List<Subscription> subscriptions)
     {
         _options = options;
         _random = random;
         _router = router;
-        _activity = activity;
-        _accountManagerId = accountManagerId;
         _models = models.ToDictionary(m => m.Id);
         var packageById = packages.ToDictionary(p => p.Id);
-        _topUpOf = packages.Where(p => p.Kind == PackageKind.TopUp).ToDictionary(p => p.Segment);
-        var segmentOf = customers.ToDictionary(c => c.Id, c => c.Segment);
         _planOf = subscriptions.ToDictionary(s => s.CustomerId, s =>
         {
             var version = packageById[s.PackageId].Versions[0];
             var entitled = version.Entitlements.Select(e => (e.ModelId, e.Multiplier)).ToArray();
             // Customers lean on the standard models and use premium (multiplied) ones less.
             var cumulative = DemoDataSeeder.Cumulative(entitled.Select(e => e.Item2 > 1 ? 1.0 : 3.0));
-            return new Plan(s, segmentOf[s.CustomerId], s.Terms[0], version, entitled, cumulative);
+            return (s.PackageId, entitled, cumulative, version.UnitPricePerMTok);
         });
         _bySegment = customers.GroupBy(c => c.Segment).ToDictionary(g => g.Key, g =>
         {
@@ -75,7 +63,7 @@ internal sealed class DemoUsageGenerator
         using var eventInsert = Prepare(connection, transaction, "UsageEvents",
             "EventId", "Timestamp", "CustomerId", "PackageId", "ModelId", "PoolId", "RegionCode", "IndustryCode", "InputTokens", "OutputTokens", "RevenueMicros", "ComputeCostMicros", "IngestedAt");
         using var dailyInsert = Prepare(connection, transaction, "CustomerDailyUsage",
-            "Day", "CustomerId", "ModelId", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros", "BucketTokens", "OverageTokens", "BaseRevenueMicros", "LeakageTokens");
+            "Day", "CustomerId", "ModelId", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros");
         using var cellInsert = Prepare(connection, transaction, "RegionIndustryDaily",
             "Day", "RegionCode", "IndustryCode", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros");
 
@@ -87,7 +75,6 @@ internal sealed class DemoUsageGenerator
         var daily = new Dictionary<(int Customer, int Model), Totals>();
         var cells = new Dictionary<(string Region, string Industry), Totals>();
         var day = BusinessCalendar.DayStartUtc(firstHour);
-        ScaleToAllowances(firstHour, lastHour, now);
 
         for (var hour = firstHour; hour <= lastHour; hour = hour.AddHours(1))
         {
@@ -114,12 +101,11 @@ internal sealed class DemoUsageGenerator
                 {
                     var customer = pool.Customers[DemoDataSeeder.Pick(pool.Cumulative, _random.NextDouble())];
                     var calls = (int)Math.Round(callsThisHour / draws * Festival(customer.IndustryCode, local) * (0.5 + _random.NextDouble()));
-                    var plan = _planOf[customer.Id];
-                    // No usage outside the subscription (a day pass after its day: the gateway refuses it).
-                    if (calls <= 0 || !plan.Covers(hour))
+                    if (calls <= 0)
                     {
                         continue;
                     }
+                    var plan = _planOf[customer.Id];
                     var (modelId, multiplier) = plan.Models[DemoDataSeeder.Pick(plan.Cumulative, _random.NextDouble())];
                     var poolId = _router.Route(modelId, customer.RegionCode, _random.NextDouble());
                     if (poolId is null)
@@ -127,10 +113,9 @@ internal sealed class DemoUsageGenerator
                         continue;
                     }
                     var key = new RollupKey(customer.RegionCode, customer.IndustryCode, modelId, plan.PackageId, poolId.Value);
+                    var rate = plan.UnitPrice * multiplier;
                     var model = _models[modelId];
                     var (meanIn, meanOut) = TokensPerCall(model, customer.Segment);
-                    meanIn *= plan.Scale;
-                    meanOut *= plan.Scale;
                     var totals = new Totals();
                     if (hour >= firstEventHour)
                     {
@@ -138,12 +123,12 @@ internal sealed class DemoUsageGenerator
                         {
                             var input = (long)(meanIn * (0.3 + 1.4 * _random.NextDouble()));
                             var output = (long)(meanOut * (0.3 + 1.4 * _random.NextDouble()));
+                            var (revenue, cost) = Rate(input, output, rate, model);
                             var at = new DateTimeOffset(hour.AddTicks((long)(_random.NextDouble() * TimeSpan.TicksPerHour * fraction)), TimeSpan.Zero);
-                            var rated = Rate(plan, at, input, output, multiplier, model);
                             eventCounter++;
                             Execute(eventInsert, $"demo-{eventCounter:D9}", at.UtcTicks, customer.Id, plan.PackageId, modelId, poolId.Value,
-                                customer.RegionCode, customer.IndustryCode, input, output, rated.Revenue, rated.Cost, at.UtcTicks);
-                            totals.Add(input, output, 1, rated);
+                                customer.RegionCode, customer.IndustryCode, input, output, revenue, cost, at.UtcTicks);
+                            totals.Add(input, output, 1, revenue, cost);
                         }
                         eventRows += calls;
                     }
@@ -151,9 +136,8 @@ internal sealed class DemoUsageGenerator
                     {
                         var input = (long)(meanIn * calls * (0.85 + 0.3 * _random.NextDouble()));
                         var output = (long)(meanOut * calls * (0.85 + 0.3 * _random.NextDouble()));
-                        // A generated batch is drawn from the buckets at once, at the middle of its hour.
-                        var rated = Rate(plan, new DateTimeOffset(hour.AddMinutes(30), TimeSpan.Zero), input, output, multiplier, model);
-                        totals.Add(input, output, calls, rated);
+                        var (revenue, cost) = Rate(input, output, rate, model);
+                        totals.Add(input, output, calls, revenue, cost);
                     }
                     Accumulate(hourly, key, totals);
                     Accumulate(daily, (customer.Id, modelId), totals);
@@ -209,188 +193,10 @@ internal sealed class DemoUsageGenerator
         return segment == CustomerSegment.Personal ? (input * 0.6, output * 0.8) : (input, output);
     }
 
-    /// <summary>
-    /// Rates usage as the usage writer does: billable tokens (× the multiplier) drawn from the buckets earn nothing (the
-    /// fee paid for them is recognized apart); beyond them pay-as-you-go is charged at the overage price and stop-at-limit
-    /// at zero, as leakage. In micro-yuan, rounded once per event (or per generated batch): CNY per million tokens is µ¥ per token.
-    /// </summary>
-    private Rated Rate(Plan plan, DateTimeOffset at, long input, long output, decimal multiplier, AiModel model)
-    {
-        var billable = (input + output) * multiplier;
-        var inBuckets = Draw(plan, at, billable);
-        var beyond = billable - inBuckets;
-        var cost = Money.RoundMicros(input * model.InputCostPerMTok + output * model.OutputCostPerMTok);
-        if (beyond <= 0)
-        {
-            return new Rated(0, cost, inBuckets, 0, 0, 0);
-        }
-        if (plan.Version.WhenExhausted == ExhaustionPolicy.StopAtLimit)
-        {
-            return new Rated(0, cost, inBuckets, 0, 0, beyond);
-        }
-        var charge = Money.RoundMicros(beyond * plan.Version.OveragePricePerMTok);
-        return new Rated(charge, cost, inBuckets, beyond, charge, 0);
-    }
-
-    /// <summary>Draws billable tokens from the subscription's buckets at <paramref name="at"/>: rollover, allowance, then top-ups by earliest expiry; returns what they covered.</summary>
-    private decimal Draw(Plan plan, DateTimeOffset at, decimal billable)
-    {
-        OpenPeriod(plan, at);
-        var left = billable;
-        left -= Take(plan.Rollover, left);
-        left -= Take(plan.Allowance, left);
-        Notify(plan, at);
-        if (left > 0 && (plan.TopUp is null || plan.TopUp.ValidTo <= at) && plan.BuysTopUps && _topUpOf.TryGetValue(plan.Segment, out var pack))
-        {
-            // The customer ran out and buys a top-up pack at that instant, sold by its account manager.
-            var version = pack.Versions[0];
-            plan.TopUp = new AllowanceBucket
-            {
-                SubscriptionId = plan.Subscription.Id, CustomerId = plan.Subscription.CustomerId, Kind = BucketKind.TopUp,
-                PeriodStart = at, ValidFrom = at, ValidTo = at.AddDays(version.ValidityDays), Included = version.IncludedTokens,
-                TopUpPackageId = pack.Id, TopUpPackageVersionId = version.Id, PriceFen = FeeSpread.ToFen(version.PriceCny), SoldById = _accountManagerId,
-            };
-            Buckets.Add(plan.TopUp);
-        }
-        if (plan.TopUp is { } topUp && at >= topUp.ValidFrom && at < topUp.ValidTo)
-        {
-            left -= Take(topUp, left);
-        }
-        return billable - left;
-    }
-
-    private static decimal Take(AllowanceBucket? bucket, decimal wanted)
-    {
-        if (bucket is null || wanted <= 0)
-        {
-            return 0;
-        }
-        var taken = Math.Min(wanted, bucket.Remaining);
-        bucket.Used += taken;
-        return taken;
-    }
-
-    /// <summary>Opens the allowance (and rollover) bucket of the period containing <paramref name="at"/> at its first usage, as the writer does.</summary>
-    private void OpenPeriod(Plan plan, DateTimeOffset at)
-    {
-        if (plan.Period is { } current && current.Contains(at.UtcDateTime))
-        {
-            return;
-        }
-        var version = plan.Version;
-        var period = BillingCycle.PeriodContaining(version.BillingPeriod, version.ValidityDays, plan.Term.Anchor, at.UtcDateTime)!.Value;
-        var previous = plan.Allowance;
-        var carried = previous is not null && BillingCycle.Previous(version.BillingPeriod, version.ValidityDays, plan.Term.Anchor, period)?.Start == previous.PeriodStart.UtcDateTime
-            ? AllowanceRules.Rollover(version, previous.Included, previous.Used)
-            : 0;
-        var from = Max(new DateTimeOffset(period.Start, TimeSpan.Zero), plan.Term.From);
-        var to = new DateTimeOffset(period.End, TimeSpan.Zero);
-        to = plan.Term.To is { } end && end < to ? end : to;
-        plan.Period = period;
-        plan.Allowance = new AllowanceBucket
-        {
-            SubscriptionId = plan.Subscription.Id, CustomerId = plan.Subscription.CustomerId, Kind = BucketKind.Allowance,
-            PeriodStart = new DateTimeOffset(period.Start, TimeSpan.Zero), ValidFrom = from, ValidTo = to, Included = version.IncludedTokens,
-        };
-        Buckets.Add(plan.Allowance);
-        plan.Rollover = null;
-        if (carried > 0)
-        {
-            plan.Rollover = new AllowanceBucket
-            {
-                SubscriptionId = plan.Subscription.Id, CustomerId = plan.Subscription.CustomerId, Kind = BucketKind.Rollover,
-                PeriodStart = plan.Allowance.PeriodStart, ValidFrom = from, ValidTo = to, Included = carried,
-            };
-            Buckets.Add(plan.Rollover);
-        }
-        plan.Notified = 0;
-        // A top-up outlives the period it was bought in only until its own expiry; a new period may need a new one.
-        if (plan.TopUp is { } topUp && topUp.ValidTo <= from)
-        {
-            plan.TopUp = null;
-        }
-    }
-
-    /// <summary>
-    /// The 80 % and 100 % crossings of the period's allowance and rollover, as history. The usage writer also writes
-    /// an outbox message for each; the demo writes none for the past, or the webhook would be sent months of old news.
-    /// </summary>
-    private void Notify(Plan plan, DateTimeOffset at)
-    {
-        var included = plan.Allowance!.Included + (plan.Rollover?.Included ?? 0);
-        var used = plan.Allowance.Used + (plan.Rollover?.Used ?? 0);
-        var percent = AllowanceRules.UsedPercent(included, used);
-        foreach (var threshold in (ReadOnlySpan<int>)[80, 100])
-        {
-            if (percent >= threshold && plan.Notified < threshold)
-            {
-                plan.Notified = threshold;
-                Notifications.Add(new CustomerNotification
-                {
-                    CustomerId = plan.Subscription.CustomerId, SubscriptionId = plan.Subscription.Id, PeriodStart = plan.Allowance.PeriodStart,
-                    Threshold = threshold, Included = included, Used = used, CreatedAt = at,
-                });
-            }
-        }
-    }
-
-    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
-
-    /// <summary>
-    /// Scales each customer's tokens per call so that its current period uses a drawn share of its allowance: enterprise
-    /// and government customers mostly 30–70 %, some near or past their limit; personal users mostly within it, some at
-    /// the stop. Which customers are busy relative to the others (and so the heatmap's regions and industries) stays as
-    /// drawn; the shares come from a second generator, so the usage draws stay as they were.
-    /// </summary>
-    private void ScaleToAllowances(DateTime firstHour, DateTime lastHour, DateTimeOffset now)
-    {
-        var random = new Random(_options.Seed + 13);
-        // Expected calls of each segment from the first hour through each hour (the same demand curve as the draws, on average).
-        var hours = (int)(lastHour - firstHour).TotalHours + 1;
-        var expected = SegmentShares.ToDictionary(x => x.Segment, _ => new double[hours + 1]);
-        for (var i = 0; i < hours; i++)
-        {
-            var hour = firstHour.AddHours(i);
-            var progress = (double)i / Math.Max(1, hours - 1);
-            foreach (var (segment, share) in SegmentShares)
-            {
-                var demand = share * (0.55 + 0.45 * progress) * Profile(segment, hour + BeijingOffset);
-                expected[segment][i + 1] = expected[segment][i] + _options.CallsPerDay / 24.0 * demand * 1.6;
-            }
-        }
-        var activityOf = _bySegment.ToDictionary(x => x.Key, x => x.Value.Customers.Sum(c => _activity[c]));
-        foreach (var (segment, (members, _)) in _bySegment)
-        {
-            foreach (var customer in members)
-            {
-                var plan = _planOf[customer.Id];
-                var personal = segment == CustomerSegment.Personal;
-                var u = random.NextDouble();
-                var target = personal
-                    ? (u < 0.8 ? 0.2 + 0.75 * random.NextDouble() : 1.0 + 0.6 * random.NextDouble())
-                    : u < 0.7 ? 0.3 + 0.4 * random.NextDouble() : u < 0.82 ? 0.2 + 0.1 * random.NextDouble() : u < 0.94 ? 0.8 + 0.2 * random.NextDouble() : 1.0 + 0.1 * random.NextDouble();
-                plan.BuysTopUps = random.NextDouble() < 0.5;
-                var version = plan.Version;
-                var period = BillingCycle.PeriodContaining(version.BillingPeriod, version.ValidityDays, plan.Term.Anchor, now.UtcDateTime);
-                if (period is not { } current)
-                {
-                    continue;
-                }
-                var from = Math.Clamp((int)(current.Start - firstHour).TotalHours, 0, hours);
-                var calls = (expected[segment][hours] - expected[segment][from]) * _activity[customer] / activityOf[segment];
-                var perCall = 0.0;
-                var previous = 0.0;
-                for (var m = 0; m < plan.Models.Length; m++)
-                {
-                    var (inTokens, outTokens) = TokensPerCall(_models[plan.Models[m].ModelId], segment);
-                    perCall += (plan.Cumulative[m] - previous) * (inTokens + outTokens) * (double)plan.Models[m].Multiplier;
-                    previous = plan.Cumulative[m];
-                }
-                var billable = calls * perCall;
-                plan.Scale = billable <= 0 ? 1.0 : target * version.IncludedTokens / billable;
-            }
-        }
-    }
+    /// <summary>In micro-yuan, rounded once per event (or per generated batch), as the rating engine does: CNY per million tokens is µ¥ per token.</summary>
+    private static (long Revenue, long Cost) Rate(long input, long output, decimal ratePerMTok, AiModel model) =>
+        (Money.RoundMicros((input + output) * ratePerMTok),
+         Money.RoundMicros(input * model.InputCostPerMTok + output * model.OutputCostPerMTok));
 
     private static void Accumulate<TKey>(Dictionary<TKey, Totals> map, TKey key, Totals totals) where TKey : notnull
     {
@@ -398,7 +204,7 @@ internal sealed class DemoUsageGenerator
         {
             map[key] = existing = new Totals();
         }
-        existing.Add(totals);
+        existing.Add(totals.Input, totals.Output, totals.Calls, totals.Revenue, totals.Cost);
     }
 
     private static void FlushDaily(DbCommand customerInsert, DbCommand cellInsert, DateTime day,
@@ -406,9 +212,7 @@ internal sealed class DemoUsageGenerator
     {
         foreach (var ((customer, model), t) in daily)
         {
-            Execute(customerInsert, day.Ticks, customer, model, t.Input + t.Output, t.Calls, t.Revenue, t.Cost,
-                TokenConsoleDbContext.MillionthsConverter.ToMillionths(t.Bucket), TokenConsoleDbContext.MillionthsConverter.ToMillionths(t.Overage),
-                t.BaseRevenue, TokenConsoleDbContext.MillionthsConverter.ToMillionths(t.Leakage));
+            Execute(customerInsert, day.Ticks, customer, model, t.Input + t.Output, t.Calls, t.Revenue, t.Cost);
         }
         foreach (var ((region, industry), t) in cells)
         {
@@ -444,64 +248,19 @@ internal sealed class DemoUsageGenerator
 
     private readonly record struct RollupKey(string Region, string Industry, int Model, int Package, int Pool);
 
-    /// <summary>An event's (or batch's) rating: micro-yuan, and billable tokens in the buckets, beyond them charged, and beyond them leaked.</summary>
-    private readonly record struct Rated(long Revenue, long Cost, decimal Bucket, decimal Overage, long BaseRevenue, decimal Leakage);
-
-    /// <summary>A customer's subscription as the generator draws it: its one term, its current buckets and how much to scale its usage.</summary>
-    private sealed class Plan(Subscription subscription, CustomerSegment segment, SubscriptionTerm term, PackageVersion version, (int ModelId, decimal Multiplier)[] models, double[] cumulative)
-    {
-        public Subscription Subscription { get; } = subscription;
-        public CustomerSegment Segment { get; } = segment;
-        public SubscriptionTerm Term { get; } = term;
-        public PackageVersion Version { get; } = version;
-        public int PackageId => Subscription.PackageId;
-        public (int ModelId, decimal Multiplier)[] Models { get; } = models;
-        public double[] Cumulative { get; } = cumulative;
-        public double Scale { get; set; } = 1.0;
-        public bool BuysTopUps { get; set; }
-        public BillingPeriodSpan? Period { get; set; }
-        public AllowanceBucket? Allowance { get; set; }
-        public AllowanceBucket? Rollover { get; set; }
-        public AllowanceBucket? TopUp { get; set; }
-        /// <summary>The highest threshold notified in the current period.</summary>
-        public int Notified { get; set; }
-
-        public bool Covers(DateTime hour) => hour.AddHours(1) > Term.From.UtcDateTime && (Term.To is not { } to || hour < to.UtcDateTime)
-            && BillingCycle.PeriodContaining(Version.BillingPeriod, Version.ValidityDays, Term.Anchor, hour) is not null;
-    }
-
     private sealed class Totals
     {
         public long Input, Output, Calls;
         /// <summary>Micro-yuan.</summary>
-        public long Revenue, Cost, BaseRevenue;
-        /// <summary>Billable tokens.</summary>
-        public decimal Bucket, Overage, Leakage;
+        public long Revenue, Cost;
 
-        public void Add(long input, long output, long calls, Rated rated)
+        public void Add(long input, long output, long calls, long revenue, long cost)
         {
             Input += input;
             Output += output;
             Calls += calls;
-            Revenue += rated.Revenue;
-            Cost += rated.Cost;
-            BaseRevenue += rated.BaseRevenue;
-            Bucket += rated.Bucket;
-            Overage += rated.Overage;
-            Leakage += rated.Leakage;
-        }
-
-        public void Add(Totals other)
-        {
-            Input += other.Input;
-            Output += other.Output;
-            Calls += other.Calls;
-            Revenue += other.Revenue;
-            Cost += other.Cost;
-            BaseRevenue += other.BaseRevenue;
-            Bucket += other.Bucket;
-            Overage += other.Overage;
-            Leakage += other.Leakage;
+            Revenue += revenue;
+            Cost += cost;
         }
     }
 }

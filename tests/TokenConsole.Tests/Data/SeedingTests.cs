@@ -1,10 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TokenConsole.Data;
-using TokenConsole.Features.Billing;
 using TokenConsole.Features.Catalog;
 using TokenConsole.Features.Compute;
-using TokenConsole.Features.Customers;
 using TokenConsole.Tests.Infrastructure;
 
 namespace TokenConsole.Tests.Data;
@@ -80,61 +78,6 @@ public sealed class SeedingTests(ConsoleFactory factory) : IClassFixture<Console
             Assert.Equal(expected.Calls, rollup.Calls);
             Assert.Equal(expected.Revenue, rollup.RevenueMicros);
         }
-    }
-
-    [Fact]
-    public async Task The_demo_usage_draws_on_buckets_and_the_billing_side_exists()
-    {
-        await using var db = Db();
-        var am = await db.Users.Where(u => u.UserName == "am").Select(u => u.Id).SingleAsync(Ct);
-        var business = await db.Customers.AsNoTracking().Where(c => c.Segment != CustomerSegment.Personal).ToListAsync(Ct);
-        Assert.NotEmpty(business);
-        Assert.All(business, c => Assert.Equal(am, c.AccountManagerId));
-        Assert.Empty(await db.Customers.Where(c => c.Segment == CustomerSegment.Personal && c.AccountManagerId != null).ToListAsync(Ct));
-
-        // Every business customer's usage opened allowance buckets; some used 80 % and more, some are past their allowance.
-        var buckets = await db.AllowanceBuckets.AsNoTracking().ToListAsync(Ct);
-        var withAllowance = buckets.Where(b => b.Kind == BucketKind.Allowance).Select(b => b.CustomerId).ToHashSet();
-        Assert.All(business, c => Assert.Contains(c.Id, withAllowance));
-        Assert.All(buckets, b => Assert.InRange(b.Used, 0, b.Included));
-        Assert.Contains(buckets, b => b.Kind == BucketKind.Allowance && b.Used >= 0.8m * b.Included);
-        var current = buckets.Where(b => b.Kind == BucketKind.Allowance && b.ValidTo > DateTimeOffset.UtcNow).ToList();
-        Assert.True(current.Count(b => b.Used < 0.8m * b.Included) > current.Count / 2, "most customers are well within their allowance");
-        // (No rollover bucket yet: the packages that roll over are annual, and 90 days of usage stay in their first period.)
-        Assert.DoesNotContain(buckets, b => b.Kind == BucketKind.Rollover);
-        Assert.Contains(buckets, b => b.Kind == BucketKind.TopUp && b.SoldById == am && b.PriceFen > 0 && b.Used > 0);
-        var notifications = await db.CustomerNotifications.AsNoTracking().ToListAsync(Ct);
-        Assert.Contains(notifications, n => n.Threshold == 80);
-        Assert.Contains(notifications, n => n.Threshold == 100);
-        Assert.Empty(await db.Outbox.ToListAsync(Ct));
-
-        // Usage charges only beyond the buckets: pay-as-you-go overage earns, stop-at-limit leaks.
-        var daily = await db.CustomerDailyUsage.AsNoTracking().ToListAsync(Ct);
-        Assert.Contains(daily, d => d.LeakageTokens > 0);
-        Assert.Contains(daily, d => d.OverageTokens > 0 && d.RevenueMicros > 0 && d.RevenueMicros == d.BaseRevenueMicros);
-        Assert.All(daily.Where(d => d.OverageTokens == 0), d => Assert.Equal(0, d.RevenueMicros));
-        Assert.Contains(daily, d => d.BucketTokens > 0);
-
-        // Fees recognized, the three last full months billed by finished runs, credit notes (one waiting for the executive).
-        Assert.True(await db.RevenueDaily.AnyAsync(r => r.FeeMicros > 0, Ct));
-        var periods = await db.Bills.Select(b => b.Period).Distinct().OrderBy(p => p).ToListAsync(Ct);
-        var last = BillMonth.Containing(DateTimeOffset.UtcNow).Previous;
-        Assert.Equal([last.Previous.Previous.Period, last.Previous.Period, last.Period], periods);
-        var runs = await db.BillRuns.AsNoTracking().ToListAsync(Ct);
-        Assert.All(periods, p => Assert.Contains(runs, r => r.Period == p && r.FinishedAt != null));
-        var notes = await db.CreditNotes.AsNoTracking().ToListAsync(Ct);
-        Assert.Contains(notes, n => n.Status == CreditNoteStatus.PendingApproval && n.AmountFen > 100_000 && n.ProposedById == am);
-        Assert.True(notes.Count(n => n.Status is CreditNoteStatus.Approved or CreditNoteStatus.Applied) >= 2);
-        Assert.Contains(notes, n => n.Status == CreditNoteStatus.Applied);
-
-        // Day passes past their day are expired already: the clock's first round has nothing to do.
-        var oneOff = await db.Subscriptions.AsNoTracking().Include(s => s.Terms)
-            .Where(s => db.PackageVersions.Any(v => v.Id == s.PackageVersionId && v.BillingPeriod == BillingPeriod.OneOff)).ToListAsync(Ct);
-        Assert.All(oneOff.Where(s => s.StartsAt < DateTimeOffset.UtcNow.AddDays(-2)), s =>
-        {
-            Assert.Equal(SubscriptionStatus.Expired, s.Status);
-            Assert.NotNull(s.Terms.Single().To);
-        });
     }
 
     [Fact]
