@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using TokenConsole.Features.Catalog;
 using TokenConsole.Features.Compute;
+using TokenConsole.Features.Customers;
 
 namespace TokenConsole.Data.Seeding;
 
@@ -9,7 +10,12 @@ namespace TokenConsole.Data.Seeding;
 /// Fills an empty database with the demo data set: catalog, compute, customers and 90 days of usage. Deterministic:
 /// the same seed and the same start hour give the same data.
 /// </summary>
-public sealed class DemoDataSeeder(IOptions<DemoOptions> options, TimeProvider clock, ILogger<DemoDataSeeder> logger)
+/// <remarks>
+/// With the console's services (<paramref name="services"/>, as the app starts) the billing side follows the usage:
+/// fees recognized through yesterday, the last three months billed, a few credit notes. Tools and tests that build the
+/// seeder by hand get the usage side only.
+/// </remarks>
+public sealed class DemoDataSeeder(IOptions<DemoOptions> options, TimeProvider clock, ILogger<DemoDataSeeder> logger, IServiceProvider? services = null)
 {
     private static readonly (string En, string Zh)[] Brands =
     [
@@ -53,7 +59,7 @@ public sealed class DemoDataSeeder(IOptions<DemoOptions> options, TimeProvider c
 
         // The demo catalog was written by the demo product manager and approved by the demo executive: by their ids and
         // names, as the console records anyone's work (the users are seeded just before; without them, by name alone).
-        var people = await db.Users.AsNoTracking().Where(u => u.UserName == "pm" || u.UserName == "exec")
+        var people = await db.Users.AsNoTracking().Where(u => u.UserName == "pm" || u.UserName == "exec" || u.UserName == "am")
             .ToDictionaryAsync(u => u.UserName!, u => new Writes.Actor(u.Id, u.DisplayName), cancellationToken);
         var author = people.GetValueOrDefault("pm") ?? new Writes.Actor("pm", "Lin Wei");
         var approver = people.GetValueOrDefault("exec") ?? new Writes.Actor("exec", "Chen Jing");
@@ -68,6 +74,12 @@ public sealed class DemoDataSeeder(IOptions<DemoOptions> options, TimeProvider c
 
         var regions = await db.Regions.AsNoTracking().ToListAsync(cancellationToken);
         var (customers, activity) = NewCustomers(demo.Customers, regions, random, start);
+        // The demo account manager looks after every business and government customer (personal users have none).
+        var accountManager = people.GetValueOrDefault("am");
+        foreach (var customer in customers.Where(c => c.Segment != CustomerSegment.Personal))
+        {
+            customer.AccountManagerId = accountManager?.Id;
+        }
         db.Customers.AddRange(customers);
         await db.SaveChangesAsync(cancellationToken);
         var subscriptions = NewSubscriptions(customers, packages, random, start, now);
@@ -75,15 +87,39 @@ public sealed class DemoDataSeeder(IOptions<DemoOptions> options, TimeProvider c
         await db.SaveChangesAsync(cancellationToken);
 
         var router = new PoolRouter(deployments, pools.ToDictionary(p => p.Id), regions);
-        var usage = new DemoUsageGenerator(demo, random, router, models, packages, customers, activity, subscriptions);
+        var usage = new DemoUsageGenerator(demo, random, router, models, packages, customers, activity, subscriptions, accountManager?.Id);
         var written = await usage.WriteAsync(db, now, cancellationToken);
+        db.AllowanceBuckets.AddRange(usage.Buckets);
+        db.CustomerNotifications.AddRange(usage.Notifications);
+        db.Outbox.AddRange(usage.Outbox);
+        await db.SaveChangesAsync(cancellationToken);
+        RecordTopUpSales(db, usage.Buckets, subscriptions, customers, packages, accountManager);
         Features.Admin.Audit.Record(db, clock, Writes.Actor.Seeder, Features.Admin.AuditActions.DemoDataSeeded, "Database", null, after: new
         {
             demo.Seed, Models = models.Count, Pools = pools.Count, Packages = packages.Count, Customers = customers.Count, written.Rollups, written.Events,
         });
         await db.SaveChangesAsync(cancellationToken);
-        logger.LogInformation("Demo data: {Customers} customers, {Rollups} rollup rows, {Events} usage events",
-            customers.Count, written.Rollups, written.Events);
+        logger.LogInformation("Demo data: {Customers} customers, {Rollups} rollup rows, {Events} usage events, {Buckets} buckets",
+            customers.Count, written.Rollups, written.Events, usage.Buckets.Count);
+        if (services is not null)
+        {
+            await DemoBilling.SeedAsync(services, now, accountManager, cancellationToken);
+        }
+    }
+
+    /// <summary>Each top-up pack the demo account manager sold, in the audit log as the console records a sale (at its instant).</summary>
+    private static void RecordTopUpSales(TokenConsoleDbContext db, List<AllowanceBucket> buckets, List<Subscription> subscriptions, List<Customer> customers,
+        List<TokenPackage> packages, Writes.Actor? accountManager)
+    {
+        var customerCode = customers.ToDictionary(c => c.Id, c => c.Code);
+        var packageCode = packages.ToDictionary(p => p.Id, p => p.Code);
+        var seller = accountManager ?? Writes.Actor.Seeder;
+        foreach (var topUp in buckets.Where(b => b.Kind == BucketKind.TopUp))
+        {
+            db.AuditEntries.Add(Features.Admin.Audit.Entry(topUp.ValidFrom, seller, Features.Admin.AuditActions.TopUpSold, "Subscription",
+                topUp.SubscriptionId.ToString(System.Globalization.CultureInfo.InvariantCulture), null,
+                new TopUpSnapshot(customerCode[topUp.CustomerId], packageCode[topUp.TopUpPackageId!.Value], topUp.Id, topUp.Included, topUp.ValidFrom, topUp.ValidTo, topUp.PriceFen!.Value)));
+        }
     }
 
     private static TokenPackage NewPackage(DemoCatalog.PackageSeed seed, Dictionary<string, AiModel> modelByCode, DateTimeOffset start,
@@ -182,34 +218,46 @@ public sealed class DemoDataSeeder(IOptions<DemoOptions> options, TimeProvider c
     {
         var sellable = SellablePackages(packages);
         var subscriptions = new List<Subscription>(customers.Count);
-        foreach (var customer in customers)
+        // The first customers fill the heatmap's cells (see NewCustomers): none of them holds a day pass, which would have
+        // expired before the usage starts and leave its cell empty.
+        var fillers = CellCount;
+        for (var i = 0; i < customers.Count; i++)
         {
+            var customer = customers[i];
             // Prefer a package of the customer's segment made for its industry; fall back to any package of the segment.
             var candidates = sellable.Where(p => p.Segment == customer.Segment).ToList();
             if (customer.Segment == CustomerSegment.LargeEnterprise && !candidates.Any(p => Tags(p).Contains(customer.IndustryCode)))
             {
                 candidates = [.. candidates.Where(p => p.Code is "ENT-CS" or "ENT-OFFICE")];
             }
-            var weights = candidates.Select(p => Tags(p).Contains(customer.IndustryCode) ? 6.0 : 1.0).Select((w, i) => candidates[i].Code switch
+            var filler = i < fillers;
+            var weights = candidates.Select(p => Tags(p).Contains(customer.IndustryCode) ? 6.0 : 1.0).Select((w, c) => candidates[c].Code switch
             {
-                "P-LITE" => 5.0, "P-PLUS" => 3.0, "P-CAMPUS" or "P-DAYPASS" => 0.7, _ => w,
+                "P-LITE" => 5.0, "P-PLUS" => 3.0, "P-DAYPASS" when filler => 0.0, "P-CAMPUS" or "P-DAYPASS" => 0.7, _ => w,
             });
             var package = candidates[Pick(Cumulative(weights), random.NextDouble())];
             var startsAt = start.AddDays(-random.Next(0, 60));
             // The draw that used to fix an end date stays, so the rest of the demo data comes out as before.
-            _ = package.Versions[0].BillingPeriod == BillingPeriod.Annual ? random.Next(30, 330) : random.Next(1, 30);
+            var version = package.Versions[0];
+            _ = version.BillingPeriod == BillingPeriod.Annual ? random.Next(30, 330) : random.Next(1, 30);
+            var anchor = BusinessCalendar.DayStartUtc(startsAt.UtcDateTime);
+            // A one-off pack past its validity is seeded as the clock would leave it (Expired, its term ended), so the
+            // clock's first round at start-up has nothing to change.
+            var ended = version.BillingPeriod == BillingPeriod.OneOff
+                && BillingCycle.PeriodContaining(BillingPeriod.OneOff, version.ValidityDays, anchor, now.UtcDateTime) is null;
+            DateTimeOffset? to = ended ? new DateTimeOffset(anchor.AddDays(Math.Max(1, version.ValidityDays)), TimeSpan.Zero) : null;
             subscriptions.Add(new Subscription
             {
-                CustomerId = customer.Id, PackageId = package.Id, PackageVersionId = package.Versions[0].Id,
-                StartsAt = startsAt, Status = SubscriptionStatus.Active,
-                Terms = [new Features.Customers.SubscriptionTerm
-                {
-                    PackageVersionId = package.Versions[0].Id, From = startsAt, Anchor = BusinessCalendar.DayStartUtc(startsAt.UtcDateTime),
-                }],
+                CustomerId = customer.Id, PackageId = package.Id, PackageVersionId = version.Id,
+                StartsAt = startsAt, Status = ended ? SubscriptionStatus.Expired : SubscriptionStatus.Active, EndsAt = to,
+                Terms = [new SubscriptionTerm { PackageVersionId = version.Id, From = startsAt, To = to, Anchor = anchor }],
             });
         }
         return subscriptions;
     }
+
+    /// <summary>Region × industry cells: the first this many customers go one to each cell.</summary>
+    internal static int CellCount => ReferenceCatalog.Regions.Count * ReferenceCatalog.Industries.Count;
 
     private static string[] Tags(TokenPackage package) => package.Versions[0].Tags.Split(',');
 

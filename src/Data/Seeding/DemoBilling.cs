@@ -1,0 +1,69 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using TokenConsole.Auth;
+using TokenConsole.Data.Writes;
+using TokenConsole.Features.Billing;
+
+namespace TokenConsole.Data.Seeding;
+
+/// <summary>
+/// The billing side of the demo data, made by the console's own services after the usage is written, so it is what the
+/// console would have produced: fees and top-ups recognized through yesterday, the last three full Beijing months billed
+/// (finished <see cref="BillRun"/> rows, so the scheduler's catch-up at start finds nothing to do), and a few credit notes
+/// proposed by the demo account manager: three small ones approved by policy (two already applied on a later bill, one
+/// waiting for the next bill) and one above the approval threshold waiting for the executive.
+/// </summary>
+internal static class DemoBilling
+{
+    public static async Task SeedAsync(IServiceProvider services, DateTimeOffset now, Actor? accountManager, CancellationToken cancellationToken)
+    {
+        var yesterday = BusinessCalendar.DayStartUtc(now.UtcDateTime).AddDays(-1);
+        await services.GetRequiredService<FeeRecognizer>().RecognizeThroughAsync(yesterday, cancellationToken);
+
+        var runs = services.GetRequiredService<BillRunService>();
+        var credits = services.GetRequiredService<CreditNoteService>();
+        var dbFactory = services.GetRequiredService<IDbContextFactory<TokenConsoleDbContext>>();
+        var am = accountManager is null ? null : new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, accountManager.Id), new Claim(ClaimTypes.Name, "am"), new Claim(ClaimTypes.Role, Roles.AccountManager)], "demo"));
+        var last = BillMonth.Containing(now).Previous;
+        var first = last.Previous.Previous;
+        for (var month = first; month.Period <= last.Period; month = month.Next)
+        {
+            await runs.RunAsSystemAsync(month, cancellationToken: cancellationToken);
+            if (am is null)
+            {
+                continue;
+            }
+            if (month == first)
+            {
+                // Approved at once (below the threshold) and applied on the next month's bill of the customer.
+                await ProposeAsync(credits, dbFactory, am, month, 128.00m, "Service interruption on 3 days: goodwill credit agreed with the customer.", rank: 0, cancellationToken);
+            }
+            if (month == first.Next)
+            {
+                await ProposeAsync(credits, dbFactory, am, month, 450.00m, "Overage billed on a model the customer's contract prices lower: difference credited.", rank: 2, cancellationToken);
+            }
+            if (month == last)
+            {
+                // Approved at once and waiting for the next bill.
+                await ProposeAsync(credits, dbFactory, am, month, 300.00m, "Duplicate top-up charged after a payment retry.", rank: 1, cancellationToken);
+                // Above ¥1,000: pending the executive's approval (pending reviews).
+                await ProposeAsync(credits, dbFactory, am, month, 1_800.00m, "SLA below 99.95 % in the month: service credit per contract.", rank: 0, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Proposes a credit note against one of the month's largest bills (the <paramref name="rank"/>-th one that can bear the amount).</summary>
+    private static async Task ProposeAsync(CreditNoteService credits, IDbContextFactory<TokenConsoleDbContext> dbFactory, ClaimsPrincipal am, BillMonth month,
+        decimal amount, string reason, int rank, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var fen = (long)(amount * 125);
+        var bill = await db.Bills.AsNoTracking().Where(b => b.Period == month.Period && b.TotalFen >= fen && !db.CreditNotes.Any(c => c.BillId == b.Id))
+            .OrderBy(b => b.Id).Skip(rank).FirstOrDefaultAsync(cancellationToken);
+        if (bill is not null)
+        {
+            await credits.ProposeAsync(am, bill.Id, amount, reason, cancellationToken);
+        }
+    }
+}
