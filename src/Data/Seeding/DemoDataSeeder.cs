@@ -103,7 +103,7 @@ public sealed class DemoDataSeeder(IOptions<DemoOptions> options, TimeProvider c
             customers.Count, written.Rollups, written.Events, usage.Buckets.Count);
         if (services is not null)
         {
-            await DemoBilling.SeedAsync(services, now, accountManager, cancellationToken);
+            await DemoBilling.SeedAsync(services, now, accountManager, logger, cancellationToken);
         }
     }
 
