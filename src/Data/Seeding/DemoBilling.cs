@@ -27,7 +27,7 @@ internal static class DemoBilling
         var credits = services.GetRequiredService<CreditNoteService>();
         var dbFactory = services.GetRequiredService<IDbContextFactory<TokenConsoleDbContext>>();
         var am = accountManager is null ? null : new ClaimsPrincipal(new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, accountManager.Id), new Claim(ClaimTypes.Name, "am"), new Claim(ClaimTypes.Role, Roles.AccountManager)], "demo"));
+            [new Claim(ClaimTypes.NameIdentifier, accountManager.Id), new Claim(ClaimTypes.Name, "am"), new Claim(ConsoleClaimsFactory.DisplayNameClaim, accountManager.Name), new Claim(ClaimTypes.Role, Roles.AccountManager)], "demo"));
         var last = BillMonth.Containing(now).Previous;
         var first = last.Previous.Previous;
         for (var month = first; month.Period <= last.Period; month = month.Next)

@@ -471,7 +471,9 @@ internal sealed class DemoUsageGenerator
                 for (var m = 0; m < plan.Models.Length; m++)
                 {
                     var (inTokens, outTokens) = TokensPerCall(_models[plan.Models[m].ModelId], segment);
-                    perCall += (plan.Cumulative[m] - previous) * (inTokens + outTokens) * (double)plan.Models[m].Multiplier;
+                    // A model no pool serves from the customer's region draws nothing (the draw is skipped).
+                    var served = _router.Route(plan.Models[m].ModelId, customer.RegionCode, 0) is null ? 0.0 : 1.0;
+                    perCall += (plan.Cumulative[m] - previous) * served * (inTokens + outTokens) * (double)plan.Models[m].Multiplier;
                     previous = plan.Cumulative[m];
                 }
                 var perExpectedCall = DrawShare(customer, members.Length, activityOf[segment]) * perCall;
