@@ -17,7 +17,8 @@ namespace TokenConsole.Tests.Billing;
 ///   under the cap), upgraded to PAYG-L on 18 Nov 15:00, overage at PAYG-L's price (no rule in CN-BJ).</item>
 /// <item>WANG (personal, CN-SH × consumer): STOP-P from 5 Oct 08:30; TOP-30D sold 8 Nov 10:00 (expires 8 Dec), TOP-7D
 ///   sold 9 Nov 10:00 (expires 16 Nov, sooner); 220,000 tokens on 10 and 12 Nov: the allowance, the top-ups, then leakage.</item>
-/// <item>DELTA (SME, CN-GD × retail): PAYG-M from 7 Nov 16:30, an overage of exactly half a fen's worth over a whole number.</item>
+/// <item>DELTA (SME, CN-GD × retail): PAYG-M from 7 Nov 16:30, a first period (nothing to roll over) and an overage charge of
+///   exactly 25.5 fen, which the bill rounds half away from zero.</item>
 /// <item>ECHO (SME, CN-GD × media): PAYG-M from 1 Oct 09:30, cancelled on 20 Oct, so it ended on 1 Nov 00:00: no November bill.</item>
 /// </list>
 /// Money in fen (1 fen = 10,000 µ¥) unless said otherwise. A fee F over a period of n days gives day i (from 0)
