@@ -7,19 +7,30 @@ using TokenConsole.Tests.Infrastructure;
 
 namespace TokenConsole.Tests.Usage;
 
-/// <summary>A customer of the seeded data with a package and a model that package entitles, to build valid events.</summary>
+/// <summary>
+/// A customer of the seeded data with a package and a model that package entitles, to build valid events, and room left
+/// in its current allowance (the demo has customers past theirs, whose usage would be overage, not drawn from the buckets).
+/// </summary>
 public sealed record IngestionSubject(string Customer, int CustomerId, string Package, string Model, string Region, string Industry, string OtherModel)
 {
+    /// <summary>Billable tokens the subject's current allowance still holds at least: far more than any test sends.</summary>
+    private const decimal Room = 100_000_000m;
+
     public static async Task<IngestionSubject> FindAsync(ConsoleFactory factory, int skip = 0)
     {
-        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<TokenConsoleDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
-        var row = await (from s in db.Subscriptions
-                         join c in db.Customers on s.CustomerId equals c.Id
-                         join p in db.Packages on s.PackageId equals p.Id
-                         where p.Code == "SME-BIZ"
-                         orderby c.Id
-                         select new { c.Code, c.Id, Package = p.Code, c.RegionCode, c.IndustryCode })
-            .Skip(skip).FirstAsync(TestContext.Current.CancellationToken);
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<TokenConsoleDbContext>>().CreateDbContextAsync(ct);
+        var rows = await (from s in db.Subscriptions
+                          join c in db.Customers on s.CustomerId equals c.Id
+                          join p in db.Packages on s.PackageId equals p.Id
+                          where p.Code == "SME-BIZ"
+                          orderby c.Id
+                          select new { SubscriptionId = s.Id, c.Code, c.Id, Package = p.Code, c.RegionCode, c.IndustryCode })
+            .ToListAsync(ct);
+        var now = DateTimeOffset.UtcNow;
+        var allowances = (await db.AllowanceBuckets.AsNoTracking().Where(b => b.Kind == TokenConsole.Features.Customers.BucketKind.Allowance).ToListAsync(ct))
+            .Where(b => b.ValidFrom <= now && now < b.ValidTo).ToDictionary(b => b.SubscriptionId);
+        var row = rows.Where(r => allowances.TryGetValue(r.SubscriptionId, out var b) && b.Remaining >= Room).Skip(skip).First();
         return new IngestionSubject(row.Code, row.Id, row.Package, "deepseek-v3", row.RegionCode, row.IndustryCode, "qwen-max");
     }
 
