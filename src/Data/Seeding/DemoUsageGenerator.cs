@@ -455,7 +455,7 @@ internal sealed class DemoUsageGenerator
                 var filler = _fillers.Contains(customer.Id) && !stops;
                 var u = random.NextDouble();
                 var v = random.NextDouble();
-                var target = filler ? 1.1 + 0.15 * v
+                var target = filler ? 1.15 + 0.2 * v
                     : stops ? (u < 0.7 ? 0.2 + 0.6 * v : u < 0.85 ? 0.8 + 0.2 * v : 1.0 + 0.6 * v)
                     : u < 0.55 ? 0.3 + 0.4 * v : u < 0.7 ? 0.15 + 0.15 * v : u < 0.88 ? 0.8 + 0.2 * v : 1.0 + 0.25 * v;
                 var w = random.NextDouble();
@@ -570,12 +570,13 @@ internal sealed class DemoUsageGenerator
         /// <summary>
         /// How much to scale this draw so that the customer's usage keeps to its expected course: a customer drawn only
         /// a few dozen times would otherwise land anywhere within ±30 % of its share, and the mix under, near and over
-        /// the limit would be a matter of luck. A gentle correction (the square root, within ½ and 2) keeps the draws' variety.
+        /// the limit would be a matter of luck (a customer is drawn a few times a week). The correction is the lag itself,
+        /// within ¼ and 4: the draws keep their variety, the course its share.
         /// </summary>
         public double Pace(double expectedCalls)
         {
             var expected = expectedCalls * ExpectedPerCall;
-            return Drawn <= 0 || expected <= 0 ? 1.0 : Math.Clamp(Math.Sqrt(expected / Drawn), 0.5, 2.0);
+            return Drawn <= 0 || expected <= 0 ? 1.0 : Math.Clamp(expected / Drawn, 0.25, 4.0);
         }
         public TopUpMoment TopUpAt { get; set; }
         /// <summary>The period start of the last top-up sold.</summary>
