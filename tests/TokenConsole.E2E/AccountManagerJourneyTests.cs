@@ -78,6 +78,9 @@ public sealed class AccountManagerJourneyTests(ConsoleServer server)
         await page.GotoAsync($"/customers/{subject.Code}");
         await page.WaitForInteractiveAsync();
         await Assertions.Expect(card).ToContainTextAsync(subject.Upgrade.NameZh);
+        var note = page.GetByTestId("customer-credit-notes").Locator("tr").Filter(new() { Has = page.GetByTestId($"customer-credit-note-{noteId}") });
+        await Assertions.Expect(note).ToContainTextAsync(Display.Money(creditAmount, culture: Chinese));
+        await Assertions.Expect(note).ToContainTextAsync("已批准");
         await Assertions.Expect(TopUpBucket(card, subject).Locator("b")).ToContainTextAsync(subject.TopUp.NameZh);
         await Assertions.Expect(TopUpBucket(card, subject).Locator("b")).Not.ToContainTextAsync("加油包：加油包");
         await ShootBothWidthsAsync(page, "journey-customer-page-zh");
