@@ -58,7 +58,7 @@ public sealed class AccountManagerJourneyTests(ConsoleServer server)
         await UpgradeAsync(page, card, subject);
         await SellTopUpAsync(page, card, subject);
         await SendUsageAndSeeTheBucketMoveAsync(page, card, subject);
-        await ShootBothWidthsAsync(page, "journey-customer-page-en");
+        await ShootBothWidthsAsync(page, "journey-customer-page-en", CustomerPage(subject));
 
         await RunLastMonthsBillsAsync(page, lastMonth);
         await OpenTheBillInEnglishAndChineseAsync(page, subject, lastMonth);
@@ -74,7 +74,7 @@ public sealed class AccountManagerJourneyTests(ConsoleServer server)
         await Input(page, "customers-search").FillAsync(subject.ChineseFragment);
         await Assertions.Expect(CustomerRows(page)).ToHaveCountAsync(subject.FragmentMatches);
         await Assertions.Expect(CustomerRow(page, subject)).ToContainTextAsync(subject.Upgrade.NameZh);
-        await ShootBothWidthsAsync(page, "journey-customers-zh");
+        await ShootBothWidthsAsync(page, "journey-customers-zh", SearchedList(subject));
         await page.GotoAsync($"/customers/{subject.Code}");
         await page.WaitForInteractiveAsync();
         await Assertions.Expect(card).ToContainTextAsync(subject.Upgrade.NameZh);
@@ -83,10 +83,10 @@ public sealed class AccountManagerJourneyTests(ConsoleServer server)
         await Assertions.Expect(note).ToContainTextAsync("已批准");
         await Assertions.Expect(TopUpBucket(card, subject).Locator("b")).ToContainTextAsync(subject.TopUp.NameZh);
         await Assertions.Expect(TopUpBucket(card, subject).Locator("b")).Not.ToContainTextAsync("加油包：加油包");
-        await ShootBothWidthsAsync(page, "journey-customer-page-zh");
+        await ShootBothWidthsAsync(page, "journey-customer-page-zh", CustomerPage(subject));
     }
 
-    private static async Task FindByChineseFragmentAsync(IPage page, JourneySubject subject)
+    private async Task FindByChineseFragmentAsync(IPage page, JourneySubject subject)
     {
         await page.GotoAsync("/customers");
         await page.WaitForInteractiveAsync();
@@ -102,7 +102,7 @@ public sealed class AccountManagerJourneyTests(ConsoleServer server)
         await Assertions.Expect(found).ToContainTextAsync(subject.Name);
         await Assertions.Expect(found).ToContainTextAsync(subject.NameZh);
         await Assertions.Expect(found).ToContainTextAsync(subject.Current.NameEn);
-        await ShootBothWidthsAsync(page, "journey-customers-en");
+        await ShootBothWidthsAsync(page, "journey-customers-en", SearchedList(subject));
 
         await page.GetByTestId($"customer-{subject.Code}").ClickAsync();
         await page.WaitForURLAsync($"**/customers/{subject.Code}");
@@ -243,7 +243,7 @@ public sealed class AccountManagerJourneyTests(ConsoleServer server)
         await Assertions.Expect(page.GetByTestId("bill-customer")).ToContainTextAsync($"{subject.Code} {subject.Name}");
         await Assertions.Expect(page.GetByTestId("bill-month")).ToHaveTextAsync(BillText.Month(lastMonth.Period, English));
         await CheckLinesAndTotalsAsync(page, view, English);
-        await ShootBothWidthsAsync(page, "journey-bill-en");
+        await ShootBothWidthsAsync(page, "journey-bill-en", BillShown);
 
         await page.GetByTestId("language-switch").ClickAsync();
         await page.GetByTestId("language-zh").ClickAsync();
@@ -257,7 +257,7 @@ public sealed class AccountManagerJourneyTests(ConsoleServer server)
         await Assertions.Expect(page.GetByTestId("bill-customer")).ToContainTextAsync($"{subject.Code} {subject.NameZh}");
         await Assertions.Expect(page.GetByTestId("bill-month")).ToHaveTextAsync(BillText.Month(lastMonth.Period, Chinese));
         await CheckLinesAndTotalsAsync(page, view, Chinese);
-        await ShootBothWidthsAsync(page, "journey-bill-zh");
+        await ShootBothWidthsAsync(page, "journey-bill-zh", BillShown);
     }
 
     /// <summary>The lines as issued (names, not codes, in the reader's language), and the totals as the page adds them up.</summary>
@@ -330,18 +330,40 @@ public sealed class AccountManagerJourneyTests(ConsoleServer server)
         await exec.Context.CloseAsync();
     }
 
-    /// <summary>The page as it is, 1440 px wide and then 400 px (which must not scroll sideways), back at 1440 afterwards.</summary>
-    private static async Task ShootBothWidthsAsync(IPage page, string name)
+    /// <summary>
+    /// The page as it is at 1440 px, then the same address at 400 px (which must not scroll sideways nor clip a table) in
+    /// a second window with the same cookies: resizing the journey's own window made the next click race the layout.
+    /// </summary>
+    private async Task ShootBothWidthsAsync(IPage page, string name, Func<IPage, Task> ready)
     {
         await page.ScreenshotAsync($"{name}-1440");
         Assert.Equal(0, await page.EvaluateAsync<int>(ClippedTables));
-        await page.SetViewportSizeAsync(400, 860);
-        await page.WaitForTimeoutAsync(300);
-        Assert.True(await page.EvaluateAsync<bool>(NoSidewaysScroll), $"{name} scrolls sideways at 400 px.");
-        Assert.Equal(0, await page.EvaluateAsync<int>(ClippedTables));
-        await page.ScreenshotAsync($"{name}-400");
-        await page.SetViewportSizeAsync(1440, 900);
+        var narrow = await server.NewPageAsync(400, 860, storageState: await page.Context.StorageStateAsync());
+        try
+        {
+            await narrow.GotoAsync(page.Url);
+            await narrow.WaitForInteractiveAsync();
+            await ready(narrow);
+            Assert.True(await narrow.EvaluateAsync<bool>(NoSidewaysScroll), $"{name} scrolls sideways at 400 px.");
+            Assert.Equal(0, await narrow.EvaluateAsync<int>(ClippedTables));
+            await narrow.ScreenshotAsync($"{name}-400");
+        }
+        finally
+        {
+            await narrow.Context.CloseAsync();
+        }
     }
+
+    private static Func<IPage, Task> SearchedList(JourneySubject subject) => async p =>
+    {
+        await Input(p, "customers-search").FillAsync(subject.ChineseFragment);
+        await Assertions.Expect(CustomerRows(p)).ToHaveCountAsync(subject.FragmentMatches);
+    };
+
+    private static Func<IPage, Task> CustomerPage(JourneySubject subject) => p =>
+        Assertions.Expect(p.GetByTestId($"subscription-{subject.SubscriptionId}").Locator("[data-kind='TopUp']").First).ToBeVisibleAsync();
+
+    private static Task BillShown(IPage p) => Assertions.Expect(p.GetByTestId("bill-total")).ToBeVisibleAsync();
 
     private async Task<int> BillCountAsync(BillMonth month) =>
         (await server.Services.GetRequiredService<BillService>().PageAsync(new BillFilter(month.Period, null), 0, 1, Ct)).Total;
