@@ -30,7 +30,8 @@ internal static class BillRunBenchmark
     /// <param name="keep">A database file to keep: generated on the first run, reused by the next ones; each run bills a copy of it.
     /// Null: a temporary file, deleted after the run.</param>
     /// <param name="runs">Bill runs, each on a fresh copy of the generated file.</param>
-    public static async Task RunAsync(int customers, string? keep, int runs)
+    /// <param name="batchSize">Customers per transaction (<c>Billing:BillRunBatchSize</c>); null: the console's default.</param>
+    public static async Task RunAsync(int customers, string? keep, int runs, int? batchSize = null)
     {
         var folder = Directory.CreateTempSubdirectory("tokenconsole-billrun-").FullName;
         var file = keep ?? Path.Combine(folder, "billing.db");
@@ -48,20 +49,22 @@ internal static class BillRunBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"data: {expected.Customers:N0} customers, {expected.UsageRows:N0} usage rows (customer × model × day) in {Month}, {expected.FeeRows:N0} fee rows, {expected.TopUps:N0} top-ups, {expected.Credits:N0} credit notes, {expected.LateGroups:N0} late usage groups"));
 
+            var options = new BillingOptions();
+            options.BillRunBatchSize = batchSize ?? options.BillRunBatchSize;
             var results = new List<(double Baseline, double Run, double Again, int Bills, long Lines)>();
             for (var i = 0; i < runs; i++)
             {
                 var work = Path.Combine(folder, "run.db");
                 File.Copy(file, work, overwrite: true);
                 var baseline = Aggregate(work, out var groups);
-                var (run, bills, lines, again) = await BillAsync(work);
+                var (run, bills, lines, again) = await BillAsync(work, options);
                 Check(work, expected, groups);
                 results.Add((baseline, run, again, bills, lines));
                 SqliteConnection.ClearAllPools();
                 File.Delete(work);
             }
 
-            Console.WriteLine($"Bill run of {Month}, {customers:N0} subscriptions ({Repository.Configuration} build, one SQLite file, a fresh copy per run, load average {LoadAverage()})");
+            Console.WriteLine($"Bill run of {Month}, {customers:N0} subscriptions, batches of {options.BillRunBatchSize:N0} ({Repository.Configuration} build, one SQLite file, a fresh copy per run, load average {LoadAverage()})");
             Console.WriteLine("| run | bill run (BillRunService, as the scheduler) | baseline: one SQL aggregation of the month's usage | ratio | bills issued | lines | the month run again (nothing new) |");
             Console.WriteLine("|---|---|---|---|---|---|---|");
             foreach (var (r, n) in results.Select((r, n) => (r, n + 1)))
@@ -129,7 +132,7 @@ internal static class BillRunBenchmark
     }
 
     /// <summary>The real bill run (seconds), then the same month again, which must issue nothing.</summary>
-    private static async Task<(double Seconds, int Bills, long Lines, double AgainSeconds)> BillAsync(string file)
+    private static async Task<(double Seconds, int Bills, long Lines, double AgainSeconds)> BillAsync(string file, BillingOptions billing)
     {
         var options = new DbContextOptionsBuilder<TokenConsoleDbContext>().UseSqlite($"Data Source={file}").Options;
         var factory = new Factory(options);
@@ -139,7 +142,7 @@ internal static class BillRunBenchmark
         collection.AddAuthorizationBuilder().AddConsolePolicies();
         await using var services = collection.BuildServiceProvider();
         var writer = new AuditedWriter(factory, services.GetRequiredService<Microsoft.AspNetCore.Authorization.IAuthorizationService>(), clock, NullLogger<AuditedWriter>.Instance);
-        using var service = new BillRunService(factory, writer, clock, Options.Create(new BillingOptions()), NullLogger<BillRunService>.Instance);
+        using var service = new BillRunService(factory, writer, new SqlBillStore(), clock, Options.Create(billing), NullLogger<BillRunService>.Instance);
 
         var watch = Stopwatch.StartNew();
         var result = await service.RunAsSystemAsync(Month);

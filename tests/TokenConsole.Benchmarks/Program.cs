@@ -1,6 +1,6 @@
 using TokenConsole.Benchmarks;
 
-// dotnet run -c Release --project tests/TokenConsole.Benchmarks -- [first-start|ingestion|heatmap|rating|simulation|circuits|customer-search|bill-run|all] [--customers N] [--subscriptions N] [--db PATH] [--runs N] [--events N] [--binding native|plain]
+// dotnet run -c Release --project tests/TokenConsole.Benchmarks -- [first-start|ingestion|heatmap|rating|simulation|circuits|customer-search|bill-run|all] [--customers N] [--subscriptions N] [--batch N] [--db PATH] [--runs N] [--events N] [--binding native|plain]
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 var runs = int.Parse(Option("--runs") ?? "3", System.Globalization.CultureInfo.InvariantCulture);
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "all";
@@ -47,5 +47,6 @@ if (which is "bill-run")
     // Not in "all": it builds a database of its own with 200,000 subscriptions and a month of their usage (issue 13's
     // bill-run target). --db PATH keeps that file and reuses it (generating it takes minutes); each run bills a copy.
     await BillRunBenchmark.RunAsync(int.Parse(Option("--subscriptions") ?? "200000", System.Globalization.CultureInfo.InvariantCulture), Option("--db"),
-        int.Parse(Option("--runs") ?? "1", System.Globalization.CultureInfo.InvariantCulture));
+        int.Parse(Option("--runs") ?? "1", System.Globalization.CultureInfo.InvariantCulture),
+        Option("--batch") is { } batch ? int.Parse(batch, System.Globalization.CultureInfo.InvariantCulture) : null);
 }
