@@ -197,6 +197,17 @@ public sealed class BillRunService(
                                  where s.CustomerId >= lo && s.CustomerId <= hi
                                  select new { s.Id, s.CustomerId, s.PackageId, v.PriceCny }).ToListAsync(ct))
             .GroupBy(s => (s.CustomerId, s.PackageId)).ToDictionary(g => g.Key, g => g.MaxBy(s => s.Id)!.PriceCny);
+        // A package upgraded from in the month is no longer the subscription's: its fee line takes the period fee of the
+        // last term on it that began before the month ended (without this it showed ¥0.00 per period).
+        foreach (var held in (await (from t in db.SubscriptionTerms
+                                     join s in db.Subscriptions on t.SubscriptionId equals s.Id
+                                     join v in db.PackageVersions on t.PackageVersionId equals v.Id
+                                     where s.CustomerId >= lo && s.CustomerId <= hi && t.From < endAt
+                                     select new { s.CustomerId, v.PackageId, t.From, v.PriceCny }).ToListAsync(ct))
+                     .GroupBy(t => (t.CustomerId, t.PackageId)))
+        {
+            periodFees.TryAdd(held.Key, held.MaxBy(t => t.From)!.PriceCny);
+        }
         var topUps = (await db.AllowanceBuckets
             .Where(b => b.Kind == BucketKind.TopUp && b.CustomerId >= lo && b.CustomerId <= hi && b.PeriodStart >= startAt && b.PeriodStart < endAt)
             .Select(b => new { b.Id, b.CustomerId, b.TopUpPackageId, b.PriceFen }).ToListAsync(ct))

@@ -6,7 +6,7 @@ public static class BillingModule
     public static void AddBilling(this IHostApplicationBuilder builder)
     {
         builder.Services.Configure<BillingOptions>(builder.Configuration.GetSection("Billing"));
-        builder.Services.AddSingleton<IFeeRevenueStore, SqlFeeRevenueStore>();
+        builder.Services.AddSingleton<IFeeRevenueStore, SqliteFeeRevenueStore>();
         builder.Services.AddSingleton<FeeRecognizer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FeeRecognizer>());
         // Bills and credit notes (issue 13, bills): one runner per process, the reads, the maker–checker, the schedule.

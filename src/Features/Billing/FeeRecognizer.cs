@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using TokenConsole.Data;
@@ -10,8 +11,8 @@ namespace TokenConsole.Features.Billing;
 /// Recognizes fees and top-up packs as revenue, one Beijing day at a time as each day closes: for every subscription
 /// the day's share of the term charged that day (<see cref="SubscriptionTerms.ChargedOn"/>, spread over its billing
 /// period to the fen by <see cref="FeeSpread"/>), and for every top-up pack sold its price spread over its validity days
-/// from its sale day. A day's rows and the move of the <see cref="Job"/> watermark are one transaction, so a killed
-/// run repeats no day and skips none. Suspended subscriptions keep paying (the commitment stands); a cancelled one
+/// from its sale day. A stretch of whole days and the move of the <see cref="Job"/> watermark to its last day are one
+/// transaction, so a killed run repeats no day and skips none. Suspended subscriptions keep paying (the commitment stands); a cancelled one
 /// stops after its last term, because no term is in force on the days after it.
 /// </summary>
 public sealed class FeeRecognizer(IDbContextFactory<TokenConsoleDbContext> dbFactory, IFeeRevenueStore store, TimeProvider clock,
@@ -20,6 +21,11 @@ public sealed class FeeRecognizer(IDbContextFactory<TokenConsoleDbContext> dbFac
     public const string Job = "fees";
 
     private const long MicrosPerFen = 10_000;
+
+    /// <summary>A transaction closes at the end of the day on which it reaches this many rows, or after a month of days.</summary>
+    internal const int RowsPerTransaction = 50_000;
+
+    private const int MaxDaysPerTransaction = 31;
 
     /// <summary>Whether the catch-up at start succeeded; if not, the daily loop retries it after a back-off.</summary>
     private bool _caughtUp;
@@ -40,13 +46,24 @@ public sealed class FeeRecognizer(IDbContextFactory<TokenConsoleDbContext> dbFac
         // Everything a day needs is loaded once per run: the days then cost only arithmetic and the writes.
         var book = await FeeBook.LoadAsync(db, first, lastDay.AddDays(1), cancellationToken);
         var days = 0;
+        var rows = new List<RevenueDaily>();
+        var chunkFirst = first;
         for (var day = first; day <= lastDay; day = day.AddDays(1))
         {
-            if (!await RecognizeDayAsync(db, day, book.RowsOf(day), cancellationToken))
+            rows.AddRange(book.RowsOf(day));
+            // Several days a transaction (a catch-up of months is a handful of commits, not one per day), cut at a
+            // day's end so that the watermark still says exactly which days are in.
+            if (rows.Count < RowsPerTransaction && day < lastDay && (day - chunkFirst).TotalDays < MaxDaysPerTransaction - 1)
+            {
+                continue;
+            }
+            if (!await RecognizeDaysAsync(db, chunkFirst, day, rows, cancellationToken))
             {
                 break;
             }
-            days++;
+            days += (int)(day - chunkFirst).TotalDays + 1;
+            rows.Clear();
+            chunkFirst = day.AddDays(1);
         }
         return days;
     }
@@ -71,24 +88,25 @@ public sealed class FeeRecognizer(IDbContextFactory<TokenConsoleDbContext> dbFac
         };
     }
 
-    /// <summary>One day in one transaction with the watermark; false when another run got there first.</summary>
-    private async Task<bool> RecognizeDayAsync(TokenConsoleDbContext db, DateTime day, IReadOnlyList<RevenueDaily> rows, CancellationToken cancellationToken)
+    /// <summary>Days [first, last] in one transaction with the watermark; false when another run got there first.</summary>
+    private async Task<bool> RecognizeDaysAsync(TokenConsoleDbContext db, DateTime first, DateTime last, IReadOnlyList<RevenueDaily> rows,
+        CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Read again inside the transaction: a second runner (another instance, a test) that moved it first wins.
         var watermark = await db.JobWatermarks.FirstOrDefaultAsync(w => w.Job == Job, cancellationToken);
-        if (watermark is not null && watermark.Through >= day)
+        if (watermark is not null && watermark.Through >= first)
         {
             return false;
         }
-        await store.AddDayAsync(db, day, rows, cancellationToken);
+        await store.AddAsync(db, rows, cancellationToken);
         if (watermark is null)
         {
-            db.JobWatermarks.Add(new JobWatermark { Job = Job, Through = day });
+            db.JobWatermarks.Add(new JobWatermark { Job = Job, Through = last });
         }
         else
         {
-            watermark.Through = day;
+            watermark.Through = last;
         }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -134,10 +152,12 @@ public sealed class FeeRecognizer(IDbContextFactory<TokenConsoleDbContext> dbFac
         var yesterday = BusinessCalendar.DayStartUtc(clock.GetUtcNow().UtcDateTime).AddDays(-1);
         try
         {
+            var started = Stopwatch.GetTimestamp();
             var days = await RecognizeThroughAsync(yesterday, cancellationToken);
             if (days > 0)
             {
-                logger.LogInformation("Recognized fees of {Days} day(s) through {Day:yyyy-MM-dd}", days, BusinessCalendar.ToLocal(yesterday));
+                logger.LogInformation("Recognized fees of {Days} day(s) through {Day:yyyy-MM-dd} in {Milliseconds:0} ms", days, BusinessCalendar.ToLocal(yesterday),
+                    Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
             return true;
         }

@@ -19,7 +19,7 @@ public sealed record BucketBar(BucketKind Kind, decimal Included, decimal Used, 
 }
 
 /// <summary>A package the subscription changes to at a later instant (a downgrade at the period's end).</summary>
-public sealed record PendingChange(int PackageVersionId, string En, string Zh, DateTimeOffset From);
+public sealed record PendingChange(int PackageVersionId, string PackageCode, string En, string Zh, DateTimeOffset From);
 
 public sealed record SubscriptionView(
     int Id, uint Version, int PackageId, string PackageCode, string En, string Zh, SubscriptionStatus Status, DateTimeOffset StartsAt, DateTimeOffset? EndsAt,

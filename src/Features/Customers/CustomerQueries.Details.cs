@@ -61,8 +61,9 @@ public sealed partial class CustomerQueries
         var terms = s.Terms.OrderBy(t => t.From).ToList();
         var term = SubscriptionTerms.At(terms, now) ?? terms.LastOrDefault(t => t.From <= now);
         var version = versions.GetValueOrDefault(term?.PackageVersionId ?? s.PackageVersionId) ?? versions[s.PackageVersionId];
-        var pending = terms.FirstOrDefault(t => t.From > now) is { } next && versions.TryGetValue(next.PackageVersionId, out var nextVersion)
-            ? new PendingChange(next.PackageVersionId, nextVersion.NameEn, nextVersion.NameZh, next.From) : null;
+        // A downgrade waiting for the period's end: the next term (a zero-length one, should there be any, changes nothing).
+        var pending = terms.FirstOrDefault(t => t.From > now && t.To != t.From) is { } next && versions.TryGetValue(next.PackageVersionId, out var nextVersion)
+            ? new PendingChange(next.PackageVersionId, nextVersion.Package?.Code ?? "", nextVersion.NameEn, nextVersion.NameZh, next.From) : null;
         var period = term is null ? null : SubscriptionTerms.PeriodOf(term, version, now);
         var bars = new List<BucketBar>();
         if (period is { } p && term is not null)

@@ -11,7 +11,6 @@ public static class CustomersModule
     {
         builder.Services.Configure<SubscriptionOptions>(builder.Configuration.GetSection(SubscriptionOptions.Section));
         builder.Services.AddScoped<SubscriptionService>();
-        builder.Services.AddScoped<SubscriptionQueries>();
         builder.Services.AddScoped<OrderService>();
         builder.Services.AddSingleton<SubscriptionClock>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SubscriptionClock>());

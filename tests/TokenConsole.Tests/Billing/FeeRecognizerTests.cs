@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using TokenConsole.Features.Billing;
 using TokenConsole.Features.Catalog;
+using TokenConsole.Data;
 using TokenConsole.Features.Usage;
 using static TokenConsole.Tests.Billing.FeeTestData;
 
@@ -102,7 +103,7 @@ public sealed class FeeRecognizerTests : IDisposable
     }
 
     [Fact]
-    public async Task A_day_that_fails_midway_leaves_nothing_behind_and_the_next_run_recognizes_it_once()
+    public async Task A_stretch_of_days_that_fails_midway_leaves_none_of_it_behind_and_the_next_run_recognizes_each_day_once()
     {
         await _data.SeedCustomersAsync(Token);
         var monthly = await _data.AddPackageAsync(1, "M", 300m, cancellationToken: Token);
@@ -110,12 +111,14 @@ public sealed class FeeRecognizerTests : IDisposable
         await _data.AddSubscriptionAsync(2, 1, [(monthly, At(2026, 11, 1), null, Day(2026, 11, 1))], cancellationToken: Token);
         await using (var db = _data.Database.CreateDbContext())
         {
-            // The day's customer rows are written, then the region × industry upsert of 6 Nov fails: as a kill would, midway.
+            // 1–5 Nov are in; then 6–10 Nov go in one transaction: its customer rows are written, then the region × industry
+            // upsert of 6 Nov fails — as a kill would, midway.
             var sql = "CREATE TRIGGER fail_day BEFORE INSERT ON RegionIndustryDaily WHEN NEW.Day = " + Day(2026, 11, 6).Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture)
                 + " BEGIN SELECT RAISE(ABORT, 'disk gone'); END;";
             await db.Database.ExecuteSqlRawAsync(sql, Token);
         }
 
+        Assert.Equal(5, await _data.Recognizer().RecognizeThroughAsync(Day(2026, 11, 5), Token));
         await Assert.ThrowsAnyAsync<Exception>(() => _data.Recognizer().RecognizeThroughAsync(Day(2026, 11, 10), Token));
 
         Assert.Equal(Day(2026, 11, 5), _data.Revenue().Max(r => r.Day));
@@ -132,6 +135,37 @@ public sealed class FeeRecognizerTests : IDisposable
         Assert.All(rows.GroupBy(r => (r.Day, r.CustomerId)), g => Assert.Single(g));
         await using var check = _data.Database.CreateDbContext();
         Assert.Equal(rows.Sum(r => r.FeeMicros), await check.RegionIndustryDaily.SumAsync(c => c.FeeMicros, Token));
+    }
+
+    [Fact]
+    public async Task Hundreds_of_customers_a_day_go_in_full_and_partial_multi_row_statements_and_each_gets_exactly_its_fee()
+    {
+        // 230 customers × 30 days = 6,900 rows: 34 full statements of 200 rows and one of 100, one transaction.
+        await _data.SeedCustomersAsync(Token);
+        var monthly = await _data.AddPackageAsync(1, "M", 299.99m, cancellationToken: Token);
+        await using (var db = _data.Database.CreateDbContext())
+        {
+            for (var id = 3; id <= 230; id++)
+            {
+                db.Customers.Add(new Customer { Id = id, Code = $"C{id}", Name = $"Customer {id}", NameZh = $"客户{id}", Segment = CustomerSegment.Sme,
+                    IndustryCode = id % 2 == 0 ? "finance" : "retail", RegionCode = id % 2 == 0 ? "CN-GD" : "CN-BJ" });
+            }
+            await db.SaveChangesAsync(Token);
+        }
+        for (var customer = 1; customer <= 230; customer++)
+        {
+            await _data.AddSubscriptionAsync(customer, 1, [(monthly, At(2026, 11, 1), null, Day(2026, 11, 1))], cancellationToken: Token);
+        }
+
+        Assert.Equal(30, await _data.Recognizer().RecognizeThroughAsync(Day(2026, 11, 30), Token));
+
+        var rows = _data.Revenue();
+        Assert.Equal(230 * 30, rows.Count);
+        // ¥299.99 over 30 days: 999 or 1,000 fen a day, exactly 29,999 fen in the month for every customer.
+        Assert.All(rows.GroupBy(r => r.CustomerId), g => Assert.Equal(29_999 * Fen, g.Sum(r => r.FeeMicros)));
+        await using var check = _data.Database.CreateDbContext();
+        Assert.Equal(230 * 29_999 * Fen, await check.RegionIndustryDaily.SumAsync(c => c.FeeMicros, Token));
+        Assert.Equal(2 * 30, await check.RegionIndustryDaily.CountAsync(Token));
     }
 
     [Fact]

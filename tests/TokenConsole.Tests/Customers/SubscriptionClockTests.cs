@@ -76,7 +76,7 @@ public sealed class SubscriptionClockTests : IDisposable
         Assert.Equal(SubscriptionStatus.Active, after.Status);
         Assert.Single(await _bed.AuditAsync(AuditActions.SubscriptionDowngraded));
         // The downgrade is no longer pending, and a change now starts from the new package.
-        Assert.Null((await _bed.Queries.GetAsync(s.Id, Ct))!.Pending);
+        Assert.Null((await _bed.ViewAsync(s.Id, Ct))!.Pending);
         await _bed.Service.ChangePackageAsync(Am, s.Id, after.Version, _bed.Packages["ENT-M"], PackageChange.Upgrade, Ct).OkAsync();
     }
 

@@ -40,8 +40,8 @@ public sealed class SubscriptionServiceTests : IDisposable
         Assert.Contains("\"Package\":\"ENT-S\"", audit.AfterJson, StringComparison.Ordinal);
         Assert.Contains(ReferenceDataKind.Subscription, _bed.Signal.Published);
 
-        var view = await _bed.Queries.GetAsync(s.Id, Ct);
-        Assert.Equal(new BillingPeriodSpan(Today, PeriodEnd.UtcDateTime), view!.CurrentPeriod);
+        var view = await _bed.ViewAsync(s.Id, Ct);
+        Assert.Equal(new BillingPeriodSpan(Today, PeriodEnd.UtcDateTime), view!.Period);
     }
 
     [Fact]
@@ -180,7 +180,7 @@ public sealed class SubscriptionServiceTests : IDisposable
         Assert.Equal(PeriodEnd, pending.Terms[0].To);
         Assert.Equal(PeriodEnd, pending.Terms[1].From);
         Assert.Equal(Today, pending.Terms[1].Anchor);
-        var view = await _bed.Queries.GetAsync(m.Id, Ct);
+        var view = await _bed.ViewAsync(m.Id, Ct);
         Assert.Equal(("ENT-S", PeriodEnd), (view!.Pending!.PackageCode, view.Pending.From));
         Assert.Single(await _bed.AuditAsync(AuditActions.SubscriptionDowngradeScheduled));
 
@@ -188,7 +188,7 @@ public sealed class SubscriptionServiceTests : IDisposable
         await Service.ChangePackageAsync(Am, m.Id, pending.Version, _bed.Packages["ENT-TRIAL"], PackageChange.Downgrade, Ct).OkAsync();
         var replaced = await _bed.SubscriptionAsync(m.Id);
         Assert.Equal(2, replaced.Terms.Count);
-        Assert.Equal("ENT-TRIAL", (await _bed.Queries.GetAsync(m.Id, Ct))!.Pending!.PackageCode);
+        Assert.Equal("ENT-TRIAL", (await _bed.ViewAsync(m.Id, Ct))!.Pending!.PackageCode);
         // A one-off package counts its one period from the day it starts.
         Assert.Equal(PeriodEnd.UtcDateTime, replaced.Terms[1].Anchor);
 
@@ -196,7 +196,7 @@ public sealed class SubscriptionServiceTests : IDisposable
         var undone = await _bed.SubscriptionAsync(m.Id);
         var term = Assert.Single(undone.Terms);
         Assert.Null(term.To);
-        Assert.Null((await _bed.Queries.GetAsync(m.Id, Ct))!.Pending);
+        Assert.Null((await _bed.ViewAsync(m.Id, Ct))!.Pending);
         Assert.Single(await _bed.AuditAsync(AuditActions.SubscriptionDowngradeUndone));
         var none = await Service.UndoDowngradeAsync(Am, m.Id, undone.Version, Ct).RefusedAsync();
         Assert.Equal("There is no pending downgrade to undo.", none.Code);

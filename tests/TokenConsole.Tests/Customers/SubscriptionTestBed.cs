@@ -37,7 +37,18 @@ public sealed class SubscriptionTestBed : IDisposable
     public TestDatabase Database { get; } = new();
     public FakeTimeProvider Clock { get; }
     public SubscriptionService Service => _services.GetRequiredService<SubscriptionService>();
-    public SubscriptionQueries Queries => _services.GetRequiredService<SubscriptionQueries>();
+
+    /// <summary>The subscription as the customer page shows it (its current period, a pending downgrade).</summary>
+    public async Task<SubscriptionView?> ViewAsync(int subscriptionId, CancellationToken cancellationToken)
+    {
+        string code;
+        using (var db = Database.CreateDbContext())
+        {
+            code = db.Subscriptions.Where(s => s.Id == subscriptionId).Select(s => s.Customer!.Code).Single();
+        }
+        var details = await _services.GetRequiredService<CustomerQueries>().DetailsAsync(code, cancellationToken);
+        return details?.Subscriptions.FirstOrDefault(s => s.Id == subscriptionId);
+    }
     public SubscriptionClock SubscriptionClock => _services.GetRequiredService<SubscriptionClock>();
     public ReferenceDataSignal Signal => _services.GetRequiredService<ReferenceDataSignal>();
     public Dictionary<string, int> Packages { get; } = [];
