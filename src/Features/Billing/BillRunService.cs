@@ -22,8 +22,8 @@ public sealed record BillRunProgress(long RunId, int Period, int CustomersDone, 
 /// read once per batch, all in EF LINQ (portable to PostgreSQL); the bills are inserted through <see cref="IBillStore"/>.
 /// </summary>
 public sealed class BillRunService(
-    IDbContextFactory<TokenConsoleDbContext> dbFactory, AuditedWriter writer, IBillStore store, TimeProvider clock, IOptions<BillingOptions> options,
-    ILogger<BillRunService> logger) : IDisposable
+    IDbContextFactory<TokenConsoleDbContext> dbFactory, AuditedWriter writer, IBillStore store, FeeRecognizer feeRecognizer, TimeProvider clock,
+    IOptions<BillingOptions> options, ILogger<BillRunService> logger) : IDisposable
 {
     /// <summary>Usage that arrives after its month was closed is billed on the bills of this many later months.</summary>
     public const int LateMonths = 2;
@@ -85,6 +85,12 @@ public sealed class BillRunService(
 
     private async Task<BillRunProgress> RunCoreAsync(Actor actor, BillMonth month, IProgress<BillRunProgress>? progress, CancellationToken ct)
     {
+        if (options.Value.RecognizeFees)
+        {
+            // A bill takes the month's recognized fees: should the recognizer not have closed the month's last day yet
+            // (its round at 00:05 late, or failing and backing off), it does so now — once, by its watermark.
+            await feeRecognizer.RecognizeThroughAsync(month.EndUtc.AddDays(-1), ct);
+        }
         var run = await OpenRunAsync(actor, month, ct);
         int total;
         Dictionary<int, List<UsagePart>> usage;

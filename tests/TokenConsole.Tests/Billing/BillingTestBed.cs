@@ -42,6 +42,8 @@ public abstract class BillingTestBed : IDisposable
         {
             ["Billing:BillRunBatchSize"] = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Billing:CreditNoteApprovalThreshold"] = threshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // The bed writes the recognized fees itself (AddFees), as the recognizer would.
+            ["Billing:RecognizeFees"] = "false",
         }, b => b.AddBilling()).BuildServiceProvider();
         using var db = Database.CreateDbContext();
         db.Regions.Add(new Region { Code = "CN-GD", NameEn = "Guangdong", NameZh = "广东" });
