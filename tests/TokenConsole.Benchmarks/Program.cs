@@ -1,6 +1,6 @@
 using TokenConsole.Benchmarks;
 
-// dotnet run -c Release --project tests/TokenConsole.Benchmarks -- [first-start|ingestion|heatmap|rating|simulation|circuits|customer-search|all] [--customers N] [--db PATH] [--runs N] [--events N] [--binding native|plain]
+// dotnet run -c Release --project tests/TokenConsole.Benchmarks -- [first-start|ingestion|heatmap|rating|simulation|circuits|customer-search|bill-run|all] [--customers N] [--subscriptions N] [--batch N] [--db PATH] [--runs N] [--events N] [--binding native|plain]
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 var runs = int.Parse(Option("--runs") ?? "3", System.Globalization.CultureInfo.InvariantCulture);
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "all";
@@ -41,4 +41,12 @@ if (which is "customer-search")
     // Not in "all": it builds a 1,000,000-customer database of its own (issue 13's search target).
     // --db PATH keeps that database file and reuses it on the next run (filling 1,000,000 customers takes minutes).
     await CustomerSearchBenchmark.RunAsync(int.Parse(Option("--customers") ?? "1000000", System.Globalization.CultureInfo.InvariantCulture), Option("--db"));
+}
+if (which is "bill-run")
+{
+    // Not in "all": it builds a database of its own with 200,000 subscriptions and a month of their usage (issue 13's
+    // bill-run target). --db PATH keeps that file and reuses it (generating it takes minutes); each run bills a copy.
+    await BillRunBenchmark.RunAsync(int.Parse(Option("--subscriptions") ?? "200000", System.Globalization.CultureInfo.InvariantCulture), Option("--db"),
+        int.Parse(Option("--runs") ?? "1", System.Globalization.CultureInfo.InvariantCulture),
+        Option("--batch") is { } batch ? int.Parse(batch, System.Globalization.CultureInfo.InvariantCulture) : null);
 }

@@ -33,7 +33,7 @@ public sealed partial class CustomerQueries
                 names.TryGetValue(n.SubscriptionId, out var s) ? s.En : "", names.TryGetValue(n.SubscriptionId, out var z) ? z.Zh : ""))
             .ToList();
         return new CustomerDetails(customer, customer.Region!.NameEn, customer.Region.NameZh, customer.Industry!.NameEn, customer.Industry.NameZh, manager,
-            subscriptions, usage, bills, credits, notifications, await AuditTrailAsync(db, customer.Id, [.. subscriptions.Select(s => s.Id)], ct));
+            subscriptions, usage, bills, credits, notifications, await AuditTrailAsync(db, customer.Id, [.. subscriptions.Select(s => s.Id)], [.. credits.Select(n => n.Id)], ct));
     }
 
     private static async Task<List<SubscriptionView>> SubscriptionsAsync(TokenConsoleDbContext db, int customerId, DateTimeOffset now, CancellationToken ct)
@@ -123,12 +123,16 @@ public sealed partial class CustomerQueries
         return new UsageComparison(current, previous, comparison);
     }
 
-    private static async Task<List<Admin.AuditEntry>> AuditTrailAsync(TokenConsoleDbContext db, int customerId, IReadOnlyList<int> subscriptionIds, CancellationToken ct)
+    /// <summary>The changes of the customer, its subscriptions and its credit notes (proposed, approved, rejected).</summary>
+    private static async Task<List<Admin.AuditEntry>> AuditTrailAsync(TokenConsoleDbContext db, int customerId, IReadOnlyList<int> subscriptionIds,
+        IReadOnlyList<long> creditNoteIds, CancellationToken ct)
     {
         var customerKey = customerId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var subscriptionKeys = subscriptionIds.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var creditNoteKeys = creditNoteIds.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
         return await db.AuditEntries.AsNoTracking()
-            .Where(a => (a.EntityType == nameof(Customer) && a.EntityId == customerKey) || (a.EntityType == nameof(Subscription) && subscriptionKeys.Contains(a.EntityId!)))
+            .Where(a => (a.EntityType == nameof(Customer) && a.EntityId == customerKey) || (a.EntityType == nameof(Subscription) && subscriptionKeys.Contains(a.EntityId!))
+                || (a.EntityType == nameof(Billing.CreditNote) && creditNoteKeys.Contains(a.EntityId!)))
             .OrderByDescending(a => a.At).ThenByDescending(a => a.Id).Take(AuditEntriesShown).ToListAsync(ct);
     }
 

@@ -39,4 +39,22 @@ public sealed class AuditDiffTests : ComponentTestContext
         var names = change.FindAll("tr td:first-child").Select(td => td.TextContent.Trim()).ToList();
         Assert.Equal(["中文名称", "包含 Token 数", "阶梯[0]"], names);
     }
+
+    [Theory]
+    [InlineData("en", "¥2,000.00", "2 Mar 2027 14:57 Beijing time", "500,000,000")]
+    [InlineData("zh-CN", "¥2,000.00", "2027年3月2日 14:57 北京时间", "500,000,000")]
+    public void Instants_amounts_in_fen_large_counts_and_nulls_read_as_the_pages_show_them(string culture, string price, string validTo, string tokens)
+    {
+        UseCulture(culture);
+        var change = Render<AuditDiff>(p => p.Add(d => d.Entry, Entry("AllowanceBucket", """{"To":null}""",
+            """{"PriceFen":200000,"ValidTo":"2027-03-02T06:57:39.1483944+00:00","Included":500000000,"Number":12,"To":"2027-03-02T06:57:39Z"}""")));
+        var text = change.Find("table").TextContent;
+        Assert.Contains(price, text, StringComparison.Ordinal);
+        Assert.Contains(validTo, text, StringComparison.Ordinal);
+        Assert.Contains(tokens, text, StringComparison.Ordinal);
+        Assert.Contains("12", text, StringComparison.Ordinal);
+        Assert.Contains("—", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("null", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("2027-03-02T", text, StringComparison.Ordinal);
+    }
 }

@@ -42,7 +42,9 @@ public abstract class BillingTestBed : IDisposable
         {
             ["Billing:BillRunBatchSize"] = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Billing:CreditNoteApprovalThreshold"] = threshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }, b => b.AddBilling()).BuildServiceProvider();
+            // The bed writes the recognized fees itself (AddFees), as the recognizer would.
+            ["Billing:RecognizeFees"] = "false",
+        }, b => b.AddBilling(), b => b.AddCustomers()).BuildServiceProvider();
         using var db = Database.CreateDbContext();
         db.Regions.Add(new Region { Code = "CN-GD", NameEn = "Guangdong", NameZh = "广东" });
         db.Industries.Add(new Industry { Code = "finance", NameEn = "Finance", NameZh = "金融" });

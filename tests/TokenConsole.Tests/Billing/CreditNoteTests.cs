@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using TokenConsole.Auth;
 using TokenConsole.Data;
 using TokenConsole.Data.Writes;
+using TokenConsole.Features.Admin;
 using TokenConsole.Features.Billing;
+using TokenConsole.Features.Customers;
 using TokenConsole.Features.Overview;
 
 namespace TokenConsole.Tests.Billing;
@@ -71,6 +73,10 @@ public sealed class CreditNoteTests : BillingTestBed
 
         Assert.Equal((CreditNoteStatus.Approved, "exec-1", "Agreed with the customer"), (approved.Value!.Status, approved.Value.DecidedById, approved.Value.DecisionComment));
         Assert.Equal((1_000_010_000L, 1_000_010_000L), await CreditRecognizedAsync());
+        // The customer's page tells the story: proposed by one person, approved by another.
+        var details = await Services.CreateScope().ServiceProvider.GetRequiredService<CustomerQueries>().DetailsAsync("C00001", Ct);
+        Assert.Equal([AuditActions.CreditNoteApproved, AuditActions.CreditNoteProposed],
+            details!.Audit.Where(a => a.EntityType == nameof(CreditNote)).Select(a => a.Action));
     }
 
     [Fact]
