@@ -15,21 +15,30 @@ namespace TokenConsole.Data.Seeding;
 /// </summary>
 internal static class DemoBilling
 {
-    public static async Task SeedAsync(IServiceProvider services, DateTimeOffset now, Actor? accountManager, ILogger logger, CancellationToken cancellationToken)
+    public static async Task SeedAsync(IServiceProvider services, DateTimeOffset historyStart, DateTimeOffset now, Actor? accountManager, ILogger logger,
+        CancellationToken cancellationToken)
     {
         // The first-start budget is tight: say where the billing side's time goes.
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        var last = BillMonth.Containing(now).Previous;
+        var first = last.Previous.Previous;
+        var dbFactory = services.GetRequiredService<IDbContextFactory<TokenConsoleDbContext>>();
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            // The demo's books open with its usage history or its first billed month, whichever is earlier: fees from there
+            // on (the subscriptions that began before would otherwise add months of fees no page reads, on every first start).
+            var opening = BusinessCalendar.DayStartUtc(historyStart.UtcDateTime) < first.StartUtc ? BusinessCalendar.DayStartUtc(historyStart.UtcDateTime) : first.StartUtc;
+            db.JobWatermarks.Add(new JobWatermark { Job = FeeRecognizer.Job, Through = opening.AddDays(-1) });
+            await db.SaveChangesAsync(cancellationToken);
+        }
         var yesterday = BusinessCalendar.DayStartUtc(now.UtcDateTime).AddDays(-1);
         var days = await services.GetRequiredService<FeeRecognizer>().RecognizeThroughAsync(yesterday, cancellationToken);
         var recognized = stopwatch.ElapsedMilliseconds;
 
         var runs = services.GetRequiredService<BillRunService>();
         var credits = services.GetRequiredService<CreditNoteService>();
-        var dbFactory = services.GetRequiredService<IDbContextFactory<TokenConsoleDbContext>>();
         var am = accountManager is null ? null : new ClaimsPrincipal(new ClaimsIdentity(
             [new Claim(ClaimTypes.NameIdentifier, accountManager.Id), new Claim(ClaimTypes.Name, "am"), new Claim(ConsoleClaimsFactory.DisplayNameClaim, accountManager.Name), new Claim(ClaimTypes.Role, Roles.AccountManager)], "demo"));
-        var last = BillMonth.Containing(now).Previous;
-        var first = last.Previous.Previous;
         for (var month = first; month.Period <= last.Period; month = month.Next)
         {
             await runs.RunAsSystemAsync(month, cancellationToken: cancellationToken);

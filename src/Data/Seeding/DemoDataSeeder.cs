@@ -91,10 +91,7 @@ public sealed class DemoDataSeeder(IOptions<DemoOptions> options, TimeProvider c
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         var written = await usage.WriteAsync(db, now, cancellationToken);
         var generated = stopwatch.ElapsedMilliseconds;
-        db.AllowanceBuckets.AddRange(usage.Buckets);
-        db.CustomerNotifications.AddRange(usage.Notifications);
-        db.Outbox.AddRange(usage.Outbox);
-        await db.SaveChangesAsync(cancellationToken);
+        await usage.WriteBucketsAsync(db, cancellationToken);
         RecordTopUpSales(db, usage.Buckets, subscriptions, customers, packages, accountManager);
         Features.Admin.Audit.Record(db, clock, Writes.Actor.Seeder, Features.Admin.AuditActions.DemoDataSeeded, "Database", null, after: new
         {
@@ -105,7 +102,7 @@ public sealed class DemoDataSeeder(IOptions<DemoOptions> options, TimeProvider c
             customers.Count, written.Rollups, written.Events, usage.Buckets.Count, generated, stopwatch.ElapsedMilliseconds - generated);
         if (services is not null)
         {
-            await DemoBilling.SeedAsync(services, now, accountManager, logger, cancellationToken);
+            await DemoBilling.SeedAsync(services, start, now, accountManager, logger, cancellationToken);
         }
     }
 

@@ -518,7 +518,49 @@ internal sealed class DemoUsageGenerator
         cells.Clear();
     }
 
-    private static DbCommand Prepare(DbConnection connection, DbTransaction transaction, string table, params string[] columns)
+    /// <summary>
+    /// Writes the buckets, notifications and outbox messages the usage drew, with prepared INSERTs in one transaction: EF
+    /// spent 1.5 s of the first start on these ~10,000 rows. The values are stored as the model's converters store them
+    /// (instants as UTC ticks, decimals as millionths, enums by name); ids are given here (the tables are empty), so the
+    /// top-up audit entries that follow can name their bucket.
+    /// </summary>
+    public async Task WriteBucketsAsync(TokenConsoleDbContext db, CancellationToken cancellationToken)
+    {
+        static long ToMillionths(decimal value) => TokenConsoleDbContext.MillionthsConverter.ToMillionths(value);
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        using (var insert = Prepare(connection, transaction, "AllowanceBuckets", "Id", "SubscriptionId", "CustomerId", "Kind", "PeriodStart", "ValidFrom", "ValidTo",
+            "Included", "Used", "TopUpPackageId", "TopUpPackageVersionId", "PriceFen", "SoldById"))
+        {
+            var id = 0;
+            foreach (var b in Buckets)
+            {
+                b.Id = ++id;
+                Execute(insert, b.Id, b.SubscriptionId, b.CustomerId, b.Kind.ToString(), b.PeriodStart.UtcTicks, b.ValidFrom.UtcTicks, b.ValidTo.UtcTicks,
+                    ToMillionths(b.Included), ToMillionths(b.Used), (object?)b.TopUpPackageId ?? DBNull.Value, (object?)b.TopUpPackageVersionId ?? DBNull.Value,
+                    (object?)b.PriceFen ?? DBNull.Value, (object?)b.SoldById ?? DBNull.Value);
+            }
+        }
+        using (var insert = Prepare(connection, transaction, "CustomerNotifications", "CustomerId", "SubscriptionId", "PeriodStart", "Threshold", "Included", "Used", "CreatedAt"))
+        {
+            foreach (var n in Notifications)
+            {
+                Execute(insert, n.CustomerId, n.SubscriptionId, n.PeriodStart.UtcTicks, n.Threshold, ToMillionths(n.Included), ToMillionths(n.Used), n.CreatedAt.UtcTicks);
+            }
+        }
+        using (var insert = Prepare(connection, transaction, "Outbox", "Kind", "IdempotencyKey", "Payload", "CreatedAt", "Attempts", "NextAttemptAt", "DeliveredAt", "LastError"))
+        {
+            foreach (var m in Outbox)
+            {
+                Execute(insert, m.Kind, m.IdempotencyKey, m.Payload, m.CreatedAt.UtcTicks, m.Attempts, m.NextAttemptAt.UtcTicks,
+                    (object?)m.DeliveredAt?.UtcTicks ?? DBNull.Value, (object?)m.LastError ?? DBNull.Value);
+            }
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    internal static DbCommand Prepare(DbConnection connection, DbTransaction transaction, string table, params string[] columns)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -533,7 +575,7 @@ internal sealed class DemoUsageGenerator
         return command;
     }
 
-    private static void Execute(DbCommand command, params object[] values)
+    internal static void Execute(DbCommand command, params object[] values)
     {
         for (var i = 0; i < values.Length; i++)
         {
