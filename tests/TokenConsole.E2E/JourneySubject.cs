@@ -24,6 +24,9 @@ public sealed record JourneySubject(
     /// <summary>A fragment finds the customer on the first page of the list when at most this many customers share it.</summary>
     private const int MaxFragmentMatches = 10;
 
+    /// <summary>Customers other browser tests on the same server name (the usage import sends C00002's IND-CITY usage): the journey upgrades its subject.</summary>
+    private static readonly string[] OtherTestsCustomers = ["C00002"];
+
     public static async Task<JourneySubject> FindAsync(IServiceProvider services, BillMonth month, decimal creditNote, CancellationToken ct)
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<TokenConsoleDbContext>>().CreateDbContextAsync(ct);
@@ -34,7 +37,7 @@ public sealed record JourneySubject(
         var bills = await db.Bills.AsNoTracking().Where(b => b.Period == month.Period).Select(b => new { b.Id, b.BillNo, b.CustomerId, b.TotalFen }).ToListAsync(ct);
         var creditNotes = services.GetRequiredService<CreditNoteService>();
         var customers = await db.Customers.AsNoTracking().Include(c => c.Subscriptions).ThenInclude(s => s.Terms)
-            .Where(c => c.Status == CustomerStatus.Active && c.NameZh.Length >= 4).OrderBy(c => c.Id).ToListAsync(ct);
+            .Where(c => c.Status == CustomerStatus.Active && c.NameZh.Length >= 4 && !OtherTestsCustomers.Contains(c.Code)).OrderBy(c => c.Id).ToListAsync(ct);
         var topUps = onSale.Where(p => p.Kind == PackageKind.TopUp).ToList();
         foreach (var customer in customers)
         {
