@@ -93,10 +93,6 @@ public sealed class DemoDataSeeder(IOptions<DemoOptions> options, TimeProvider c
         var generated = stopwatch.ElapsedMilliseconds;
         await usage.WriteBucketsAsync(db, cancellationToken);
         RecordTopUpSales(db, usage.Buckets, subscriptions, customers, packages, accountManager);
-        Features.Admin.Audit.Record(db, clock, Writes.Actor.Seeder, Features.Admin.AuditActions.DemoDataSeeded, "Database", null, after: new
-        {
-            demo.Seed, Models = models.Count, Pools = pools.Count, Packages = packages.Count, Customers = customers.Count, written.Rollups, written.Events,
-        });
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Demo data: {Customers} customers, {Rollups} rollup rows, {Events} usage events, {Buckets} buckets; usage in {Usage} ms, buckets, notifications and audit in {Rows} ms",
             customers.Count, written.Rollups, written.Events, usage.Buckets.Count, generated, stopwatch.ElapsedMilliseconds - generated);
@@ -104,6 +100,12 @@ public sealed class DemoDataSeeder(IOptions<DemoOptions> options, TimeProvider c
         {
             await DemoBilling.SeedAsync(services, start, now, accountManager, logger, cancellationToken);
         }
+        // Last, so that it heads the seeded part of the audit log (the bill runs and credit notes above are entries of their own).
+        Features.Admin.Audit.Record(db, clock, Writes.Actor.Seeder, Features.Admin.AuditActions.DemoDataSeeded, "Database", null, after: new
+        {
+            demo.Seed, Models = models.Count, Pools = pools.Count, Packages = packages.Count, Customers = customers.Count, written.Rollups, written.Events,
+        });
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>Each top-up pack the demo account manager sold, in the audit log as the console records a sale (at its instant).</summary>
