@@ -109,9 +109,9 @@ public class TokenConsoleDbContext(DbContextOptions<TokenConsoleDbContext> optio
         public static decimal FromMillionths(long value) => value / Scale / 1.000000000000000000000000000000000m;
     }
 
-    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+    internal sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
         v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
 
-    private sealed class UtcDateTimeTicksConverter() : ValueConverter<DateTime, long>(
+    internal sealed class UtcDateTimeTicksConverter() : ValueConverter<DateTime, long>(
         v => v.Ticks, v => new DateTime(v, DateTimeKind.Utc));
 }

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using TokenConsole.Features.Catalog;
 using TokenConsole.Features.Compute;
@@ -95,14 +94,21 @@ internal sealed class DemoUsageGenerator
     {
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
+        // The transaction writes some 70 MB into tables whose secondary indexes take rows out of order: with SQLite's
+        // default 2 MB page cache it spills pages all along; the usage writer's 64 MB cache holds them (about 2 s saved).
+        using (var pragma = connection.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA cache_size=-65536";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+        }
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        using var rollupInsert = Prepare(connection, transaction, "UsageRollups",
+        using var rollupInsert = new SqliteRowWriter(connection, "UsageRollups",
             "Hour", "RegionCode", "IndustryCode", "ModelId", "PackageId", "PoolId", "InputTokens", "OutputTokens", "Calls", "RevenueMicros", "ComputeCostMicros");
-        using var eventInsert = Prepare(connection, transaction, "UsageEvents",
+        using var eventInsert = new SqliteRowWriter(connection, "UsageEvents",
             "EventId", "Timestamp", "CustomerId", "PackageId", "ModelId", "PoolId", "RegionCode", "IndustryCode", "InputTokens", "OutputTokens", "RevenueMicros", "ComputeCostMicros", "IngestedAt");
-        using var dailyInsert = Prepare(connection, transaction, "CustomerDailyUsage",
+        using var dailyInsert = new SqliteRowWriter(connection, "CustomerDailyUsage",
             "Day", "CustomerId", "ModelId", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros", "BucketTokens", "OverageTokens", "BaseRevenueMicros", "LeakageTokens");
-        using var cellInsert = Prepare(connection, transaction, "RegionIndustryDaily",
+        using var cellInsert = new SqliteRowWriter(connection, "RegionIndustryDaily",
             "Day", "RegionCode", "IndustryCode", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros");
 
         var lastHour = new DateTime(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
@@ -171,8 +177,8 @@ internal sealed class DemoUsageGenerator
                             var at = new DateTimeOffset(hour.AddTicks((long)(_random.NextDouble() * TimeSpan.TicksPerHour * fraction)), TimeSpan.Zero);
                             var rated = Rate(plan, at, input, output, multiplier, model);
                             eventCounter++;
-                            Execute(eventInsert, $"demo-{eventCounter:D9}", at.UtcTicks, customer.Id, plan.PackageId, modelId, poolId.Value,
-                                customer.RegionCode, customer.IndustryCode, input, output, rated.Revenue, rated.Cost, at.UtcTicks);
+                            eventInsert.Add($"demo-{eventCounter:D9}").Add(at.UtcTicks).Add(customer.Id).Add(plan.PackageId).Add(modelId).Add(poolId.Value)
+                                .Add(customer.RegionCode).Add(customer.IndustryCode).Add(input).Add(output).Add(rated.Revenue).Add(rated.Cost).Add(at.UtcTicks).Insert();
                             totals.Add(input, output, 1, rated);
                         }
                         eventRows += calls;
@@ -193,7 +199,8 @@ internal sealed class DemoUsageGenerator
             }
             foreach (var (key, t) in hourly)
             {
-                Execute(rollupInsert, hour.Ticks, key.Region, key.Industry, key.Model, key.Package, key.Pool, t.Input, t.Output, t.Calls, t.Revenue, t.Cost);
+                rollupInsert.Add(hour.Ticks).Add(key.Region).Add(key.Industry).Add(key.Model).Add(key.Package).Add(key.Pool)
+                    .Add(t.Input).Add(t.Output).Add(t.Calls).Add(t.Revenue).Add(t.Cost).Insert();
             }
             rollupRows += hourly.Count;
             await Task.Yield();
@@ -503,18 +510,18 @@ internal sealed class DemoUsageGenerator
         existing.Add(totals);
     }
 
-    private static void FlushDaily(DbCommand customerInsert, DbCommand cellInsert, DateTime day,
+    private static void FlushDaily(SqliteRowWriter customerInsert, SqliteRowWriter cellInsert, DateTime day,
         Dictionary<(int Customer, int Model), Totals> daily, Dictionary<(string Region, string Industry), Totals> cells)
     {
         foreach (var ((customer, model), t) in daily)
         {
-            Execute(customerInsert, day.Ticks, customer, model, t.Input + t.Output, t.Calls, t.Revenue, t.Cost,
-                TokenConsoleDbContext.MillionthsConverter.ToMillionths(t.Bucket), TokenConsoleDbContext.MillionthsConverter.ToMillionths(t.Overage),
-                t.BaseRevenue, TokenConsoleDbContext.MillionthsConverter.ToMillionths(t.Leakage));
+            customerInsert.Add(day.Ticks).Add(customer).Add(model).Add(t.Input + t.Output).Add(t.Calls).Add(t.Revenue).Add(t.Cost)
+                .Add(TokenConsoleDbContext.MillionthsConverter.ToMillionths(t.Bucket)).Add(TokenConsoleDbContext.MillionthsConverter.ToMillionths(t.Overage))
+                .Add(t.BaseRevenue).Add(TokenConsoleDbContext.MillionthsConverter.ToMillionths(t.Leakage)).Insert();
         }
         foreach (var ((region, industry), t) in cells)
         {
-            Execute(cellInsert, day.Ticks, region, industry, t.Input + t.Output, t.Calls, t.Revenue, t.Cost);
+            cellInsert.Add(day.Ticks).Add(region).Add(industry).Add(t.Input + t.Output).Add(t.Calls).Add(t.Revenue).Add(t.Cost).Insert();
         }
         daily.Clear();
         cells.Clear();
@@ -532,58 +539,33 @@ internal sealed class DemoUsageGenerator
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        using (var insert = Prepare(connection, transaction, "AllowanceBuckets", "Id", "SubscriptionId", "CustomerId", "Kind", "PeriodStart", "ValidFrom", "ValidTo",
+        using (var insert = new SqliteRowWriter(connection, "AllowanceBuckets", "Id", "SubscriptionId", "CustomerId", "Kind", "PeriodStart", "ValidFrom", "ValidTo",
             "Included", "Used", "TopUpPackageId", "TopUpPackageVersionId", "PriceFen", "SoldById"))
         {
             var id = 0;
             foreach (var b in Buckets)
             {
                 b.Id = ++id;
-                Execute(insert, b.Id, b.SubscriptionId, b.CustomerId, b.Kind.ToString(), b.PeriodStart.UtcTicks, b.ValidFrom.UtcTicks, b.ValidTo.UtcTicks,
-                    ToMillionths(b.Included), ToMillionths(b.Used), (object?)b.TopUpPackageId ?? DBNull.Value, (object?)b.TopUpPackageVersionId ?? DBNull.Value,
-                    (object?)b.PriceFen ?? DBNull.Value, (object?)b.SoldById ?? DBNull.Value);
+                insert.Add(b.Id).Add(b.SubscriptionId).Add(b.CustomerId).Add(b.Kind.ToString()).Add(b.PeriodStart.UtcTicks).Add(b.ValidFrom.UtcTicks).Add(b.ValidTo.UtcTicks)
+                    .Add(ToMillionths(b.Included)).Add(ToMillionths(b.Used)).Add(b.TopUpPackageId).Add(b.TopUpPackageVersionId).Add(b.PriceFen).Add(b.SoldById).Insert();
             }
         }
-        using (var insert = Prepare(connection, transaction, "CustomerNotifications", "CustomerId", "SubscriptionId", "PeriodStart", "Threshold", "Included", "Used", "CreatedAt"))
+        using (var insert = new SqliteRowWriter(connection, "CustomerNotifications", "CustomerId", "SubscriptionId", "PeriodStart", "Threshold", "Included", "Used", "CreatedAt"))
         {
             foreach (var n in Notifications)
             {
-                Execute(insert, n.CustomerId, n.SubscriptionId, n.PeriodStart.UtcTicks, n.Threshold, ToMillionths(n.Included), ToMillionths(n.Used), n.CreatedAt.UtcTicks);
+                insert.Add(n.CustomerId).Add(n.SubscriptionId).Add(n.PeriodStart.UtcTicks).Add(n.Threshold).Add(ToMillionths(n.Included)).Add(ToMillionths(n.Used)).Add(n.CreatedAt.UtcTicks).Insert();
             }
         }
-        using (var insert = Prepare(connection, transaction, "Outbox", "Kind", "IdempotencyKey", "Payload", "CreatedAt", "Attempts", "NextAttemptAt", "DeliveredAt", "LastError"))
+        using (var insert = new SqliteRowWriter(connection, "Outbox", "Kind", "IdempotencyKey", "Payload", "CreatedAt", "Attempts", "NextAttemptAt", "DeliveredAt", "LastError"))
         {
             foreach (var m in Outbox)
             {
-                Execute(insert, m.Kind, m.IdempotencyKey, m.Payload, m.CreatedAt.UtcTicks, m.Attempts, m.NextAttemptAt.UtcTicks,
-                    (object?)m.DeliveredAt?.UtcTicks ?? DBNull.Value, (object?)m.LastError ?? DBNull.Value);
+                insert.Add(m.Kind).Add(m.IdempotencyKey).Add(m.Payload).Add(m.CreatedAt.UtcTicks).Add(m.Attempts).Add(m.NextAttemptAt.UtcTicks)
+                    .Add(m.DeliveredAt?.UtcTicks).Add(m.LastError).Insert();
             }
         }
         await transaction.CommitAsync(cancellationToken);
-    }
-
-    internal static DbCommand Prepare(DbConnection connection, DbTransaction transaction, string table, params string[] columns)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select((_, i) => $"$p{i}"))})";
-        for (var i = 0; i < columns.Length; i++)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = $"$p{i}";
-            command.Parameters.Add(parameter);
-        }
-        command.Prepare();
-        return command;
-    }
-
-    internal static void Execute(DbCommand command, params object[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.Parameters[i].Value = values[i];
-        }
-        command.ExecuteNonQuery();
     }
 
     private readonly record struct RollupKey(string Region, string Industry, int Model, int Package, int Pool);

@@ -104,7 +104,7 @@ public sealed partial class CustomerQueries
         // The period of the customer's first running subscription; a customer without one compares Beijing calendar months.
         var current = subscriptions.FirstOrDefault(s => s.Running && s.Period is not null)?.Period
             ?? new BillingPeriodSpan(BusinessCalendar.MonthStartUtc(now), BusinessCalendar.ToUtc(BusinessCalendar.ToLocal(BusinessCalendar.MonthStartUtc(now)).AddMonths(1)));
-        var previous = new BillingPeriodSpan(BusinessCalendar.ToUtc(BusinessCalendar.ToLocal(current.Start).AddMonths(-1)), current.Start);
+        var previous = PeriodBefore(current);
         var rows = await db.CustomerDailyUsage.AsNoTracking()
             .Where(u => u.CustomerId == customerId && u.Day >= previous.Start && u.Day < current.End)
             .ToListAsync(ct);
@@ -121,6 +121,18 @@ public sealed partial class CustomerQueries
         var comparison = modelIds.Select(id => (Model: models.GetValueOrDefault(id, ""), Now: Sum(now_, id), Before: Sum(before, id)))
             .OrderByDescending(m => m.Now?.BillableTokens ?? 0).ThenBy(m => m.Model, StringComparer.Ordinal).ToList();
         return new UsageComparison(current, previous, comparison);
+    }
+
+    /// <summary>
+    /// The period of the same length just before: the year before an annual period (not its last month), the month
+    /// before a monthly one, as many days before one counted in days (a one-off pack's validity).
+    /// </summary>
+    internal static BillingPeriodSpan PeriodBefore(BillingPeriodSpan current)
+    {
+        var (start, end) = (BusinessCalendar.ToLocal(current.Start), BusinessCalendar.ToLocal(current.End));
+        var months = (end.Year - start.Year) * 12 + end.Month - start.Month;
+        var previousStart = months > 0 && start.AddMonths(months) == end ? start.AddMonths(-months) : start - (end - start);
+        return new BillingPeriodSpan(BusinessCalendar.ToUtc(previousStart), current.Start);
     }
 
     /// <summary>The changes of the customer, its subscriptions and its credit notes (proposed, approved, rejected).</summary>

@@ -35,6 +35,7 @@ public sealed class SubscriptionTestBed : IDisposable
     }
 
     public TestDatabase Database { get; } = new();
+    public IServiceProvider Services => _services;
     public FakeTimeProvider Clock { get; }
     public SubscriptionService Service => _services.GetRequiredService<SubscriptionService>();
 

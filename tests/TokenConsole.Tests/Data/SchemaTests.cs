@@ -29,6 +29,31 @@ public sealed class SchemaTests : IDisposable
             "The EF model has changes that no migration holds: add one with `dotnet ef migrations add <SchemaChange> --output-dir src/Data/Migrations`.");
     }
 
+    /// <summary>
+    /// The app runs on the compiled model (src/Data/CompiledModel, for the first-start budget): it must be the model the
+    /// entity configurations build, or the app would read and write with an older mapping than its migrations create.
+    /// </summary>
+    [Fact]
+    public void The_compiled_model_is_the_model_the_configurations_build()
+    {
+        using var db = _database.CreateDbContext();
+        var configured = db.GetService<IDesignTimeModel>().Model;
+        Assert.True(Shape(configured).SequenceEqual(Shape(TokenConsole.Data.CompiledModel.TokenConsoleDbContextModel.Instance)),
+            "The compiled model is out of date: run `dotnet ef dbcontext optimize --output-dir src/Data/CompiledModel --namespace TokenConsole.Data.CompiledModel`.");
+    }
+
+    /// <summary>What the mapping is made of: tables, columns with their types and conversions, keys, indexes, foreign keys.</summary>
+    private static List<string> Shape(IModel model) =>
+    [
+        .. model.GetEntityTypes().SelectMany(e => new[] { $"{e.Name} -> {e.GetTableName()}" }
+            .Concat(e.GetProperties().Select(p => $"{e.Name}.{p.Name}: {p.ClrType.Name} {(p.IsNullable ? "null" : "not null")} column {p.GetColumnName()} as {p.GetTypeMapping().Converter?.ProviderClrType.Name ?? p.ClrType.Name} {p.ValueGenerated} {p.IsConcurrencyToken}"))
+            .Concat(e.GetKeys().Select(k => $"{e.Name} key ({string.Join(", ", k.Properties.Select(p => p.Name))}){(k.IsPrimaryKey() ? " primary" : "")}"))
+            .Concat(e.GetIndexes().Select(i => $"{e.Name} index {i.GetDatabaseName()} ({string.Join(", ", i.Properties.Select(p => p.Name))}){(i.IsUnique ? " unique" : "")}"))
+            .Concat(e.GetForeignKeys().Select(f => $"{e.Name} fk ({string.Join(", ", f.Properties.Select(p => p.Name))}) -> {f.PrincipalEntityType.Name} {f.DeleteBehavior}"))
+            .Concat(e.GetAnnotations().Where(a => a.Name.StartsWith("TokenConsole", StringComparison.Ordinal)).Select(a => $"{e.Name} {a.Name}={a.Value}")))
+            .Order(StringComparer.Ordinal),
+    ];
+
     [Fact]
     public void Each_rollup_table_is_stored_in_its_primary_key_without_a_rowid()
     {
