@@ -28,6 +28,7 @@ public class TokenConsoleDbContext(DbContextOptions<TokenConsoleDbContext> optio
     public DbSet<UsageEvent> UsageEvents => Set<UsageEvent>();
     public DbSet<UsageRollup> UsageRollups => Set<UsageRollup>();
     public DbSet<CustomerDailyUsage> CustomerDailyUsage => Set<CustomerDailyUsage>();
+    public DbSet<CustomerDailyRuleEffect> CustomerDailyRuleEffects => Set<CustomerDailyRuleEffect>();
     public DbSet<RegionIndustryDaily> RegionIndustryDaily => Set<RegionIndustryDaily>();
     public DbSet<PriceRuleSetVersion> PriceRuleSetVersions => Set<PriceRuleSetVersion>();
     public DbSet<PriceChange> PriceChanges => Set<PriceChange>();
@@ -42,6 +43,7 @@ public class TokenConsoleDbContext(DbContextOptions<TokenConsoleDbContext> optio
     public DbSet<JobWatermark> JobWatermarks => Set<JobWatermark>();
     public DbSet<Bill> Bills => Set<Bill>();
     public DbSet<BillLine> BillLines => Set<BillLine>();
+    public DbSet<BillLineRuleEffect> BillLineRuleEffects => Set<BillLineRuleEffect>();
     public DbSet<CreditNote> CreditNotes => Set<CreditNote>();
     public DbSet<BillRun> BillRuns => Set<BillRun>();
 

@@ -22,6 +22,7 @@ namespace TokenConsole.Data.CompiledModel
                 typeof(BillLine),
                 baseEntityType,
                 propertyCount: 14,
+                navigationCount: 1,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 1,
                 keyCount: 1);

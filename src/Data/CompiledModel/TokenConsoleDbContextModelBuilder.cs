@@ -11,7 +11,7 @@ namespace TokenConsole.Data.CompiledModel
     public partial class TokenConsoleDbContextModel
     {
         private TokenConsoleDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("346d212a-8714-47cd-ad97-d23d6cf680a6"), entityTypeCount: 37)
+            : base(skipDetectChanges: false, modelId: new Guid("1bed4c56-5709-46b1-833d-c8defa263b2a"), entityTypeCount: 39)
         {
         }
 
@@ -32,6 +32,7 @@ namespace TokenConsole.Data.CompiledModel
             var auditEntry = AuditEntryEntityType.Create(this);
             var bill = BillEntityType.Create(this);
             var billLine = BillLineEntityType.Create(this);
+            var billLineRuleEffect = BillLineRuleEffectEntityType.Create(this);
             var billRun = BillRunEntityType.Create(this);
             var creditNote = CreditNoteEntityType.Create(this);
             var jobWatermark = JobWatermarkEntityType.Create(this);
@@ -50,6 +51,7 @@ namespace TokenConsole.Data.CompiledModel
             var subscriptionTerm = SubscriptionTermEntityType.Create(this);
             var priceChange = PriceChangeEntityType.Create(this);
             var priceRuleSetVersion = PriceRuleSetVersionEntityType.Create(this);
+            var customerDailyRuleEffect = CustomerDailyRuleEffectEntityType.Create(this);
             var customerDailyUsage = CustomerDailyUsageEntityType.Create(this);
             var regionIndustryDaily = RegionIndustryDailyEntityType.Create(this);
             var usageEvent = UsageEventEntityType.Create(this);
@@ -68,6 +70,7 @@ namespace TokenConsole.Data.CompiledModel
             SubscriptionEntityType.CreateForeignKey3(subscription, packageVersion);
             BillEntityType.CreateForeignKey1(bill, customer);
             BillLineEntityType.CreateForeignKey1(billLine, bill);
+            BillLineRuleEffectEntityType.CreateForeignKey1(billLineRuleEffect, billLine);
             CreditNoteEntityType.CreateForeignKey1(creditNote, bill);
             ModelEntitlementEntityType.CreateForeignKey1(modelEntitlement, aiModel);
             ModelEntitlementEntityType.CreateForeignKey2(modelEntitlement, packageVersion);
@@ -96,6 +99,7 @@ namespace TokenConsole.Data.CompiledModel
             AuditEntryEntityType.CreateAnnotations(auditEntry);
             BillEntityType.CreateAnnotations(bill);
             BillLineEntityType.CreateAnnotations(billLine);
+            BillLineRuleEffectEntityType.CreateAnnotations(billLineRuleEffect);
             BillRunEntityType.CreateAnnotations(billRun);
             CreditNoteEntityType.CreateAnnotations(creditNote);
             JobWatermarkEntityType.CreateAnnotations(jobWatermark);
@@ -114,6 +118,7 @@ namespace TokenConsole.Data.CompiledModel
             SubscriptionTermEntityType.CreateAnnotations(subscriptionTerm);
             PriceChangeEntityType.CreateAnnotations(priceChange);
             PriceRuleSetVersionEntityType.CreateAnnotations(priceRuleSetVersion);
+            CustomerDailyRuleEffectEntityType.CreateAnnotations(customerDailyRuleEffect);
             CustomerDailyUsageEntityType.CreateAnnotations(customerDailyUsage);
             RegionIndustryDailyEntityType.CreateAnnotations(regionIndustryDaily);
             UsageEventEntityType.CreateAnnotations(usageEvent);

@@ -559,6 +559,42 @@ namespace TokenConsole.src.Data.Migrations
                     b.ToTable("BillLines");
                 });
 
+            modelBuilder.Entity("TokenConsole.Features.Billing.BillLineRuleEffect", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BillLineId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EffectFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EffectMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RuleName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RuleOrdinal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RuleSetVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Tokens")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BillLineId");
+
+                    b.ToTable("BillLineRuleEffects");
+                });
+
             modelBuilder.Entity("TokenConsole.Features.Billing.BillRun", b =>
                 {
                     b.Property<long>("Id")
@@ -1417,6 +1453,36 @@ namespace TokenConsole.src.Data.Migrations
                     b.ToTable("PriceRuleSetVersions");
                 });
 
+            modelBuilder.Entity("TokenConsole.Features.Usage.CustomerDailyRuleEffect", b =>
+                {
+                    b.Property<long>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ModelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RuleSetVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RuleOrdinal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EffectMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Tokens")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "CustomerId", "ModelId", "RuleSetVersion", "RuleOrdinal");
+
+                    b.ToTable("CustomerDailyRuleEffect", (string)null);
+
+                    b.HasAnnotation("TokenConsole:WithoutRowId", true);
+                });
+
             modelBuilder.Entity("TokenConsole.Features.Usage.CustomerDailyUsage", b =>
                 {
                     b.Property<long>("Day")
@@ -1709,6 +1775,15 @@ namespace TokenConsole.src.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("TokenConsole.Features.Billing.BillLineRuleEffect", b =>
+                {
+                    b.HasOne("TokenConsole.Features.Billing.BillLine", null)
+                        .WithMany("RuleEffects")
+                        .HasForeignKey("BillLineId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("TokenConsole.Features.Billing.CreditNote", b =>
                 {
                     b.HasOne("TokenConsole.Features.Billing.Bill", null)
@@ -1828,6 +1903,11 @@ namespace TokenConsole.src.Data.Migrations
             modelBuilder.Entity("TokenConsole.Features.Billing.Bill", b =>
                 {
                     b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("TokenConsole.Features.Billing.BillLine", b =>
+                {
+                    b.Navigation("RuleEffects");
                 });
 
             modelBuilder.Entity("TokenConsole.Features.Catalog.PackageVersion", b =>

@@ -271,6 +271,8 @@ internal sealed class DemoUsageGenerator
         {
             return new Rated(0, cost, inBuckets, 0, 0, beyond);
         }
+        // At the overage price alone: the demo's history is rated without price rules (revenue = base revenue), so no rule
+        // fires and CustomerDailyRuleEffect has nothing to hold for it; usage ingested later, under the active rules, fills it.
         var charge = Money.RoundMicros(beyond * plan.Version.OveragePricePerMTok);
         return new Rated(charge, cost, inBuckets, beyond, charge, 0);
     }

@@ -27,7 +27,7 @@ public static class BillCsv
                 line.UsageMonth?.ToString(CultureInfo.InvariantCulture) ?? "", line.Quantity.ToString(CultureInfo.InvariantCulture),
                 line.UnitPrice.ToString(CultureInfo.InvariantCulture), Fen(line.AmountFen),
                 line.RulesEffectMicros == 0 ? "" : BillEndpoints.Yuan(Data.Money.ToFen(line.RulesEffectMicros)).ToString(CultureInfo.InvariantCulture),
-                line.Detail ?? ""), cancellationToken);
+                BillEndpoints.RulesDetail(line) ?? ""), cancellationToken);
         }
         await csv.WriteRecordAsync(Row("Amount before tax 金额", Fen(bill.NetFen)), cancellationToken);
         await csv.WriteRecordAsync(Row($"VAT 税额 ({(bill.VatRate * 100).ToString("0.##", CultureInfo.InvariantCulture)} %)", Fen(bill.TaxFen)), cancellationToken);

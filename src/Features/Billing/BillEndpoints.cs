@@ -96,7 +96,7 @@ public static class BillEndpoints
             [.. b.Lines.Select(l => new AppliedBillingRateDto(l.Number.ToString(CultureInfo.InvariantCulture), LineName(view, l), l.Kind.ToString(),
                 l.UsageMonth, l.Quantity, l.UnitPrice, Money(l.AmountFen), l.RulesEffectMicros == 0 ? null : Yuan(Data.Money.ToFen(l.RulesEffectMicros)),
                 view.Packages.TryGetValue(l.PackageId ?? 0, out var p) ? p.Code : null, view.Models.TryGetValue(l.ModelId ?? 0, out var m) ? m.Code : null,
-                l.Detail))]);
+                l.Detail, l.RuleEffects.Count == 0 ? null : [.. l.RuleEffects.Select(e => new PriceRuleEffectDto(e.RuleName, e.RuleSetVersion, Yuan(e.EffectFen / 100m)))]))]);
     }
 
     /// <summary>A line's name in English, as the CSV and the API give it.</summary>
@@ -108,6 +108,10 @@ public static class BillEndpoints
         BillLineKind.LateUsage => $"Late usage ({l.UsageMonth}): {view.ModelName(l.ModelId)}",
         _ => $"Credit note {l.CreditNoteId}",
     };
+
+    /// <summary>A usage line's price rules in English, as the CSV's detail gives them: "Night discount (v3): -12.34; Volume (v3): -1.20".</summary>
+    public static string? RulesDetail(BillLine l) => l.RuleEffects.Count == 0 ? l.Detail
+        : string.Join("; ", l.RuleEffects.Select(e => $"{e.RuleName} (v{e.RuleSetVersion}): {Yuan(e.EffectFen / 100m).ToString(CultureInfo.InvariantCulture)}"));
 
     private static MoneyDto Money(long fen) => new("CNY", Yuan(fen / 100m));
 
@@ -121,7 +125,10 @@ public sealed record TaxItem(string TaxCategory, decimal TaxRate, MoneyDto TaxAm
 public sealed record BillingAccountRef(string Id, string Name);
 
 public sealed record AppliedBillingRateDto(string Id, string Name, string Type, int? UsageMonth, decimal Quantity, decimal UnitPrice, MoneyDto TaxIncludedAmount,
-    decimal? PriceRulesEffect, string? PackageCode, string? ModelCode, string? Detail);
+    decimal? PriceRulesEffect, string? PackageCode, string? ModelCode, string? Detail, IReadOnlyList<PriceRuleEffectDto>? PriceRules);
+
+/// <summary>A price rule that changed a usage line: its name, its rule-set version and its effect in CNY (the effects of a line add up to its PriceRulesEffect).</summary>
+public sealed record PriceRuleEffectDto(string Name, int Version, decimal Effect);
 
 /// <summary>TMF678 CustomerBill, the fields this console has.</summary>
 public sealed record CustomerBillDto(string Id, string Href, string BillNo, string State, TimePeriod BillingPeriod, DateTimeOffset BillDate,

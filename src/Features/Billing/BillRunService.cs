@@ -245,7 +245,9 @@ public sealed class BillRunService(
                 var line = Line(part.UsageMonth == month.Period ? BillLineKind.Usage : BillLineKind.LateUsage, part.AmountMicros, part.Quantity, unit, modelId: part.ModelId);
                 line.UsageMonth = part.UsageMonth;
                 line.RulesEffectMicros = part.RulesEffectMicros;
-                line.Detail = part.RulesEffectMicros != 0 ? toBill.RuleSets : null;
+                line.RuleEffects = RuleEffectsOf(line, part.Rules);
+                // Usage rated before the rules' effects were recorded has none: the line names the versions in force, as it did.
+                line.Detail = part.RulesEffectMicros != 0 && part.Rules.Count == 0 ? toBill.RuleSets : null;
                 lines.Add(line);
             }
             var applied = credits[id].ToList();
@@ -299,6 +301,29 @@ public sealed class BillRunService(
 
     private const long FenMicros = Money.MicrosPerYuan / 100;
 
+    /// <summary>
+    /// The line's rules with their µ¥, and in fen their share of the line's rules effect rounded to the fen, apportioned by
+    /// largest remainder: the fen shown per rule add up exactly to the fen shown for the line.
+    /// </summary>
+    private static List<BillLineRuleEffect> RuleEffectsOf(BillLine line, List<RulePart> rules)
+    {
+        if (rules.Count == 0)
+        {
+            return [];
+        }
+        var exact = new decimal[rules.Count];
+        var fen = new long[rules.Count];
+        for (var i = 0; i < rules.Count; i++)
+        {
+            exact[i] = rules[i].Micros / (decimal)FenMicros;
+        }
+        Money.Apportion((long)(Money.ToFen(line.RulesEffectMicros) * 100), exact, fen);
+        return [.. rules.Select((r, i) => new BillLineRuleEffect
+        {
+            RuleSetVersion = r.Version, RuleOrdinal = r.Ordinal, RuleName = r.Name, EffectMicros = r.Micros, EffectFen = fen[i], Tokens = r.Tokens,
+        })];
+    }
+
     /// <summary>A line rounded to the fen once, half away from zero, from its exact amount.</summary>
     private static BillLine Line(BillLineKind kind, long micros, decimal quantity, decimal unitPrice, int? packageId = null, int? modelId = null) => new()
     {
@@ -341,6 +366,7 @@ public sealed class BillRunService(
                                   group l by new { b.CustomerId, l.ModelId } into g
                                   select new { g.Key.CustomerId, g.Key.ModelId, Micros = g.Sum(l => l.AmountMicros), Rules = g.Sum(l => l.RulesEffectMicros), Tokens = g.Sum(l => l.Quantity) })
                 .ToListAsync(ct)).ToDictionary(a => (a.CustomerId, a.ModelId ?? 0));
+            var rules = await RuleEffectsToBillAsync(db, usageMonth, candidates, ct);
             foreach (var u in used)
             {
                 var before = already.GetValueOrDefault((u.CustomerId, u.ModelId));
@@ -349,7 +375,8 @@ public sealed class BillRunService(
                 {
                     continue;
                 }
-                var part = new UsagePart(u.ModelId, period, micros, u.Tokens - (before?.Tokens ?? 0), u.Micros - u.Base - (before?.Rules ?? 0));
+                var part = new UsagePart(u.ModelId, period, micros, u.Tokens - (before?.Tokens ?? 0), u.Micros - u.Base - (before?.Rules ?? 0),
+                    rules.GetValueOrDefault((u.CustomerId, u.ModelId)) ?? []);
                 if (!parts.TryGetValue(u.CustomerId, out var list))
                 {
                     parts[u.CustomerId] = list = [];
@@ -365,8 +392,58 @@ public sealed class BillRunService(
     }
 
     /// <summary>
-    /// The price-rule set versions in force at some time in the month ("v3, v4"): what priced its usage. Which rule of
-    /// them fired on which event is not kept in the rollups, so a line names the versions and their summed effect.
+    /// What each price rule did to a month's usage per customer and model, less what bills already billed of it (a late
+    /// line bills only the rest), with the rule's name from its version's workflow. One read of the month's rows (only
+    /// rules that fired have one), summed here as <see cref="FeesToBillAsync"/> does, and one of the billed rule effects.
+    /// </summary>
+    private static async Task<Dictionary<(int CustomerId, int ModelId), List<RulePart>>> RuleEffectsToBillAsync(TokenConsoleDbContext db, BillMonth usageMonth,
+        IQueryable<long> candidateBills, CancellationToken ct)
+    {
+        var (start, end, period) = (usageMonth.StartUtc, usageMonth.EndUtc, usageMonth.Period);
+        var sums = new Dictionary<(int CustomerId, int ModelId, int Version, int Ordinal), (long Micros, decimal Tokens)>();
+        await foreach (var r in db.CustomerDailyRuleEffects.AsNoTracking().Where(r => r.Day >= start && r.Day < end)
+            .Select(r => new { r.CustomerId, r.ModelId, r.RuleSetVersion, r.RuleOrdinal, r.EffectMicros, r.Tokens }).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(sums, (r.CustomerId, r.ModelId, r.RuleSetVersion, r.RuleOrdinal), out _);
+            sum = (sum.Micros + r.EffectMicros, sum.Tokens + r.Tokens);
+        }
+        var result = new Dictionary<(int, int), List<RulePart>>();
+        if (sums.Count == 0)
+        {
+            return result;
+        }
+        var billed = await (from e in db.BillLineRuleEffects
+                            join l in db.BillLines on e.BillLineId equals l.Id
+                            where candidateBills.Contains(l.BillId) && l.UsageMonth == period && (l.Kind == BillLineKind.Usage || l.Kind == BillLineKind.LateUsage)
+                            join b in db.Bills on l.BillId equals b.Id
+                            select new { b.CustomerId, l.ModelId, e.RuleSetVersion, e.RuleOrdinal, e.EffectMicros, e.Tokens }).ToListAsync(ct);
+        foreach (var e in billed)
+        {
+            ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(sums, (e.CustomerId, e.ModelId ?? 0, e.RuleSetVersion, e.RuleOrdinal), out _);
+            sum = (sum.Micros - e.EffectMicros, sum.Tokens - e.Tokens);
+        }
+        var versions = sums.Keys.Select(k => k.Version).Distinct().ToList();
+        var names = (await db.PriceRuleSetVersions.AsNoTracking().Where(v => versions.Contains(v.Number)).Select(v => new { v.Number, v.WorkflowJson }).ToListAsync(ct))
+            .ToDictionary(v => v.Number, v => Pricing.RuleSetEngine.FromWorkflowJson(v.WorkflowJson).Select(r => r.Name).ToList());
+        foreach (var ((customer, model, version, ordinal), (micros, tokens)) in sums.OrderBy(s => s.Key.Version).ThenBy(s => s.Key.Ordinal))
+        {
+            if (micros == 0)
+            {
+                continue;
+            }
+            var name = names.GetValueOrDefault(version) is { } list && ordinal < list.Count ? list[ordinal] : $"#{ordinal + 1}";
+            if (!result.TryGetValue((customer, model), out var parts))
+            {
+                result[(customer, model)] = parts = [];
+            }
+            parts.Add(new RulePart(version, ordinal, name, micros, tokens));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The price-rule set versions in force at some time in the month ("v3, v4"): named on a line whose usage was rated
+    /// before the rules' effects were recorded per rule (<see cref="RuleEffectsToBillAsync"/>), which is all it can say then.
     /// </summary>
     private static async Task<string?> RuleSetsOfMonthAsync(TokenConsoleDbContext db, BillMonth month, CancellationToken ct)
     {
@@ -414,7 +491,9 @@ public sealed class BillRunService(
 
     private sealed record FeePart(int PackageId, long Micros, int Days);
 
-    private sealed record UsagePart(int ModelId, int UsageMonth, long AmountMicros, decimal Quantity, long RulesEffectMicros);
+    private sealed record UsagePart(int ModelId, int UsageMonth, long AmountMicros, decimal Quantity, long RulesEffectMicros, List<RulePart> Rules);
+
+    private sealed record RulePart(int Version, int Ordinal, string Name, long Micros, decimal Tokens);
 }
 
 /// <summary>The audit log's record of a finished bill run.</summary>

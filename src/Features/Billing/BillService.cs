@@ -59,7 +59,7 @@ public sealed class BillService(IDbContextFactory<TokenConsoleDbContext> dbFacto
     public async Task<BillView?> GetAsync(long id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var bill = await db.Bills.AsNoTracking().Include(b => b.Lines).FirstOrDefaultAsync(b => b.Id == id, ct);
+        var bill = await db.Bills.AsNoTracking().Include(b => b.Lines).ThenInclude(l => l.RuleEffects).AsSplitQuery().FirstOrDefaultAsync(b => b.Id == id, ct);
         if (bill is null)
         {
             return null;

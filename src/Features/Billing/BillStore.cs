@@ -41,6 +41,12 @@ public sealed class SqlBillStore : IBillStore
         VALUES (@bill, @number, @kind, @package, @model, @creditNote, @usageMonth, @quantity, @unitPrice, @micros, @fen, @rules, @detail)
         """;
 
+    private const string RuleEffectSql =
+        """
+        INSERT INTO "BillLineRuleEffects" ("BillLineId", "RuleSetVersion", "RuleOrdinal", "RuleName", "EffectMicros", "EffectFen", "Tokens")
+        VALUES (@line, @version, @ordinal, @name, @micros, @fen, @tokens)
+        """;
+
     public async Task InsertAsync(TokenConsoleDbContext db, IReadOnlyList<Bill> bills, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -56,8 +62,12 @@ public sealed class SqlBillStore : IBillStore
         var line = Converters.Of(db.Model.FindEntityType(typeof(BillLine))!);
 
         await using var insertBill = Prepare(connection, transaction, BillSql, "billNo", "customer", "period", "issuedAt", "net", "tax", "total", "vatRate");
-        await using var insertLine = Prepare(connection, transaction, LineSql,
-            "bill", "number", "kind", "package", "model", "creditNote", "usageMonth", "quantity", "unitPrice", "micros", "fen", "rules", "detail");
+        string[] lineParameters = ["bill", "number", "kind", "package", "model", "creditNote", "usageMonth", "quantity", "unitPrice", "micros", "fen", "rules", "detail"];
+        await using var insertLineOnly = Prepare(connection, transaction, LineSql, lineParameters);
+        // A line with price rules needs its id for theirs: only those pay for reading it back.
+        await using var insertRuledLine = Prepare(connection, transaction, LineSql + """ RETURNING "Id" """, lineParameters);
+        await using var insertEffect = Prepare(connection, transaction, RuleEffectSql, "line", "version", "ordinal", "name", "micros", "fen", "tokens");
+        var effect = Converters.Of(db.Model.FindEntityType(typeof(BillLineRuleEffect))!);
         try
         {
             foreach (var b in bills)
@@ -73,6 +83,7 @@ public sealed class SqlBillStore : IBillStore
                 b.Id = Convert.ToInt64(await insertBill.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
                 foreach (var l in b.Lines)
                 {
+                    var insertLine = l.RuleEffects.Count == 0 ? insertLineOnly : insertRuledLine;
                     l.BillId = b.Id;
                     insertLine.Parameters["@bill"].Value = b.Id;
                     insertLine.Parameters["@number"].Value = l.Number;
@@ -87,7 +98,24 @@ public sealed class SqlBillStore : IBillStore
                     insertLine.Parameters["@fen"].Value = l.AmountFen;
                     insertLine.Parameters["@rules"].Value = l.RulesEffectMicros;
                     insertLine.Parameters["@detail"].Value = (object?)l.Detail ?? DBNull.Value;
-                    await insertLine.ExecuteNonQueryAsync(cancellationToken);
+                    if (l.RuleEffects.Count == 0)
+                    {
+                        await insertLine.ExecuteNonQueryAsync(cancellationToken);
+                        continue;
+                    }
+                    l.Id = Convert.ToInt64(await insertLine.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+                    foreach (var e in l.RuleEffects)
+                    {
+                        e.BillLineId = l.Id;
+                        insertEffect.Parameters["@line"].Value = l.Id;
+                        insertEffect.Parameters["@version"].Value = e.RuleSetVersion;
+                        insertEffect.Parameters["@ordinal"].Value = e.RuleOrdinal;
+                        insertEffect.Parameters["@name"].Value = e.RuleName;
+                        insertEffect.Parameters["@micros"].Value = e.EffectMicros;
+                        insertEffect.Parameters["@fen"].Value = e.EffectFen;
+                        insertEffect.Parameters["@tokens"].Value = effect.Convert(nameof(BillLineRuleEffect.Tokens), e.Tokens);
+                        await insertEffect.ExecuteNonQueryAsync(cancellationToken);
+                    }
                 }
             }
         }

@@ -52,5 +52,11 @@ public static class BillText
         return line.Detail is { Length: > 0 } versions ? l["price rules applied: {0} ({1})", signed, versions] : l["price rules applied: {0}", signed];
     }
 
+    /// <summary>Each price rule that changed a usage line, with its effect to the fen: "Night discount (v3): −¥12.34".</summary>
+    public static IEnumerable<string> RuleEffects(BillLine line, IStringLocalizer l) =>
+        line.RuleEffects.Select(e => l["{0} (v{1}): {2}", e.RuleName, e.RuleSetVersion, Signed(e.EffectFen / 100m)].Value);
+
+    private static string Signed(decimal yuan) => (yuan > 0 ? "+" : yuan < 0 ? "−" : "") + Display.Money(Math.Abs(yuan));
+
     public static string VatLabel(decimal rate) => (rate * 100).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + " %";
 }

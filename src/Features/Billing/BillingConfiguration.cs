@@ -47,6 +47,16 @@ internal sealed class BillLineConfiguration : IEntityTypeConfiguration<BillLine>
         b.Property(l => l.Kind).HasConversion<string>().HasMaxLength(16);
         b.Property(l => l.Detail).HasMaxLength(2000);
         b.HasIndex(l => new { l.BillId, l.Number }).IsUnique();
+        b.HasMany(l => l.RuleEffects).WithOne().HasForeignKey(e => e.BillLineId);
+    }
+}
+
+internal sealed class BillLineRuleEffectConfiguration : IEntityTypeConfiguration<BillLineRuleEffect>
+{
+    public void Configure(EntityTypeBuilder<BillLineRuleEffect> b)
+    {
+        b.Property(e => e.RuleName).HasMaxLength(200);
+        b.HasIndex(e => e.BillLineId);
     }
 }
 

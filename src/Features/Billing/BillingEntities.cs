@@ -69,7 +69,28 @@ public class BillLine
     public long AmountFen { get; set; }
     /// <summary>Usage: what the price rules changed, in micro-yuan (amount − amount at the overage price), and which rule sets priced it.</summary>
     public long RulesEffectMicros { get; set; }
+    /// <summary>Credit notes: the reason. Usage lines of bills issued before rule effects were recorded: the rule-set versions ("v3, v4").</summary>
     public string? Detail { get; set; }
+    /// <summary>Usage: the price rules that changed it, each with its effect; their fen add up to the line's rules effect in fen.</summary>
+    public List<BillLineRuleEffect> RuleEffects { get; set; } = [];
+}
+
+/// <summary>
+/// One price rule's effect on a usage line, as issued (the rule's name is copied: a bill never changes, a rule set may be
+/// replaced). <see cref="EffectFen"/> is <see cref="EffectMicros"/> apportioned by largest remainder over the line's rules,
+/// so that they add up exactly to the line's <see cref="BillLine.RulesEffectMicros"/> rounded to the fen.
+/// </summary>
+public class BillLineRuleEffect
+{
+    public long Id { get; set; }
+    public long BillLineId { get; set; }
+    public int RuleSetVersion { get; set; }
+    public int RuleOrdinal { get; set; }
+    public required string RuleName { get; set; }
+    public long EffectMicros { get; set; }
+    public long EffectFen { get; set; }
+    /// <summary>Billable tokens the rule priced.</summary>
+    public decimal Tokens { get; set; }
 }
 
 public enum CreditNoteStatus { PendingApproval, Approved, Rejected, Applied }

@@ -30,7 +30,8 @@ public sealed class RuleSetEngine
     private readonly Action<string, Exception>? _onError;
     private readonly long[] _errorCounts;
 
-    private sealed record CompiledRule(int Index, PriceRule Rule, Func<object[], bool> Predicate, FrozenSet<int>? Packages, FrozenSet<int>? Models,
+    /// <param name="Ordinal">The rule's position in the version as given (its workflow JSON's order): how the usage rollups name it.</param>
+    private sealed record CompiledRule(int Index, int Ordinal, PriceRule Rule, Func<object[], bool> Predicate, FrozenSet<int>? Packages, FrozenSet<int>? Models,
         FrozenSet<string>? Industries, FrozenSet<string>? Segments, FrozenSet<long>? ExistingSubscriptions);
 
     /// <param name="existingSubscriptions">Per price change applied to new subscriptions only: the customer×package keys that existed before it.</param>
@@ -40,7 +41,7 @@ public sealed class RuleSetEngine
         Rules = rules;
         _onError = onError;
         var compiled = new List<CompiledRule>();
-        foreach (var rule in rules.OrderBy(r => r.Priority).ThenBy(r => r.Name, StringComparer.Ordinal))
+        foreach (var (rule, ordinal) in rules.Select((r, i) => (r, i)).OrderBy(r => r.r.Priority).ThenBy(r => r.r.Name, StringComparer.Ordinal))
         {
             var check = RuleExpressionValidator.Compile(rule.Expression);
             if (!check.IsValid)
@@ -50,7 +51,7 @@ public sealed class RuleSetEngine
                 continue;
             }
             var s = rule.Scope;
-            compiled.Add(new CompiledRule(compiled.Count, rule, check.Predicate!,
+            compiled.Add(new CompiledRule(compiled.Count, ordinal, rule, check.Predicate!,
                 s.PackageIds.Count > 0 ? s.PackageIds.ToFrozenSet() : null,
                 s.ModelIds.Count > 0 ? s.ModelIds.ToFrozenSet() : null,
                 s.IndustryCodes.Count > 0 ? s.IndustryCodes.ToFrozenSet(StringComparer.Ordinal) : null,
@@ -75,13 +76,35 @@ public sealed class RuleSetEngine
     /// <summary>The price after the rules, in micro-yuan, exact: the caller rounds it once.</summary>
     /// <param name="basePrice">The base price in micro-yuan, unrounded.</param>
     public decimal Apply(in UsageContext context, decimal basePrice, decimal billableTokens) =>
-        Evaluate(context, basePrice, billableTokens, null, null);
+        Evaluate(context, basePrice, billableTokens, null, null, default, out _);
+
+    /// <summary>
+    /// The price after the rules, with each fired rule's exact effect (price after it − price before it, in the order
+    /// applied) written into <paramref name="effects"/>; <paramref name="fired"/> says how many fired, which can exceed
+    /// the span's length (then only the first ones are written). The <see cref="RuleEffect.Micros"/> are left to the caller.
+    /// </summary>
+    public decimal Apply(in UsageContext context, decimal basePrice, decimal billableTokens, Span<RuleEffect> effects, out int fired) =>
+        Evaluate(context, basePrice, billableTokens, null, null, effects, out fired);
 
     public decimal Explain(in UsageContext context, decimal basePrice, decimal billableTokens, List<FiredRule> fired, List<string> errors) =>
-        Evaluate(context, basePrice, billableTokens, fired, errors);
+        Evaluate(context, basePrice, billableTokens, fired, errors, default, out _);
 
-    private decimal Evaluate(in UsageContext c, decimal basePrice, decimal billableTokens, List<FiredRule>? fired, List<string>? errors)
+    /// <summary>The name of the rule at an ordinal of this version (<see cref="RuleEffect.Ordinal"/>).</summary>
+    public string RuleName(int ordinal) => Rules[ordinal].Name;
+
+    private static void Record(Span<RuleEffect> effects, ref int count, CompiledRule r, decimal before, decimal after)
     {
+        if (count < effects.Length)
+        {
+            effects[count] = new RuleEffect(r.Ordinal, after - before, 0);
+        }
+        count++;
+    }
+
+    private decimal Evaluate(in UsageContext c, decimal basePrice, decimal billableTokens, List<FiredRule>? fired, List<string>? errors,
+        Span<RuleEffect> effects, out int count)
+    {
+        count = 0;
         if (_all.Length == 0)
         {
             return basePrice;
@@ -146,6 +169,7 @@ public sealed class RuleSetEngine
         if (exclusive is not null)
         {
             var price = exclusive.Rule.Apply(basePrice, billableTokens);
+            Record(effects, ref count, exclusive, basePrice, price);
             fired?.Add(Fire(exclusive, basePrice, price, "Exclusive rule of highest priority; other matching rules are ignored"));
             return price;
         }
@@ -153,6 +177,7 @@ public sealed class RuleSetEngine
         if (best is not null)
         {
             result = bestPrice;
+            Record(effects, ref count, best, basePrice, result);
             fired?.Add(Fire(best, basePrice, result, "Best price for the customer among the matching best-price rules"));
         }
         if (stacking is not null)
@@ -161,6 +186,7 @@ public sealed class RuleSetEngine
             {
                 var before = result;
                 result = r.Rule.Apply(result, billableTokens);
+                Record(effects, ref count, r, before, result);
                 fired?.Add(Fire(r, before, result, "Stacks on the price so far, in priority order"));
             }
         }

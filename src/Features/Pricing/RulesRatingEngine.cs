@@ -22,7 +22,48 @@ public sealed class RulesRatingEngine(PriceBookProvider priceBook, RuleSetProvid
         return rating with { RevenueMicros = Money.RoundMicros(engine.Apply(context, baseMicros, billable)), RuleSetVersion = engine.Version };
     }
 
-    /// <summary>The same price as <see cref="Rate"/>, with every rule that fired and why.</summary>
+    /// <summary>
+    /// The same rating with each fired rule's effect in <paramref name="effects"/>: exact, and in whole µ¥ apportioned by
+    /// largest remainder so that they add up to the rounded revenue − the rounded base revenue of the event.
+    /// </summary>
+    public Rating Rate(in UsageContext context, Span<RuleEffect> effects)
+    {
+        var engine = ruleSets.Current;
+        var rating = PackagePriceRatingEngine.RateBase(priceBook.Current, context, out var baseMicros, out var billable);
+        if (baseMicros <= 0 && billable <= 0)
+        {
+            return rating with { RuleSetVersion = engine.Version };
+        }
+        var revenue = Money.RoundMicros(engine.Apply(context, baseMicros, billable, effects, out var fired));
+        if (fired > 0 && fired <= effects.Length)
+        {
+            Apportion(effects[..fired], revenue - rating.BaseRevenueMicros);
+        }
+        return rating with { RevenueMicros = revenue, RuleSetVersion = engine.Version, FiredRules = fired };
+    }
+
+    private static void Apportion(Span<RuleEffect> effects, long total)
+    {
+        if (effects.Length == 1)
+        {
+            effects[0].Micros = total;
+            return;
+        }
+        // A version rarely has more than a few rules firing on one event; a long stack goes to the heap, exactly the same.
+        Span<decimal> exact = effects.Length <= 16 ? stackalloc decimal[effects.Length] : new decimal[effects.Length];
+        Span<long> micros = effects.Length <= 16 ? stackalloc long[effects.Length] : new long[effects.Length];
+        for (var i = 0; i < effects.Length; i++)
+        {
+            exact[i] = effects[i].Exact;
+        }
+        Money.Apportion(total, exact, micros);
+        for (var i = 0; i < effects.Length; i++)
+        {
+            effects[i].Micros = micros[i];
+        }
+    }
+
+    /// <summary>The same price as <see cref="Rate(in UsageContext)"/>, with every rule that fired and why.</summary>
     public RatingExplanation Explain(in UsageContext context, RuleSetEngine? engine = null)
     {
         engine ??= ruleSets.Current;

@@ -55,3 +55,13 @@ internal sealed class CustomerDailyUsageConfiguration : IEntityTypeConfiguration
         b.IsWithoutRowId();
     }
 }
+
+internal sealed class CustomerDailyRuleEffectConfiguration : IEntityTypeConfiguration<CustomerDailyRuleEffect>
+{
+    public void Configure(EntityTypeBuilder<CustomerDailyRuleEffect> b)
+    {
+        b.ToTable("CustomerDailyRuleEffect");
+        b.HasKey(r => new { r.Day, r.CustomerId, r.ModelId, r.RuleSetVersion, r.RuleOrdinal });
+        b.IsWithoutRowId();
+    }
+}

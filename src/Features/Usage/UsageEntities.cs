@@ -87,3 +87,24 @@ public class CustomerDailyUsage
     /// <summary>Billable tokens beyond a stop-at-limit subscription's buckets that still arrived: rated at zero, flagged for operations.</summary>
     public decimal LeakageTokens { get; set; }
 }
+
+/// <summary>
+/// What each price rule did to a customer's usage of a model on a Beijing day, recorded when the usage was rated (rules
+/// have hour windows, days of the week and monthly-volume scopes: they cannot be re-derived from the daily totals). Only
+/// rules that fired have a row. The <see cref="EffectMicros"/> of a day's rows add up exactly to that day's
+/// <see cref="CustomerDailyUsage.RevenueMicros"/> − <see cref="CustomerDailyUsage.BaseRevenueMicros"/>.
+/// </summary>
+public class CustomerDailyRuleEffect
+{
+    public DateTime Day { get; set; }
+    public int CustomerId { get; set; }
+    public int ModelId { get; set; }
+    /// <summary>The price-rule set version that rated the usage (<c>PriceRuleSetVersion.Number</c>).</summary>
+    public int RuleSetVersion { get; set; }
+    /// <summary>The rule's position in that version's workflow JSON: its name is read from there.</summary>
+    public int RuleOrdinal { get; set; }
+    /// <summary>Σ (price after the rule − price before it), in whole µ¥ (apportioned per event by largest remainder).</summary>
+    public long EffectMicros { get; set; }
+    /// <summary>Billable tokens beyond the buckets the rule priced.</summary>
+    public decimal Tokens { get; set; }
+}

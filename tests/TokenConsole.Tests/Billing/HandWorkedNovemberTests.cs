@@ -195,11 +195,14 @@ public sealed class HandWorkedNovemberTests(HandWorkedNovember november) : IClas
             Assert.Equal(bill.Lines.Sum(l => l.Fen), bill.Totals.Total);
             Assert.Equal(bill.Totals.Total, bill.Totals.Net + bill.Totals.Tax);
         }
-        // The credit note is marked applied on ACME's November bill; the rules that priced November are named on its usage lines.
+        // The credit note is marked applied on ACME's November bill; the rule that priced November is named on its usage lines
+        // with its effect (v1's only rule, the whole of each line's rules effect).
         await using var db = november.Database.CreateDbContext();
         var note = await db.CreditNotes.AsNoTracking().SingleAsync(Ct);
         Assert.Equal((CreditNoteStatus.Applied, acme.Id), (note.Status, note.AppliedOnBillId));
-        Assert.Equal(["v1", "v1"], await db.BillLines.Where(l => l.BillId == acme.Id && l.Kind == BillLineKind.Usage).OrderBy(l => l.Number).Select(l => l.Detail).ToListAsync(Ct));
+        var ruled = await db.BillLines.AsNoTracking().Include(l => l.RuleEffects).Where(l => l.BillId == acme.Id && l.Kind == BillLineKind.Usage).OrderBy(l => l.Number).ToListAsync(Ct);
+        Assert.Equal([(null, "finance-gd-15-off", 1, -24L), (null, "finance-gd-15-off", 1, -173L)],
+            ruled.Select(l => (l.Detail, Assert.Single(l.RuleEffects).RuleName, l.RuleEffects[0].RuleSetVersion, l.RuleEffects[0].EffectFen)));
     }
 
     [Fact]

@@ -40,6 +40,8 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
     // Reused likewise: each customer's tokens this transaction, per month.
     private readonly Dictionary<(int Customer, int Month), long> _monthlyDelta = [];
     private readonly UsageWriterHealth _health;
+    // The rules that fired on the event being rated, written by the rating engine: one buffer for every event (allocation-free).
+    private RuleEffect[] _fired = new RuleEffect[32];
     private DateTimeOffset _nextRetention;
     private int _failures;
 
@@ -256,8 +258,15 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
                 var monthKey = (e.CustomerId, MonthOf(e.Timestamp.UtcDateTime));
                 var soFar = _monthlyTokens.GetValueOrDefault(monthKey) + monthlyDelta.GetValueOrDefault(monthKey);
                 var draw = _ledger.Find(e, book);
-                var rating = _rating.Rate(new UsageContext(e.PackageId, e.ModelId, e.CustomerId, e.RegionCode, e.IndustryCode, e.Segment,
-                    e.Timestamp, e.InputTokens, e.OutputTokens, soFar, draw.Remaining, draw.WhenExhausted, draw.VersionId));
+                var context = new UsageContext(e.PackageId, e.ModelId, e.CustomerId, e.RegionCode, e.IndustryCode, e.Segment,
+                    e.Timestamp, e.InputTokens, e.OutputTokens, soFar, draw.Remaining, draw.WhenExhausted, draw.VersionId);
+                var rating = _rating.Rate(context, _fired);
+                if (rating.FiredRules > _fired.Length)
+                {
+                    // More rules fired than the buffer holds (a long stack): rated again, the same, with room for them all.
+                    _fired = new RuleEffect[rating.FiredRules * 2];
+                    rating = _rating.Rate(context, _fired);
+                }
                 if (!statements.Insert(e, rating, now))
                 {
                     // A duplicate: stored before, drawn on the buckets then; nothing is drawn again.
@@ -268,6 +277,10 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
                 _ledger.Debit(draw, e, rating.BucketTokens);
                 CollectionsMarshal.GetValueRefOrAddDefault(monthlyDelta, monthKey, out _) += e.InputTokens + e.OutputTokens;
                 aggregates.Add(e, rating);
+                if (rating.FiredRules > 0)
+                {
+                    aggregates.AddRuleEffects(e, rating, _fired.AsSpan(0, rating.FiredRules));
+                }
             }
             outcomes[r] = new WriteOutcome(accepted, duplicates);
         }
