@@ -94,13 +94,6 @@ internal sealed class DemoUsageGenerator
     {
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
-        // The transaction writes some 70 MB into tables whose secondary indexes take rows out of order: with SQLite's
-        // default 2 MB page cache it spills pages all along; the usage writer's 64 MB cache holds them (about 2 s saved).
-        using (var pragma = connection.CreateCommand())
-        {
-            pragma.CommandText = "PRAGMA cache_size=-65536";
-            await pragma.ExecuteNonQueryAsync(cancellationToken);
-        }
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         using var rollupInsert = new SqliteRowWriter(connection, "UsageRollups",
             "Hour", "RegionCode", "IndustryCode", "ModelId", "PackageId", "PoolId", "InputTokens", "OutputTokens", "Calls", "RevenueMicros", "ComputeCostMicros");
