@@ -47,8 +47,7 @@ public static class BillText
         {
             return null;
         }
-        var amount = Data.Money.ToFen(line.RulesEffectMicros);
-        var signed = (amount > 0 ? "+" : "−") + Display.Money(Math.Abs(amount));
+        var signed = Signed(Data.Money.ToFen(line.RulesEffectMicros));
         return line.Detail is { Length: > 0 } versions ? l["price rules applied: {0} ({1})", signed, versions] : l["price rules applied: {0}", signed];
     }
 
@@ -56,7 +55,8 @@ public static class BillText
     public static IEnumerable<string> RuleEffects(BillLine line, IStringLocalizer l) =>
         line.RuleEffects.Select(e => l["{0} (v{1}): {2}", e.RuleName, e.RuleSetVersion, Signed(e.EffectFen / 100m)].Value);
 
-    private static string Signed(decimal yuan) => (yuan > 0 ? "+" : yuan < 0 ? "−" : "") + Display.Money(Math.Abs(yuan));
+    /// <summary>"−¥0.40", held together by a word joiner: on a phone the line broke between the sign and the amount.</summary>
+    internal static string Signed(decimal yuan) => (yuan > 0 ? "+\u2060" : yuan < 0 ? "−\u2060" : "") + Display.Money(Math.Abs(yuan));
 
     public static string VatLabel(decimal rate) => (rate * 100).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + " %";
 }

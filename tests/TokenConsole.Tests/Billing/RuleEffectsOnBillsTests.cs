@@ -87,7 +87,7 @@ public sealed class RuleEffectsOnBillsTests(RuleEffectsNovember month) : IClassF
     {
         var fin = Line(month.FirstRun, "FIN");
         var text = BillText.RuleEffects(fin, new PassThrough()).ToList();
-        Assert.Equal([$"{Finance} (v1): −¥0.67", $"{Night} (v1): −¥0.62"], text);
+        Assert.Equal([$"{Finance} (v1): −\u2060¥0.67", $"{Night} (v1): −\u2060¥0.62"], text);
         Assert.Equal($"{Finance} (v1): -0.67; {Night} (v1): -0.62", BillEndpoints.RulesDetail(fin));
 
         var view = await month.Get<BillService>().GetAsync(month.FirstRun.Single(b => b.CustomerId == month.Customers["FIN"]).Id, Ct);
