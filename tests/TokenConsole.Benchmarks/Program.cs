@@ -1,6 +1,6 @@
 using TokenConsole.Benchmarks;
 
-// dotnet run -c Release --project tests/TokenConsole.Benchmarks -- [first-start|ingestion|heatmap|rating|simulation|circuits|customer-search|bill-run|all] [--customers N] [--subscriptions N] [--batch N] [--db PATH] [--runs N] [--events N] [--binding native|plain]
+// dotnet run -c Release --project tests/TokenConsole.Benchmarks -- [first-start|ingestion|heatmap|rating|simulation|circuits|customer-search|bill-run|all] [--customers N] [--subscriptions N] [--batch N] [--db PATH] [--runs N] [--events N] [--binding native|plain] [--ids uuid|sequential] [--prefill N]
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 var runs = int.Parse(Option("--runs") ?? "3", System.Globalization.CultureInfo.InvariantCulture);
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "all";
@@ -18,7 +18,10 @@ if (which is "all" or "ingestion")
             "native" => true,
             "plain" => false,
             var other => throw new ArgumentException($"--binding is native or plain, not '{other}'."),
-        });
+        },
+        // Real shapes by default (issue 14): UUID ids, and a second run with 20M events already stored.
+        ids: TokenConsole.LoadGen.LoadOptions.ParseIds(Option("--ids")),
+        prefill: long.Parse(Option("--prefill") ?? "20000000", System.Globalization.CultureInfo.InvariantCulture));
 }
 if (which is "all" or "heatmap")
 {

@@ -27,7 +27,7 @@ public static class LoadGenerator
         var source = await UsageSource.LoadAsync(options.Database, options.Seed, cancellationToken);
         var batches = (options.Events + options.Batch - 1) / options.Batch;
         var now = DateTimeOffset.UtcNow;
-        return [.. Enumerable.Range(0, batches).Select(b => source.NextBatch(Math.Min(options.Batch, options.Events - b * options.Batch), options.Duplicates, now))];
+        return [.. Enumerable.Range(0, batches).Select(b => source.NextBatch(Math.Min(options.Batch, options.Events - b * options.Batch), options.Duplicates, now, options.Ids))];
     }
 
     public static async Task<LoadReport> RunAsync(LoadOptions options, IReadOnlyList<byte[]> bodies, TextWriter log, CancellationToken cancellationToken)

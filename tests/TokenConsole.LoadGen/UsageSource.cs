@@ -69,8 +69,18 @@ public sealed class UsageSource
             pools.ToDictionary(p => p.Id, p => p.Code)) { Cumulative = [.. weights.Select(w => running += w / total)] };
     }
 
+    /// <summary>A version-4 UUID from the seeded generator, so that a run's ids are random but repeatable.</summary>
+    private string NextUuid()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        _random.NextBytes(bytes);
+        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes).ToString();
+    }
+
     /// <summary>Writes one request body of <paramref name="count"/> events, a share of them repeats of earlier ids.</summary>
-    public byte[] NextBatch(int count, double duplicateRatio, DateTimeOffset now)
+    public byte[] NextBatch(int count, double duplicateRatio, DateTimeOffset now, IdShape ids = IdShape.Uuid)
     {
         var buffer = new ArrayBufferWriter<byte>(count * 260);
         using (var json = new Utf8JsonWriter(buffer))
@@ -89,7 +99,7 @@ public sealed class UsageSource
                 }
                 else
                 {
-                    id = $"lg-{Environment.ProcessId}-{_sequence:x}-{_random.Next():x}";
+                    id = ids == IdShape.Uuid ? NextUuid() : $"lg-{Environment.ProcessId}-{_sequence:x}-{_random.Next():x}";
                     _recentIds[_sequence++ % _recentIds.Length] = id;
                 }
                 json.WriteStartObject();

@@ -11,7 +11,7 @@ namespace TokenConsole.Data.CompiledModel
     public partial class TokenConsoleDbContextModel
     {
         private TokenConsoleDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("1bed4c56-5709-46b1-833d-c8defa263b2a"), entityTypeCount: 39)
+            : base(skipDetectChanges: false, modelId: new Guid("475f7625-bded-4f7a-b303-116cb9be6a03"), entityTypeCount: 39)
         {
         }
 

@@ -19,17 +19,7 @@ namespace TokenConsole.Data.CompiledModel
                 "TokenConsole.Features.Usage.UsageEvent",
                 typeof(UsageEvent),
                 baseEntityType,
-                propertyCount: 14,
-                unnamedIndexCount: 1,
-                keyCount: 1);
-
-            var id = runtimeEntityType.AddProperty(
-                "Id",
-                typeof(long),
-                propertyInfo: typeof(UsageEvent).GetProperty("Id", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(UsageEvent).GetField("<Id>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                afterSaveBehavior: PropertySaveBehavior.Throw,
-                sentinel: 0L);
+                propertyCount: 13);
 
             var computeCostMicros = runtimeEntityType.AddProperty(
                 "ComputeCostMicros",
@@ -122,14 +112,6 @@ namespace TokenConsole.Data.CompiledModel
                 valueConverter: new TokenConsoleDbContext.UtcTicksConverter());
             timestamp.SetSentinelFromProviderValue(0L);
 
-            var key = runtimeEntityType.AddKey(
-                new[] { id });
-            runtimeEntityType.SetPrimaryKey(key);
-
-            var index = runtimeEntityType.AddIndex(
-                new[] { eventId },
-                unique: true);
-
             return runtimeEntityType;
         }
 
@@ -138,8 +120,9 @@ namespace TokenConsole.Data.CompiledModel
             runtimeEntityType.AddAnnotation("Relational:FunctionName", null);
             runtimeEntityType.AddAnnotation("Relational:Schema", null);
             runtimeEntityType.AddAnnotation("Relational:SqlQuery", null);
-            runtimeEntityType.AddAnnotation("Relational:TableName", "UsageEvents");
-            runtimeEntityType.AddAnnotation("Relational:ViewName", null);
+            runtimeEntityType.AddAnnotation("Relational:TableName", null);
+            runtimeEntityType.AddAnnotation("Relational:ViewDefinitionSql", null);
+            runtimeEntityType.AddAnnotation("Relational:ViewName", "UsageEvents");
             runtimeEntityType.AddAnnotation("Relational:ViewSchema", null);
 
             Customize(runtimeEntityType);

@@ -1566,9 +1566,6 @@ namespace TokenConsole.src.Data.Migrations
 
             modelBuilder.Entity("TokenConsole.Features.Usage.UsageEvent", b =>
                 {
-                    b.Property<long>("Id")
-                        .HasColumnType("INTEGER");
-
                     b.Property<long>("ComputeCostMicros")
                         .HasColumnType("INTEGER");
 
@@ -1612,12 +1609,9 @@ namespace TokenConsole.src.Data.Migrations
                     b.Property<long>("Timestamp")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Id");
+                    b.ToTable((string)null);
 
-                    b.HasIndex("EventId")
-                        .IsUnique();
-
-                    b.ToTable("UsageEvents");
+                    b.ToView("UsageEvents", (string)null);
                 });
 
             modelBuilder.Entity("TokenConsole.Features.Usage.UsageRollup", b =>

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using TokenConsole.Features.Catalog;
 using TokenConsole.Features.Compute;
 using TokenConsole.Features.Customers;
+using TokenConsole.Features.Usage.Ingestion;
 
 namespace TokenConsole.Data.Seeding;
 
@@ -97,8 +98,19 @@ internal sealed class DemoUsageGenerator
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         using var rollupInsert = new SqliteRowWriter(connection, "UsageRollups",
             "Hour", "RegionCode", "IndustryCode", "ModelId", "PackageId", "PoolId", "InputTokens", "OutputTokens", "Calls", "RevenueMicros", "ComputeCostMicros");
-        using var eventInsert = new SqliteRowWriter(connection, "UsageEvents",
-            "EventId", "Timestamp", "CustomerId", "PackageId", "ModelId", "PoolId", "RegionCode", "IndustryCode", "InputTokens", "OutputTokens", "RevenueMicros", "ComputeCostMicros", "IngestedAt");
+        // Raw events go to their UTC day's table (UsageEventTables), created with the day's first event.
+        var eventInserts = new Dictionary<int, SqliteRowWriter>();
+        SqliteRowWriter EventInsert(long utcTicks)
+        {
+            var day = UsageEventTables.DayOf(utcTicks);
+            if (!eventInserts.TryGetValue(day, out var insert))
+            {
+                UsageEventTables.EnsureDay(connection, transaction, day);
+                eventInserts[day] = insert = new SqliteRowWriter(connection, UsageEventTables.TableOf(day), "Hour",
+                    "EventId", "Timestamp", "CustomerId", "PackageId", "ModelId", "PoolId", "RegionCode", "IndustryCode", "InputTokens", "OutputTokens", "RevenueMicros", "ComputeCostMicros", "IngestedAt");
+            }
+            return insert;
+        }
         using var dailyInsert = new SqliteRowWriter(connection, "CustomerDailyUsage",
             "Day", "CustomerId", "ModelId", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros", "BucketTokens", "OverageTokens", "BaseRevenueMicros", "LeakageTokens");
         using var cellInsert = new SqliteRowWriter(connection, "RegionIndustryDaily",
@@ -170,7 +182,7 @@ internal sealed class DemoUsageGenerator
                             var at = new DateTimeOffset(hour.AddTicks((long)(_random.NextDouble() * TimeSpan.TicksPerHour * fraction)), TimeSpan.Zero);
                             var rated = Rate(plan, at, input, output, multiplier, model);
                             eventCounter++;
-                            eventInsert.Add($"demo-{eventCounter:D9}").Add(at.UtcTicks).Add(customer.Id).Add(plan.PackageId).Add(modelId).Add(poolId.Value)
+                            EventInsert(at.UtcTicks).Add(UsageEventTables.HourOf(at.UtcTicks)).Add($"demo-{eventCounter:D9}").Add(at.UtcTicks).Add(customer.Id).Add(plan.PackageId).Add(modelId).Add(poolId.Value)
                                 .Add(customer.RegionCode).Add(customer.IndustryCode).Add(input).Add(output).Add(rated.Revenue).Add(rated.Cost).Add(at.UtcTicks).Insert();
                             totals.Add(input, output, 1, rated);
                         }
@@ -199,6 +211,10 @@ internal sealed class DemoUsageGenerator
             await Task.Yield();
         }
         FlushDaily(dailyInsert, cellInsert, day, daily, cells);
+        foreach (var insert in eventInserts.Values)
+        {
+            insert.Dispose();
+        }
         // Every current subscription shows its period's allowance, also one that has had no usage in it yet.
         foreach (var plan in _planOf.Values.Where(p => p.Covers(now.UtcDateTime)))
         {

@@ -8,13 +8,11 @@ internal sealed class UsageEventConfiguration : IEntityTypeConfiguration<UsageEv
 {
     public void Configure(EntityTypeBuilder<UsageEvent> b)
     {
-        // The event id is the idempotency key: the unique index is what makes a retry a duplicate.
-        b.HasIndex(e => e.EventId).IsUnique();
+        // A view over the days' tables, which the writer creates and drops (UsageEventTables): migrations make neither.
+        // The key of each day's table, (hour, event id), is the idempotency check.
+        b.ToView(Ingestion.UsageEventTables.View);
+        b.HasNoKey();
         b.Property(e => e.EventId).HasMaxLength(128);
-        // A plain INTEGER PRIMARY KEY: SQLite gives each row the next rowid. EF's default AUTOINCREMENT would add a write
-        // to sqlite_sequence per event on the ingestion hot path for a guarantee (ids never reused) nothing here needs.
-        // Events are only ever inserted by SQL of our own (the writer, the seeder), never by EF.
-        b.Property(e => e.Id).ValueGeneratedNever();
     }
 }
 

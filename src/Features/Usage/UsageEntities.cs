@@ -1,9 +1,12 @@
 namespace TokenConsole.Features.Usage;
 
-/// <summary>One model call that consumed tokens. <see cref="EventId"/> is the client's idempotency key.</summary>
+/// <summary>
+/// One model call that consumed tokens. <see cref="EventId"/> is the client's idempotency key. Stored in a table per UTC
+/// day and read through the view that unions them (<see cref="Ingestion.UsageEventTables"/>): written only by SQL of the
+/// writer and the demo seeder, never by EF.
+/// </summary>
 public class UsageEvent
 {
-    public long Id { get; set; }
     public required string EventId { get; set; }
     public DateTimeOffset Timestamp { get; set; }
     public int CustomerId { get; set; }

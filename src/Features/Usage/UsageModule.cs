@@ -17,7 +17,14 @@ public static class UsageModule
         services.AddScoped<HeatmapService>();
         services.AddScoped<DrillDownService>();
         services.AddScoped<UsageImportAudit>();
-        services.Configure<IngestionOptions>(builder.Configuration.GetSection(IngestionOptions.Section));
+        // The exactly-once argument (UsageEventTables) needs raw events kept longer than events are accepted; and one
+        // table a day, all named in one view, stays under SQLite's 500 terms of a compound SELECT.
+        services.AddOptions<IngestionOptions>().Bind(builder.Configuration.GetSection(IngestionOptions.Section))
+            .Validate(o => o.AcceptedWindowDays > 0 && o.EventRetentionDays > o.AcceptedWindowDays,
+                "Ingestion:EventRetentionDays must be longer than Ingestion:AcceptedWindowDays (> 0), or a retried event could find its first copy deleted and be counted twice.")
+            .Validate(o => o.EventRetentionDays <= IngestionOptions.MaxEventRetentionDays,
+                $"Ingestion:EventRetentionDays must be at most {IngestionOptions.MaxEventRetentionDays}: raw events are for duplicate checks; rollups keep the history.")
+            .ValidateOnStart();
         services.AddSingleton<UsageNotifier>();
         services.AddSingleton<UsageReferenceProvider>();
         services.AddSingleton<IReferenceDataSubscriber>(sp => sp.GetRequiredService<UsageReferenceProvider>());

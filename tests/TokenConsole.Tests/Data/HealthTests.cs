@@ -86,8 +86,8 @@ public sealed class ReadinessTests(ShortTimeoutConsole console) : IClassFixture<
         var subject = await IngestionSubject.FindAsync(factory);
         using var api = IngestionClient.Create(factory);
         using var client = factory.CreateClient();
-        // Every insert into the raw events fails, as on a full disk, while the database itself still takes other writes.
-        await ExecuteAsync("CREATE TRIGGER test_usage_fails BEFORE INSERT ON UsageEvents BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;");
+        // Every write of usage fails (at its hourly rollup), as on a full disk, while the database itself still takes other writes.
+        await ExecuteAsync("CREATE TRIGGER test_usage_fails BEFORE INSERT ON UsageRollups BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;");
         try
         {
             var refused = await IngestionClient.PostAsync(api, subject.Event("ready-" + Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow.AddMinutes(-1)));

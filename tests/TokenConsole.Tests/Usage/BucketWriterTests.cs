@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using TokenConsole.Data;
 using TokenConsole.Features.Catalog;
 using TokenConsole.Features.Customers;
+using TokenConsole.Features.Usage.Ingestion;
 
 namespace TokenConsole.Tests.Usage;
 
@@ -165,8 +166,10 @@ public sealed class BucketWriterTests
         {
             connection.Open();
             using var trigger = connection.CreateCommand();
-            // The third event of the batch fails its insert: the first two have drawn on the buckets in memory by then.
-            trigger.CommandText = "CREATE TRIGGER fail_boom BEFORE INSERT ON UsageEvents WHEN NEW.EventId = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END";
+            // The third event of the batch fails its insert (into its day's table): the first two have drawn on the buckets in memory by then.
+            var day = UsageEventTables.DayOf(Nov20.UtcTicks);
+            UsageEventTables.EnsureDay(connection, null, day);
+            trigger.CommandText = $"CREATE TRIGGER fail_boom BEFORE INSERT ON \"{UsageEventTables.TableOf(day)}\" WHEN NEW.EventId = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END";
             trigger.ExecuteNonQuery();
         }
         var writer = await bed.StartWriterAsync();

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TokenConsole.Data;
+using TokenConsole.Features.Usage.Ingestion;
 using TokenConsole.Tests.Infrastructure;
 
 namespace TokenConsole.Tests.Usage;
@@ -56,6 +57,13 @@ public sealed class WriterResilienceTests(ShortTimeoutConsole console) : IClassF
         using var client = IngestionClient.Create(factory);
         await IngestionClient.ResultAsync(await IngestionClient.PostAsync(client, subject.Event(NewId(), DateTimeOffset.UtcNow.AddMinutes(-1))));
 
+        // A day of raw events past its retention, for the clean-up to drop: the writer is idle now, so it is still there
+        // when the lock is taken, and the clean-up due at the writer's reopening meets the lock.
+        await using (var old = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = factory.DatabasePath, Pooling = false }.ToString()))
+        {
+            await old.OpenAsync(Ct);
+            UsageEventTables.EnsureDay(old, null, UsageEventTables.DayOf(new DateTime(2020, 1, 1).Ticks));
+        }
         var during = NewId();
         await using (var locked = await console.LockExclusivelyAsync())
         {
@@ -68,7 +76,7 @@ public sealed class WriterResilienceTests(ShortTimeoutConsole console) : IClassF
         }
 
         Assert.False(lifetime.ApplicationStopping.IsCancellationRequested, "The host stopped because of a database lock.");
-        Assert.Contains(factory.Logs.Messages, m => m.StartsWith("Deleting expired raw usage events failed", StringComparison.Ordinal));
+        Assert.Contains(factory.Logs.Messages, m => m.StartsWith("Dropping expired days of raw usage events failed", StringComparison.Ordinal));
         var after = new[] { NewId(), NewId() };
         var deadline = DateTime.UtcNow.AddSeconds(60);
         HttpResponseMessage response;

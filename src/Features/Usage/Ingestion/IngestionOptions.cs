@@ -9,8 +9,12 @@ public sealed class IngestionOptions
     public long MaxBodyBytes { get; set; } = 8 * 1024 * 1024;
     /// <summary>Events older than this are refused: they are outside the window in which duplicates are recognised.</summary>
     public int AcceptedWindowDays { get; set; } = 30;
-    /// <summary>Raw events are kept this long (the idempotency window); rollups are kept for good.</summary>
+    /// <summary>
+    /// Raw events are kept this long, whole UTC days at a time (the idempotency window; longer than
+    /// <see cref="AcceptedWindowDays"/>, at most <see cref="MaxEventRetentionDays"/>); rollups are kept for good.
+    /// </summary>
     public int EventRetentionDays { get; set; } = 40;
+    public const int MaxEventRetentionDays = 400;
     public int FutureSkewMinutes { get; set; } = 5;
     /// <summary>Batches waiting for the writer; when full, clients get 429 with Retry-After instead of an unbounded queue.</summary>
     public int QueueCapacity { get; set; } = 32;
@@ -19,7 +23,7 @@ public sealed class IngestionOptions
     /// with Retry-After and nothing of them is stored).
     /// </summary>
     public int BusyTimeoutSeconds { get; set; } = 30;
-    /// <summary>How often the writer deletes raw events older than <see cref="EventRetentionDays"/>.</summary>
+    /// <summary>How often the writer looks for days of raw events older than <see cref="EventRetentionDays"/> to drop.</summary>
     public int EventRetentionIntervalMinutes { get; set; } = 60;
     /// <summary>
     /// The usage writer binds each row by calling SQLite's C functions directly (the default, checked at start-up against

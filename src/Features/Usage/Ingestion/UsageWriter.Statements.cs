@@ -11,8 +11,14 @@ public sealed partial class UsageWriter
     /// <summary>The writer's six statements; one implementation per way of calling SQLite, chosen once when the writer starts.</summary>
     private interface IStatements : IDisposable
     {
-        /// <summary>Inserts one event; false when its id is already stored (a duplicate).</summary>
+        /// <summary>The transaction the next statements run in: a day's table is created in it when its first event comes.</summary>
+        void Begin(SqliteTransaction transaction);
+
+        /// <summary>Inserts one event into its day's table; false when the day already has it (a duplicate, see <see cref="UsageEventTables"/>).</summary>
         bool Insert(in ValidUsageEvent e, in Rating rating, long now);
+
+        /// <summary>Finalizes the insert of a day whose table is about to be dropped.</summary>
+        void Forget(int day);
 
         void UpsertHourly(long hour, string region, string industry, int model, int package, int pool, Sum sum);
 
@@ -95,8 +101,14 @@ public sealed partial class UsageWriter
     /// </summary>
     private sealed class Statements<TCalls> : IStatements where TCalls : struct, ISqliteCalls
     {
+        private readonly SqliteConnection _connection;
         private readonly Connection _db;
-        private readonly Prepared _insert;
+        // One INSERT per day's table, prepared when the writer first meets the day; events mostly come for today, so
+        // the last one used is kept at hand.
+        private readonly Dictionary<int, Prepared> _inserts = [];
+        private SqliteTransaction? _transaction;
+        private int _lastDay = -1;
+        private Prepared _lastInsert;
         private readonly Prepared _hourly;
         private readonly Prepared _cell;
         private readonly Prepared _customer;
@@ -106,12 +118,8 @@ public sealed partial class UsageWriter
         public Statements(SqliteConnection connection)
         {
             var db = connection.Handle ?? throw new InvalidOperationException("The writer's connection is not open.");
+            _connection = connection;
             _db = new Connection(db, AddRef(db));
-            _insert = Prepare("""
-                INSERT INTO UsageEvents (EventId, Timestamp, CustomerId, PackageId, ModelId, PoolId, RegionCode, IndustryCode, InputTokens, OutputTokens, RevenueMicros, ComputeCostMicros, IngestedAt)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-                ON CONFLICT (EventId) DO NOTHING
-                """);
             _hourly = Prepare("""
                 INSERT INTO UsageRollups (Hour, RegionCode, IndustryCode, ModelId, PackageId, PoolId, InputTokens, OutputTokens, Calls, RevenueMicros, ComputeCostMicros)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
@@ -146,9 +154,11 @@ public sealed partial class UsageWriter
                 """);
         }
 
+        public void Begin(SqliteTransaction transaction) => _transaction = transaction;
+
         public bool Insert(in ValidUsageEvent e, in Rating rating, long now)
         {
-            var s = _insert;
+            var s = InsertFor(UsageEventTables.DayOf(e.Timestamp.UtcTicks));
             TCalls.BindText(s, 1, e.EventId);
             TCalls.BindInt64(s, 2, e.Timestamp.UtcTicks);
             TCalls.BindInt64(s, 3, e.CustomerId);
@@ -229,14 +239,46 @@ public sealed partial class UsageWriter
             Step(s);
         }
 
+        public void Forget(int day)
+        {
+            if (_inserts.Remove(day, out var statement))
+            {
+                Finalize(statement);
+            }
+            _lastDay = -1;
+        }
+
         public void Dispose()
         {
-            foreach (var s in (ReadOnlySpan<Prepared>)[_insert, _hourly, _cell, _customer, _used, _ruleEffect])
+            foreach (var s in (ReadOnlySpan<Prepared>)[.. _inserts.Values, _hourly, _cell, _customer, _used, _ruleEffect])
             {
-                s.Handle.DangerousRelease();
-                s.Handle.Dispose();
+                Finalize(s);
             }
             _db.Handle.DangerousRelease();
+        }
+
+        private static void Finalize(Prepared s)
+        {
+            s.Handle.DangerousRelease();
+            s.Handle.Dispose();
+        }
+
+        /// <summary>The day's INSERT; the first event of a day not seen before creates its table (and view) in this transaction.</summary>
+        private Prepared InsertFor(int day)
+        {
+            if (day == _lastDay)
+            {
+                return _lastInsert;
+            }
+            if (!_inserts.TryGetValue(day, out var statement))
+            {
+                UsageEventTables.EnsureDay(_connection, _transaction, day);
+                statement = Prepare(UsageEventTables.InsertSql(day));
+                _inserts[day] = statement;
+            }
+            _lastDay = day;
+            _lastInsert = statement;
+            return statement;
         }
 
         private static void BindTotals(Prepared s, Sum sum)

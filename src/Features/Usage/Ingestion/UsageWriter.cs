@@ -139,12 +139,13 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
     private async Task RunAsync(CancellationToken stoppingToken)
     {
         await using var connection = await OpenAsync(stoppingToken);
+        UsageEventTables.Prepare(connection);
         await LoadMonthlyTokensAsync(connection, stoppingToken);
         _ledger.Load(connection, _clock.GetUtcNow().UtcTicks, _options.AcceptedWindowDays, _priceBook.Current);
         using var statements = OpenStatements(connection, _options.NativeBinding);
         // Due at start and after every interval; also when the writer reopens after a failure, where it may meet the
         // lock that caused it, and must not end the writer.
-        await DeleteExpiredEventsWhenDueAsync(connection, stoppingToken);
+        DropExpiredDaysWhenDue(connection, statements);
         if (_health.Failing && !_queue.Reader.TryPeek(out _))
         {
             // Nothing waits to be written that would show the database takes writes again: a write rolled back shows it.
@@ -185,11 +186,11 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
                 // The connection may be left inside a transaction that could not be rolled back: start on a fresh one.
                 throw;
             }
-            await DeleteExpiredEventsWhenDueAsync(connection, stoppingToken);
+            DropExpiredDaysWhenDue(connection, statements);
         }
     }
 
-    /// <summary>Takes the write lock and copies one stored event under a new id, then rolls back: the writer's own kind of write.</summary>
+    /// <summary>Takes the write lock and writes an hourly rollup row, then rolls back: the writer's own kind of write.</summary>
     private static async Task ProbeAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         // Not deferred: BEGIN IMMEDIATE takes the write lock at once, as the writer's own transactions do at their first insert.
@@ -197,9 +198,8 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
         await using var probe = connection.CreateCommand();
         probe.Transaction = transaction;
         probe.CommandText = """
-            INSERT INTO UsageEvents (EventId, Timestamp, CustomerId, PackageId, ModelId, PoolId, RegionCode, IndustryCode, InputTokens, OutputTokens, RevenueMicros, ComputeCostMicros, IngestedAt)
-            SELECT 'probe:' || hex(randomblob(16)), Timestamp, CustomerId, PackageId, ModelId, PoolId, RegionCode, IndustryCode, InputTokens, OutputTokens, RevenueMicros, ComputeCostMicros, IngestedAt
-            FROM UsageEvents ORDER BY Id DESC LIMIT 1
+            INSERT INTO UsageRollups (Hour, RegionCode, IndustryCode, ModelId, PackageId, PoolId, InputTokens, OutputTokens, Calls, RevenueMicros, ComputeCostMicros)
+            VALUES (0, 'probe', 'probe', 0, 0, 0, 0, 0, 0, 0, 0)
             """;
         await probe.ExecuteNonQueryAsync(cancellationToken);
         await transaction.RollbackAsync(cancellationToken);
@@ -249,6 +249,7 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
         var outcomes = new WriteOutcome[batch.Count];
         var book = _priceBook.Current;
         using var transaction = connection.BeginTransaction();
+        statements.Begin(transaction);
         _ledger.Begin(connection, transaction, now);
         for (var r = 0; r < batch.Count; r++)
         {
@@ -295,39 +296,43 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
     }
 
     /// <summary>
-    /// Raw events older than the retention are deleted, a chunk at a time, from the oldest ids (ids grow with ingestion
-    /// time, so the old ones are at the start). Rollups are kept. Retention exceeds the accepted window, so an event
-    /// is either still there to be recognised as a duplicate, or too old to be accepted again.
+    /// Raw events leave by whole UTC days (<see cref="UsageEventTables"/>): a day's table is dropped once its last instant
+    /// is older than the retention. One day per transaction, between the writer's own, and none while requests wait:
+    /// ingestion waits for at most one drop (a day of 700,000 events takes about 0.3 s), and the days left over are
+    /// dropped after the next batch. Rollups are kept. Retention exceeds the accepted window, so an event is either
+    /// still there to be recognised as a duplicate, or too old to be accepted again.
     /// </summary>
-    private async Task DeleteExpiredEventsWhenDueAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    private void DropExpiredDaysWhenDue(SqliteConnection connection, IStatements statements)
     {
         var now = _clock.GetUtcNow();
         if (now < _nextRetention)
         {
             return;
         }
-        _nextRetention = now.AddMinutes(_options.EventRetentionIntervalMinutes);
         try
         {
-            await DeleteExpiredEventsAsync(connection, now, cancellationToken);
+            var firstKept = UsageEventTables.DayOf(now.AddDays(-_options.EventRetentionDays).UtcTicks);
+            var expired = UsageEventTables.Days(connection, null).Where(d => d < firstKept).ToList();
+            foreach (var day in expired)
+            {
+                if (_queue.Reader.TryPeek(out _))
+                {
+                    // Requests are waiting: they go first; the rest of the days after their batch.
+                    return;
+                }
+                statements.Forget(day);
+                using var transaction = connection.BeginTransaction(deferred: false);
+                UsageEventTables.DropDay(connection, transaction, day);
+                transaction.Commit();
+                LogDayDropped(UsageEventTables.TableOf(day));
+            }
+            _nextRetention = now.AddMinutes(_options.EventRetentionIntervalMinutes);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Another connection holding the write lock longer than the busy timeout, typically: the next round retries.
+            _nextRetention = now.AddMinutes(_options.EventRetentionIntervalMinutes);
             LogRetentionFailed(ex);
-        }
-    }
-
-    private async Task DeleteExpiredEventsAsync(SqliteConnection connection, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var delete = connection.CreateCommand();
-        delete.CommandText = """
-            DELETE FROM UsageEvents
-            WHERE Id <= (SELECT MAX(Id) FROM (SELECT Id FROM UsageEvents ORDER BY Id LIMIT 10000)) AND Timestamp < $cutoff
-            """;
-        delete.Parameters.AddWithValue("$cutoff", now.AddDays(-_options.EventRetentionDays).UtcTicks);
-        for (var round = 0; round < 20 && await delete.ExecuteNonQueryAsync(cancellationToken) > 0; round++)
-        {
         }
     }
 
@@ -344,8 +349,11 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
     [LoggerMessage(Level = LogLevel.Warning, Message = "The usage writer reopens its connection in {DelaySeconds} s after a failure; queued requests wait")]
     private partial void LogWriterRestarting(Exception exception, double delaySeconds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleting expired raw usage events failed; it is retried at the next interval")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropping expired days of raw usage events failed; it is retried at the next interval")]
     private partial void LogRetentionFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Raw usage events past their retention dropped: {Table}")]
+    private partial void LogDayDropped(string table);
 
     private sealed class WriteRequest(ArraySegment<ValidUsageEvent> events)
     {

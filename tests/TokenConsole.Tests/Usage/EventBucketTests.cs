@@ -1,0 +1,192 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using TokenConsole.Data;
+using TokenConsole.Features.Usage.Ingestion;
+
+namespace TokenConsole.Tests.Usage;
+
+/// <summary>
+/// Issue 14: raw events in one table per UTC day, keyed (hour, id) (<see cref="UsageEventTables"/>), through the real
+/// writer on a SQLite file. Exactly once at the boundaries of the buckets and of the accepted window, retention by whole
+/// days, and a database from before moved into the days' tables.
+/// </summary>
+public sealed class EventBucketTests
+{
+    private static readonly DateTimeOffset Midnight = new(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Events_either_side_of_midnight_and_of_an_hour_go_to_their_own_buckets_and_their_retries_are_duplicates()
+    {
+        await using var bed = await BucketTestBed.CreateAsync();
+        var s = await bed.SubscribeAsync(await bed.PackageAsync("EDGE", 1_000_000));
+        var writer = await bed.StartWriterAsync();
+        var lastTick = bed.Event(s, "last-tick", Midnight.AddTicks(-1), 100);
+        var firstTick = bed.Event(s, "first-tick", Midnight, 200);
+        var beforeHour = bed.Event(s, "before-hour", Midnight.AddHours(3).AddTicks(-1), 300);
+        var onHour = bed.Event(s, "on-hour", Midnight.AddHours(3), 400);
+
+        Assert.Equal(new(4, 0), await BucketTestBed.WriteAsync(writer, lastTick, firstTick, beforeHour, onHour));
+        // The retry of each, one per request and all in one: each finds its first copy.
+        Assert.Equal(new(0, 1), await BucketTestBed.WriteAsync(writer, lastTick));
+        Assert.Equal(new(0, 4), await BucketTestBed.WriteAsync(writer, onHour, beforeHour, firstTick, lastTick));
+
+        await using var connection = Open(bed);
+        Assert.Equal([UsageEventTables.DayOf(Midnight.AddTicks(-1).UtcTicks), UsageEventTables.DayOf(Midnight.UtcTicks)], UsageEventTables.Days(connection, null));
+        Assert.Equal(1, Scalar(connection, $"SELECT COUNT(*) FROM \"{UsageEventTables.TableOf(UsageEventTables.DayOf(Midnight.AddTicks(-1).UtcTicks))}\""));
+        Assert.Equal([(0L, "first-tick"), (2L, "before-hour"), (3L, "on-hour")],
+            Rows(connection, $"SELECT Hour, EventId FROM \"{UsageEventTables.TableOf(UsageEventTables.DayOf(Midnight.UtcTicks))}\" ORDER BY Hour, EventId"));
+        Assert.Equal(1_000, Scalar(connection, "SELECT SUM(InputTokens) FROM UsageEvents"));
+        Assert.Equal(1_000m, (await bed.DailyAsync(s)).Sum(d => d.BucketTokens));
+    }
+
+    [Fact]
+    public async Task An_id_sent_again_with_a_timestamp_in_another_hour_is_another_event_as_the_contract_says()
+    {
+        await using var bed = await BucketTestBed.CreateAsync();
+        var s = await bed.SubscribeAsync(await bed.PackageAsync("RESTAMP", 1_000_000));
+        var writer = await bed.StartWriterAsync();
+
+        Assert.Equal(new(1, 0), await BucketTestBed.WriteAsync(writer, bed.Event(s, "same-id", Midnight.AddMinutes(10), 100)));
+        Assert.Equal(new(0, 1), await BucketTestBed.WriteAsync(writer, bed.Event(s, "same-id", Midnight.AddMinutes(50), 100)));
+        Assert.Equal(new(1, 0), await BucketTestBed.WriteAsync(writer, bed.Event(s, "same-id", Midnight.AddMinutes(70), 100)));
+    }
+
+    [Fact]
+    public async Task A_retry_at_the_far_end_of_the_accepted_window_still_finds_its_first_copy_after_retention_ran()
+    {
+        await using var bed = await BucketTestBed.CreateAsync();
+        var s = await bed.SubscribeAsync(await bed.PackageAsync("WINDOW", 1_000_000));
+        var options = new IngestionOptions();
+        var writer = await bed.StartWriterAsync();
+        var oldest = bed.Event(s, "oldest", BucketTestBed.Now.AddDays(-options.AcceptedWindowDays).AddMinutes(options.EventRetentionIntervalMinutes), 100);
+        Assert.Equal(new(1, 0), await BucketTestBed.WriteAsync(writer, oldest));
+
+        // The last instant at which the validator still accepts it (its timestamp = now − the window), with retention
+        // due: the writer looks for expired days after each batch once the interval has passed.
+        bed.Clock.Advance(TimeSpan.FromMinutes(options.EventRetentionIntervalMinutes));
+        Assert.Equal(oldest.Timestamp, bed.Clock.GetUtcNow().AddDays(-options.AcceptedWindowDays));
+        var expired = UsageEventTables.DayOf(bed.Clock.GetUtcNow().AddDays(-options.EventRetentionDays - 1).UtcTicks);
+        using (var setUp = Open(bed))
+        {
+            UsageEventTables.EnsureDay(setUp, null, expired);
+        }
+        Assert.Equal(new(1, 0), await BucketTestBed.WriteAsync(writer, bed.Event(s, "today", bed.Clock.GetUtcNow(), 1)));
+        // Retention has run (it dropped the expired day), and kept the day of the oldest event still accepted.
+        await DroppedAsync(bed, expired);
+        Assert.Equal(new(0, 1), await BucketTestBed.WriteAsync(writer, oldest));
+        await using var connection = Open(bed);
+        Assert.Contains(UsageEventTables.DayOf(oldest.Timestamp.UtcTicks), UsageEventTables.Days(connection, null));
+    }
+
+    [Fact]
+    public async Task Retention_drops_whole_days_past_it_keeps_the_days_inside_it_and_keeps_every_rollup()
+    {
+        await using var bed = await BucketTestBed.CreateAsync();
+        var s = await bed.SubscribeAsync(await bed.PackageAsync("RETAIN", 1_000_000));
+        var options = new IngestionOptions();
+        var writer = await bed.StartWriterAsync();
+        var expiredDay = BucketTestBed.Now.AddDays(-options.AcceptedWindowDays + 1);
+        var keptDay = expiredDay.AddDays(1);
+        Assert.Equal(new(3, 0), await BucketTestBed.WriteAsync(writer,
+            bed.Event(s, "e1", expiredDay, 10), bed.Event(s, "e2", expiredDay.AddHours(1), 20), bed.Event(s, "k1", keptDay, 40)));
+
+        // Now the first day's last instant is just past the retention, the next day's not yet.
+        var firstKept = new DateTimeOffset(UsageEventTables.DayOf(expiredDay.UtcTicks) * TimeSpan.TicksPerDay, TimeSpan.Zero).AddDays(1);
+        bed.Clock.SetUtcNow(firstKept.AddDays(options.EventRetentionDays).AddTicks(1));
+        Assert.Equal(new(1, 0), await BucketTestBed.WriteAsync(writer, bed.Event(s, "now", bed.Clock.GetUtcNow(), 1)));
+        await DroppedAsync(bed, UsageEventTables.DayOf(expiredDay.UtcTicks));
+
+        await using var connection = Open(bed);
+        var days = UsageEventTables.Days(connection, null);
+        Assert.DoesNotContain(UsageEventTables.DayOf(expiredDay.UtcTicks), days);
+        Assert.Contains(UsageEventTables.DayOf(keptDay.UtcTicks), days);
+        Assert.Equal(["k1", "now"], Rows(connection, "SELECT 0, EventId FROM UsageEvents ORDER BY EventId").Select(r => r.Text));
+        // The rollups keep the history the raw events left.
+        Assert.Equal(71, Scalar(connection, "SELECT SUM(InputTokens) FROM UsageRollups"));
+        Assert.Equal(71, Scalar(connection, "SELECT SUM(Tokens) FROM CustomerDailyUsage"));
+    }
+
+    [Fact]
+    public async Task A_database_from_before_keeps_its_events_moved_into_their_days_and_a_retry_of_one_is_a_duplicate()
+    {
+        using var folder = new TempFolder("tokenconsole-legacy-");
+        var connectionString = $"Data Source={folder.File("legacy.db")}";
+        var options = new DbContextOptionsBuilder<TokenConsoleDbContext>().UseSqlite(connectionString).Options;
+        await using (var db = new TokenConsoleDbContext(options))
+        {
+            // The schema as the last release left it, with two events in the single table.
+            await db.GetService<IMigrator>().MigrateAsync("20261202123153_RuleEffects", Ct);
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO UsageEvents (Id, EventId, Timestamp, CustomerId, PackageId, ModelId, PoolId, RegionCode, IndustryCode, InputTokens, OutputTokens, RevenueMicros, ComputeCostMicros, IngestedAt)
+                VALUES (1, 'old-a', {Midnight.AddHours(-2).UtcTicks}, 1, 1, 1, 1, 'CN-GD', 'finance', 5, 0, 7, 1, 0),
+                       (2, 'old-b', {Midnight.AddHours(5).UtcTicks}, 1, 1, 1, 1, 'CN-GD', 'finance', 6, 0, 8, 1, 0)
+                """, Ct);
+            await db.Database.MigrateAsync(Ct);
+            // Readable through the view before the move.
+            Assert.Equal(2, await db.UsageEvents.CountAsync(Ct));
+        }
+
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(Ct);
+        UsageEventTables.Prepare(connection);
+        UsageEventTables.Prepare(connection);
+
+        Assert.Equal([UsageEventTables.DayOf(Midnight.AddHours(-2).UtcTicks), UsageEventTables.DayOf(Midnight.UtcTicks)], UsageEventTables.Days(connection, null));
+        Assert.Equal(0, Scalar(connection, $"SELECT COUNT(*) FROM sqlite_master WHERE name = '{UsageEventTables.Legacy}'"));
+        Assert.Equal([(22L, "old-a"), (5L, "old-b")], Rows(connection, "SELECT (Timestamp % 864000000000) / 36000000000, EventId FROM UsageEvents ORDER BY EventId"));
+        Assert.Equal(15, Scalar(connection, "SELECT SUM(RevenueMicros) FROM UsageEvents"));
+        using var retry = connection.CreateCommand();
+        retry.CommandText = UsageEventTables.InsertSql(UsageEventTables.DayOf(Midnight.UtcTicks));
+        foreach (var value in new object[] { "old-b", Midnight.AddHours(5).UtcTicks, 1, 1, 1, 1, "CN-GD", "finance", 6, 0, 8, 1, 0 })
+        {
+            retry.Parameters.AddWithValue($"?{retry.Parameters.Count + 1}", value);
+        }
+        Assert.Equal(0, await retry.ExecuteNonQueryAsync(Ct));
+    }
+
+    private static SqliteConnection Open(BucketTestBed bed)
+    {
+        var connection = new SqliteConnection(bed.Database.ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    /// <summary>Retention runs on the writer right after the batch that found it due, once the batch is answered.</summary>
+    private static async Task DroppedAsync(BucketTestBed bed, int day)
+    {
+        for (var waited = 0; waited < 200; waited++)
+        {
+            using var connection = Open(bed);
+            if (!UsageEventTables.Days(connection, null).Contains(day))
+            {
+                return;
+            }
+            await Task.Delay(50, Ct);
+        }
+        Assert.Fail($"{UsageEventTables.TableOf(day)} was not dropped within 10 s.");
+    }
+
+    private static long Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static List<(long Number, string Text)> Rows(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<(long, string)>();
+        while (reader.Read())
+        {
+            rows.Add((reader.GetInt64(0), reader.GetString(1)));
+        }
+        return rows;
+    }
+}
