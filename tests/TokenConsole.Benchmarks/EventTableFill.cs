@@ -50,8 +50,7 @@ internal static class EventTableFill
 
     /// <summary>
     /// <paramref name="count"/> events with random (UUID) ids and timestamps spread evenly over the 30 days before
-    /// <paramref name="now"/> (the accepted window, all inside the retention), into their days' tables. Each day's rows
-    /// go in key order, as SQLite appends faster than it inserts at random: the prefill is set-up, not what is measured.
+    /// <paramref name="now"/> (the accepted window, all inside the retention), into their days' tables.
     /// </summary>
     public static TimeSpan Prefill(string database, long count, DateTimeOffset now)
     {
@@ -68,21 +67,38 @@ internal static class EventTableFill
             {
                 rows.Add(new Row(Uuid(random), start + done * step, "CN-GD", "finance", 200 + random.Next(4_000), 50 + random.Next(1_200)));
             }
-            // SQLite's key order: the hour, then the id byte by byte (ordinal, not the culture's order).
-            rows.Sort((a, b) => UsageEventTables.HourOf(a.Timestamp) != UsageEventTables.HourOf(b.Timestamp)
-                ? UsageEventTables.HourOf(a.Timestamp).CompareTo(UsageEventTables.HourOf(b.Timestamp)) : string.CompareOrdinal(a.Id, b.Id));
-            using var transaction = connection.BeginTransaction();
-            UsageEventTables.EnsureDay(connection, transaction, day);
-            using (var insert = new SqliteRowWriter(connection, UsageEventTables.TableOf(day), Columns))
-            {
-                foreach (var row in rows)
-                {
-                    Add(insert, row);
-                }
-            }
-            transaction.Commit();
+            FillDay(connection, day, rows);
         }
         return stopwatch.Elapsed;
+    }
+
+    /// <summary>A whole day of <paramref name="count"/> events, <paramref name="daysAgo"/> UTC days before <paramref name="now"/>: one past the retention, for the writer to drop.</summary>
+    public static void AddDay(string database, int daysAgo, int count, DateTimeOffset now)
+    {
+        using var connection = Open(database);
+        var random = new Random(daysAgo);
+        var day = UsageEventTables.DayOf(now.UtcTicks) - daysAgo;
+        var step = TimeSpan.TicksPerDay / count;
+        FillDay(connection, day, [.. Enumerable.Range(0, count).Select(i =>
+            new Row(Uuid(random), day * TimeSpan.TicksPerDay + i * step, "CN-GD", "finance", 200 + random.Next(4_000), 50 + random.Next(1_200)))]);
+    }
+
+    /// <summary>One day's rows in key order, as SQLite appends faster than it inserts at random: set-up, not what is measured.</summary>
+    private static void FillDay(SqliteConnection connection, int day, List<Row> rows)
+    {
+        // SQLite's key order: the hour, then the id byte by byte (ordinal, not the culture's order).
+        rows.Sort((a, b) => UsageEventTables.HourOf(a.Timestamp) != UsageEventTables.HourOf(b.Timestamp)
+            ? UsageEventTables.HourOf(a.Timestamp).CompareTo(UsageEventTables.HourOf(b.Timestamp)) : string.CompareOrdinal(a.Id, b.Id));
+        using var transaction = connection.BeginTransaction();
+        UsageEventTables.EnsureDay(connection, transaction, day);
+        using (var insert = new SqliteRowWriter(connection, UsageEventTables.TableOf(day), Columns))
+        {
+            foreach (var row in rows)
+            {
+                Add(insert, row);
+            }
+        }
+        transaction.Commit();
     }
 
     private static void Add(SqliteRowWriter insert, in Row row)

@@ -7,7 +7,7 @@ var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordina
 
 if (which is "all" or "first-start")
 {
-    await FirstStart.RunAsync(runs);
+    await FirstStart.RunAsync(runs, Option("--customers") is { } customers ? int.Parse(customers, System.Globalization.CultureInfo.InvariantCulture) : null);
 }
 if (which is "all" or "ingestion")
 {

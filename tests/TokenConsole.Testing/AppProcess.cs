@@ -21,6 +21,16 @@ public sealed class AppProcess : IAsyncDisposable
 
     public string BaseUrl { get; }
 
+    /// <summary>The process's resident memory now (its working set), in bytes.</summary>
+    public long WorkingSetBytes
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.WorkingSet64;
+        }
+    }
+
     /// <summary>
     /// Starts the app built in <see cref="Repository.Configuration"/> and returns once <c>/health</c> answers 200;
     /// <paramref name="onOutput"/> sees its standard output lines.

@@ -297,9 +297,9 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
 
     /// <summary>
     /// Raw events leave by whole UTC days (<see cref="UsageEventTables"/>): a day's table is dropped once its last instant
-    /// is older than the retention. One day per transaction, between the writer's own, and none while requests wait:
-    /// ingestion waits for at most one drop (a day of 700,000 events takes about 0.3 s), and the days left over are
-    /// dropped after the next batch. Rollups are kept. Retention exceeds the accepted window, so an event is either
+    /// is older than the retention. One day per transaction, between the writer's own, and only one while requests
+    /// wait: ingestion waits for at most one drop (a day of 700,000 events takes about 0.3 s), and the days left over
+    /// are dropped after the next batches. Rollups are kept. Retention exceeds the accepted window, so an event is either
     /// still there to be recognised as a duplicate, or too old to be accepted again.
     /// </summary>
     private void DropExpiredDaysWhenDue(SqliteConnection connection, IStatements statements)
@@ -315,16 +315,19 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
             var expired = UsageEventTables.Days(connection, null).Where(d => d < firstKept).ToList();
             foreach (var day in expired)
             {
+                statements.Forget(day);
+                using (var transaction = connection.BeginTransaction(deferred: false))
+                {
+                    UsageEventTables.DropDay(connection, transaction, day);
+                    transaction.Commit();
+                }
+                LogDayDropped(UsageEventTables.TableOf(day));
                 if (_queue.Reader.TryPeek(out _))
                 {
-                    // Requests are waiting: they go first; the rest of the days after their batch.
+                    // Requests are waiting: they go first, and the next day after their batch. One day per batch keeps
+                    // retention going under a load that never lets the queue empty.
                     return;
                 }
-                statements.Forget(day);
-                using var transaction = connection.BeginTransaction(deferred: false);
-                UsageEventTables.DropDay(connection, transaction, day);
-                transaction.Commit();
-                LogDayDropped(UsageEventTables.TableOf(day));
             }
             _nextRetention = now.AddMinutes(_options.EventRetentionIntervalMinutes);
         }
