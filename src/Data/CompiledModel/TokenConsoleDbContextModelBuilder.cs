@@ -11,7 +11,7 @@ namespace TokenConsole.Data.CompiledModel
     public partial class TokenConsoleDbContextModel
     {
         private TokenConsoleDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("1bed4c56-5709-46b1-833d-c8defa263b2a"), entityTypeCount: 39)
+            : base(skipDetectChanges: false, modelId: new Guid("9dea9def-4cfd-4e8a-878b-761b9ada6a56"), entityTypeCount: 39)
         {
         }
 
