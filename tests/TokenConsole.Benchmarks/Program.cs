@@ -1,6 +1,6 @@
 using TokenConsole.Benchmarks;
 
-// dotnet run -c Release --project tests/TokenConsole.Benchmarks -- [first-start|ingestion|heatmap|rating|simulation|circuits|customer-search|bill-run|all] [--customers N] [--subscriptions N] [--batch N] [--db PATH] [--runs N] [--events N] [--binding native|plain] [--ids uuid|sequential] [--prefill N]
+// dotnet run -c Release --project tests/TokenConsole.Benchmarks -- [first-start|ingestion|heatmap|rating|simulation|circuits|customer-search|bill-run|all] [--customers N] [--subscriptions N] [--batch N] [--db PATH] [--runs N] [--events N] [--binding native|plain] [--ids uuid|sequential] [--prefill N] [--history-days N] [--hourly-days N] [--hourly-rows-per-hour N] [--models-per-customer-day N]
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 var runs = int.Parse(Option("--runs") ?? "3", System.Globalization.CultureInfo.InvariantCulture);
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "all";
@@ -25,7 +25,12 @@ if (which is "all" or "ingestion")
 }
 if (which is "all" or "heatmap")
 {
-    await HeatmapBenchmark.RunAsync(int.Parse(Option("--events") ?? "10000000", System.Globalization.CultureInfo.InvariantCulture));
+    // The shapes real traffic leaves (issue 14): three years of daily rollups, a year of hourly rollups at the load
+    // generator's density. --db PATH keeps the generated database (minutes to write) and reuses it while the shape is the same.
+    int Number(string name, int fallback) => Option(name) is { } value ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    var shape = new RollupShape(HistoryDays: Number("--history-days", 1095), HourlyDays: Number("--hourly-days", 365),
+        HourlyRowsPerHour: Number("--hourly-rows-per-hour", 5000), Customers: Number("--customers", 2000), ModelsPerCustomerDay: Number("--models-per-customer-day", 3));
+    await HeatmapBenchmark.RunAsync(shape, Number("--events", 0), Number("--runs", 30), Option("--db"));
 }
 if (which is "all" or "rating")
 {

@@ -20,6 +20,7 @@ namespace TokenConsole.Data.CompiledModel
                 typeof(CustomerDailyUsage),
                 baseEntityType,
                 propertyCount: 11,
+                unnamedIndexCount: 1,
                 keyCount: 1);
 
             var day = runtimeEntityType.AddProperty(
@@ -109,6 +110,9 @@ namespace TokenConsole.Data.CompiledModel
             var key = runtimeEntityType.AddKey(
                 new[] { day, customerId, modelId });
             runtimeEntityType.SetPrimaryKey(key);
+
+            var index = runtimeEntityType.AddIndex(
+                new[] { customerId, day });
 
             return runtimeEntityType;
         }

@@ -22,6 +22,15 @@ namespace TokenConsole.Data.CompiledModel
                 propertyCount: 10,
                 keyCount: 1);
 
+            var day = runtimeEntityType.AddProperty(
+                "Day",
+                typeof(DateTime),
+                propertyInfo: typeof(RegionIndustryDaily).GetProperty("Day", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(RegionIndustryDaily).GetField("<Day>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                afterSaveBehavior: PropertySaveBehavior.Throw,
+                valueConverter: new TokenConsoleDbContext.UtcDateTimeTicksConverter());
+            day.SetSentinelFromProviderValue(0L);
+
             var regionCode = runtimeEntityType.AddProperty(
                 "RegionCode",
                 typeof(string),
@@ -35,15 +44,6 @@ namespace TokenConsole.Data.CompiledModel
                 propertyInfo: typeof(RegionIndustryDaily).GetProperty("IndustryCode", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(RegionIndustryDaily).GetField("<IndustryCode>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 afterSaveBehavior: PropertySaveBehavior.Throw);
-
-            var day = runtimeEntityType.AddProperty(
-                "Day",
-                typeof(DateTime),
-                propertyInfo: typeof(RegionIndustryDaily).GetProperty("Day", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(RegionIndustryDaily).GetField("<Day>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                afterSaveBehavior: PropertySaveBehavior.Throw,
-                valueConverter: new TokenConsoleDbContext.UtcDateTimeTicksConverter());
-            day.SetSentinelFromProviderValue(0L);
 
             var calls = runtimeEntityType.AddProperty(
                 "Calls",
@@ -64,14 +64,18 @@ namespace TokenConsole.Data.CompiledModel
                 typeof(long),
                 propertyInfo: typeof(RegionIndustryDaily).GetProperty("CreditMicros", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(RegionIndustryDaily).GetField("<CreditMicros>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                valueGenerated: ValueGenerated.OnAdd,
                 sentinel: 0L);
+            creditMicros.AddAnnotation("Relational:DefaultValue", 0L);
 
             var feeMicros = runtimeEntityType.AddProperty(
                 "FeeMicros",
                 typeof(long),
                 propertyInfo: typeof(RegionIndustryDaily).GetProperty("FeeMicros", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(RegionIndustryDaily).GetField("<FeeMicros>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                valueGenerated: ValueGenerated.OnAdd,
                 sentinel: 0L);
+            feeMicros.AddAnnotation("Relational:DefaultValue", 0L);
 
             var revenueMicros = runtimeEntityType.AddProperty(
                 "RevenueMicros",
@@ -92,10 +96,12 @@ namespace TokenConsole.Data.CompiledModel
                 typeof(long),
                 propertyInfo: typeof(RegionIndustryDaily).GetProperty("TopUpMicros", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(RegionIndustryDaily).GetField("<TopUpMicros>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                valueGenerated: ValueGenerated.OnAdd,
                 sentinel: 0L);
+            topUpMicros.AddAnnotation("Relational:DefaultValue", 0L);
 
             var key = runtimeEntityType.AddKey(
-                new[] { regionCode, industryCode, day });
+                new[] { day, regionCode, industryCode });
             runtimeEntityType.SetPrimaryKey(key);
 
             return runtimeEntityType;

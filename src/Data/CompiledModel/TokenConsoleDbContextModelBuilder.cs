@@ -11,7 +11,7 @@ namespace TokenConsole.Data.CompiledModel
     public partial class TokenConsoleDbContextModel
     {
         private TokenConsoleDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("475f7625-bded-4f7a-b303-116cb9be6a03"), entityTypeCount: 39)
+            : base(skipDetectChanges: false, modelId: new Guid("dcd8c2be-3287-47c2-acef-1c4a7cf61eb4"), entityTypeCount: 39)
         {
         }
 

@@ -1520,6 +1520,8 @@ namespace TokenConsole.src.Data.Migrations
 
                     b.HasKey("Day", "CustomerId", "ModelId");
 
+                    b.HasIndex("CustomerId", "Day");
+
                     b.ToTable("CustomerDailyUsage", (string)null);
 
                     b.HasAnnotation("TokenConsole:WithoutRowId", true);
@@ -1527,14 +1529,14 @@ namespace TokenConsole.src.Data.Migrations
 
             modelBuilder.Entity("TokenConsole.Features.Usage.RegionIndustryDaily", b =>
                 {
+                    b.Property<long>("Day")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("RegionCode")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("IndustryCode")
                         .HasColumnType("TEXT");
-
-                    b.Property<long>("Day")
-                        .HasColumnType("INTEGER");
 
                     b.Property<long>("Calls")
                         .HasColumnType("INTEGER");
@@ -1543,10 +1545,14 @@ namespace TokenConsole.src.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("CreditMicros")
-                        .HasColumnType("INTEGER");
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
 
                     b.Property<long>("FeeMicros")
-                        .HasColumnType("INTEGER");
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
 
                     b.Property<long>("RevenueMicros")
                         .HasColumnType("INTEGER");
@@ -1555,9 +1561,11 @@ namespace TokenConsole.src.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("TopUpMicros")
-                        .HasColumnType("INTEGER");
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
 
-                    b.HasKey("RegionCode", "IndustryCode", "Day");
+                    b.HasKey("Day", "RegionCode", "IndustryCode");
 
                     b.ToTable("RegionIndustryDaily", (string)null);
 

@@ -43,7 +43,7 @@ public sealed class SqliteFeeRevenueStore : IFeeRevenueStore
         """
         INSERT INTO "RegionIndustryDaily" ("RegionCode", "IndustryCode", "Day", "FeeMicros", "TopUpMicros", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros", "CreditMicros")
         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, 0, 0, 0, 0, 0 FROM json_each(@rows) WHERE true
-        ON CONFLICT ("RegionCode", "IndustryCode", "Day") DO UPDATE SET
+        ON CONFLICT ("Day", "RegionCode", "IndustryCode") DO UPDATE SET
             "FeeMicros" = "RegionIndustryDaily"."FeeMicros" + excluded."FeeMicros",
             "TopUpMicros" = "RegionIndustryDaily"."TopUpMicros" + excluded."TopUpMicros"
         """;

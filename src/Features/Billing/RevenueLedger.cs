@@ -24,7 +24,7 @@ public static class RevenueLedger
         row.TopUpMicros += topUpMicros;
         row.CreditMicros += creditMicros;
 
-        var cell = await db.RegionIndustryDaily.FindAsync([row.RegionCode, row.IndustryCode, day], cancellationToken);
+        var cell = await db.RegionIndustryDaily.FindAsync([day, row.RegionCode, row.IndustryCode], cancellationToken);
         if (cell is null)
         {
             cell = new RegionIndustryDaily { Day = day, RegionCode = row.RegionCode, IndustryCode = row.IndustryCode };

@@ -70,7 +70,7 @@ public sealed class DrillDownService(IDbContextFactory<TokenConsoleDbContext> db
             .OrderByDescending(x => x.Tokens).Take(10).ToListAsync(cancellationToken);
         // Their revenue includes the fees recognized for them in the cell (none under a model filter).
         var topIds = top.Select(t => t.Id).ToList();
-        var topFees = query.ModelId is not null ? new Dictionary<int, long>() : await HeatmapService.FilterRevenue(db,
+        var topFees = query.ModelId is not null || topIds.Count == 0 ? new Dictionary<int, long>() : await HeatmapService.FilterRevenue(db,
                 db.RevenueDaily.Where(r => topIds.Contains(r.CustomerId) && r.RegionCode == region && r.IndustryCode == industry && r.Day >= fromDay && r.Day < to), query)
             .GroupBy(r => r.CustomerId).Select(g => new { g.Key, Micros = g.Sum(r => r.FeeMicros + r.TopUpMicros - r.CreditMicros) })
             .ToDictionaryAsync(x => x.Key, x => x.Micros, cancellationToken);

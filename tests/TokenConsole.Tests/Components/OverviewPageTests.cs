@@ -21,11 +21,13 @@ public sealed class OverviewPageTests : ComponentTestContext
         using var db = _database.CreateDbContext();
         db.Regions.Add(new Region { Code = "CN-GD", NameEn = "Guangdong", NameZh = "广东" });
         db.Pools.Add(new ComputePool { Id = 1, Code = "gd-1", Name = "GD", NameZh = "广东", RegionCode = "CN-GD", AcceleratorKind = "x", CapacityTokensPerSecond = 200_000, Status = PoolStatus.Online });
-        db.UsageRollups.Add(new UsageRollup
+        var hour = new UsageRollup
         {
             Hour = new DateTime(2026, 11, 14, 10, 0, 0, DateTimeKind.Utc), RegionCode = "CN-GD", IndustryCode = "finance", ModelId = 1, PackageId = 1, PoolId = 1,
             InputTokens = 300_000_000, OutputTokens = 23_456_789, Calls = 100_000, RevenueMicros = 1_234_567_890_000, ComputeCostMicros = 500_000_000_000,
-        });
+        };
+        db.UsageRollups.Add(hour);
+        db.RegionIndustryDaily.AddRange(Infrastructure.WriterCells.DailyCellsOf([hour]));
         db.SaveChanges();
     }
 

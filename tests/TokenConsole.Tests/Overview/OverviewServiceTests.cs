@@ -3,6 +3,7 @@ using TokenConsole.Data;
 using TokenConsole.Features.Compute;
 using TokenConsole.Features.Overview;
 using TokenConsole.Features.Usage;
+using TokenConsole.Tests.Infrastructure;
 
 namespace TokenConsole.Tests.Overview;
 
@@ -28,23 +29,28 @@ public sealed class OverviewServiceTests : IDisposable
         {
             db.Regions.Add(new Region { Code = "CN-GD", NameEn = "Guangdong", NameZh = "广东" });
             db.Pools.Add(new ComputePool { Id = 1, Code = "p1", Name = "p1", NameZh = "p1", RegionCode = "CN-GD", AcceleratorKind = "x", CapacityTokensPerSecond = 100, Status = PoolStatus.Online });
-            db.UsageRollups.AddRange(
+            UsageRollup[] hourly =
+            [
                 Rollup(new DateTime(2026, 11, 2, 8, 0, 0, DateTimeKind.Utc), 1_000, 500, 30),       // this month
                 Rollup(new DateTime(2026, 10, 31, 16, 0, 0, DateTimeKind.Utc), 200, 0, 4),          // first hour of the Beijing month
                 Rollup(new DateTime(2026, 10, 31, 15, 0, 0, DateTimeKind.Utc), 7_000, 0, 99),       // last hour of October in Beijing
                 Rollup(new DateTime(2026, 10, 5, 0, 0, 0, DateTimeKind.Utc), 800, 200, 20),         // within the first 14.5 days of October
                 Rollup(new DateTime(2026, 10, 20, 0, 0, 0, DateTimeKind.Utc), 5_000, 0, 50),        // later in October: not comparable
-                Rollup(new DateTime(2026, 11, 14, 12, 0, 0, DateTimeKind.Utc), 864_000, 0, 10));    // last 24 hours, on pool 1
+                Rollup(new DateTime(2026, 11, 14, 12, 0, 0, DateTimeKind.Utc), 864_000, 0, 10),     // last 24 hours, on pool 1
+                Rollup(new DateTime(2026, 11, 15, 1, 0, 0, DateTimeKind.Utc), 60, 0, 3),            // today (09:00 in Beijing): from the hourly rollups
+            ];
+            db.UsageRollups.AddRange(hourly);
+            db.RegionIndustryDaily.AddRange(WriterCells.DailyCellsOf(hourly));
             await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         }
 
         var overview = await new OverviewService(_database, _clock).GetAsync(TestContext.Current.CancellationToken);
 
-        Assert.Equal(1_500 + 200 + 864_000, overview.TokensThisMonth.Value);
+        Assert.Equal(1_500 + 200 + 864_000 + 60, overview.TokensThisMonth.Value);
         Assert.Equal(1_000, overview.TokensThisMonth.Previous);
-        Assert.Equal(30 + 4 + 10, overview.RevenueThisMonth.Value);
+        Assert.Equal(30 + 4 + 10 + 3, overview.RevenueThisMonth.Value);
         Assert.Equal(20, overview.RevenueThisMonth.Previous);
-        Assert.Equal(1.2m, overview.RevenueThisMonth.Change!.Value);
+        Assert.Equal(1.35m, overview.RevenueThisMonth.Change!.Value);
         // 864,000 tokens in one hour on a 100 tokens/s pool (360,000 an hour): 240 %.
         Assert.Equal(2.4, overview.PeakUtilisation, 10);
         Assert.Equal(2.4, overview.BusiestPool!.Utilisation, 10);

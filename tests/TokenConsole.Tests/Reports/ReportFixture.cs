@@ -4,6 +4,7 @@ using TokenConsole.Features.Catalog;
 using TokenConsole.Features.Compute;
 using TokenConsole.Features.Reports;
 using TokenConsole.Features.Usage;
+using TokenConsole.Tests.Infrastructure;
 
 namespace TokenConsole.Tests.Reports;
 
@@ -49,14 +50,18 @@ public sealed class ReportFixture : IDisposable
             new Customer { Id = 1, Code = "C1", Name = "Acme", NameZh = "艾克米", Segment = CustomerSegment.Sme, IndustryCode = "finance", RegionCode = "CN-GD" },
             new Customer { Id = 2, Code = "C2", Name = "Bo", NameZh = "博", Segment = CustomerSegment.Personal, IndustryCode = "retail", RegionCode = "CN-BJ" },
             new Customer { Id = 3, Code = "C3", Name = "Cathay", NameZh = "国泰", Segment = CustomerSegment.LargeEnterprise, IndustryCode = "retail", RegionCode = "CN-GD" });
-        db.UsageRollups.AddRange(
+        UsageRollup[] hourly =
+        [
             Rollup(Utc(10, 1, 0), "CN-GD", "finance", 1, 1, 1_000, 500, 30, 10),     // 1 Oct 08:00 Beijing
             Rollup(Utc(9, 30, 16), "CN-BJ", "retail", 2, 2, 2_000, 0, 50, 40),       // 1 Oct 00:00 Beijing: the first hour
             Rollup(Utc(10, 31, 15), "CN-GD", "retail", 1, 2, 500, 500, 20, 25),      // 31 Oct 23:00 Beijing: the last hour, at a loss
             Rollup(Utc(10, 31, 16), "CN-GD", "finance", 1, 1, 9_999, 0, 999, 1),     // 1 Nov 00:00 Beijing: after the period
             Rollup(Utc(9, 30, 15), "CN-GD", "finance", 1, 1, 800, 0, 16, 8),         // 30 Sep 23:00 Beijing: previous period
             Rollup(Utc(8, 31, 16), "CN-BJ", "retail", 2, 2, 400, 0, 10, 5),          // 1 Sep 00:00 Beijing: first hour of the previous period
-            Rollup(Utc(8, 31, 15), "CN-BJ", "retail", 2, 2, 7_777, 0, 777, 7));      // 31 Aug 23:00 Beijing: before both
+            Rollup(Utc(8, 31, 15), "CN-BJ", "retail", 2, 2, 7_777, 0, 777, 7),      // 31 Aug 23:00 Beijing: before both
+        ];
+        db.UsageRollups.AddRange(hourly);
+        db.RegionIndustryDaily.AddRange(WriterCells.DailyCellsOf(hourly));
         db.CustomerDailyUsage.AddRange(
             Daily(10, 1, 1, 1_500, 30, 10),
             Daily(10, 31, 1, 100, 2, 1),

@@ -130,7 +130,7 @@ public sealed partial class UsageWriter
             _cell = Prepare("""
                 INSERT INTO RegionIndustryDaily (Day, RegionCode, IndustryCode, Tokens, Calls, RevenueMicros, ComputeCostMicros)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                ON CONFLICT (RegionCode, IndustryCode, Day) DO UPDATE SET
+                ON CONFLICT (Day, RegionCode, IndustryCode) DO UPDATE SET
                     Tokens = Tokens + excluded.Tokens, Calls = Calls + excluded.Calls,
                     RevenueMicros = RevenueMicros + excluded.RevenueMicros, ComputeCostMicros = ComputeCostMicros + excluded.ComputeCostMicros
                 """);

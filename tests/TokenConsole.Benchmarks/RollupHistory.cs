@@ -1,0 +1,161 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using TokenConsole.Data;
+using TokenConsole.Data.Seeding;
+
+namespace TokenConsole.Benchmarks;
+
+/// <summary>
+/// How much rollup history the read benchmarks run on (issue 14): years of daily rollups, a year of hourly rollups at the
+/// density the load generator produces (~15,000 hourly rows an hour over 2,000 customers; the demo makes ~70).
+/// </summary>
+internal sealed record RollupShape(int HistoryDays, int HourlyDays, int HourlyRowsPerHour, int Customers, int ModelsPerCustomerDay)
+{
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{HistoryDays:N0} days of daily rollups (region × industry, customer × model, fees), {HourlyDays:N0} days of hourly rollups at {HourlyRowsPerHour:N0} rows/hour, {Customers:N0} customers × {ModelsPerCustomerDay} models a day");
+}
+
+/// <summary>
+/// Writes a <see cref="RollupShape"/> of rollups straight into the tables with prepared native inserts
+/// (<see cref="SqliteRowWriter"/>), in key order where the key allows, inside large transactions: the reads are measured,
+/// not the writer. Values are random but shaped like traffic: regions by GDP, industries by share. The daily
+/// region × industry rows of the days that have hourly rollups are their sums, so the two agree where both exist.
+/// </summary>
+internal static class RollupHistory
+{
+    private const int Models = 12, Packages = 20, Pools = 13;
+
+    public static long Generate(DbContextOptions<TokenConsoleDbContext> options, RollupShape shape, DateTimeOffset now)
+    {
+        var random = new Random(42);
+        var regions = ReferenceCatalog.Regions.Select(r => r.Code).ToArray();
+        var regionWeights = Cumulative(ReferenceCatalog.Regions.Select(r => r.Gdp2023));
+        var industries = ReferenceCatalog.Industries.Select(i => i.Code).ToArray();
+        var industryWeights = Cumulative(ReferenceCatalog.Industries.Select(i => i.Share));
+
+        using var db = new TokenConsoleDbContext(options);
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        connection.Open();
+        Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-1048576;");
+        var rows = 0L;
+        var transaction = connection.BeginTransaction();
+        void CommitEvery(int n)
+        {
+            if (++rows % n == 0)
+            {
+                transaction.Commit();
+                transaction.Dispose();
+                transaction = connection.BeginTransaction();
+            }
+        }
+
+        var customers = new (string Region, string Industry)[shape.Customers];
+        using (var insert = new SqliteRowWriter(connection, "Customers", "Id", "Code", "Name", "NameZh", "Segment", "IndustryCode", "RegionCode", "CreatedAt", "Status", "Version"))
+        {
+            for (var c = 0; c < customers.Length; c++)
+            {
+                customers[c] = (regions[Pick(regionWeights, random.NextDouble())], industries[Pick(industryWeights, random.NextDouble())]);
+                insert.Add(c + 1).Add($"BENCH-{c + 1:D6}").Add($"Customer {c + 1}").Add($"客户 {c + 1}").Add(((CustomerSegment)(c % 4)).ToString())
+                    .Add(customers[c].Industry).Add(customers[c].Region).Add(now.AddYears(-4).UtcTicks).Add(nameof(CustomerStatus.Active)).Add(1L).Insert();
+            }
+        }
+
+        // Hourly rollups, hour by hour (their key's order), with distinct keys inside each hour.
+        var today = BusinessCalendar.DayStartUtc(now.UtcDateTime);
+        var firstHour = new DateTime(now.UtcDateTime.Ticks - now.UtcDateTime.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc).AddDays(-shape.HourlyDays);
+        var cells = new Dictionary<(long Day, string Region, string Industry), (long T, long C, long R, long K)>();
+        var keys = new HashSet<long>();
+        using (var hourly = new SqliteRowWriter(connection, "UsageRollups", "Hour", "RegionCode", "IndustryCode", "ModelId", "PackageId", "PoolId",
+                   "InputTokens", "OutputTokens", "Calls", "RevenueMicros", "ComputeCostMicros"))
+        {
+            for (var hour = firstHour; hour < now.UtcDateTime; hour = hour.AddHours(1))
+            {
+                keys.Clear();
+                var day = BusinessCalendar.DayStartUtc(hour).Ticks;
+                while (keys.Count < shape.HourlyRowsPerHour)
+                {
+                    int region = Pick(regionWeights, random.NextDouble()), industry = Pick(industryWeights, random.NextDouble());
+                    int model = 1 + random.Next(Models), package = 1 + random.Next(Packages), pool = 1 + random.Next(Pools);
+                    if (!keys.Add(((((((long)region * 16) + industry) * 16 + model) * 32 + package) * 16) + pool))
+                    {
+                        continue;
+                    }
+                    long calls = 1 + random.Next(40), input = calls * (200 + random.Next(4000)), output = calls * (50 + random.Next(1200));
+                    long revenue = (input + output) * 4, cost = (input + output) * 3 / 2; // micro-yuan: ¥4 and ¥1.5 per million tokens
+                    hourly.Add(hour.Ticks).Add(regions[region]).Add(industries[industry]).Add(model).Add(package).Add(pool)
+                        .Add(input).Add(output).Add(calls).Add(revenue).Add(cost).Insert();
+                    var key = (day, regions[region], industries[industry]);
+                    var s = cells.GetValueOrDefault(key);
+                    cells[key] = (s.T + input + output, s.C + calls, s.R + revenue, s.K + cost);
+                    CommitEvery(1_000_000);
+                }
+            }
+        }
+
+        // Daily rollups: every region × industry cell of every day (the hourly sums where there are hours), customers'
+        // usage per model, and one recognized fee per customer a day.
+        var firstDay = today.AddDays(-(shape.HistoryDays - 1));
+        using var cell = new SqliteRowWriter(connection, "RegionIndustryDaily", "Day", "RegionCode", "IndustryCode", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros",
+            "FeeMicros", "TopUpMicros", "CreditMicros");
+        using var customerDaily = new SqliteRowWriter(connection, "CustomerDailyUsage", "Day", "CustomerId", "ModelId", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros",
+            "BucketTokens", "OverageTokens", "BaseRevenueMicros", "LeakageTokens");
+        using var fee = new SqliteRowWriter(connection, "RevenueDaily", "Day", "CustomerId", "PackageId", "RegionCode", "IndustryCode", "FeeMicros", "TopUpMicros", "CreditMicros");
+        var perCell = Math.Max(1, shape.HourlyRowsPerHour * 24L / (regions.Length * industries.Length));
+        for (var day = firstDay; day <= today; day = day.AddDays(1))
+        {
+            var fees = new Dictionary<(string, string), long>();
+            for (var c = 0; c < customers.Length; c++)
+            {
+                var micros = 10_000_000L + random.Next(90_000_000);
+                fee.Add(day.Ticks).Add(c + 1).Add(1 + (c % Packages)).Add(customers[c].Region).Add(customers[c].Industry).Add(micros).Add(0L).Add(0L).Insert();
+                fees[customers[c]] = fees.GetValueOrDefault(customers[c]) + micros;
+                CommitEvery(1_000_000);
+                for (var m = 0; m < shape.ModelsPerCustomerDay; m++)
+                {
+                    long tokens = 10_000 + random.Next(5_000_000), revenue = tokens * 4;
+                    customerDaily.Add(day.Ticks).Add(c + 1).Add(1 + ((c + m * 5) % Models)).Add(tokens).Add(1 + tokens / 3000).Add(revenue).Add(tokens * 3 / 2)
+                        .Add("0").Add(tokens.ToString(CultureInfo.InvariantCulture)).Add(revenue).Add("0").Insert();
+                    CommitEvery(1_000_000);
+                }
+            }
+            foreach (var region in regions)
+            {
+                foreach (var industry in industries)
+                {
+                    if (!cells.TryGetValue((day.Ticks, region, industry), out var s))
+                    {
+                        var tokens = perCell * (1_000L + random.Next(200_000));
+                        s = (tokens, perCell * 20, tokens * 4, tokens * 3 / 2);
+                    }
+                    cell.Add(day.Ticks).Add(region).Add(industry).Add(s.T).Add(s.C).Add(s.R).Add(s.K).Add(fees.GetValueOrDefault((region, industry))).Add(0L).Add(0L).Insert();
+                    CommitEvery(1_000_000);
+                }
+            }
+        }
+        transaction.Commit();
+        transaction.Dispose();
+        return rows;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    internal static double[] Cumulative(IEnumerable<double> weights)
+    {
+        var list = weights.ToArray();
+        var total = list.Sum();
+        var running = 0.0;
+        return [.. list.Select(w => running += w / total)];
+    }
+
+    internal static int Pick(double[] cumulative, double u)
+    {
+        var i = Array.BinarySearch(cumulative, u);
+        return Math.Min(i < 0 ? ~i : i, cumulative.Length - 1);
+    }
+}
