@@ -1,6 +1,6 @@
 using TokenConsole.Benchmarks;
 
-// dotnet run -c Release --project tests/TokenConsole.Benchmarks -- [first-start|ingestion|heatmap|rating|simulation|circuits|customer-search|bill-run|all] [--customers N] [--subscriptions N] [--batch N] [--db PATH] [--runs N] [--events N] [--binding native|plain] [--ids uuid|sequential] [--prefill N] [--history-days N] [--hourly-days N] [--hourly-rows-per-hour N] [--models-per-customer-day N]
+// dotnet run -c Release --project tests/TokenConsole.Benchmarks -- [first-start|ingestion|heatmap|rating|simulation|circuits|customer-search|bill-run|all] [--customers N] [--subscriptions N] [--batch N] [--db PATH] [--runs N] [--events N] [--binding native|plain] [--ids uuid|sequential] [--prefill N] [--history-days N] [--hourly-days N] [--hourly-rows-per-hour N] [--models-per-customer-day N] [--rows-per-hour N] [--days N] [--baseline-days N]
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 var runs = int.Parse(Option("--runs") ?? "3", System.Globalization.CultureInfo.InvariantCulture);
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "all";
@@ -38,7 +38,10 @@ if (which is "all" or "rating")
 }
 if (which is "all" or "simulation")
 {
-    await RatingBenchmark.SimulationAsync(runs);
+    // Issue 14: real rollup density. --db PATH keeps the generated database (32M rows, minutes to build) for the next run.
+    await SimulationBenchmark.RunAsync(runs, int.Parse(Option("--rows-per-hour") ?? "15000", System.Globalization.CultureInfo.InvariantCulture),
+        int.Parse(Option("--days") ?? "90", System.Globalization.CultureInfo.InvariantCulture),
+        int.Parse(Option("--baseline-days") ?? "3", System.Globalization.CultureInfo.InvariantCulture), Option("--db"));
 }
 if (which is "all" or "circuits")
 {

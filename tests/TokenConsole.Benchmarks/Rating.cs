@@ -1,12 +1,8 @@
 using System.Collections.Frozen;
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using TokenConsole.Data;
-using TokenConsole.Data.Seeding;
 using TokenConsole.Features.Pricing;
 
 namespace TokenConsole.Benchmarks;
@@ -195,62 +191,5 @@ internal static class RatingBenchmark
         }
 
         return Money.RoundMicros(price);
-    }
-
-    /// <summary>The 90-day impact simulation on the full demo data set (seeded once into a temporary database).</summary>
-    public static async Task SimulationAsync(int runs)
-    {
-        var folder = Directory.CreateTempSubdirectory("tokenconsole-sim-").FullName;
-        try
-        {
-            var options = new DbContextOptionsBuilder<TokenConsoleDbContext>().UseSqlite($"Data Source={Path.Combine(folder, "sim.db")}").Options;
-            var factory = new Factory(options);
-            var seed = Stopwatch.StartNew();
-            await using (var db = factory.CreateDbContext())
-            {
-                await db.Database.MigrateAsync();
-                await DatabaseInitializer.SeedReferenceDataAsync(db, CancellationToken.None);
-                await new DemoDataSeeder(Options.Create(new DemoOptions()), TimeProvider.System, NullLogger<DemoDataSeeder>.Instance).SeedAsync(db, CancellationToken.None);
-            }
-            var books = new PriceBookProvider(factory);
-            await books.ReloadAsync();
-            var ruleSets = new RuleSetProvider(factory, NullLogger<RuleSetProvider>.Instance);
-            // The active ruleset has the 50 benchmark rules (their exclusive ones cover CN-GD); the proposal stacks -15 % on finance in CN-SH.
-            ruleSets.Replace(new RuleSetEngine(1, Rules(), FrozenDictionary<int, FrozenSet<long>>.Empty, null));
-            var simulator = new ImpactSimulator(factory, ruleSets, books, TimeProvider.System);
-            var proposal = new PriceChangeContent
-            {
-                Add = [new PriceRule { Name = "finance-cn-gd", Effect = PriceEffectKind.Percentage, Value = -15, Stacking = StackingPolicy.Stacks, Scope = new() { RegionCodes = ["CN-SH"], IndustryCodes = ["finance"] } }],
-            };
-            Console.WriteLine($"Impact simulation, 90 days of the full demo data set (seeded in {seed.Elapsed.TotalSeconds:0.0} s), 50 active rules + the proposal");
-            Console.WriteLine("| run | elapsed | rollup rows | customers | revenue delta |");
-            Console.WriteLine("|---|---|---|---|---|");
-            var times = new List<double>();
-            for (var run = 0; run <= runs; run++)
-            {
-                var sw = Stopwatch.StartNew();
-                var result = await simulator.SimulateAsync(proposal, 90);
-                sw.Stop();
-                if (run == 0)
-                {
-                    continue; // warm-up
-                }
-
-                times.Add(sw.Elapsed.TotalSeconds);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {run} | {sw.Elapsed.TotalSeconds:0.000} s | {result.RollupRows:N0} | {result.CustomersTotal:N0} | {result.Delta:N2} CNY ({result.DeltaPercent:P2}) |"));
-            }
-            times.Sort();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median {times[times.Count / 2]:0.000} s, worst {times[^1]:0.000} s (target ≤ 2 s)"));
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
-        }
-    }
-
-    private sealed class Factory(DbContextOptions<TokenConsoleDbContext> options) : IDbContextFactory<TokenConsoleDbContext>
-    {
-        public TokenConsoleDbContext CreateDbContext() => new(options);
     }
 }
