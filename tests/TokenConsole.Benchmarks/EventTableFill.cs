@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using TokenConsole.Data.Seeding;
 using TokenConsole.Features.Usage.Ingestion;
+using TokenConsole.LoadGen;
 
 namespace TokenConsole.Benchmarks;
 
@@ -65,7 +66,7 @@ internal static class EventTableFill
             var rows = new List<Row>();
             for (; done < count && UsageEventTables.DayOf(start + done * step) == day; done++)
             {
-                rows.Add(new Row(Uuid(random), start + done * step, "CN-GD", "finance", 200 + random.Next(4_000), 50 + random.Next(1_200)));
+                rows.Add(new Row(UsageSource.Uuid(random), start + done * step, "CN-GD", "finance", 200 + random.Next(4_000), 50 + random.Next(1_200)));
             }
             FillDay(connection, day, rows);
         }
@@ -80,7 +81,7 @@ internal static class EventTableFill
         var day = UsageEventTables.DayOf(now.UtcTicks) - daysAgo;
         var step = TimeSpan.TicksPerDay / count;
         FillDay(connection, day, [.. Enumerable.Range(0, count).Select(i =>
-            new Row(Uuid(random), day * TimeSpan.TicksPerDay + i * step, "CN-GD", "finance", 200 + random.Next(4_000), 50 + random.Next(1_200)))]);
+            new Row(UsageSource.Uuid(random), day * TimeSpan.TicksPerDay + i * step, "CN-GD", "finance", 200 + random.Next(4_000), 50 + random.Next(1_200)))]);
     }
 
     /// <summary>One day's rows in key order, as SQLite appends faster than it inserts at random: set-up, not what is measured.</summary>
@@ -106,15 +107,6 @@ internal static class EventTableFill
         insert.Add(UsageEventTables.HourOf(row.Timestamp)).Add(row.Id).Add(row.Timestamp).Add(1).Add(1).Add(1).Add(1).Add(row.Region).Add(row.Industry)
             .Add(row.Input).Add(row.Output).Add(100_000).Add(50_000).Add(row.Timestamp);
         insert.Insert();
-    }
-
-    private static string Uuid(Random random)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        random.NextBytes(bytes);
-        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40);
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        return new Guid(bytes).ToString();
     }
 
     private static SqliteConnection Open(string database)

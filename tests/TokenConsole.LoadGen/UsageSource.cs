@@ -70,10 +70,10 @@ public sealed class UsageSource
     }
 
     /// <summary>A version-4 UUID from the seeded generator, so that a run's ids are random but repeatable.</summary>
-    private string NextUuid()
+    public static string Uuid(Random random)
     {
         Span<byte> bytes = stackalloc byte[16];
-        _random.NextBytes(bytes);
+        random.NextBytes(bytes);
         bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40);
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
         return new Guid(bytes).ToString();
@@ -99,7 +99,7 @@ public sealed class UsageSource
                 }
                 else
                 {
-                    id = ids == IdShape.Uuid ? NextUuid() : $"lg-{Environment.ProcessId}-{_sequence:x}-{_random.Next():x}";
+                    id = ids == IdShape.Uuid ? Uuid(_random) : $"lg-{Environment.ProcessId}-{_sequence:x}-{_random.Next():x}";
                     _recentIds[_sequence++ % _recentIds.Length] = id;
                 }
                 json.WriteStartObject();

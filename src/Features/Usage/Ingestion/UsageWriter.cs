@@ -139,6 +139,8 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
     private async Task RunAsync(CancellationToken stoppingToken)
     {
         await using var connection = await OpenAsync(stoppingToken);
+        // The start-up (DatabaseInitializer) has prepared the day tables already; a writer on a database only migrated
+        // (tests, a tool) has not. Two reads of the schema when there is nothing to do.
         UsageEventTables.Prepare(connection);
         await LoadMonthlyTokensAsync(connection, stoppingToken);
         _ledger.Load(connection, _clock.GetUtcNow().UtcTicks, _options.AcceptedWindowDays, _priceBook.Current);
