@@ -32,7 +32,24 @@ internal static class DemoBilling
             await db.SaveChangesAsync(cancellationToken);
         }
         var yesterday = BusinessCalendar.DayStartUtc(now.UtcDateTime).AddDays(-1);
-        var days = await services.GetRequiredService<FeeRecognizer>().RecognizeThroughAsync(yesterday, cancellationToken);
+        int days;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            // The catch-up writes a row per customer, package and day (1.9M for 20,000 customers): each day's rows land at
+            // the end of the table's key but all over its customer index, and every commit rewrote that index's pages.
+            // Built once after the rows instead, the catch-up at 20,000 customers took 12.7 s instead of 17.3 s.
+            var index = await db.Database.SqlQueryRaw<string>(
+                "SELECT sql AS Value FROM sqlite_master WHERE type = 'index' AND name = 'IX_RevenueDaily_CustomerId_Day'").SingleAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("DROP INDEX \"IX_RevenueDaily_CustomerId_Day\"", cancellationToken);
+            try
+            {
+                days = await services.GetRequiredService<FeeRecognizer>().RecognizeThroughAsync(yesterday, cancellationToken);
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlRawAsync(index, CancellationToken.None);
+            }
+        }
         var recognized = stopwatch.ElapsedMilliseconds;
 
         var runs = services.GetRequiredService<BillRunService>();

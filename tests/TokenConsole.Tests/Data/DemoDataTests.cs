@@ -218,4 +218,25 @@ public sealed class DemoBillingDataTests(ConsoleFactory factory) : IClassFixture
         var feesYesterday = await db.RevenueDaily.Where(r => r.Day == yesterday && r.FeeMicros > 0).Select(r => r.CustomerId).Distinct().ToListAsync(Ct);
         Assert.Equal(active.Order(), feesYesterday.Order());
     }
+
+    [Fact]
+    public async Task The_customer_index_of_the_fee_rows_is_back_after_the_seeding_built_it_last()
+    {
+        await using var db = Db();
+        var index = await db.Database.SqlQueryRaw<string>(
+            "SELECT sql AS Value FROM sqlite_master WHERE type = 'index' AND name = 'IX_RevenueDaily_CustomerId_Day'").SingleOrDefaultAsync(Ct);
+        Assert.Equal("CREATE INDEX \"IX_RevenueDaily_CustomerId_Day\" ON \"RevenueDaily\" (\"CustomerId\", \"Day\")", index);
+        await db.Database.OpenConnectionAsync(Ct);
+        await using var explain = db.Database.GetDbConnection().CreateCommand();
+        explain.CommandText = "EXPLAIN QUERY PLAN SELECT * FROM RevenueDaily WHERE CustomerId = 1 AND Day >= 0";
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync(Ct))
+        {
+            while (await reader.ReadAsync(Ct))
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+        Assert.Contains(plan, p => p.Contains("IX_RevenueDaily_CustomerId_Day", StringComparison.Ordinal));
+    }
 }
