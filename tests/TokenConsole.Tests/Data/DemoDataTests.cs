@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -227,16 +228,7 @@ public sealed class DemoBillingDataTests(ConsoleFactory factory) : IClassFixture
             "SELECT sql AS Value FROM sqlite_master WHERE type = 'index' AND name = 'IX_RevenueDaily_CustomerId_Day'").SingleOrDefaultAsync(Ct);
         Assert.Equal("CREATE INDEX \"IX_RevenueDaily_CustomerId_Day\" ON \"RevenueDaily\" (\"CustomerId\", \"Day\")", index);
         await db.Database.OpenConnectionAsync(Ct);
-        await using var explain = db.Database.GetDbConnection().CreateCommand();
-        explain.CommandText = "EXPLAIN QUERY PLAN SELECT * FROM RevenueDaily WHERE CustomerId = 1 AND Day >= 0";
-        var plan = new List<string>();
-        await using (var reader = await explain.ExecuteReaderAsync(Ct))
-        {
-            while (await reader.ReadAsync(Ct))
-            {
-                plan.Add(reader.GetString(3));
-            }
-        }
+        var plan = await QueryPlanTests.PlanAsync((SqliteConnection)db.Database.GetDbConnection(), "SELECT * FROM RevenueDaily WHERE CustomerId = 1 AND Day >= 0", []);
         Assert.Contains(plan, p => p.Contains("IX_RevenueDaily_CustomerId_Day", StringComparison.Ordinal));
     }
 }

@@ -107,7 +107,7 @@ public sealed class QueryPlanTests
         await connection.OpenAsync(Ct);
         foreach (var read in reads)
         {
-            var plan = await PlanAsync(connection, read);
+            var plan = await PlanAsync(connection, read.Sql, read.Parameters);
             var problem = Judge(read.Sql, plan);
             if (problem is not null)
             {
@@ -163,11 +163,12 @@ public sealed class QueryPlanTests
         return null;
     }
 
-    private static async Task<List<string>> PlanAsync(SqliteConnection connection, Command read)
+    /// <summary>The detail lines of SQLite's plan for <paramref name="sql"/> with those parameters.</summary>
+    internal static async Task<List<string>> PlanAsync(SqliteConnection connection, string sql, IReadOnlyList<(string Name, object? Value)> parameters)
     {
         await using var explain = connection.CreateCommand();
-        explain.CommandText = "EXPLAIN QUERY PLAN " + read.Sql;
-        foreach (var (name, value) in read.Parameters)
+        explain.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        foreach (var (name, value) in parameters)
         {
             explain.Parameters.AddWithValue(name, value ?? DBNull.Value);
         }
