@@ -30,6 +30,7 @@ public class TokenConsoleDbContext(DbContextOptions<TokenConsoleDbContext> optio
     public DbSet<CustomerDailyUsage> CustomerDailyUsage => Set<CustomerDailyUsage>();
     public DbSet<CustomerDailyRuleEffect> CustomerDailyRuleEffects => Set<CustomerDailyRuleEffect>();
     public DbSet<RegionIndustryDaily> RegionIndustryDaily => Set<RegionIndustryDaily>();
+    public DbSet<PackageModelDaily> PackageModelDaily => Set<PackageModelDaily>();
     public DbSet<PriceRuleSetVersion> PriceRuleSetVersions => Set<PriceRuleSetVersion>();
     public DbSet<PriceChange> PriceChanges => Set<PriceChange>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();

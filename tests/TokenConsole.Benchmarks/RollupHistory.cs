@@ -66,6 +66,7 @@ internal static class RollupHistory
         var firstHour = new DateTime(now.UtcDateTime.Ticks - now.UtcDateTime.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc).AddDays(-shape.HourlyDays);
         var cells = new Dictionary<(long Day, string Region, string Industry), (long T, long C, long R, long K)>();
         var keys = new HashSet<long>();
+        var packageModels = new Dictionary<(long Day, int Package, int Model), (long T, long C, long R, long K)>();
         using (var hourly = new SqliteRowWriter(connection, "UsageRollups", "Hour", "RegionCode", "IndustryCode", "ModelId", "PackageId", "PoolId",
                    "InputTokens", "OutputTokens", "Calls", "RevenueMicros", "ComputeCostMicros"))
         {
@@ -88,6 +89,8 @@ internal static class RollupHistory
                     var key = (day, regions[region], industries[industry]);
                     var s = cells.GetValueOrDefault(key);
                     cells[key] = (s.T + input + output, s.C + calls, s.R + revenue, s.K + cost);
+                    var p = packageModels.GetValueOrDefault((day, package, model));
+                    packageModels[(day, package, model)] = (p.T + input + output, p.C + calls, p.R + revenue, p.K + cost);
                     CommitEvery(1_000_000);
                 }
             }
@@ -101,15 +104,19 @@ internal static class RollupHistory
         using var customerDaily = new SqliteRowWriter(connection, "CustomerDailyUsage", "Day", "CustomerId", "ModelId", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros",
             "BucketTokens", "OverageTokens", "BaseRevenueMicros", "LeakageTokens");
         using var fee = new SqliteRowWriter(connection, "RevenueDaily", "Day", "CustomerId", "PackageId", "RegionCode", "IndustryCode", "FeeMicros", "TopUpMicros", "CreditMicros");
+        using var packageModel = new SqliteRowWriter(connection, "PackageModelDaily", "Day", "PackageId", "ModelId", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros",
+            "FeeMicros", "TopUpMicros", "CreditMicros");
         var perCell = Math.Max(1, shape.HourlyRowsPerHour * 24L / (regions.Length * industries.Length));
         for (var day = firstDay; day <= today; day = day.AddDays(1))
         {
             var fees = new Dictionary<(string, string), long>();
+            var packageFees = new Dictionary<int, long>();
             for (var c = 0; c < customers.Length; c++)
             {
                 var micros = 10_000_000L + random.Next(90_000_000);
                 fee.Add(day.Ticks).Add(c + 1).Add(1 + (c % Packages)).Add(customers[c].Region).Add(customers[c].Industry).Add(micros).Add(0L).Add(0L).Insert();
                 fees[customers[c]] = fees.GetValueOrDefault(customers[c]) + micros;
+                packageFees[1 + (c % Packages)] = packageFees.GetValueOrDefault(1 + (c % Packages)) + micros;
                 CommitEvery(1_000_000);
                 for (var m = 0; m < shape.ModelsPerCustomerDay; m++)
                 {
@@ -131,6 +138,21 @@ internal static class RollupHistory
                     cell.Add(day.Ticks).Add(region).Add(industry).Add(s.T).Add(s.C).Add(s.R).Add(s.K).Add(fees.GetValueOrDefault((region, industry))).Add(0L).Add(0L).Insert();
                     CommitEvery(1_000_000);
                 }
+            }
+            // The report's package × model rows: the hourly rows' sums where there are hours (the days before have
+            // region × industry rows only), and each package's fees (model 0).
+            for (var package = 1; package <= Packages; package++)
+            {
+                for (var model = 1; model <= Models; model++)
+                {
+                    if (packageModels.TryGetValue((day.Ticks, package, model), out var p))
+                    {
+                        packageModel.Add(day.Ticks).Add(package).Add(model).Add(p.T).Add(p.C).Add(p.R).Add(p.K).Add(0L).Add(0L).Add(0L).Insert();
+                        CommitEvery(1_000_000);
+                    }
+                }
+                packageModel.Add(day.Ticks).Add(package).Add(0).Add(0L).Add(0L).Add(0L).Add(0L).Add(packageFees.GetValueOrDefault(package)).Add(0L).Add(0L).Insert();
+                CommitEvery(1_000_000);
             }
         }
         transaction.Commit();

@@ -11,7 +11,7 @@ namespace TokenConsole.Data.CompiledModel
     public partial class TokenConsoleDbContextModel
     {
         private TokenConsoleDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("dcd8c2be-3287-47c2-acef-1c4a7cf61eb4"), entityTypeCount: 39)
+            : base(skipDetectChanges: false, modelId: new Guid("a802e827-ab01-4ee0-b4f2-7919ea167175"), entityTypeCount: 40)
         {
         }
 
@@ -53,6 +53,7 @@ namespace TokenConsole.Data.CompiledModel
             var priceRuleSetVersion = PriceRuleSetVersionEntityType.Create(this);
             var customerDailyRuleEffect = CustomerDailyRuleEffectEntityType.Create(this);
             var customerDailyUsage = CustomerDailyUsageEntityType.Create(this);
+            var packageModelDaily = PackageModelDailyEntityType.Create(this);
             var regionIndustryDaily = RegionIndustryDailyEntityType.Create(this);
             var usageEvent = UsageEventEntityType.Create(this);
             var usageRollup = UsageRollupEntityType.Create(this);
@@ -120,6 +121,7 @@ namespace TokenConsole.Data.CompiledModel
             PriceRuleSetVersionEntityType.CreateAnnotations(priceRuleSetVersion);
             CustomerDailyRuleEffectEntityType.CreateAnnotations(customerDailyRuleEffect);
             CustomerDailyUsageEntityType.CreateAnnotations(customerDailyUsage);
+            PackageModelDailyEntityType.CreateAnnotations(packageModelDaily);
             RegionIndustryDailyEntityType.CreateAnnotations(regionIndustryDaily);
             UsageEventEntityType.CreateAnnotations(usageEvent);
             UsageRollupEntityType.CreateAnnotations(usageRollup);

@@ -1527,6 +1527,59 @@ namespace TokenConsole.src.Data.Migrations
                     b.HasAnnotation("TokenConsole:WithoutRowId", true);
                 });
 
+            modelBuilder.Entity("TokenConsole.Features.Usage.PackageModelDaily", b =>
+                {
+                    b.Property<long>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PackageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ModelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Calls")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
+                    b.Property<long>("ComputeCostMicros")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
+                    b.Property<long>("CreditMicros")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
+                    b.Property<long>("FeeMicros")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
+                    b.Property<long>("RevenueMicros")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
+                    b.Property<long>("Tokens")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
+                    b.Property<long>("TopUpMicros")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
+                    b.HasKey("Day", "PackageId", "ModelId");
+
+                    b.ToTable("PackageModelDaily", (string)null);
+
+                    b.HasAnnotation("TokenConsole:WithoutRowId", true);
+                });
+
             modelBuilder.Entity("TokenConsole.Features.Usage.RegionIndustryDaily", b =>
                 {
                     b.Property<long>("Day")

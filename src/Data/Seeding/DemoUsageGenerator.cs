@@ -115,6 +115,8 @@ internal sealed class DemoUsageGenerator
             "Day", "CustomerId", "ModelId", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros", "BucketTokens", "OverageTokens", "BaseRevenueMicros", "LeakageTokens");
         using var cellInsert = new SqliteRowWriter(connection, "RegionIndustryDaily",
             "Day", "RegionCode", "IndustryCode", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros");
+        using var packageModelInsert = new SqliteRowWriter(connection, "PackageModelDaily",
+            "Day", "PackageId", "ModelId", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros");
 
         var lastHour = new DateTime(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
         // From midnight Beijing time, so that the first day of the period is a whole day.
@@ -123,6 +125,7 @@ internal sealed class DemoUsageGenerator
         long rollupRows = 0, eventRows = 0, eventCounter = 0;
         var daily = new Dictionary<(int Customer, int Model), Totals>();
         var cells = new Dictionary<(string Region, string Industry), Totals>();
+        var packageModels = new Dictionary<(int Package, int Model), Totals>();
         var day = BusinessCalendar.DayStartUtc(firstHour);
         _now = now;
         ScaleToAllowances(firstHour, lastHour, now);
@@ -131,7 +134,7 @@ internal sealed class DemoUsageGenerator
         {
             if (BusinessCalendar.DayStartUtc(hour) != day)
             {
-                FlushDaily(dailyInsert, cellInsert, day, daily, cells);
+                FlushDaily(dailyInsert, cellInsert, packageModelInsert, day, daily, cells, packageModels);
                 day = BusinessCalendar.DayStartUtc(hour);
             }
             var progress = (hour - firstHour).TotalHours / (lastHour - firstHour).TotalHours;
@@ -200,6 +203,7 @@ internal sealed class DemoUsageGenerator
                     Accumulate(hourly, key, totals);
                     Accumulate(daily, (customer.Id, modelId), totals);
                     Accumulate(cells, (customer.RegionCode, customer.IndustryCode), totals);
+                    Accumulate(packageModels, (plan.PackageId, modelId), totals);
                 }
             }
             foreach (var (key, t) in hourly)
@@ -210,7 +214,7 @@ internal sealed class DemoUsageGenerator
             rollupRows += hourly.Count;
             await Task.Yield();
         }
-        FlushDaily(dailyInsert, cellInsert, day, daily, cells);
+        FlushDaily(dailyInsert, cellInsert, packageModelInsert, day, daily, cells, packageModels);
         foreach (var insert in eventInserts.Values)
         {
             insert.Dispose();
@@ -519,8 +523,9 @@ internal sealed class DemoUsageGenerator
         existing.Add(totals);
     }
 
-    private static void FlushDaily(SqliteRowWriter customerInsert, SqliteRowWriter cellInsert, DateTime day,
-        Dictionary<(int Customer, int Model), Totals> daily, Dictionary<(string Region, string Industry), Totals> cells)
+    private static void FlushDaily(SqliteRowWriter customerInsert, SqliteRowWriter cellInsert, SqliteRowWriter packageModelInsert, DateTime day,
+        Dictionary<(int Customer, int Model), Totals> daily, Dictionary<(string Region, string Industry), Totals> cells,
+        Dictionary<(int Package, int Model), Totals> packageModels)
     {
         foreach (var ((customer, model), t) in daily)
         {
@@ -532,8 +537,13 @@ internal sealed class DemoUsageGenerator
         {
             cellInsert.Add(day.Ticks).Add(region).Add(industry).Add(t.Input + t.Output).Add(t.Calls).Add(t.Revenue).Add(t.Cost).Insert();
         }
+        foreach (var ((package, model), t) in packageModels)
+        {
+            packageModelInsert.Add(day.Ticks).Add(package).Add(model).Add(t.Input + t.Output).Add(t.Calls).Add(t.Revenue).Add(t.Cost).Insert();
+        }
         daily.Clear();
         cells.Clear();
+        packageModels.Clear();
     }
 
     /// <summary>

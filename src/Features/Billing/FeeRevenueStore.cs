@@ -9,8 +9,9 @@ namespace TokenConsole.Features.Billing;
 public interface IFeeRevenueStore
 {
     /// <summary>
-    /// Adds the rows (of one or more days) to <see cref="RevenueDaily"/> and their sums per day × region × industry to
-    /// the heatmap's RegionIndustryDaily (FeeMicros, TopUpMicros), both as upserts: a credit note or the usage writer may
+    /// Adds the rows (of one or more days) to <see cref="RevenueDaily"/>, their sums per day × region × industry to
+    /// the heatmap's RegionIndustryDaily (FeeMicros, TopUpMicros) and per day × package to the report's
+    /// PackageModelDaily, all as upserts: a credit note or the usage writer may
     /// have written the same keys first. The rows are unique by (day, customer, package).
     /// </summary>
     Task AddAsync(TokenConsoleDbContext db, IReadOnlyList<RevenueDaily> rows, CancellationToken cancellationToken);
@@ -48,6 +49,16 @@ public sealed class SqliteFeeRevenueStore : IFeeRevenueStore
             "TopUpMicros" = "RegionIndustryDaily"."TopUpMicros" + excluded."TopUpMicros"
         """;
 
+    // Each package's day is a JSON array: [day ticks, package, fee µ¥, top-up µ¥]; model 0, a fee buys no model.
+    private const string PackageSql =
+        """
+        INSERT INTO "PackageModelDaily" ("Day", "PackageId", "ModelId", "FeeMicros", "TopUpMicros")
+        SELECT value ->> 0, value ->> 1, 0, value ->> 2, value ->> 3 FROM json_each(@rows) WHERE true
+        ON CONFLICT ("Day", "PackageId", "ModelId") DO UPDATE SET
+            "FeeMicros" = "PackageModelDaily"."FeeMicros" + excluded."FeeMicros",
+            "TopUpMicros" = "PackageModelDaily"."TopUpMicros" + excluded."TopUpMicros"
+        """;
+
     public async Task AddAsync(TokenConsoleDbContext db, IReadOnlyList<RevenueDaily> rows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -70,6 +81,12 @@ public sealed class SqliteFeeRevenueStore : IFeeRevenueStore
         foreach (var chunk in cells.Chunk(RowsPerStatement))
         {
             await ExecuteAsync(db, CellSql, chunk, cancellationToken);
+        }
+        var packages = rows.GroupBy(r => (r.Day, r.PackageId))
+            .Select(g => new object[] { g.Key.Day.Ticks, g.Key.PackageId, g.Sum(r => r.FeeMicros), g.Sum(r => r.TopUpMicros) });
+        foreach (var chunk in packages.Chunk(RowsPerStatement))
+        {
+            await ExecuteAsync(db, PackageSql, chunk, cancellationToken);
         }
     }
 

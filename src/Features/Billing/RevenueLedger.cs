@@ -4,8 +4,9 @@ using TokenConsole.Features.Usage;
 namespace TokenConsole.Features.Billing;
 
 /// <summary>
-/// Adds recognized fee, top-up or credit revenue of one day to both rollups that hold it — the customer and package
-/// row (<see cref="Billing.RevenueDaily"/>) and the heatmap's region × industry cell (<see cref="RegionIndustryDaily"/>) —
+/// Adds recognized fee, top-up or credit revenue of one day to the three rollups that hold it — the customer and package
+/// row (<see cref="Billing.RevenueDaily"/>), the heatmap's region × industry cell (<see cref="RegionIndustryDaily"/>) and
+/// the report's package row (<see cref="PackageModelDaily"/>) —
 /// in the caller's DbContext, so it is saved in the caller's transaction with the change that caused it.
 /// For one change at a time (a credit note approved); the fee recognizer writes a whole day set-based.
 /// </summary>
@@ -33,5 +34,16 @@ public static class RevenueLedger
         cell.FeeMicros += feeMicros;
         cell.TopUpMicros += topUpMicros;
         cell.CreditMicros += creditMicros;
+
+        // Model 0: a fee buys an allowance, not a model.
+        var package = await db.PackageModelDaily.FindAsync([day, packageId, 0], cancellationToken);
+        if (package is null)
+        {
+            package = new PackageModelDaily { Day = day, PackageId = packageId, ModelId = 0 };
+            db.PackageModelDaily.Add(package);
+        }
+        package.FeeMicros += feeMicros;
+        package.TopUpMicros += topUpMicros;
+        package.CreditMicros += creditMicros;
     }
 }

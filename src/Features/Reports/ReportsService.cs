@@ -4,9 +4,9 @@ using TokenConsole.Data;
 namespace TokenConsole.Features.Reports;
 
 /// <summary>
-/// The executive report. It reads the hourly rollups (tokens, usage charges, compute cost by region, industry, model and
-/// package), the recognized fees, top-ups and credits (RevenueDaily, by region, industry, package and customer) and the
-/// customer daily usage (customers, segments), never the raw events. Revenue everywhere is recognized revenue: fees +
+/// The executive report. It reads the daily rollups — region × industry (usage, compute cost and the recognized fees,
+/// top-ups and credits), package × model (the same sums), the customer daily usage and RevenueDaily (customers,
+/// segments) — never the hourly rollups (but for where the data starts) nor the raw events. Revenue everywhere is recognized revenue: fees +
 /// usage charges + top-ups − credits; margin = revenue − compute cost.
 /// </summary>
 public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFactory, TimeProvider clock)
@@ -34,8 +34,10 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
         // Changes are only shown against a previous period the data covers from its first day.
         var comparable = dataFrom is { } first && first <= previous.From;
 
-        var current = await RollupCellsAsync(db, period, cancellationToken);
-        var before = await RollupCellsAsync(db, previous, cancellationToken);
+        var current = await PlacesAsync(db, period, cancellationToken);
+        var before = await PlacesAsync(db, previous, cancellationToken);
+        var products = await ProductsAsync(db, period, cancellationToken);
+        var productsBefore = await ProductsAsync(db, previous, cancellationToken);
         var customers = await CustomerTotalsAsync(db, period, cancellationToken);
         var customersBefore = await CustomerTotalsAsync(db, previous, cancellationToken);
 
@@ -73,8 +75,7 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
                     customersBefore.TryGetValue(c.Key, out var b) ? b.Revenue : 0, comparable);
             }).ToList();
 
-        var heatmap = current.GroupBy(c => (c.RegionCode, c.IndustryCode))
-            .Select(g => new MarginCell(g.Key.RegionCode, g.Key.IndustryCode, g.Sum(c => c.Revenue), g.Sum(c => c.ComputeCost)))
+        var heatmap = current.Select(c => new MarginCell(c.RegionCode, c.IndustryCode, c.Revenue, c.ComputeCost))
             .OrderBy(c => c.RegionCode, StringComparer.Ordinal).ThenBy(c => c.IndustryCode, StringComparer.Ordinal).ToList();
 
         return new ReportData(period, kpis, daily,
@@ -82,8 +83,8 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
             Breakdown(current, before, c => c.IndustryCode, industries, comparable),
             segments,
             // Models carry the usage charges only: a fee buys an allowance, not a model.
-            Breakdown([.. current.Where(c => c.ModelId != 0)], [.. before.Where(c => c.ModelId != 0)], c => modelCodes.GetValueOrDefault(c.ModelId, $"#{c.ModelId}"), models, comparable),
-            Breakdown(current, before, c => c.PackageId == 0 ? CreditNotesKey : packageCodes.GetValueOrDefault(c.PackageId, $"#{c.PackageId}"), packages, comparable),
+            Breakdown([.. products.Where(c => c.ModelId != 0)], [.. productsBefore.Where(c => c.ModelId != 0)], c => modelCodes.GetValueOrDefault(c.ModelId, $"#{c.ModelId}"), models, comparable),
+            Breakdown(products, productsBefore, c => c.PackageId == 0 ? CreditNotesKey : packageCodes.GetValueOrDefault(c.PackageId, $"#{c.PackageId}"), packages, comparable),
             heatmap, top, dataFrom)
         {
             Split = Split(current),
@@ -92,11 +93,24 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
         };
     }
 
-    /// <summary>A sum of the rollups (usage: a model) or of the recognized fees (ModelId 0: a fee buys an allowance, not a model).</summary>
-    private sealed record Cell(string RegionCode, string IndustryCode, int ModelId, int PackageId, long Tokens, long Calls, decimal Usage, decimal ComputeCost,
-        decimal Fees = 0, decimal TopUps = 0, decimal Credits = 0)
+    /// <summary>What every breakdown sums: usage and its compute cost, and the recognized fees, top-ups and credits.</summary>
+    private interface ICell
     {
+        long Tokens { get; }
+        decimal ComputeCost { get; }
         /// <summary>Recognized revenue: fees + usage charges + top-ups − credits.</summary>
+        decimal Revenue { get; }
+    }
+
+    /// <summary>A region × industry cell of the period: its usage and its fees, top-ups and credits.</summary>
+    private sealed record Place(string RegionCode, string IndustryCode, long Tokens, decimal Usage, decimal ComputeCost, decimal Fees, decimal TopUps, decimal Credits) : ICell
+    {
+        public decimal Revenue => Usage + Fees + TopUps - Credits;
+    }
+
+    /// <summary>A package × model cell of the period (model 0: the package's fees and top-ups; package 0: credit notes).</summary>
+    private sealed record Product(int PackageId, int ModelId, long Tokens, decimal Usage, decimal ComputeCost, decimal Fees, decimal TopUps, decimal Credits) : ICell
+    {
         public decimal Revenue => Usage + Fees + TopUps - Credits;
     }
 
@@ -106,26 +120,39 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
     internal const string CreditNotesKey = "credit-notes";
 
     /// <summary>
-    /// The period's rollups summed per region (in SQL, exactly, as integers of micro-yuan) × industry × model × package,
-    /// and its recognized fees, top-ups and credits per region × industry × package: every breakdown is a sum of these.
+    /// The period's region × industry cells from the daily table the usage writer, the fee recognizer and the credit
+    /// notes keep (summed in SQL, exactly, as integers of micro-yuan): at most 465 a day, where the hourly rollups it
+    /// replaces held ~15,000 an hour (a quarter's report took 40 s on them).
     /// </summary>
-    private static async Task<List<Cell>> RollupCellsAsync(TokenConsoleDbContext db, ReportPeriod period, CancellationToken cancellationToken)
+    private static async Task<List<Place>> PlacesAsync(TokenConsoleDbContext db, ReportPeriod period, CancellationToken cancellationToken)
     {
         var (from, to) = (period.StartUtc, period.EndUtc);
-        var rows = await db.UsageRollups.Where(r => r.Hour >= from && r.Hour < to)
-            .GroupBy(r => new { r.RegionCode, r.IndustryCode, r.ModelId, r.PackageId })
+        var rows = await db.RegionIndustryDaily.Where(r => r.Day >= from && r.Day < to)
+            .GroupBy(r => new { r.RegionCode, r.IndustryCode })
             .Select(g => new
             {
-                g.Key.RegionCode, g.Key.IndustryCode, g.Key.ModelId, g.Key.PackageId,
-                Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), Calls = g.Sum(r => r.Calls), Revenue = g.Sum(r => r.RevenueMicros), Cost = g.Sum(r => r.ComputeCostMicros),
+                g.Key.RegionCode, g.Key.IndustryCode, Tokens = g.Sum(r => r.Tokens), Usage = g.Sum(r => r.RevenueMicros), Cost = g.Sum(r => r.ComputeCostMicros),
+                Fee = g.Sum(r => r.FeeMicros), TopUp = g.Sum(r => r.TopUpMicros), Credit = g.Sum(r => r.CreditMicros),
             })
             .ToListAsync(cancellationToken);
-        var fees = await db.RevenueDaily.Where(r => r.Day >= from && r.Day < to)
-            .GroupBy(r => new { r.RegionCode, r.IndustryCode, r.PackageId })
-            .Select(g => new { g.Key.RegionCode, g.Key.IndustryCode, g.Key.PackageId, Fee = g.Sum(r => r.FeeMicros), TopUp = g.Sum(r => r.TopUpMicros), Credit = g.Sum(r => r.CreditMicros) })
+        return [.. rows.Select(r => new Place(r.RegionCode, r.IndustryCode, r.Tokens, Money.FromMicros(r.Usage), Money.FromMicros(r.Cost),
+            Money.FromMicros(r.Fee), Money.FromMicros(r.TopUp), Money.FromMicros(r.Credit)))];
+    }
+
+    /// <summary>The period's package × model cells, from the daily table kept beside the region × industry one from the same sums.</summary>
+    private static async Task<List<Product>> ProductsAsync(TokenConsoleDbContext db, ReportPeriod period, CancellationToken cancellationToken)
+    {
+        var (from, to) = (period.StartUtc, period.EndUtc);
+        var rows = await db.PackageModelDaily.Where(r => r.Day >= from && r.Day < to)
+            .GroupBy(r => new { r.PackageId, r.ModelId })
+            .Select(g => new
+            {
+                g.Key.PackageId, g.Key.ModelId, Tokens = g.Sum(r => r.Tokens), Usage = g.Sum(r => r.RevenueMicros), Cost = g.Sum(r => r.ComputeCostMicros),
+                Fee = g.Sum(r => r.FeeMicros), TopUp = g.Sum(r => r.TopUpMicros), Credit = g.Sum(r => r.CreditMicros),
+            })
             .ToListAsync(cancellationToken);
-        return [.. rows.Select(r => new Cell(r.RegionCode, r.IndustryCode, r.ModelId, r.PackageId, r.Tokens, r.Calls, Money.FromMicros(r.Revenue), Money.FromMicros(r.Cost))),
-            .. fees.Select(f => new Cell(f.RegionCode, f.IndustryCode, 0, f.PackageId, 0, 0, 0, 0, Money.FromMicros(f.Fee), Money.FromMicros(f.TopUp), Money.FromMicros(f.Credit)))];
+        return [.. rows.Select(r => new Product(r.PackageId, r.ModelId, r.Tokens, Money.FromMicros(r.Usage), Money.FromMicros(r.Cost),
+            Money.FromMicros(r.Fee), Money.FromMicros(r.TopUp), Money.FromMicros(r.Credit)))];
     }
 
     /// <summary>
@@ -172,15 +199,15 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
         return [.. Enumerable.Range(0, period.Days).Select(i => period.From.AddDays(i)).Select(d => byDay.GetValueOrDefault(d) ?? new DailyPoint(d, 0, 0, 0))];
     }
 
-    private static ReportKpis Kpis(List<Cell> current, List<Cell> before, int subscribed, int subscribedBefore, bool comparable)
+    private static ReportKpis Kpis(List<Place> current, List<Place> before, int subscribed, int subscribedBefore, bool comparable)
     {
-        static decimal Margin(List<Cell> cells)
+        static decimal Margin(List<Place> cells)
         {
             var revenue = cells.Sum(c => c.Revenue);
             return revenue > 0 ? (revenue - cells.Sum(c => c.ComputeCost)) / revenue : 0;
         }
         // ARPU: the period's recognized revenue over the customers with an active subscription in it.
-        static decimal PerCustomer(List<Cell> cells, int customers) => customers == 0 ? 0 : cells.Sum(c => c.Revenue) / customers;
+        static decimal PerCustomer(List<Place> cells, int customers) => customers == 0 ? 0 : cells.Sum(c => c.Revenue) / customers;
 
         return new ReportKpis(
             new ReportKpi(current.Sum(c => c.Tokens), before.Sum(c => c.Tokens), comparable),
@@ -191,10 +218,11 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
             new ReportKpi(PerCustomer(current, subscribed), PerCustomer(before, subscribedBefore), comparable));
     }
 
-    private static RevenueSplit Split(List<Cell> cells) =>
+    private static RevenueSplit Split(List<Place> cells) =>
         new(cells.Sum(c => c.Fees), cells.Sum(c => c.Usage), cells.Sum(c => c.TopUps), cells.Sum(c => c.Credits));
 
-    private static List<BreakdownRow> Breakdown(List<Cell> current, List<Cell> before, Func<Cell, string> key, Dictionary<string, (string En, string Zh)> names, bool comparable)
+    private static List<BreakdownRow> Breakdown<TCell>(List<TCell> current, List<TCell> before, Func<TCell, string> key, Dictionary<string, (string En, string Zh)> names, bool comparable)
+        where TCell : ICell
     {
         var previous = before.GroupBy(key).ToDictionary(g => g.Key, g => (Tokens: g.Sum(c => c.Tokens), Revenue: g.Sum(c => c.Revenue)));
         var rows = current.GroupBy(key).Select(g =>

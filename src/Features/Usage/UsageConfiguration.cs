@@ -50,6 +50,25 @@ internal sealed class RegionIndustryDailyConfiguration : IEntityTypeConfiguratio
     }
 }
 
+internal sealed class PackageModelDailyConfiguration : IEntityTypeConfiguration<PackageModelDaily>
+{
+    public void Configure(EntityTypeBuilder<PackageModelDaily> b)
+    {
+        b.ToTable("PackageModelDaily");
+        // Day first: the report reads a range of days; WITHOUT ROWID, as RegionIndustryDaily, so the seek reads the sums from the key's B-tree.
+        b.HasKey(r => new { r.Day, r.PackageId, r.ModelId });
+        b.IsWithoutRowId();
+        // Usage rows are inserted without the fee columns and fee rows without the usage ones: the zeros are the schema's.
+        b.Property(r => r.Tokens).HasDefaultValue(0L);
+        b.Property(r => r.Calls).HasDefaultValue(0L);
+        b.Property(r => r.RevenueMicros).HasDefaultValue(0L);
+        b.Property(r => r.ComputeCostMicros).HasDefaultValue(0L);
+        b.Property(r => r.FeeMicros).HasDefaultValue(0L);
+        b.Property(r => r.TopUpMicros).HasDefaultValue(0L);
+        b.Property(r => r.CreditMicros).HasDefaultValue(0L);
+    }
+}
+
 internal sealed class CustomerDailyUsageConfiguration : IEntityTypeConfiguration<CustomerDailyUsage>
 {
     public void Configure(EntityTypeBuilder<CustomerDailyUsage> b)

@@ -23,13 +23,15 @@ public sealed class CreditNoteTests : BillingTestBed
         return _bill = Assert.Single(await BillsOfAsync(November));
     }
 
-    private async Task<(long Revenue, long Cell)> CreditRecognizedAsync()
+    /// <summary>The day's credit as the three rollups that hold it: the customer's row, the region × industry cells, the report's package 0 (credit notes).</summary>
+    private async Task<(long Revenue, long Cell, long Package)> CreditRecognizedAsync()
     {
         await using var db = Database.CreateDbContext();
         var day = BusinessCalendar.DayStartUtc(Clock.GetUtcNow().UtcDateTime);
         var revenue = await db.RevenueDaily.Where(r => r.Day == day && r.CustomerId == _bill.CustomerId && r.PackageId == 0).SumAsync(r => r.CreditMicros, Ct);
         var cell = await db.RegionIndustryDaily.Where(r => r.Day == day).SumAsync(r => r.CreditMicros, Ct);
-        return (revenue, cell);
+        var package = await db.PackageModelDaily.Where(r => r.Day == day && r.PackageId == 0 && r.ModelId == 0).SumAsync(r => r.CreditMicros, Ct);
+        return (revenue, cell, package);
     }
 
     [Fact]
@@ -41,7 +43,7 @@ public sealed class CreditNoteTests : BillingTestBed
 
         var note = result.Value!;
         Assert.Equal((CreditNoteStatus.Approved, CreditNoteService.PolicyDecider, 100_000L), (note.Status, note.DecidedById, note.AmountFen));
-        Assert.Equal((1_000_000_000L, 1_000_000_000L), await CreditRecognizedAsync());
+        Assert.Equal((1_000_000_000L, 1_000_000_000L, 1_000_000_000L), await CreditRecognizedAsync());
         await using var db = Database.CreateDbContext();
         Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.Action == "creditnote.proposed" && e.ActorName == "Liu Yang", Ct));
     }
@@ -55,7 +57,7 @@ public sealed class CreditNoteTests : BillingTestBed
         var note = (await CreditNotes.ProposeAsync(amAndExec, bill.Id, 1_000.01m, "Goodwill after the outage", Ct)).Value!;
 
         Assert.Equal(CreditNoteStatus.PendingApproval, note.Status);
-        Assert.Equal((0L, 0L), await CreditRecognizedAsync());
+        Assert.Equal((0L, 0L, 0L), await CreditRecognizedAsync());
         var own = await CreditNotes.ApproveAsync(amAndExec, note.Id, note.Version, "ok", Ct);
         Assert.Equal("You proposed this credit note: another executive decides it.", own.Refusal!.Code);
         Assert.False((await CreditNotes.ApproveAsync(Am, note.Id, note.Version, "ok", Ct)).Succeeded);
@@ -72,7 +74,7 @@ public sealed class CreditNoteTests : BillingTestBed
         var approved = await CreditNotes.ApproveAsync(Exec, note.Id, note.Version, "Agreed with the customer", Ct);
 
         Assert.Equal((CreditNoteStatus.Approved, "exec-1", "Agreed with the customer"), (approved.Value!.Status, approved.Value.DecidedById, approved.Value.DecisionComment));
-        Assert.Equal((1_000_010_000L, 1_000_010_000L), await CreditRecognizedAsync());
+        Assert.Equal((1_000_010_000L, 1_000_010_000L, 1_000_010_000L), await CreditRecognizedAsync());
         // The customer's page tells the story: proposed by one person, approved by another.
         var details = await Services.CreateScope().ServiceProvider.GetRequiredService<CustomerQueries>().DetailsAsync("C00001", Ct);
         Assert.Equal([AuditActions.CreditNoteApproved, AuditActions.CreditNoteProposed],
@@ -90,7 +92,7 @@ public sealed class CreditNoteTests : BillingTestBed
         var rejected = await CreditNotes.RejectAsync(Exec, note.Id, note.Version, "The overage was real", Ct);
 
         Assert.Equal(CreditNoteStatus.Rejected, rejected.Value!.Status);
-        Assert.Equal((0L, 0L), await CreditRecognizedAsync());
+        Assert.Equal((0L, 0L, 0L), await CreditRecognizedAsync());
     }
 
     [Fact]

@@ -135,6 +135,11 @@ public sealed class FeeRecognizerTests : IDisposable
         Assert.All(rows.GroupBy(r => (r.Day, r.CustomerId)), g => Assert.Single(g));
         await using var check = _data.Database.CreateDbContext();
         Assert.Equal(rows.Sum(r => r.FeeMicros), await check.RegionIndustryDaily.SumAsync(c => c.FeeMicros, Token));
+        // The report's package rows hold the same fees per day and package, under model 0 (a fee buys no model), none twice.
+        var packages = await check.PackageModelDaily.AsNoTracking().ToListAsync(Token);
+        Assert.All(packages, p => Assert.Equal(0, p.ModelId));
+        Assert.Equal(rows.GroupBy(r => (r.Day, r.PackageId)).ToDictionary(g => g.Key, g => g.Sum(r => r.FeeMicros)),
+            packages.ToDictionary(p => (p.Day, p.PackageId), p => p.FeeMicros));
     }
 
     [Fact]

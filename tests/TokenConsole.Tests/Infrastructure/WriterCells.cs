@@ -4,8 +4,9 @@ using TokenConsole.Features.Usage;
 namespace TokenConsole.Tests.Infrastructure;
 
 /// <summary>
-/// The daily region × industry rows the usage writer writes beside hourly rollups (it upserts both from the same sums
-/// in one transaction): fixtures that write hourly rollups by hand add these too, because whole days are read from them.
+/// The daily rows the usage writer writes beside hourly rollups — region × industry, and package × model — from the
+/// same sums in one transaction: fixtures that write hourly rollups by hand add these too, because whole days are
+/// read from them.
 /// </summary>
 public static class WriterCells
 {
@@ -17,4 +18,25 @@ public static class WriterCells
                 Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), Calls = g.Sum(r => r.Calls),
                 RevenueMicros = g.Sum(r => r.RevenueMicros), ComputeCostMicros = g.Sum(r => r.ComputeCostMicros),
             });
+
+    public static IEnumerable<PackageModelDaily> PackageModelsOf(IEnumerable<UsageRollup> hourly) =>
+        hourly.GroupBy(r => (Day: BusinessCalendar.DayStartUtc(r.Hour), r.PackageId, r.ModelId))
+            .Select(g => new PackageModelDaily
+            {
+                Day = g.Key.Day, PackageId = g.Key.PackageId, ModelId = g.Key.ModelId,
+                Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), Calls = g.Sum(r => r.Calls),
+                RevenueMicros = g.Sum(r => r.RevenueMicros), ComputeCostMicros = g.Sum(r => r.ComputeCostMicros),
+            });
+
+    /// <summary>Adds one hourly rollup's sums to its day's package × model row, tracked or new (fixtures that add hour by hour).</summary>
+    public static void AddToPackageModel(TokenConsoleDbContext db, UsageRollup hour)
+    {
+        var day = BusinessCalendar.DayStartUtc(hour.Hour);
+        var row = db.PackageModelDaily.Local.FirstOrDefault(r => r.Day == day && r.PackageId == hour.PackageId && r.ModelId == hour.ModelId)
+            ?? db.PackageModelDaily.Add(new PackageModelDaily { Day = day, PackageId = hour.PackageId, ModelId = hour.ModelId }).Entity;
+        row.Tokens += hour.InputTokens + hour.OutputTokens;
+        row.Calls += hour.Calls;
+        row.RevenueMicros += hour.RevenueMicros;
+        row.ComputeCostMicros += hour.ComputeCostMicros;
+    }
 }

@@ -62,6 +62,7 @@ public sealed class ReportFixture : IDisposable
         ];
         db.UsageRollups.AddRange(hourly);
         db.RegionIndustryDaily.AddRange(WriterCells.DailyCellsOf(hourly));
+        db.PackageModelDaily.AddRange(WriterCells.PackageModelsOf(hourly));
         db.CustomerDailyUsage.AddRange(
             Daily(10, 1, 1, 1_500, 30, 10),
             Daily(10, 31, 1, 100, 2, 1),

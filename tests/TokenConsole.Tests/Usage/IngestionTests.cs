@@ -280,6 +280,26 @@ public abstract class IngestionTests(ConsoleFactory factory)
         Assert.Equal(events.Sum(e => e.RevenueMicros), rollups.Sum(r => r.RevenueMicros));
     }
 
+    [Fact]
+    public async Task The_reports_package_by_model_days_are_the_sums_of_the_hourly_rollups()
+    {
+        // The demo's history (written by the seeder) and events of today and of two days ago (written by the writer).
+        var subject = await IngestionSubject.FindAsync(factory, skip: 2);
+        using var client = IngestionClient.Create(factory);
+        var result = await IngestionClient.ResultAsync(await IngestionClient.PostAsync(client,
+            subject.Event(NewId(), Now, 1000, 500), subject.Event(NewId(), Now.AddDays(-2), 7, 3)));
+        Assert.Equal(2, (int)result["accepted"]!);
+        await using var db = Db();
+        var hourly = await db.UsageRollups.AsNoTracking().ToListAsync(Ct);
+        var expected = hourly.GroupBy(r => (Day: BusinessCalendar.DayStartUtc(r.Hour), r.PackageId, r.ModelId))
+            .ToDictionary(g => g.Key, g => (Tokens: g.Sum(r => r.InputTokens + r.OutputTokens), Calls: g.Sum(r => r.Calls), Revenue: g.Sum(r => r.RevenueMicros), Cost: g.Sum(r => r.ComputeCostMicros)));
+        // Model 0 holds fees, which no hourly rollup carries.
+        var stored = (await db.PackageModelDaily.AsNoTracking().Where(r => r.ModelId != 0).ToListAsync(Ct))
+            .ToDictionary(r => (r.Day, r.PackageId, r.ModelId), r => (r.Tokens, r.Calls, Revenue: r.RevenueMicros, Cost: r.ComputeCostMicros));
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected.OrderBy(e => e.Key), stored.OrderBy(e => e.Key));
+    }
+
     private async Task<(long HourTokens, long HourCalls, long HourRevenue, long DayCellTokens, long CustomerDayTokens)> TotalsAsync(IngestionSubject s, DateTime hour, DateTime day)
     {
         await using var db = Db();

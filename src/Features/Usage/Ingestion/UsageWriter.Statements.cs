@@ -24,6 +24,8 @@ public sealed partial class UsageWriter
 
         void UpsertCell(long day, string region, string industry, Sum sum);
 
+        void UpsertPackageModel(long day, int package, int model, Sum sum);
+
         void UpsertCustomer(long day, int customer, int model, Sum sum);
 
         void UpsertRuleEffect(long day, int customer, int model, int version, int ordinal, RuleSum sum);
@@ -111,6 +113,7 @@ public sealed partial class UsageWriter
         private Prepared _lastInsert;
         private readonly Prepared _hourly;
         private readonly Prepared _cell;
+        private readonly Prepared _packageModel;
         private readonly Prepared _customer;
         private readonly Prepared _used;
         private readonly Prepared _ruleEffect;
@@ -131,6 +134,13 @@ public sealed partial class UsageWriter
                 INSERT INTO RegionIndustryDaily (Day, RegionCode, IndustryCode, Tokens, Calls, RevenueMicros, ComputeCostMicros)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                 ON CONFLICT (Day, RegionCode, IndustryCode) DO UPDATE SET
+                    Tokens = Tokens + excluded.Tokens, Calls = Calls + excluded.Calls,
+                    RevenueMicros = RevenueMicros + excluded.RevenueMicros, ComputeCostMicros = ComputeCostMicros + excluded.ComputeCostMicros
+                """);
+            _packageModel = Prepare("""
+                INSERT INTO PackageModelDaily (Day, PackageId, ModelId, Tokens, Calls, RevenueMicros, ComputeCostMicros)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                ON CONFLICT (Day, PackageId, ModelId) DO UPDATE SET
                     Tokens = Tokens + excluded.Tokens, Calls = Calls + excluded.Calls,
                     RevenueMicros = RevenueMicros + excluded.RevenueMicros, ComputeCostMicros = ComputeCostMicros + excluded.ComputeCostMicros
                 """);
@@ -203,6 +213,16 @@ public sealed partial class UsageWriter
             Step(s);
         }
 
+        public void UpsertPackageModel(long day, int package, int model, Sum sum)
+        {
+            var s = _packageModel;
+            TCalls.BindInt64(s, 1, day);
+            TCalls.BindInt64(s, 2, package);
+            TCalls.BindInt64(s, 3, model);
+            BindTotals(s, sum);
+            Step(s);
+        }
+
         public void UpsertCustomer(long day, int customer, int model, Sum sum)
         {
             var s = _customer;
@@ -250,7 +270,7 @@ public sealed partial class UsageWriter
 
         public void Dispose()
         {
-            foreach (var s in (ReadOnlySpan<Prepared>)[.. _inserts.Values, _hourly, _cell, _customer, _used, _ruleEffect])
+            foreach (var s in (ReadOnlySpan<Prepared>)[.. _inserts.Values, _hourly, _cell, _packageModel, _customer, _used, _ruleEffect])
             {
                 Finalize(s);
             }
@@ -324,6 +344,8 @@ public sealed partial class UsageWriter
     {
         private readonly Dictionary<(long Hour, string Region, string Industry, int Model, int Package, int Pool), Sum> _hourly = [];
         private readonly Dictionary<(long Day, string Region, string Industry), Sum> _cells = [];
+        // Summed from the hourly keys when the transaction writes (a few hundred per day), not per event.
+        private readonly Dictionary<(long Day, int Package, int Model), Sum> _packageModels = [];
         private readonly Dictionary<(long Day, int Customer, int Model), Sum> _customers = [];
         private readonly Dictionary<(long Day, int Customer, int Model, int Version, int Ordinal), RuleSum> _ruleEffects = [];
 
@@ -357,6 +379,7 @@ public sealed partial class UsageWriter
             _ruleEffects.Clear();
             _hourly.Clear();
             _cells.Clear();
+            _packageModels.Clear();
             _customers.Clear();
         }
 
@@ -365,6 +388,11 @@ public sealed partial class UsageWriter
             foreach (var ((hour, region, industry, model, package, pool), s) in _hourly)
             {
                 statements.UpsertHourly(hour, region, industry, model, package, pool, s);
+                Get(_packageModels, (BusinessCalendar.DayStartUtc(new DateTime(hour, DateTimeKind.Utc)).Ticks, package, model)).Add(s);
+            }
+            foreach (var ((day, package, model), s) in _packageModels)
+            {
+                statements.UpsertPackageModel(day, package, model, s);
             }
             foreach (var ((day, region, industry), s) in _cells)
             {
@@ -409,6 +437,16 @@ public sealed partial class UsageWriter
             BucketTokens += rating.BucketTokens;
             OverageTokens += rating.OverageTokens;
             LeakageTokens += rating.LeakageTokens;
+        }
+
+        /// <summary>Adds another key's usage sums (not its bucket figures).</summary>
+        public void Add(Sum other)
+        {
+            Input += other.Input;
+            Output += other.Output;
+            Calls += other.Calls;
+            Revenue += other.Revenue;
+            Cost += other.Cost;
         }
 
         public void Add(in ValidUsageEvent e, in Rating rating)

@@ -1,0 +1,56 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using TokenConsole.Data;
+
+namespace TokenConsole.Tests.Reports;
+
+/// <summary>A database from before the report's package × model table gets its history from the hourly rollups and the fees.</summary>
+public sealed class PackageModelBackfillTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_migration_sums_the_hourly_rollups_into_Beijing_days_and_the_fees_under_model_0()
+    {
+        using var folder = new TempFolder("tokenconsole-backfill-");
+        var connectionString = $"Data Source={folder.File("before.db")};Foreign Keys=False";
+        var options = new DbContextOptionsBuilder<TokenConsoleDbContext>().UseSqlite(connectionString).Options;
+        // 1 November Beijing starts at 31 October 16:00 UTC: the first two hours are one Beijing day, the third the next.
+        var first = new DateTime(2026, 10, 31, 16, 0, 0, DateTimeKind.Utc);
+        var day = BusinessCalendar.DayStartUtc(first);
+        await using (var db = new TokenConsoleDbContext(options))
+        {
+            await db.GetService<IMigrator>().MigrateAsync("20261202155702_SeekingRollupKeys", Ct);
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO UsageRollups (Hour, RegionCode, IndustryCode, ModelId, PackageId, PoolId, InputTokens, OutputTokens, Calls, RevenueMicros, ComputeCostMicros)
+                VALUES ({first.Ticks}, 'CN-GD', 'finance', 1, 2, 1, 100, 10, 1, 1000, 7),
+                       ({first.AddHours(23).Ticks}, 'CN-BJ', 'retail', 1, 2, 3, 200, 20, 2, 2000, 8),
+                       ({first.AddHours(24).Ticks}, 'CN-GD', 'finance', 1, 2, 1, 400, 40, 4, 4000, 9),
+                       ({first.AddHours(-1).Ticks}, 'CN-GD', 'finance', 5, 2, 1, 1, 0, 1, 3, 1)
+                """, Ct);
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO RevenueDaily (Day, CustomerId, PackageId, RegionCode, IndustryCode, FeeMicros, TopUpMicros, CreditMicros)
+                VALUES ({day.Ticks}, 1, 2, 'CN-GD', 'finance', 500, 0, 0),
+                       ({day.Ticks}, 2, 2, 'CN-BJ', 'retail', 600, 70, 0),
+                       ({day.Ticks}, 1, 0, 'CN-GD', 'finance', 0, 0, 90)
+                """, Ct);
+            await db.Database.MigrateAsync(Ct);
+        }
+
+        await using var check = new TokenConsoleDbContext(options);
+        var rows = (await check.PackageModelDaily.AsNoTracking().ToListAsync(Ct))
+            .Select(r => (r.Day, r.PackageId, r.ModelId, r.Tokens, r.Calls, r.RevenueMicros, r.ComputeCostMicros, r.FeeMicros, r.TopUpMicros, r.CreditMicros))
+            .OrderBy(r => r.Day).ThenBy(r => r.PackageId).ThenBy(r => r.ModelId).ToList();
+        Assert.Equal(
+        [
+            (day.AddDays(-1), 2, 5, 1L, 1L, 3L, 1L, 0L, 0L, 0L),
+            (day, 0, 0, 0L, 0L, 0L, 0L, 0L, 0L, 90L),
+            (day, 2, 0, 0L, 0L, 0L, 0L, 1100L, 70L, 0L),
+            (day, 2, 1, 330L, 3L, 3000L, 15L, 0L, 0L, 0L),
+            (day.AddDays(1), 2, 1, 440L, 4L, 4000L, 9L, 0L, 0L, 0L),
+        ], rows);
+        SqliteConnection.ClearAllPools();
+    }
+}
