@@ -19,6 +19,9 @@ public static class BusinessCalendar
         return ToUtc(new DateTime(local.Year, local.Month, 1));
     }
 
+    /// <summary>The UTC instant at which the Beijing month containing <paramref name="utc"/> began.</summary>
+    public static DateTime MonthStartUtc(DateTime utc) => MonthStartUtc(new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)));
+
     /// <summary>The UTC instant at which the Beijing day containing <paramref name="utc"/> began.</summary>
     public static DateTime DayStartUtc(DateTime utc) => ToUtc(ToLocal(utc).Date);
 }

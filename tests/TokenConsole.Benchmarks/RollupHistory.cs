@@ -106,10 +106,12 @@ internal static class RollupHistory
         using var fee = new SqliteRowWriter(connection, "RevenueDaily", "Day", "CustomerId", "PackageId", "RegionCode", "IndustryCode", "FeeMicros", "TopUpMicros", "CreditMicros");
         using var packageModel = new SqliteRowWriter(connection, "PackageModelDaily", "Day", "PackageId", "ModelId", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros",
             "FeeMicros", "TopUpMicros", "CreditMicros");
+        var months = new Dictionary<(long Month, int Customer), (long T, long R, long K, long F)>();
         var perCell = Math.Max(1, shape.HourlyRowsPerHour * 24L / (regions.Length * industries.Length));
         for (var day = firstDay; day <= today; day = day.AddDays(1))
         {
             var fees = new Dictionary<(string, string), long>();
+            var month = BusinessCalendar.MonthStartUtc(day).Ticks;
             var packageFees = new Dictionary<int, long>();
             for (var c = 0; c < customers.Length; c++)
             {
@@ -117,12 +119,16 @@ internal static class RollupHistory
                 fee.Add(day.Ticks).Add(c + 1).Add(1 + (c % Packages)).Add(customers[c].Region).Add(customers[c].Industry).Add(micros).Add(0L).Add(0L).Insert();
                 fees[customers[c]] = fees.GetValueOrDefault(customers[c]) + micros;
                 packageFees[1 + (c % Packages)] = packageFees.GetValueOrDefault(1 + (c % Packages)) + micros;
+                var m0 = months.GetValueOrDefault((month, c + 1));
+                months[(month, c + 1)] = (m0.T, m0.R, m0.K, m0.F + micros);
                 CommitEvery(1_000_000);
                 for (var m = 0; m < shape.ModelsPerCustomerDay; m++)
                 {
                     long tokens = 10_000 + random.Next(5_000_000), revenue = tokens * 4;
                     customerDaily.Add(day.Ticks).Add(c + 1).Add(1 + ((c + m * 5) % Models)).Add(tokens).Add(1 + tokens / 3000).Add(revenue).Add(tokens * 3 / 2)
                         .Add("0").Add(tokens.ToString(CultureInfo.InvariantCulture)).Add(revenue).Add("0").Insert();
+                    var m1 = months.GetValueOrDefault((month, c + 1));
+                    months[(month, c + 1)] = (m1.T + tokens, m1.R + revenue, m1.K + tokens * 3 / 2, m1.F);
                     CommitEvery(1_000_000);
                 }
             }
@@ -152,6 +158,16 @@ internal static class RollupHistory
                     }
                 }
                 packageModel.Add(day.Ticks).Add(package).Add(0).Add(0L).Add(0L).Add(0L).Add(0L).Add(packageFees.GetValueOrDefault(package)).Add(0L).Add(0L).Insert();
+                CommitEvery(1_000_000);
+            }
+        }
+        // The report's customer months: the customer days' and the fees' sums.
+        using (var customerMonth = new SqliteRowWriter(connection, "CustomerMonthly", "Month", "CustomerId", "Tokens", "RevenueMicros", "ComputeCostMicros",
+                   "FeeMicros", "TopUpMicros", "CreditMicros"))
+        {
+            foreach (var ((month, customer), m) in months.OrderBy(m => m.Key))
+            {
+                customerMonth.Add(month).Add(customer).Add(m.T).Add(m.R).Add(m.K).Add(m.F).Add(0L).Add(0L).Insert();
                 CommitEvery(1_000_000);
             }
         }

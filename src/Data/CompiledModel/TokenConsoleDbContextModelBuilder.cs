@@ -11,7 +11,7 @@ namespace TokenConsole.Data.CompiledModel
     public partial class TokenConsoleDbContextModel
     {
         private TokenConsoleDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("a802e827-ab01-4ee0-b4f2-7919ea167175"), entityTypeCount: 40)
+            : base(skipDetectChanges: false, modelId: new Guid("3f0a5c85-2392-4d8a-b0d0-523586847f94"), entityTypeCount: 41)
         {
         }
 
@@ -53,6 +53,7 @@ namespace TokenConsole.Data.CompiledModel
             var priceRuleSetVersion = PriceRuleSetVersionEntityType.Create(this);
             var customerDailyRuleEffect = CustomerDailyRuleEffectEntityType.Create(this);
             var customerDailyUsage = CustomerDailyUsageEntityType.Create(this);
+            var customerMonthly = CustomerMonthlyEntityType.Create(this);
             var packageModelDaily = PackageModelDailyEntityType.Create(this);
             var regionIndustryDaily = RegionIndustryDailyEntityType.Create(this);
             var usageEvent = UsageEventEntityType.Create(this);
@@ -121,6 +122,7 @@ namespace TokenConsole.Data.CompiledModel
             PriceRuleSetVersionEntityType.CreateAnnotations(priceRuleSetVersion);
             CustomerDailyRuleEffectEntityType.CreateAnnotations(customerDailyRuleEffect);
             CustomerDailyUsageEntityType.CreateAnnotations(customerDailyUsage);
+            CustomerMonthlyEntityType.CreateAnnotations(customerMonthly);
             PackageModelDailyEntityType.CreateAnnotations(packageModelDaily);
             RegionIndustryDailyEntityType.CreateAnnotations(regionIndustryDaily);
             UsageEventEntityType.CreateAnnotations(usageEvent);

@@ -1527,6 +1527,51 @@ namespace TokenConsole.src.Data.Migrations
                     b.HasAnnotation("TokenConsole:WithoutRowId", true);
                 });
 
+            modelBuilder.Entity("TokenConsole.Features.Usage.CustomerMonthly", b =>
+                {
+                    b.Property<long>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ComputeCostMicros")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
+                    b.Property<long>("CreditMicros")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
+                    b.Property<long>("FeeMicros")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
+                    b.Property<long>("RevenueMicros")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
+                    b.Property<long>("Tokens")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
+                    b.Property<long>("TopUpMicros")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
+                    b.HasKey("Month", "CustomerId");
+
+                    b.ToTable("CustomerMonthly", (string)null);
+
+                    b.HasAnnotation("TokenConsole:WithoutRowId", true);
+                });
+
             modelBuilder.Entity("TokenConsole.Features.Usage.PackageModelDaily", b =>
                 {
                     b.Property<long>("Day")

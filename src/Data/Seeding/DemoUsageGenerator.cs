@@ -126,6 +126,7 @@ internal sealed class DemoUsageGenerator
         var daily = new Dictionary<(int Customer, int Model), Totals>();
         var cells = new Dictionary<(string Region, string Industry), Totals>();
         var packageModels = new Dictionary<(int Package, int Model), Totals>();
+        var months = new Dictionary<(DateTime Month, int Customer), Totals>();
         var day = BusinessCalendar.DayStartUtc(firstHour);
         _now = now;
         ScaleToAllowances(firstHour, lastHour, now);
@@ -134,7 +135,7 @@ internal sealed class DemoUsageGenerator
         {
             if (BusinessCalendar.DayStartUtc(hour) != day)
             {
-                FlushDaily(dailyInsert, cellInsert, packageModelInsert, day, daily, cells, packageModels);
+                FlushDaily(dailyInsert, cellInsert, packageModelInsert, day, daily, cells, packageModels, months);
                 day = BusinessCalendar.DayStartUtc(hour);
             }
             var progress = (hour - firstHour).TotalHours / (lastHour - firstHour).TotalHours;
@@ -214,10 +215,17 @@ internal sealed class DemoUsageGenerator
             rollupRows += hourly.Count;
             await Task.Yield();
         }
-        FlushDaily(dailyInsert, cellInsert, packageModelInsert, day, daily, cells, packageModels);
+        FlushDaily(dailyInsert, cellInsert, packageModelInsert, day, daily, cells, packageModels, months);
         foreach (var insert in eventInserts.Values)
         {
             insert.Dispose();
+        }
+        using (var monthInsert = new SqliteRowWriter(connection, "CustomerMonthly", "Month", "CustomerId", "Tokens", "RevenueMicros", "ComputeCostMicros"))
+        {
+            foreach (var ((month, customer), t) in months)
+            {
+                monthInsert.Add(month.Ticks).Add(customer).Add(t.Input + t.Output).Add(t.Revenue).Add(t.Cost).Insert();
+            }
         }
         // Every current subscription shows its period's allowance, also one that has had no usage in it yet.
         foreach (var plan in _planOf.Values.Where(p => p.Covers(now.UtcDateTime)))
@@ -525,13 +533,15 @@ internal sealed class DemoUsageGenerator
 
     private static void FlushDaily(SqliteRowWriter customerInsert, SqliteRowWriter cellInsert, SqliteRowWriter packageModelInsert, DateTime day,
         Dictionary<(int Customer, int Model), Totals> daily, Dictionary<(string Region, string Industry), Totals> cells,
-        Dictionary<(int Package, int Model), Totals> packageModels)
+        Dictionary<(int Package, int Model), Totals> packageModels, Dictionary<(DateTime Month, int Customer), Totals> months)
     {
+        var month = BusinessCalendar.MonthStartUtc(day);
         foreach (var ((customer, model), t) in daily)
         {
             customerInsert.Add(day.Ticks).Add(customer).Add(model).Add(t.Input + t.Output).Add(t.Calls).Add(t.Revenue).Add(t.Cost)
                 .Add(TokenConsoleDbContext.MillionthsConverter.ToMillionths(t.Bucket)).Add(TokenConsoleDbContext.MillionthsConverter.ToMillionths(t.Overage))
                 .Add(t.BaseRevenue).Add(TokenConsoleDbContext.MillionthsConverter.ToMillionths(t.Leakage)).Insert();
+            Accumulate(months, (month, customer), t);
         }
         foreach (var ((region, industry), t) in cells)
         {

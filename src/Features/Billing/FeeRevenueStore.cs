@@ -10,8 +10,8 @@ public interface IFeeRevenueStore
 {
     /// <summary>
     /// Adds the rows (of one or more days) to <see cref="RevenueDaily"/>, their sums per day × region × industry to
-    /// the heatmap's RegionIndustryDaily (FeeMicros, TopUpMicros) and per day × package to the report's
-    /// PackageModelDaily, all as upserts: a credit note or the usage writer may
+    /// the heatmap's RegionIndustryDaily (FeeMicros, TopUpMicros), per day × package to the report's
+    /// PackageModelDaily and per month × customer to its CustomerMonthly, all as upserts: a credit note or the usage writer may
     /// have written the same keys first. The rows are unique by (day, customer, package).
     /// </summary>
     Task AddAsync(TokenConsoleDbContext db, IReadOnlyList<RevenueDaily> rows, CancellationToken cancellationToken);
@@ -59,6 +59,16 @@ public sealed class SqliteFeeRevenueStore : IFeeRevenueStore
             "TopUpMicros" = "PackageModelDaily"."TopUpMicros" + excluded."TopUpMicros"
         """;
 
+    // Each customer's month is a JSON array: [month ticks, customer, fee µ¥, top-up µ¥].
+    private const string CustomerMonthSql =
+        """
+        INSERT INTO "CustomerMonthly" ("Month", "CustomerId", "FeeMicros", "TopUpMicros")
+        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(@rows) WHERE true
+        ON CONFLICT ("Month", "CustomerId") DO UPDATE SET
+            "FeeMicros" = "CustomerMonthly"."FeeMicros" + excluded."FeeMicros",
+            "TopUpMicros" = "CustomerMonthly"."TopUpMicros" + excluded."TopUpMicros"
+        """;
+
     public async Task AddAsync(TokenConsoleDbContext db, IReadOnlyList<RevenueDaily> rows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -87,6 +97,12 @@ public sealed class SqliteFeeRevenueStore : IFeeRevenueStore
         foreach (var chunk in packages.Chunk(RowsPerStatement))
         {
             await ExecuteAsync(db, PackageSql, chunk, cancellationToken);
+        }
+        var months = rows.GroupBy(r => (Month: BusinessCalendar.MonthStartUtc(r.Day), r.CustomerId))
+            .Select(g => new object[] { g.Key.Month.Ticks, g.Key.CustomerId, g.Sum(r => r.FeeMicros), g.Sum(r => r.TopUpMicros) });
+        foreach (var chunk in months.Chunk(RowsPerStatement))
+        {
+            await ExecuteAsync(db, CustomerMonthSql, chunk, cancellationToken);
         }
     }
 

@@ -4,9 +4,9 @@ using TokenConsole.Features.Usage;
 namespace TokenConsole.Features.Billing;
 
 /// <summary>
-/// Adds recognized fee, top-up or credit revenue of one day to the three rollups that hold it — the customer and package
-/// row (<see cref="Billing.RevenueDaily"/>), the heatmap's region × industry cell (<see cref="RegionIndustryDaily"/>) and
-/// the report's package row (<see cref="PackageModelDaily"/>) —
+/// Adds recognized fee, top-up or credit revenue of one day to the four rollups that hold it — the customer and package
+/// row (<see cref="Billing.RevenueDaily"/>), the heatmap's region × industry cell (<see cref="RegionIndustryDaily"/>),
+/// the report's package row (<see cref="PackageModelDaily"/>) and its customer month (<see cref="CustomerMonthly"/>) —
 /// in the caller's DbContext, so it is saved in the caller's transaction with the change that caused it.
 /// For one change at a time (a credit note approved); the fee recognizer writes a whole day set-based.
 /// </summary>
@@ -45,5 +45,16 @@ public static class RevenueLedger
         package.FeeMicros += feeMicros;
         package.TopUpMicros += topUpMicros;
         package.CreditMicros += creditMicros;
+
+        var month = BusinessCalendar.MonthStartUtc(day);
+        var customerMonth = await db.CustomerMonthly.FindAsync([month, customer.Id], cancellationToken);
+        if (customerMonth is null)
+        {
+            customerMonth = new CustomerMonthly { Month = month, CustomerId = customer.Id };
+            db.CustomerMonthly.Add(customerMonth);
+        }
+        customerMonth.FeeMicros += feeMicros;
+        customerMonth.TopUpMicros += topUpMicros;
+        customerMonth.CreditMicros += creditMicros;
     }
 }

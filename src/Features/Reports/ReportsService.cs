@@ -5,8 +5,9 @@ namespace TokenConsole.Features.Reports;
 
 /// <summary>
 /// The executive report. It reads the daily rollups — region × industry (usage, compute cost and the recognized fees,
-/// top-ups and credits), package × model (the same sums), the customer daily usage and RevenueDaily (customers,
-/// segments) — never the hourly rollups (but for where the data starts) nor the raw events. Revenue everywhere is recognized revenue: fees +
+/// top-ups and credits), package × model (the same sums) — and, for customers and segments, the customer months (with
+/// the customer daily usage and RevenueDaily for a period's part-months); never the hourly rollups (but for where the
+/// data starts) nor the raw events. Revenue everywhere is recognized revenue: fees +
 /// usage charges + top-ups − credits; margin = revenue − compute cost.
 /// </summary>
 public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFactory, TimeProvider clock)
@@ -156,29 +157,59 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
     }
 
     /// <summary>
-    /// Per customer: usage from the customer daily usage, whose days are Beijing days (stored as the UTC instant of their
-    /// midnight), and recognized revenue including the customer's fees, top-ups and credits.
+    /// Per customer: usage and recognized revenue (usage charges, fees, top-ups, credits). The period's whole Beijing
+    /// months come from the customer months (three rows a customer for a quarter); the days before the first whole
+    /// month and after the last from the customer daily usage and RevenueDaily, whose days are Beijing days.
     /// </summary>
     private static async Task<Dictionary<int, CustomerTotals>> CustomerTotalsAsync(TokenConsoleDbContext db, ReportPeriod period, CancellationToken cancellationToken)
     {
-        var from = BusinessCalendar.ToUtc(period.From.ToDateTime(TimeOnly.MinValue));
-        var to = BusinessCalendar.ToUtc(period.To.AddDays(1).ToDateTime(TimeOnly.MinValue));
-        var rows = await db.CustomerDailyUsage.Where(d => d.Day >= from && d.Day < to)
-            .GroupBy(d => d.CustomerId)
-            .Select(g => new { CustomerId = g.Key, Tokens = g.Sum(d => d.Tokens), Revenue = g.Sum(d => d.RevenueMicros), Cost = g.Sum(d => d.ComputeCostMicros) })
-            .ToListAsync(cancellationToken);
-        var fees = await db.RevenueDaily.Where(r => r.Day >= from && r.Day < to)
-            .GroupBy(r => r.CustomerId)
-            .Select(g => new { CustomerId = g.Key, Revenue = g.Sum(r => r.FeeMicros + r.TopUpMicros - r.CreditMicros) })
-            .ToDictionaryAsync(r => r.CustomerId, r => r.Revenue, cancellationToken);
-        var totals = rows.Where(r => r.Tokens > 0 || r.Revenue > 0 || fees.ContainsKey(r.CustomerId))
-            .ToDictionary(r => r.CustomerId, r => new CustomerTotals(r.Tokens, Money.FromMicros(r.Revenue + fees.GetValueOrDefault(r.CustomerId)), Money.FromMicros(r.Cost)));
-        // A customer who paid a fee and used nothing is a customer of the period too (and often the most profitable).
-        foreach (var (customerId, micros) in fees.Where(f => !totals.ContainsKey(f.Key)))
+        var (start, end) = (period.StartUtc, period.EndUtc);
+        var (monthsFrom, monthsTo) = WholeMonths(period);
+        var sums = new Dictionary<int, (long Tokens, long Revenue, long Cost)>();
+        void Add(int customer, long tokens, long revenue, long cost)
         {
-            totals[customerId] = new CustomerTotals(0, Money.FromMicros(micros), 0);
+            var s = sums.GetValueOrDefault(customer);
+            sums[customer] = (s.Tokens + tokens, s.Revenue + revenue, s.Cost + cost);
         }
-        return totals;
+
+        if (monthsFrom < monthsTo)
+        {
+            var months = await db.CustomerMonthly.Where(m => m.Month >= monthsFrom && m.Month < monthsTo)
+                .GroupBy(m => m.CustomerId)
+                .Select(g => new { CustomerId = g.Key, Tokens = g.Sum(m => m.Tokens), Revenue = g.Sum(m => m.RevenueMicros + m.FeeMicros + m.TopUpMicros - m.CreditMicros), Cost = g.Sum(m => m.ComputeCostMicros) })
+                .ToListAsync(cancellationToken);
+            months.ForEach(m => Add(m.CustomerId, m.Tokens, m.Revenue, m.Cost));
+        }
+        (DateTime From, DateTime To)[] partMonths = monthsFrom < monthsTo ? [(start, monthsFrom), (monthsTo, end)] : [(start, end)];
+        foreach (var (from, to) in partMonths)
+        {
+            if (from >= to)
+            {
+                continue;
+            }
+            var usage = await db.CustomerDailyUsage.Where(d => d.Day >= from && d.Day < to)
+                .GroupBy(d => d.CustomerId)
+                .Select(g => new { CustomerId = g.Key, Tokens = g.Sum(d => d.Tokens), Revenue = g.Sum(d => d.RevenueMicros), Cost = g.Sum(d => d.ComputeCostMicros) })
+                .ToListAsync(cancellationToken);
+            usage.ForEach(u => Add(u.CustomerId, u.Tokens, u.Revenue, u.Cost));
+            var fees = await db.RevenueDaily.Where(r => r.Day >= from && r.Day < to)
+                .GroupBy(r => r.CustomerId)
+                .Select(g => new { CustomerId = g.Key, Revenue = g.Sum(r => r.FeeMicros + r.TopUpMicros - r.CreditMicros) })
+                .ToListAsync(cancellationToken);
+            fees.ForEach(f => Add(f.CustomerId, 0, f.Revenue, 0));
+        }
+        // A customer who paid a fee and used nothing is a customer of the period too (and often the most profitable).
+        return sums.Where(s => s.Value.Tokens > 0 || s.Value.Revenue != 0)
+            .ToDictionary(s => s.Key, s => new CustomerTotals(s.Value.Tokens, Money.FromMicros(s.Value.Revenue), Money.FromMicros(s.Value.Cost)));
+    }
+
+    /// <summary>The whole Beijing months inside the period, as UTC instants [from, to); empty (from ≥ to) when there is none.</summary>
+    internal static (DateTime From, DateTime To) WholeMonths(ReportPeriod period)
+    {
+        var first = period.From.Day == 1 ? period.From : new DateOnly(period.From.Year, period.From.Month, 1).AddMonths(1);
+        var afterLast = period.To.AddDays(1);
+        var end = new DateOnly(afterLast.Year, afterLast.Month, 1);
+        return (BusinessCalendar.ToUtc(first.ToDateTime(TimeOnly.MinValue)), BusinessCalendar.ToUtc(end.ToDateTime(TimeOnly.MinValue)));
     }
 
     /// <summary>

@@ -94,6 +94,27 @@ public class PackageModelDaily
     public long CreditMicros { get; set; }
 }
 
+/// <summary>
+/// A customer's Beijing month: usage (summed over models) and recognized fees, top-ups and credit notes — the
+/// executive report's customers and segments. A quarter is three rows a customer here, where the daily tables hold
+/// ~90 × (models + packages): at 2,000 customers that was 1.5M rows summed per report. Written beside
+/// <see cref="CustomerDailyUsage"/> (usage writer) and beside <c>RevenueDaily</c> (fee recognizer, credit notes), in
+/// the same transactions, from the same sums.
+/// </summary>
+public class CustomerMonthly
+{
+    /// <summary>Midnight Beijing time of the month's first day, as UTC.</summary>
+    public DateTime Month { get; set; }
+    public int CustomerId { get; set; }
+    public long Tokens { get; set; }
+    /// <summary>Summed usage charges in micro-yuan: integers, so SQL sums them exactly.</summary>
+    public long RevenueMicros { get; set; }
+    public long ComputeCostMicros { get; set; }
+    public long FeeMicros { get; set; }
+    public long TopUpMicros { get; set; }
+    public long CreditMicros { get; set; }
+}
+
 /// <summary>Usage per customer per Beijing day and model: for top-customer lists and active-customer counts.</summary>
 public class CustomerDailyUsage
 {

@@ -23,7 +23,7 @@ public sealed class CreditNoteTests : BillingTestBed
         return _bill = Assert.Single(await BillsOfAsync(November));
     }
 
-    /// <summary>The day's credit as the three rollups that hold it: the customer's row, the region × industry cells, the report's package 0 (credit notes).</summary>
+    /// <summary>The day's credit as the rollups that hold it: the customer's row (and month, the same), the region × industry cells, the report's package 0 (credit notes).</summary>
     private async Task<(long Revenue, long Cell, long Package)> CreditRecognizedAsync()
     {
         await using var db = Database.CreateDbContext();
@@ -31,6 +31,8 @@ public sealed class CreditNoteTests : BillingTestBed
         var revenue = await db.RevenueDaily.Where(r => r.Day == day && r.CustomerId == _bill.CustomerId && r.PackageId == 0).SumAsync(r => r.CreditMicros, Ct);
         var cell = await db.RegionIndustryDaily.Where(r => r.Day == day).SumAsync(r => r.CreditMicros, Ct);
         var package = await db.PackageModelDaily.Where(r => r.Day == day && r.PackageId == 0 && r.ModelId == 0).SumAsync(r => r.CreditMicros, Ct);
+        var month = await db.CustomerMonthly.Where(m => m.Month == BusinessCalendar.MonthStartUtc(day) && m.CustomerId == _bill.CustomerId).SumAsync(m => m.CreditMicros, Ct);
+        Assert.Equal(revenue, month);
         return (revenue, cell, package);
     }
 

@@ -140,6 +140,9 @@ public sealed class FeeRecognizerTests : IDisposable
         Assert.All(packages, p => Assert.Equal(0, p.ModelId));
         Assert.Equal(rows.GroupBy(r => (r.Day, r.PackageId)).ToDictionary(g => g.Key, g => g.Sum(r => r.FeeMicros)),
             packages.ToDictionary(p => (p.Day, p.PackageId), p => p.FeeMicros));
+        // And the customer months the same per month and customer.
+        Assert.Equal(rows.GroupBy(r => (BusinessCalendar.MonthStartUtc(r.Day), r.CustomerId)).ToDictionary(g => g.Key, g => g.Sum(r => r.FeeMicros)),
+            await check.CustomerMonthly.ToDictionaryAsync(m => (m.Month, m.CustomerId), m => m.FeeMicros, Token));
     }
 
     [Fact]

@@ -4,8 +4,8 @@ using TokenConsole.Features.Usage;
 namespace TokenConsole.Tests.Infrastructure;
 
 /// <summary>
-/// The daily rows the usage writer writes beside hourly rollups — region × industry, and package × model — from the
-/// same sums in one transaction: fixtures that write hourly rollups by hand add these too, because whole days are
+/// The rows the usage writer writes beside hourly rollups and customer days — region × industry and package × model
+/// days, customer months — from the same sums in one transaction: fixtures that write hourly rollups by hand add these too, because whole days are
 /// read from them.
 /// </summary>
 public static class WriterCells
@@ -27,6 +27,25 @@ public static class WriterCells
                 Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), Calls = g.Sum(r => r.Calls),
                 RevenueMicros = g.Sum(r => r.RevenueMicros), ComputeCostMicros = g.Sum(r => r.ComputeCostMicros),
             });
+
+    public static IEnumerable<CustomerMonthly> CustomerMonthsOf(IEnumerable<CustomerDailyUsage> days) =>
+        days.GroupBy(d => (Month: BusinessCalendar.MonthStartUtc(d.Day), d.CustomerId))
+            .Select(g => new CustomerMonthly
+            {
+                Month = g.Key.Month, CustomerId = g.Key.CustomerId,
+                Tokens = g.Sum(d => d.Tokens), RevenueMicros = g.Sum(d => d.RevenueMicros), ComputeCostMicros = g.Sum(d => d.ComputeCostMicros),
+            });
+
+    /// <summary>Adds one customer day's usage to its month, tracked or new (fixtures that add day by day).</summary>
+    public static void AddToCustomerMonth(TokenConsoleDbContext db, CustomerDailyUsage day)
+    {
+        var month = BusinessCalendar.MonthStartUtc(day.Day);
+        var row = db.CustomerMonthly.Local.FirstOrDefault(r => r.Month == month && r.CustomerId == day.CustomerId)
+            ?? db.CustomerMonthly.Add(new CustomerMonthly { Month = month, CustomerId = day.CustomerId }).Entity;
+        row.Tokens += day.Tokens;
+        row.RevenueMicros += day.RevenueMicros;
+        row.ComputeCostMicros += day.ComputeCostMicros;
+    }
 
     /// <summary>Adds one hourly rollup's sums to its day's package × model row, tracked or new (fixtures that add hour by hour).</summary>
     public static void AddToPackageModel(TokenConsoleDbContext db, UsageRollup hour)

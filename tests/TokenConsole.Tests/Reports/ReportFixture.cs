@@ -63,14 +63,18 @@ public sealed class ReportFixture : IDisposable
         db.UsageRollups.AddRange(hourly);
         db.RegionIndustryDaily.AddRange(WriterCells.DailyCellsOf(hourly));
         db.PackageModelDaily.AddRange(WriterCells.PackageModelsOf(hourly));
-        db.CustomerDailyUsage.AddRange(
+        CustomerDailyUsage[] days =
+        [
             Daily(10, 1, 1, 1_500, 30, 10),
             Daily(10, 31, 1, 100, 2, 1),
             Daily(10, 15, 2, 2_000, 50, 40),
             Daily(11, 1, 3, 999, 99),       // after the period
             Daily(9, 30, 3, 800, 16),       // previous period
             Daily(9, 1, 2, 400, 10),        // previous period, first day
-            Daily(8, 31, 1, 5_000, 500));   // before both
+            Daily(8, 31, 1, 5_000, 500),    // before both
+        ];
+        db.CustomerDailyUsage.AddRange(days);
+        db.CustomerMonthly.AddRange(WriterCells.CustomerMonthsOf(days));
         await db.SaveChangesAsync(cancellationToken);
         // Subscriptions, for ARPU's divisor: customers 1 and 2 hold one in October, 2 and 3 in September (3's ended on 1 Oct).
         // Their versions are free and include nothing, so they add no fee and no breakage.

@@ -130,6 +130,41 @@ public sealed class ReportsServiceTests : IDisposable
         }
     }
 
+    [Theory]
+    // The customers of whole months come from the customer months, those of the days around them from the customer days.
+    [InlineData("2026-09-20", "2026-10-31", "2:50:10 1:32:500 3:16:0")]
+    [InlineData("2026-09-01", "2026-10-15", "2:60:0 1:30:500 3:16:0")]
+    [InlineData("2026-10-01", "2026-10-31", "2:50:10 1:32:0")]
+    [InlineData("2026-10-02", "2026-10-30", "2:50:0")]
+    public async Task A_periods_customers_add_its_whole_months_and_the_days_of_its_part_months(string from, string to, string expected)
+    {
+        await _fixture.SeedAsync(Ct);
+        var period = new ReportPeriod(DateOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture), DateOnly.Parse(to, System.Globalization.CultureInfo.InvariantCulture));
+
+        var report = await _fixture.Service.GetAsync(period, Ct);
+
+        Assert.Equal(expected, string.Join(' ', report.TopCustomers.Select(c => $"{c.Id}:{c.Revenue:0}:{c.PreviousRevenue:0}")));
+    }
+
+    [Theory]
+    [InlineData("2026-09-20", "2026-10-31", "2026-10-01", "2026-11-01")]
+    [InlineData("2026-09-01", "2026-10-15", "2026-09-01", "2026-10-01")]
+    [InlineData("2026-07-01", "2026-09-30", "2026-07-01", "2026-10-01")]
+    [InlineData("2026-12-31", "2027-01-31", "2027-01-01", "2027-02-01")]
+    public void The_whole_months_of_a_period_start_and_end_at_Beijing_midnights(string from, string to, string monthsFrom, string monthsTo)
+    {
+        static DateOnly D(string s) => DateOnly.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
+        var (start, end) = ReportsService.WholeMonths(new ReportPeriod(D(from), D(to)));
+        Assert.Equal((new ReportPeriod(D(monthsFrom), D(monthsFrom)).StartUtc, new ReportPeriod(D(monthsTo), D(monthsTo)).StartUtc), (start, end));
+    }
+
+    [Fact]
+    public void A_period_inside_one_month_has_no_whole_month()
+    {
+        var (start, end) = ReportsService.WholeMonths(new ReportPeriod(new DateOnly(2026, 10, 5), new DateOnly(2026, 10, 20)));
+        Assert.True(start >= end);
+    }
+
     [Fact]
     public void A_month_is_compared_with_the_month_before_in_Beijing_days()
     {

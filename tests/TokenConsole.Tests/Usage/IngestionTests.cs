@@ -281,7 +281,7 @@ public abstract class IngestionTests(ConsoleFactory factory)
     }
 
     [Fact]
-    public async Task The_reports_package_by_model_days_are_the_sums_of_the_hourly_rollups()
+    public async Task The_reports_package_by_model_days_and_customer_months_are_the_sums_of_the_hourly_and_daily_rollups()
     {
         // The demo's history (written by the seeder) and events of today and of two days ago (written by the writer).
         var subject = await IngestionSubject.FindAsync(factory, skip: 2);
@@ -298,6 +298,14 @@ public abstract class IngestionTests(ConsoleFactory factory)
             .ToDictionary(r => (r.Day, r.PackageId, r.ModelId), r => (r.Tokens, r.Calls, Revenue: r.RevenueMicros, Cost: r.ComputeCostMicros));
         Assert.NotEmpty(expected);
         Assert.Equal(expected.OrderBy(e => e.Key), stored.OrderBy(e => e.Key));
+
+        // The customer months are the customer days' sums (their usage columns; fees come from the recognizer).
+        var days = await db.CustomerDailyUsage.AsNoTracking().ToListAsync(Ct);
+        var months = days.GroupBy(d => (Month: BusinessCalendar.MonthStartUtc(d.Day), d.CustomerId))
+            .ToDictionary(g => g.Key, g => (Tokens: g.Sum(d => d.Tokens), Revenue: g.Sum(d => d.RevenueMicros), Cost: g.Sum(d => d.ComputeCostMicros)));
+        var storedMonths = (await db.CustomerMonthly.AsNoTracking().Where(m => m.Tokens != 0 || m.RevenueMicros != 0 || m.ComputeCostMicros != 0).ToListAsync(Ct))
+            .ToDictionary(m => (m.Month, m.CustomerId), m => (m.Tokens, Revenue: m.RevenueMicros, Cost: m.ComputeCostMicros));
+        Assert.Equal(months.Where(m => m.Value != default).OrderBy(m => m.Key), storedMonths.OrderBy(m => m.Key));
     }
 
     private async Task<(long HourTokens, long HourCalls, long HourRevenue, long DayCellTokens, long CustomerDayTokens)> TotalsAsync(IngestionSubject s, DateTime hour, DateTime day)

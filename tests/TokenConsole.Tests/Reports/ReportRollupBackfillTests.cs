@@ -6,13 +6,13 @@ using TokenConsole.Data;
 
 namespace TokenConsole.Tests.Reports;
 
-/// <summary>A database from before the report's package × model table gets its history from the hourly rollups and the fees.</summary>
-public sealed class PackageModelBackfillTests
+/// <summary>A database from before the report's package × model days and customer months gets their history from the rollups and the fees.</summary>
+public sealed class ReportRollupBackfillTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task The_migration_sums_the_hourly_rollups_into_Beijing_days_and_the_fees_under_model_0()
+    public async Task The_migrations_sum_the_rollups_into_Beijing_days_and_months_and_the_fees_beside_them()
     {
         using var folder = new TempFolder("tokenconsole-backfill-");
         var connectionString = $"Data Source={folder.File("before.db")};Foreign Keys=False";
@@ -36,6 +36,12 @@ public sealed class PackageModelBackfillTests
                        ({day.Ticks}, 2, 2, 'CN-BJ', 'retail', 600, 70, 0),
                        ({day.Ticks}, 1, 0, 'CN-GD', 'finance', 0, 0, 90)
                 """, Ct);
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO CustomerDailyUsage (Day, CustomerId, ModelId, Tokens, Calls, RevenueMicros, ComputeCostMicros, BucketTokens, OverageTokens, BaseRevenueMicros, LeakageTokens)
+                VALUES ({day.AddDays(-1).Ticks}, 1, 1, 9, 1, 90, 3, 0, 0, 0, 0),
+                       ({day.Ticks}, 1, 1, 30, 1, 300, 5, 0, 0, 0, 0),
+                       ({day.AddDays(1).Ticks}, 1, 2, 40, 1, 400, 6, 0, 0, 0, 0)
+                """, Ct);
             await db.Database.MigrateAsync(Ct);
         }
 
@@ -51,6 +57,18 @@ public sealed class PackageModelBackfillTests
             (day, 2, 1, 330L, 3L, 3000L, 15L, 0L, 0L, 0L),
             (day.AddDays(1), 2, 1, 440L, 4L, 4000L, 9L, 0L, 0L, 0L),
         ], rows);
+        var months = (await check.CustomerMonthly.AsNoTracking().ToListAsync(Ct))
+            .Select(m => (m.Month, m.CustomerId, m.Tokens, m.RevenueMicros, m.ComputeCostMicros, m.FeeMicros, m.TopUpMicros, m.CreditMicros))
+            .OrderBy(m => m.Month).ThenBy(m => m.CustomerId).ToList();
+        // 31 October is in October, 1 and 2 November in November (Beijing months).
+        var november = BusinessCalendar.MonthStartUtc(day);
+        Assert.Equal(day, november);
+        Assert.Equal(
+        [
+            (BusinessCalendar.MonthStartUtc(day.AddDays(-1)), 1, 9L, 90L, 3L, 0L, 0L, 0L),
+            (november, 1, 70L, 700L, 11L, 500L, 0L, 90L),
+            (november, 2, 0L, 0L, 0L, 600L, 70L, 0L),
+        ], months);
         SqliteConnection.ClearAllPools();
     }
 }
