@@ -31,6 +31,7 @@ public class TokenConsoleDbContext(DbContextOptions<TokenConsoleDbContext> optio
     public DbSet<CustomerDailyRuleEffect> CustomerDailyRuleEffects => Set<CustomerDailyRuleEffect>();
     public DbSet<RegionIndustryDaily> RegionIndustryDaily => Set<RegionIndustryDaily>();
     public DbSet<PackageModelDaily> PackageModelDaily => Set<PackageModelDaily>();
+    public DbSet<RegionIndustryMonthly> RegionIndustryMonthly => Set<RegionIndustryMonthly>();
     public DbSet<CustomerMonthly> CustomerMonthly => Set<CustomerMonthly>();
     public DbSet<PriceRuleSetVersion> PriceRuleSetVersions => Set<PriceRuleSetVersion>();
     public DbSet<PriceChange> PriceChanges => Set<PriceChange>();

@@ -55,7 +55,13 @@ internal static class HeatmapBenchmark
             {
                 // A database migrated by an older build: bring its schema to this build's before measuring.
                 await using var db = new TokenConsoleDbContext(options);
+                var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
+                var migration = Stopwatch.StartNew();
                 await db.Database.MigrateAsync();
+                if (pending.Count > 0)
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"migrated ({string.Join(", ", pending)}) in {migration.Elapsed.TotalSeconds:0.0} s"));
+                }
             }
             SqliteConnection.ClearAllPools();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"database {new FileInfo(path).Length / 1048576.0:N0} MiB"));
@@ -80,7 +86,7 @@ internal static class HeatmapBenchmark
                 ("heatmap, 365 days (+ the 365 before)", "≤ 100 ms", Measure(runs, () => heatmap.GetAsync(days365).GetAwaiter().GetResult())),
                 ($"drill-down of {region} × {industry}, 90 days", "—", Measure(runs, () => drillDown.GetAsync(region, industry, days90).GetAwaiter().GetResult())),
                 ("overview (month to date, 90-day series, busiest pool)", "≤ 200 ms", Measure(runs, () => overview.GetAsync().GetAwaiter().GetResult())),
-                ($"executive report, {quarter.From:yyyy-MM-dd}..{quarter.To:yyyy-MM-dd} (+ the quarter before)", "≤ 200 ms", Measure(Math.Max(3, runs / 3), () => reports.GetAsync(quarter).GetAwaiter().GetResult())),
+                ($"executive report, {quarter.From:yyyy-MM-dd}..{quarter.To:yyyy-MM-dd} (+ the quarter before)", "≤ 200 ms", Measure(runs, () => reports.GetAsync(quarter).GetAwaiter().GetResult())),
             };
             if (events > 0)
             {

@@ -107,6 +107,7 @@ internal static class RollupHistory
         using var packageModel = new SqliteRowWriter(connection, "PackageModelDaily", "Day", "PackageId", "ModelId", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros",
             "FeeMicros", "TopUpMicros", "CreditMicros");
         var months = new Dictionary<(long Month, int Customer), (long T, long R, long K, long F)>();
+        var cellMonths = new Dictionary<(long Month, string Region, string Industry), (long T, long C, long R, long K, long F)>();
         var perCell = Math.Max(1, shape.HourlyRowsPerHour * 24L / (regions.Length * industries.Length));
         for (var day = firstDay; day <= today; day = day.AddDays(1))
         {
@@ -142,6 +143,8 @@ internal static class RollupHistory
                         s = (tokens, perCell * 20, tokens * 4, tokens * 3 / 2);
                     }
                     cell.Add(day.Ticks).Add(region).Add(industry).Add(s.T).Add(s.C).Add(s.R).Add(s.K).Add(fees.GetValueOrDefault((region, industry))).Add(0L).Add(0L).Insert();
+                    var cm = cellMonths.GetValueOrDefault((month, region, industry));
+                    cellMonths[(month, region, industry)] = (cm.T + s.T, cm.C + s.C, cm.R + s.R, cm.K + s.K, cm.F + fees.GetValueOrDefault((region, industry)));
                     CommitEvery(1_000_000);
                 }
             }
@@ -168,6 +171,15 @@ internal static class RollupHistory
             foreach (var ((month, customer), m) in months.OrderBy(m => m.Key))
             {
                 customerMonth.Add(month).Add(customer).Add(m.T).Add(m.R).Add(m.K).Add(m.F).Add(0L).Add(0L).Insert();
+                CommitEvery(1_000_000);
+            }
+        }
+        using (var cellMonth = new SqliteRowWriter(connection, "RegionIndustryMonthly", "Month", "RegionCode", "IndustryCode", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros",
+                   "FeeMicros", "TopUpMicros", "CreditMicros"))
+        {
+            foreach (var ((month, region, industry), m) in cellMonths)
+            {
+                cellMonth.Add(month).Add(region).Add(industry).Add(m.T).Add(m.C).Add(m.R).Add(m.K).Add(m.F).Add(0L).Add(0L).Insert();
                 CommitEvery(1_000_000);
             }
         }

@@ -11,7 +11,7 @@ namespace TokenConsole.Data.CompiledModel
     public partial class TokenConsoleDbContextModel
     {
         private TokenConsoleDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("3f0a5c85-2392-4d8a-b0d0-523586847f94"), entityTypeCount: 41)
+            : base(skipDetectChanges: false, modelId: new Guid("1372715d-0885-45df-8535-7ea6d84e17f0"), entityTypeCount: 42)
         {
         }
 
@@ -56,6 +56,7 @@ namespace TokenConsole.Data.CompiledModel
             var customerMonthly = CustomerMonthlyEntityType.Create(this);
             var packageModelDaily = PackageModelDailyEntityType.Create(this);
             var regionIndustryDaily = RegionIndustryDailyEntityType.Create(this);
+            var regionIndustryMonthly = RegionIndustryMonthlyEntityType.Create(this);
             var usageEvent = UsageEventEntityType.Create(this);
             var usageRollup = UsageRollupEntityType.Create(this);
 
@@ -125,6 +126,7 @@ namespace TokenConsole.Data.CompiledModel
             CustomerMonthlyEntityType.CreateAnnotations(customerMonthly);
             PackageModelDailyEntityType.CreateAnnotations(packageModelDaily);
             RegionIndustryDailyEntityType.CreateAnnotations(regionIndustryDaily);
+            RegionIndustryMonthlyEntityType.CreateAnnotations(regionIndustryMonthly);
             UsageEventEntityType.CreateAnnotations(usageEvent);
             UsageRollupEntityType.CreateAnnotations(usageRollup);
 

@@ -1670,6 +1670,59 @@ namespace TokenConsole.src.Data.Migrations
                     b.HasAnnotation("TokenConsole:WithoutRowId", true);
                 });
 
+            modelBuilder.Entity("TokenConsole.Features.Usage.RegionIndustryMonthly", b =>
+                {
+                    b.Property<long>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RegionCode")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IndustryCode")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Calls")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
+                    b.Property<long>("ComputeCostMicros")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
+                    b.Property<long>("CreditMicros")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
+                    b.Property<long>("FeeMicros")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
+                    b.Property<long>("RevenueMicros")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
+                    b.Property<long>("Tokens")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
+                    b.Property<long>("TopUpMicros")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
+                    b.HasKey("Month", "RegionCode", "IndustryCode");
+
+                    b.ToTable("RegionIndustryMonthly", (string)null);
+
+                    b.HasAnnotation("TokenConsole:WithoutRowId", true);
+                });
+
             modelBuilder.Entity("TokenConsole.Features.Usage.UsageEvent", b =>
                 {
                     b.Property<long>("ComputeCostMicros")

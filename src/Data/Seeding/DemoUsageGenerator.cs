@@ -127,6 +127,7 @@ internal sealed class DemoUsageGenerator
         var cells = new Dictionary<(string Region, string Industry), Totals>();
         var packageModels = new Dictionary<(int Package, int Model), Totals>();
         var months = new Dictionary<(DateTime Month, int Customer), Totals>();
+        var cellMonths = new Dictionary<(DateTime Month, string Region, string Industry), Totals>();
         var day = BusinessCalendar.DayStartUtc(firstHour);
         _now = now;
         ScaleToAllowances(firstHour, lastHour, now);
@@ -135,7 +136,7 @@ internal sealed class DemoUsageGenerator
         {
             if (BusinessCalendar.DayStartUtc(hour) != day)
             {
-                FlushDaily(dailyInsert, cellInsert, packageModelInsert, day, daily, cells, packageModels, months);
+                FlushDaily(dailyInsert, cellInsert, packageModelInsert, day, daily, cells, packageModels, months, cellMonths);
                 day = BusinessCalendar.DayStartUtc(hour);
             }
             var progress = (hour - firstHour).TotalHours / (lastHour - firstHour).TotalHours;
@@ -215,7 +216,7 @@ internal sealed class DemoUsageGenerator
             rollupRows += hourly.Count;
             await Task.Yield();
         }
-        FlushDaily(dailyInsert, cellInsert, packageModelInsert, day, daily, cells, packageModels, months);
+        FlushDaily(dailyInsert, cellInsert, packageModelInsert, day, daily, cells, packageModels, months, cellMonths);
         foreach (var insert in eventInserts.Values)
         {
             insert.Dispose();
@@ -225,6 +226,13 @@ internal sealed class DemoUsageGenerator
             foreach (var ((month, customer), t) in months)
             {
                 monthInsert.Add(month.Ticks).Add(customer).Add(t.Input + t.Output).Add(t.Revenue).Add(t.Cost).Insert();
+            }
+        }
+        using (var cellMonthInsert = new SqliteRowWriter(connection, "RegionIndustryMonthly", "Month", "RegionCode", "IndustryCode", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros"))
+        {
+            foreach (var ((month, region, industry), t) in cellMonths)
+            {
+                cellMonthInsert.Add(month.Ticks).Add(region).Add(industry).Add(t.Input + t.Output).Add(t.Calls).Add(t.Revenue).Add(t.Cost).Insert();
             }
         }
         // Every current subscription shows its period's allowance, also one that has had no usage in it yet.
@@ -533,7 +541,8 @@ internal sealed class DemoUsageGenerator
 
     private static void FlushDaily(SqliteRowWriter customerInsert, SqliteRowWriter cellInsert, SqliteRowWriter packageModelInsert, DateTime day,
         Dictionary<(int Customer, int Model), Totals> daily, Dictionary<(string Region, string Industry), Totals> cells,
-        Dictionary<(int Package, int Model), Totals> packageModels, Dictionary<(DateTime Month, int Customer), Totals> months)
+        Dictionary<(int Package, int Model), Totals> packageModels, Dictionary<(DateTime Month, int Customer), Totals> months,
+        Dictionary<(DateTime Month, string Region, string Industry), Totals> cellMonths)
     {
         var month = BusinessCalendar.MonthStartUtc(day);
         foreach (var ((customer, model), t) in daily)
@@ -546,6 +555,7 @@ internal sealed class DemoUsageGenerator
         foreach (var ((region, industry), t) in cells)
         {
             cellInsert.Add(day.Ticks).Add(region).Add(industry).Add(t.Input + t.Output).Add(t.Calls).Add(t.Revenue).Add(t.Cost).Insert();
+            Accumulate(cellMonths, (month, region, industry), t);
         }
         foreach (var ((package, model), t) in packageModels)
         {

@@ -10,7 +10,7 @@ public interface IFeeRevenueStore
 {
     /// <summary>
     /// Adds the rows (of one or more days) to <see cref="RevenueDaily"/>, their sums per day × region × industry to
-    /// the heatmap's RegionIndustryDaily (FeeMicros, TopUpMicros), per day × package to the report's
+    /// the heatmap's RegionIndustryDaily (FeeMicros, TopUpMicros) and per month to RegionIndustryMonthly, per day × package to the report's
     /// PackageModelDaily and per month × customer to its CustomerMonthly, all as upserts: a credit note or the usage writer may
     /// have written the same keys first. The rows are unique by (day, customer, package).
     /// </summary>
@@ -59,6 +59,16 @@ public sealed class SqliteFeeRevenueStore : IFeeRevenueStore
             "TopUpMicros" = "PackageModelDaily"."TopUpMicros" + excluded."TopUpMicros"
         """;
 
+    // Each cell's month is a JSON array: [region, industry, month ticks, fee µ¥, top-up µ¥].
+    private const string CellMonthSql =
+        """
+        INSERT INTO "RegionIndustryMonthly" ("RegionCode", "IndustryCode", "Month", "FeeMicros", "TopUpMicros")
+        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(@rows) WHERE true
+        ON CONFLICT ("Month", "RegionCode", "IndustryCode") DO UPDATE SET
+            "FeeMicros" = "RegionIndustryMonthly"."FeeMicros" + excluded."FeeMicros",
+            "TopUpMicros" = "RegionIndustryMonthly"."TopUpMicros" + excluded."TopUpMicros"
+        """;
+
     // Each customer's month is a JSON array: [month ticks, customer, fee µ¥, top-up µ¥].
     private const string CustomerMonthSql =
         """
@@ -91,6 +101,12 @@ public sealed class SqliteFeeRevenueStore : IFeeRevenueStore
         foreach (var chunk in cells.Chunk(RowsPerStatement))
         {
             await ExecuteAsync(db, CellSql, chunk, cancellationToken);
+        }
+        var cellMonths = rows.GroupBy(r => (Month: BusinessCalendar.MonthStartUtc(r.Day), r.RegionCode, r.IndustryCode))
+            .Select(g => new object[] { g.Key.RegionCode, g.Key.IndustryCode, g.Key.Month.Ticks, g.Sum(r => r.FeeMicros), g.Sum(r => r.TopUpMicros) });
+        foreach (var chunk in cellMonths.Chunk(RowsPerStatement))
+        {
+            await ExecuteAsync(db, CellMonthSql, chunk, cancellationToken);
         }
         var packages = rows.GroupBy(r => (r.Day, r.PackageId))
             .Select(g => new object[] { g.Key.Day.Ticks, g.Key.PackageId, g.Sum(r => r.FeeMicros), g.Sum(r => r.TopUpMicros) });

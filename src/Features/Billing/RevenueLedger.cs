@@ -4,8 +4,9 @@ using TokenConsole.Features.Usage;
 namespace TokenConsole.Features.Billing;
 
 /// <summary>
-/// Adds recognized fee, top-up or credit revenue of one day to the four rollups that hold it — the customer and package
-/// row (<see cref="Billing.RevenueDaily"/>), the heatmap's region × industry cell (<see cref="RegionIndustryDaily"/>),
+/// Adds recognized fee, top-up or credit revenue of one day to the rollups that hold it — the customer and package
+/// row (<see cref="Billing.RevenueDaily"/>), the heatmap's region × industry cell (<see cref="RegionIndustryDaily"/>)
+/// and its month (<see cref="RegionIndustryMonthly"/>),
 /// the report's package row (<see cref="PackageModelDaily"/>) and its customer month (<see cref="CustomerMonthly"/>) —
 /// in the caller's DbContext, so it is saved in the caller's transaction with the change that caused it.
 /// For one change at a time (a credit note approved); the fee recognizer writes a whole day set-based.
@@ -47,6 +48,16 @@ public static class RevenueLedger
         package.CreditMicros += creditMicros;
 
         var month = BusinessCalendar.MonthStartUtc(day);
+        var cellMonth = await db.RegionIndustryMonthly.FindAsync([month, row.RegionCode, row.IndustryCode], cancellationToken);
+        if (cellMonth is null)
+        {
+            cellMonth = new RegionIndustryMonthly { Month = month, RegionCode = row.RegionCode, IndustryCode = row.IndustryCode };
+            db.RegionIndustryMonthly.Add(cellMonth);
+        }
+        cellMonth.FeeMicros += feeMicros;
+        cellMonth.TopUpMicros += topUpMicros;
+        cellMonth.CreditMicros += creditMicros;
+
         var customerMonth = await db.CustomerMonthly.FindAsync([month, customer.Id], cancellationToken);
         if (customerMonth is null)
         {

@@ -50,6 +50,24 @@ internal sealed class RegionIndustryDailyConfiguration : IEntityTypeConfiguratio
     }
 }
 
+internal sealed class RegionIndustryMonthlyConfiguration : IEntityTypeConfiguration<RegionIndustryMonthly>
+{
+    public void Configure(EntityTypeBuilder<RegionIndustryMonthly> b)
+    {
+        b.ToTable("RegionIndustryMonthly");
+        b.HasKey(r => new { r.Month, r.RegionCode, r.IndustryCode });
+        b.IsWithoutRowId();
+        // As in the daily table: usage rows come without the fee columns, fee rows without the usage ones.
+        b.Property(r => r.Tokens).HasDefaultValue(0L);
+        b.Property(r => r.Calls).HasDefaultValue(0L);
+        b.Property(r => r.RevenueMicros).HasDefaultValue(0L);
+        b.Property(r => r.ComputeCostMicros).HasDefaultValue(0L);
+        b.Property(r => r.FeeMicros).HasDefaultValue(0L);
+        b.Property(r => r.TopUpMicros).HasDefaultValue(0L);
+        b.Property(r => r.CreditMicros).HasDefaultValue(0L);
+    }
+}
+
 internal sealed class PackageModelDailyConfiguration : IEntityTypeConfiguration<PackageModelDaily>
 {
     public void Configure(EntityTypeBuilder<PackageModelDaily> b)

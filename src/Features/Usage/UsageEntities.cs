@@ -71,6 +71,26 @@ public class RegionIndustryDaily
 }
 
 /// <summary>
+/// <see cref="RegionIndustryDaily"/> summed per Beijing month: the executive report's places for a period's whole
+/// months (465 rows a month, where a quarter of days is 42,000 that SQLite had to sort by cell, 33 ms of the report).
+/// Written beside the daily rows, in the same transactions, from the same sums.
+/// </summary>
+public class RegionIndustryMonthly
+{
+    /// <summary>Midnight Beijing time of the month's first day, as UTC.</summary>
+    public DateTime Month { get; set; }
+    public required string RegionCode { get; set; }
+    public required string IndustryCode { get; set; }
+    public long Tokens { get; set; }
+    public long Calls { get; set; }
+    public long RevenueMicros { get; set; }
+    public long ComputeCostMicros { get; set; }
+    public long FeeMicros { get; set; }
+    public long TopUpMicros { get; set; }
+    public long CreditMicros { get; set; }
+}
+
+/// <summary>
 /// Usage per Beijing day × package × model, and the fees, top-ups and credit notes of the day per package (model 0: a
 /// fee buys an allowance, not a model; package 0: credit notes, which belong to the customer): the executive report's
 /// model and package breakdowns. A few hundred rows a day however dense the traffic (packages × models), where the

@@ -33,6 +33,7 @@ public sealed class CreditNoteTests : BillingTestBed
         var package = await db.PackageModelDaily.Where(r => r.Day == day && r.PackageId == 0 && r.ModelId == 0).SumAsync(r => r.CreditMicros, Ct);
         var month = await db.CustomerMonthly.Where(m => m.Month == BusinessCalendar.MonthStartUtc(day) && m.CustomerId == _bill.CustomerId).SumAsync(m => m.CreditMicros, Ct);
         Assert.Equal(revenue, month);
+        Assert.Equal(cell, await db.RegionIndustryMonthly.Where(m => m.Month == BusinessCalendar.MonthStartUtc(day)).SumAsync(m => m.CreditMicros, Ct));
         return (revenue, cell, package);
     }
 

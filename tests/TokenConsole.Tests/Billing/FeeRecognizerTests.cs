@@ -143,6 +143,8 @@ public sealed class FeeRecognizerTests : IDisposable
         // And the customer months the same per month and customer.
         Assert.Equal(rows.GroupBy(r => (BusinessCalendar.MonthStartUtc(r.Day), r.CustomerId)).ToDictionary(g => g.Key, g => g.Sum(r => r.FeeMicros)),
             await check.CustomerMonthly.ToDictionaryAsync(m => (m.Month, m.CustomerId), m => m.FeeMicros, Token));
+        Assert.Equal(rows.GroupBy(r => (BusinessCalendar.MonthStartUtc(r.Day), r.RegionCode, r.IndustryCode)).ToDictionary(g => g.Key, g => g.Sum(r => r.FeeMicros)),
+            await check.RegionIndustryMonthly.ToDictionaryAsync(m => (m.Month, m.RegionCode, m.IndustryCode), m => m.FeeMicros, Token));
     }
 
     [Fact]

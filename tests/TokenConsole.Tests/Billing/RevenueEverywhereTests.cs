@@ -65,7 +65,8 @@ public sealed class RevenueEverywhereTests : IDisposable
         var day = BusinessCalendar.DayStartUtc(at.UtcDateTime);
         var rollup = db.UsageRollups.Add(new UsageRollup { Hour = at.UtcDateTime, RegionCode = region, IndustryCode = industry, ModelId = 1, PackageId = package, PoolId = 1, InputTokens = 1_000, OutputTokens = 0, Calls = 1, RevenueMicros = micros, ComputeCostMicros = 1_000_000 }).Entity;
         Infrastructure.WriterCells.AddToPackageModel(db, rollup);
-        db.RegionIndustryDaily.Add(new RegionIndustryDaily { Day = day, RegionCode = region, IndustryCode = industry, Tokens = 1_000, Calls = 1, RevenueMicros = micros, ComputeCostMicros = 1_000_000 });
+        var cell = db.RegionIndustryDaily.Add(new RegionIndustryDaily { Day = day, RegionCode = region, IndustryCode = industry, Tokens = 1_000, Calls = 1, RevenueMicros = micros, ComputeCostMicros = 1_000_000 }).Entity;
+        Infrastructure.WriterCells.AddToCellMonth(db, cell);
         var customerDay = db.CustomerDailyUsage.Add(new CustomerDailyUsage { Day = day, CustomerId = customer, ModelId = 1, Tokens = 1_000, Calls = 1, RevenueMicros = micros, ComputeCostMicros = 1_000_000 }).Entity;
         Infrastructure.WriterCells.AddToCustomerMonth(db, customerDay);
     }

@@ -4,8 +4,8 @@ using TokenConsole.Features.Usage;
 namespace TokenConsole.Tests.Infrastructure;
 
 /// <summary>
-/// The rows the usage writer writes beside hourly rollups and customer days — region × industry and package × model
-/// days, customer months — from the same sums in one transaction: fixtures that write hourly rollups by hand add these too, because whole days are
+/// The rows the usage writer writes beside hourly rollups and customer days — region × industry days and months,
+/// package × model days, customer months — from the same sums in one transaction: fixtures that write hourly rollups by hand add these too, because whole days are
 /// read from them.
 /// </summary>
 public static class WriterCells
@@ -27,6 +27,27 @@ public static class WriterCells
                 Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), Calls = g.Sum(r => r.Calls),
                 RevenueMicros = g.Sum(r => r.RevenueMicros), ComputeCostMicros = g.Sum(r => r.ComputeCostMicros),
             });
+
+    public static IEnumerable<RegionIndustryMonthly> CellMonthsOf(IEnumerable<RegionIndustryDaily> days) =>
+        days.GroupBy(d => (Month: BusinessCalendar.MonthStartUtc(d.Day), d.RegionCode, d.IndustryCode))
+            .Select(g => new RegionIndustryMonthly
+            {
+                Month = g.Key.Month, RegionCode = g.Key.RegionCode, IndustryCode = g.Key.IndustryCode,
+                Tokens = g.Sum(d => d.Tokens), Calls = g.Sum(d => d.Calls), RevenueMicros = g.Sum(d => d.RevenueMicros), ComputeCostMicros = g.Sum(d => d.ComputeCostMicros),
+                FeeMicros = g.Sum(d => d.FeeMicros), TopUpMicros = g.Sum(d => d.TopUpMicros), CreditMicros = g.Sum(d => d.CreditMicros),
+            });
+
+    /// <summary>Adds one day's region × industry usage to its month, tracked or new (fixtures that add day by day).</summary>
+    public static void AddToCellMonth(TokenConsoleDbContext db, RegionIndustryDaily day)
+    {
+        var month = BusinessCalendar.MonthStartUtc(day.Day);
+        var row = db.RegionIndustryMonthly.Local.FirstOrDefault(r => r.Month == month && r.RegionCode == day.RegionCode && r.IndustryCode == day.IndustryCode)
+            ?? db.RegionIndustryMonthly.Add(new RegionIndustryMonthly { Month = month, RegionCode = day.RegionCode, IndustryCode = day.IndustryCode }).Entity;
+        row.Tokens += day.Tokens;
+        row.Calls += day.Calls;
+        row.RevenueMicros += day.RevenueMicros;
+        row.ComputeCostMicros += day.ComputeCostMicros;
+    }
 
     public static IEnumerable<CustomerMonthly> CustomerMonthsOf(IEnumerable<CustomerDailyUsage> days) =>
         days.GroupBy(d => (Month: BusinessCalendar.MonthStartUtc(d.Day), d.CustomerId))

@@ -61,7 +61,9 @@ public sealed class ReportFixture : IDisposable
             Rollup(Utc(8, 31, 15), "CN-BJ", "retail", 2, 2, 7_777, 0, 777, 7),      // 31 Aug 23:00 Beijing: before both
         ];
         db.UsageRollups.AddRange(hourly);
-        db.RegionIndustryDaily.AddRange(WriterCells.DailyCellsOf(hourly));
+        var cells = WriterCells.DailyCellsOf(hourly).ToList();
+        db.RegionIndustryDaily.AddRange(cells);
+        db.RegionIndustryMonthly.AddRange(WriterCells.CellMonthsOf(cells));
         db.PackageModelDaily.AddRange(WriterCells.PackageModelsOf(hourly));
         CustomerDailyUsage[] days =
         [

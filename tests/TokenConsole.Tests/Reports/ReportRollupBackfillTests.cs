@@ -42,6 +42,12 @@ public sealed class ReportRollupBackfillTests
                        ({day.Ticks}, 1, 1, 30, 1, 300, 5, 0, 0, 0, 0),
                        ({day.AddDays(1).Ticks}, 1, 2, 40, 1, 400, 6, 0, 0, 0, 0)
                 """, Ct);
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO RegionIndustryDaily (Day, RegionCode, IndustryCode, Tokens, Calls, RevenueMicros, ComputeCostMicros, FeeMicros, TopUpMicros, CreditMicros)
+                VALUES ({day.AddDays(-1).Ticks}, 'CN-GD', 'finance', 1, 1, 3, 1, 0, 0, 0),
+                       ({day.Ticks}, 'CN-GD', 'finance', 110, 1, 1000, 7, 500, 0, 90),
+                       ({day.AddDays(1).Ticks}, 'CN-GD', 'finance', 440, 4, 4000, 9, 0, 0, 0)
+                """, Ct);
             await db.Database.MigrateAsync(Ct);
         }
 
@@ -69,6 +75,14 @@ public sealed class ReportRollupBackfillTests
             (november, 1, 70L, 700L, 11L, 500L, 0L, 90L),
             (november, 2, 0L, 0L, 0L, 600L, 70L, 0L),
         ], months);
+        var cellMonths = (await check.RegionIndustryMonthly.AsNoTracking().ToListAsync(Ct))
+            .Select(m => (m.Month, m.RegionCode, m.Tokens, m.Calls, m.RevenueMicros, m.ComputeCostMicros, m.FeeMicros, m.CreditMicros))
+            .OrderBy(m => m.Month).ToList();
+        Assert.Equal(
+        [
+            (BusinessCalendar.MonthStartUtc(day.AddDays(-1)), "CN-GD", 1L, 1L, 3L, 1L, 0L, 0L),
+            (november, "CN-GD", 550L, 5L, 5000L, 16L, 500L, 90L),
+        ], cellMonths);
         SqliteConnection.ClearAllPools();
     }
 }

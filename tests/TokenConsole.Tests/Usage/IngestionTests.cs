@@ -281,7 +281,7 @@ public abstract class IngestionTests(ConsoleFactory factory)
     }
 
     [Fact]
-    public async Task The_reports_package_by_model_days_and_customer_months_are_the_sums_of_the_hourly_and_daily_rollups()
+    public async Task The_reports_package_by_model_days_and_months_are_the_sums_of_the_hourly_and_daily_rollups()
     {
         // The demo's history (written by the seeder) and events of today and of two days ago (written by the writer).
         var subject = await IngestionSubject.FindAsync(factory, skip: 2);
@@ -306,6 +306,14 @@ public abstract class IngestionTests(ConsoleFactory factory)
         var storedMonths = (await db.CustomerMonthly.AsNoTracking().Where(m => m.Tokens != 0 || m.RevenueMicros != 0 || m.ComputeCostMicros != 0).ToListAsync(Ct))
             .ToDictionary(m => (m.Month, m.CustomerId), m => (m.Tokens, Revenue: m.RevenueMicros, Cost: m.ComputeCostMicros));
         Assert.Equal(months.Where(m => m.Value != default).OrderBy(m => m.Key), storedMonths.OrderBy(m => m.Key));
+
+        // The region × industry months are the days' sums, usage and fees alike.
+        var cellDays = await db.RegionIndustryDaily.AsNoTracking().ToListAsync(Ct);
+        var cellMonths = cellDays.GroupBy(d => (Month: BusinessCalendar.MonthStartUtc(d.Day), d.RegionCode, d.IndustryCode))
+            .ToDictionary(g => g.Key, g => (g.Sum(d => d.Tokens), g.Sum(d => d.Calls), g.Sum(d => d.RevenueMicros), g.Sum(d => d.ComputeCostMicros), g.Sum(d => d.FeeMicros), g.Sum(d => d.TopUpMicros), g.Sum(d => d.CreditMicros)));
+        var storedCellMonths = (await db.RegionIndustryMonthly.AsNoTracking().ToListAsync(Ct))
+            .ToDictionary(m => (m.Month, m.RegionCode, m.IndustryCode), m => (m.Tokens, m.Calls, m.RevenueMicros, m.ComputeCostMicros, m.FeeMicros, m.TopUpMicros, m.CreditMicros));
+        Assert.Equal(cellMonths.OrderBy(m => m.Key), storedCellMonths.OrderBy(m => m.Key));
     }
 
     private async Task<(long HourTokens, long HourCalls, long HourRevenue, long DayCellTokens, long CustomerDayTokens)> TotalsAsync(IngestionSubject s, DateTime hour, DateTime day)

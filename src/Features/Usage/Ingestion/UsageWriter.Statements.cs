@@ -26,6 +26,8 @@ public sealed partial class UsageWriter
 
         void UpsertPackageModel(long day, int package, int model, Sum sum);
 
+        void UpsertCellMonth(long month, string region, string industry, Sum sum);
+
         void UpsertCustomer(long day, int customer, int model, Sum sum);
 
         void UpsertCustomerMonth(long month, int customer, Sum sum);
@@ -116,6 +118,7 @@ public sealed partial class UsageWriter
         private readonly Prepared _hourly;
         private readonly Prepared _cell;
         private readonly Prepared _packageModel;
+        private readonly Prepared _cellMonth;
         private readonly Prepared _customer;
         private readonly Prepared _customerMonth;
         private readonly Prepared _used;
@@ -137,6 +140,13 @@ public sealed partial class UsageWriter
                 INSERT INTO RegionIndustryDaily (Day, RegionCode, IndustryCode, Tokens, Calls, RevenueMicros, ComputeCostMicros)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                 ON CONFLICT (Day, RegionCode, IndustryCode) DO UPDATE SET
+                    Tokens = Tokens + excluded.Tokens, Calls = Calls + excluded.Calls,
+                    RevenueMicros = RevenueMicros + excluded.RevenueMicros, ComputeCostMicros = ComputeCostMicros + excluded.ComputeCostMicros
+                """);
+            _cellMonth = Prepare("""
+                INSERT INTO RegionIndustryMonthly (Month, RegionCode, IndustryCode, Tokens, Calls, RevenueMicros, ComputeCostMicros)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                ON CONFLICT (Month, RegionCode, IndustryCode) DO UPDATE SET
                     Tokens = Tokens + excluded.Tokens, Calls = Calls + excluded.Calls,
                     RevenueMicros = RevenueMicros + excluded.RevenueMicros, ComputeCostMicros = ComputeCostMicros + excluded.ComputeCostMicros
                 """);
@@ -222,6 +232,16 @@ public sealed partial class UsageWriter
             Step(s);
         }
 
+        public void UpsertCellMonth(long month, string region, string industry, Sum sum)
+        {
+            var s = _cellMonth;
+            TCalls.BindInt64(s, 1, month);
+            TCalls.BindText(s, 2, region);
+            TCalls.BindText(s, 3, industry);
+            BindTotals(s, sum);
+            Step(s);
+        }
+
         public void UpsertPackageModel(long day, int package, int model, Sum sum)
         {
             var s = _packageModel;
@@ -290,7 +310,7 @@ public sealed partial class UsageWriter
 
         public void Dispose()
         {
-            foreach (var s in (ReadOnlySpan<Prepared>)[.. _inserts.Values, _hourly, _cell, _packageModel, _customer, _customerMonth, _used, _ruleEffect])
+            foreach (var s in (ReadOnlySpan<Prepared>)[.. _inserts.Values, _hourly, _cell, _cellMonth, _packageModel, _customer, _customerMonth, _used, _ruleEffect])
             {
                 Finalize(s);
             }
@@ -366,6 +386,7 @@ public sealed partial class UsageWriter
         private readonly Dictionary<(long Day, string Region, string Industry), Sum> _cells = [];
         // Summed from the hourly keys when the transaction writes (a few hundred per day), not per event.
         private readonly Dictionary<(long Day, int Package, int Model), Sum> _packageModels = [];
+        private readonly Dictionary<(long Month, string Region, string Industry), Sum> _cellMonths = [];
         private readonly Dictionary<(long Day, int Customer, int Model), Sum> _customers = [];
         // Summed from the customer days when the transaction writes, as the package × model days from the hours.
         private readonly Dictionary<(long Month, int Customer), Sum> _customerMonths = [];
@@ -402,6 +423,7 @@ public sealed partial class UsageWriter
             _hourly.Clear();
             _cells.Clear();
             _packageModels.Clear();
+            _cellMonths.Clear();
             _customers.Clear();
             _customerMonths.Clear();
         }
@@ -420,6 +442,11 @@ public sealed partial class UsageWriter
             foreach (var ((day, region, industry), s) in _cells)
             {
                 statements.UpsertCell(day, region, industry, s);
+                Get(_cellMonths, (BusinessCalendar.MonthStartUtc(new DateTime(day, DateTimeKind.Utc)).Ticks, region, industry)).Add(s);
+            }
+            foreach (var ((month, region, industry), s) in _cellMonths)
+            {
+                statements.UpsertCellMonth(month, region, industry, s);
             }
             foreach (var ((day, customer, model), s) in _customers)
             {

@@ -10,8 +10,8 @@ using TokenConsole.Data;
 namespace TokenConsole.src.Data.Migrations
 {
     [DbContext(typeof(TokenConsoleDbContext))]
-    [Migration("20261203090812_CustomerMonthly")]
-    partial class CustomerMonthly
+    [Migration("20261203094145_ReportRollups")]
+    partial class ReportRollups
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1669,6 +1669,59 @@ namespace TokenConsole.src.Data.Migrations
                     b.HasKey("Day", "RegionCode", "IndustryCode");
 
                     b.ToTable("RegionIndustryDaily", (string)null);
+
+                    b.HasAnnotation("TokenConsole:WithoutRowId", true);
+                });
+
+            modelBuilder.Entity("TokenConsole.Features.Usage.RegionIndustryMonthly", b =>
+                {
+                    b.Property<long>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RegionCode")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IndustryCode")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Calls")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
+                    b.Property<long>("ComputeCostMicros")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
+                    b.Property<long>("CreditMicros")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
+                    b.Property<long>("FeeMicros")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
+                    b.Property<long>("RevenueMicros")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
+                    b.Property<long>("Tokens")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
+                    b.Property<long>("TopUpMicros")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
+                    b.HasKey("Month", "RegionCode", "IndustryCode");
+
+                    b.ToTable("RegionIndustryMonthly", (string)null);
 
                     b.HasAnnotation("TokenConsole:WithoutRowId", true);
                 });
