@@ -22,6 +22,20 @@ public static class BusinessCalendar
     /// <summary>The UTC instant at which the Beijing month containing <paramref name="utc"/> began.</summary>
     public static DateTime MonthStartUtc(DateTime utc) => MonthStartUtc(new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)));
 
+    /// <summary>
+    /// The whole Beijing months inside [<paramref name="fromUtc"/>, <paramref name="toUtc"/>), as UTC instants
+    /// [From, To); none when From ≥ To.
+    /// </summary>
+    public static (DateTime From, DateTime To) WholeMonths(DateTime fromUtc, DateTime toUtc)
+    {
+        var first = MonthStartUtc(fromUtc);
+        if (first < fromUtc)
+        {
+            first = ToUtc(ToLocal(first).AddMonths(1));
+        }
+        return (first, MonthStartUtc(toUtc));
+    }
+
     /// <summary>The UTC instant at which the Beijing day containing <paramref name="utc"/> began.</summary>
     public static DateTime DayStartUtc(DateTime utc) => ToUtc(ToLocal(utc).Date);
 }

@@ -68,6 +68,26 @@ public static class WriterCells
         row.ComputeCostMicros += day.ComputeCostMicros;
     }
 
+    /// <summary>Adds an hourly rollup and its sums to its day's region × industry cell, that cell's month and its package × model day, tracked or new.</summary>
+    public static void AddHour(TokenConsoleDbContext db, UsageRollup hour)
+    {
+        db.UsageRollups.Add(hour);
+        var day = BusinessCalendar.DayStartUtc(hour.Hour);
+        var cell = db.RegionIndustryDaily.Local.FirstOrDefault(c => c.Day == day && c.RegionCode == hour.RegionCode && c.IndustryCode == hour.IndustryCode)
+            ?? db.RegionIndustryDaily.Add(new RegionIndustryDaily { Day = day, RegionCode = hour.RegionCode, IndustryCode = hour.IndustryCode }).Entity;
+        var sums = new RegionIndustryDaily
+        {
+            Day = day, RegionCode = hour.RegionCode, IndustryCode = hour.IndustryCode, Tokens = hour.InputTokens + hour.OutputTokens, Calls = hour.Calls,
+            RevenueMicros = hour.RevenueMicros, ComputeCostMicros = hour.ComputeCostMicros,
+        };
+        cell.Tokens += sums.Tokens;
+        cell.Calls += sums.Calls;
+        cell.RevenueMicros += sums.RevenueMicros;
+        cell.ComputeCostMicros += sums.ComputeCostMicros;
+        AddToCellMonth(db, sums);
+        AddToPackageModel(db, hour);
+    }
+
     /// <summary>Adds one hourly rollup's sums to its day's package × model row, tracked or new (fixtures that add hour by hour).</summary>
     public static void AddToPackageModel(TokenConsoleDbContext db, UsageRollup hour)
     {

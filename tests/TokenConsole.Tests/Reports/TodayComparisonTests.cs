@@ -57,18 +57,10 @@ public sealed class TodayComparisonTests : IDisposable
 
     private static void Add(TokenConsoleDbContext db, DateTime hour, long tokens)
     {
-        var rollup = db.UsageRollups.Add(new UsageRollup
+        Infrastructure.WriterCells.AddHour(db, new UsageRollup
         {
             Hour = hour, RegionCode = "CN-GD", IndustryCode = "finance", ModelId = 1, PackageId = 1, PoolId = 1,
             InputTokens = tokens, OutputTokens = 0, Calls = 1, RevenueMicros = tokens * 10_000, ComputeCostMicros = tokens * 5_000,
-        }).Entity;
-        Infrastructure.WriterCells.AddToPackageModel(db, rollup);
-        var day = BusinessCalendar.DayStartUtc(hour);
-        var cell = db.RegionIndustryDaily.Local.FirstOrDefault(c => c.Day == day)
-            ?? db.RegionIndustryDaily.Add(new RegionIndustryDaily { Day = day, RegionCode = "CN-GD", IndustryCode = "finance" }).Entity;
-        cell.Tokens += tokens;
-        cell.Calls++;
-        cell.RevenueMicros += tokens * 10_000;
-        cell.ComputeCostMicros += tokens * 5_000;
+        });
     }
 }

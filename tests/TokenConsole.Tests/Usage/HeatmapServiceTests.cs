@@ -51,17 +51,11 @@ public sealed class HeatmapServiceTests : IDisposable
     private static void Add(TokenConsoleDbContext db, DateTime hour, long tokens)
     {
         hour = new DateTime(hour.Ticks - hour.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
-        db.UsageRollups.Add(new UsageRollup
+        // ¥0.01 a token.
+        Infrastructure.WriterCells.AddHour(db, new UsageRollup
         {
             Hour = hour, RegionCode = "CN-GD", IndustryCode = "finance", ModelId = 1, PackageId = 1, PoolId = 1,
             InputTokens = tokens, OutputTokens = 0, Calls = 1, RevenueMicros = tokens * 10_000, ComputeCostMicros = tokens * 5_000,
         });
-        var day = BusinessCalendar.DayStartUtc(hour);
-        var cell = db.RegionIndustryDaily.Local.FirstOrDefault(c => c.Day == day)
-            ?? db.RegionIndustryDaily.Add(new RegionIndustryDaily { Day = day, RegionCode = "CN-GD", IndustryCode = "finance" }).Entity;
-        cell.Tokens += tokens;
-        cell.Calls++;
-        cell.RevenueMicros += tokens * 10_000; // ¥0.01 a token
-        cell.ComputeCostMicros += tokens * 5_000;
     }
 }
