@@ -32,6 +32,7 @@ public class TokenConsoleDbContext(DbContextOptions<TokenConsoleDbContext> optio
     public DbSet<RegionIndustryDaily> RegionIndustryDaily => Set<RegionIndustryDaily>();
     public DbSet<PackageModelDaily> PackageModelDaily => Set<PackageModelDaily>();
     public DbSet<RegionIndustryMonthly> RegionIndustryMonthly => Set<RegionIndustryMonthly>();
+    public DbSet<RegionIndustryHourly> RegionIndustryHourly => Set<RegionIndustryHourly>();
     public DbSet<CustomerMonthly> CustomerMonthly => Set<CustomerMonthly>();
     public DbSet<PriceRuleSetVersion> PriceRuleSetVersions => Set<PriceRuleSetVersion>();
     public DbSet<PriceChange> PriceChanges => Set<PriceChange>();

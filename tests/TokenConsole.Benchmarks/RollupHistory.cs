@@ -67,12 +67,15 @@ internal static class RollupHistory
         var cells = new Dictionary<(long Day, string Region, string Industry), (long T, long C, long R, long K)>();
         var keys = new HashSet<long>();
         var packageModels = new Dictionary<(long Day, int Package, int Model), (long T, long C, long R, long K)>();
+        var cellHours = new Dictionary<(string Region, string Industry), (long T, long C, long R, long K)>();
+        using var cellHour = new SqliteRowWriter(connection, "RegionIndustryHourly", "Hour", "RegionCode", "IndustryCode", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros");
         using (var hourly = new SqliteRowWriter(connection, "UsageRollups", "Hour", "RegionCode", "IndustryCode", "ModelId", "PackageId", "PoolId",
                    "InputTokens", "OutputTokens", "Calls", "RevenueMicros", "ComputeCostMicros"))
         {
             for (var hour = firstHour; hour < now.UtcDateTime; hour = hour.AddHours(1))
             {
                 keys.Clear();
+                cellHours.Clear();
                 var day = BusinessCalendar.DayStartUtc(hour).Ticks;
                 while (keys.Count < shape.HourlyRowsPerHour)
                 {
@@ -89,9 +92,15 @@ internal static class RollupHistory
                     var key = (day, regions[region], industries[industry]);
                     var s = cells.GetValueOrDefault(key);
                     cells[key] = (s.T + input + output, s.C + calls, s.R + revenue, s.K + cost);
+                    var h = cellHours.GetValueOrDefault((regions[region], industries[industry]));
+                    cellHours[(regions[region], industries[industry])] = (h.T + input + output, h.C + calls, h.R + revenue, h.K + cost);
                     var p = packageModels.GetValueOrDefault((day, package, model));
                     packageModels[(day, package, model)] = (p.T + input + output, p.C + calls, p.R + revenue, p.K + cost);
                     CommitEvery(1_000_000);
+                }
+                foreach (var ((region, industry), h) in cellHours)
+                {
+                    cellHour.Add(hour.Ticks).Add(region).Add(industry).Add(h.T).Add(h.C).Add(h.R).Add(h.K).Insert();
                 }
             }
         }

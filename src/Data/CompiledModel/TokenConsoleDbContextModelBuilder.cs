@@ -11,7 +11,7 @@ namespace TokenConsole.Data.CompiledModel
     public partial class TokenConsoleDbContextModel
     {
         private TokenConsoleDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("1372715d-0885-45df-8535-7ea6d84e17f0"), entityTypeCount: 42)
+            : base(skipDetectChanges: false, modelId: new Guid("106c44d7-da6f-4abe-ae71-2fdb8aeaae33"), entityTypeCount: 43)
         {
         }
 
@@ -56,6 +56,7 @@ namespace TokenConsole.Data.CompiledModel
             var customerMonthly = CustomerMonthlyEntityType.Create(this);
             var packageModelDaily = PackageModelDailyEntityType.Create(this);
             var regionIndustryDaily = RegionIndustryDailyEntityType.Create(this);
+            var regionIndustryHourly = RegionIndustryHourlyEntityType.Create(this);
             var regionIndustryMonthly = RegionIndustryMonthlyEntityType.Create(this);
             var usageEvent = UsageEventEntityType.Create(this);
             var usageRollup = UsageRollupEntityType.Create(this);
@@ -126,6 +127,7 @@ namespace TokenConsole.Data.CompiledModel
             CustomerMonthlyEntityType.CreateAnnotations(customerMonthly);
             PackageModelDailyEntityType.CreateAnnotations(packageModelDaily);
             RegionIndustryDailyEntityType.CreateAnnotations(regionIndustryDaily);
+            RegionIndustryHourlyEntityType.CreateAnnotations(regionIndustryHourly);
             RegionIndustryMonthlyEntityType.CreateAnnotations(regionIndustryMonthly);
             UsageEventEntityType.CreateAnnotations(usageEvent);
             UsageRollupEntityType.CreateAnnotations(usageRollup);

@@ -1670,6 +1670,36 @@ namespace TokenConsole.src.Data.Migrations
                     b.HasAnnotation("TokenConsole:WithoutRowId", true);
                 });
 
+            modelBuilder.Entity("TokenConsole.Features.Usage.RegionIndustryHourly", b =>
+                {
+                    b.Property<long>("Hour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RegionCode")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IndustryCode")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ComputeCostMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RevenueMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Tokens")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Hour", "RegionCode", "IndustryCode");
+
+                    b.ToTable("RegionIndustryHourly", (string)null);
+
+                    b.HasAnnotation("TokenConsole:WithoutRowId", true);
+                });
+
             modelBuilder.Entity("TokenConsole.Features.Usage.RegionIndustryMonthly", b =>
                 {
                     b.Property<long>("Month")

@@ -115,6 +115,8 @@ internal sealed class DemoUsageGenerator
             "Day", "CustomerId", "ModelId", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros", "BucketTokens", "OverageTokens", "BaseRevenueMicros", "LeakageTokens");
         using var cellInsert = new SqliteRowWriter(connection, "RegionIndustryDaily",
             "Day", "RegionCode", "IndustryCode", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros");
+        using var cellHourInsert = new SqliteRowWriter(connection, "RegionIndustryHourly",
+            "Hour", "RegionCode", "IndustryCode", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros");
         using var packageModelInsert = new SqliteRowWriter(connection, "PackageModelDaily",
             "Day", "PackageId", "ModelId", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros");
 
@@ -214,6 +216,15 @@ internal sealed class DemoUsageGenerator
                     .Add(t.Input).Add(t.Output).Add(t.Calls).Add(t.Revenue).Add(t.Cost).Insert();
             }
             rollupRows += hourly.Count;
+            foreach (var cell in hourly.GroupBy(h => (h.Key.Region, h.Key.Industry)))
+            {
+                var t = new Totals();
+                foreach (var h in cell)
+                {
+                    t.Add(h.Value);
+                }
+                cellHourInsert.Add(hour.Ticks).Add(cell.Key.Region).Add(cell.Key.Industry).Add(t.Input + t.Output).Add(t.Calls).Add(t.Revenue).Add(t.Cost).Insert();
+            }
             await Task.Yield();
         }
         FlushDaily(dailyInsert, cellInsert, packageModelInsert, day, daily, cells, packageModels, months, cellMonths);

@@ -50,6 +50,16 @@ internal sealed class RegionIndustryDailyConfiguration : IEntityTypeConfiguratio
     }
 }
 
+internal sealed class RegionIndustryHourlyConfiguration : IEntityTypeConfiguration<RegionIndustryHourly>
+{
+    public void Configure(EntityTypeBuilder<RegionIndustryHourly> b)
+    {
+        b.ToTable("RegionIndustryHourly");
+        b.HasKey(r => new { r.Hour, r.RegionCode, r.IndustryCode });
+        b.IsWithoutRowId();
+    }
+}
+
 internal sealed class RegionIndustryMonthlyConfiguration : IEntityTypeConfiguration<RegionIndustryMonthly>
 {
     public void Configure(EntityTypeBuilder<RegionIndustryMonthly> b)

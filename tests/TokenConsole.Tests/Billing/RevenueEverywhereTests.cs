@@ -58,15 +58,12 @@ public sealed class RevenueEverywhereTests : IDisposable
         await _data.Recognizer().RecognizeThroughAsync(Day(2026, 11, 29), Token);
     }
 
-    /// <summary>One hour's usage in the three rollups the usage writer keeps, as it writes them.</summary>
+    /// <summary>One hour's usage in the rollups the usage writer keeps, as it writes them.</summary>
     private static void Use(TokenConsoleDbContext db, DateTimeOffset at, string region, string industry, int customer, int package, decimal charge)
     {
         var micros = Money.ToMicros(charge);
         var day = BusinessCalendar.DayStartUtc(at.UtcDateTime);
-        var rollup = db.UsageRollups.Add(new UsageRollup { Hour = at.UtcDateTime, RegionCode = region, IndustryCode = industry, ModelId = 1, PackageId = package, PoolId = 1, InputTokens = 1_000, OutputTokens = 0, Calls = 1, RevenueMicros = micros, ComputeCostMicros = 1_000_000 }).Entity;
-        Infrastructure.WriterCells.AddToPackageModel(db, rollup);
-        var cell = db.RegionIndustryDaily.Add(new RegionIndustryDaily { Day = day, RegionCode = region, IndustryCode = industry, Tokens = 1_000, Calls = 1, RevenueMicros = micros, ComputeCostMicros = 1_000_000 }).Entity;
-        Infrastructure.WriterCells.AddToCellMonth(db, cell);
+        Infrastructure.WriterCells.AddHour(db, new UsageRollup { Hour = at.UtcDateTime, RegionCode = region, IndustryCode = industry, ModelId = 1, PackageId = package, PoolId = 1, InputTokens = 1_000, OutputTokens = 0, Calls = 1, RevenueMicros = micros, ComputeCostMicros = 1_000_000 });
         var customerDay = db.CustomerDailyUsage.Add(new CustomerDailyUsage { Day = day, CustomerId = customer, ModelId = 1, Tokens = 1_000, Calls = 1, RevenueMicros = micros, ComputeCostMicros = 1_000_000 }).Entity;
         Infrastructure.WriterCells.AddToCustomerMonth(db, customerDay);
     }

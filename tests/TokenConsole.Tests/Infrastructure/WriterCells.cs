@@ -68,7 +68,7 @@ public static class WriterCells
         row.ComputeCostMicros += day.ComputeCostMicros;
     }
 
-    /// <summary>Adds an hourly rollup and its sums to its day's region × industry cell, that cell's month and its package × model day, tracked or new.</summary>
+    /// <summary>Adds an hourly rollup and its sums to its hour's and day's region × industry cells, that cell's month and its package × model day, tracked or new.</summary>
     public static void AddHour(TokenConsoleDbContext db, UsageRollup hour)
     {
         db.UsageRollups.Add(hour);
@@ -86,6 +86,12 @@ public static class WriterCells
         cell.ComputeCostMicros += sums.ComputeCostMicros;
         AddToCellMonth(db, sums);
         AddToPackageModel(db, hour);
+        var cellHour = db.RegionIndustryHourly.Local.FirstOrDefault(c => c.Hour == hour.Hour && c.RegionCode == hour.RegionCode && c.IndustryCode == hour.IndustryCode)
+            ?? db.RegionIndustryHourly.Add(new RegionIndustryHourly { Hour = hour.Hour, RegionCode = hour.RegionCode, IndustryCode = hour.IndustryCode }).Entity;
+        cellHour.Tokens += sums.Tokens;
+        cellHour.Calls += sums.Calls;
+        cellHour.RevenueMicros += sums.RevenueMicros;
+        cellHour.ComputeCostMicros += sums.ComputeCostMicros;
     }
 
     /// <summary>Adds one hourly rollup's sums to its day's package × model row, tracked or new (fixtures that add hour by hour).</summary>

@@ -83,6 +83,15 @@ public sealed class ReportRollupBackfillTests
             (BusinessCalendar.MonthStartUtc(day.AddDays(-1)), "CN-GD", 1L, 1L, 3L, 1L, 0L, 0L),
             (november, "CN-GD", 550L, 5L, 5000L, 16L, 500L, 90L),
         ], cellMonths);
+        var hours = (await check.RegionIndustryHourly.AsNoTracking().ToListAsync(Ct))
+            .Select(h => (h.Hour, h.RegionCode, h.IndustryCode, h.Tokens, h.Calls, h.RevenueMicros, h.ComputeCostMicros)).OrderBy(h => h.Hour).ToList();
+        Assert.Equal(
+        [
+            (first.AddHours(-1), "CN-GD", "finance", 1L, 1L, 3L, 1L),
+            (first, "CN-GD", "finance", 110L, 1L, 1000L, 7L),
+            (first.AddHours(23), "CN-BJ", "retail", 220L, 2L, 2000L, 8L),
+            (first.AddHours(24), "CN-GD", "finance", 440L, 4L, 4000L, 9L),
+        ], hours);
         SqliteConnection.ClearAllPools();
     }
 }

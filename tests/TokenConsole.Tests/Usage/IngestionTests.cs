@@ -314,6 +314,13 @@ public abstract class IngestionTests(ConsoleFactory factory)
         var storedCellMonths = (await db.RegionIndustryMonthly.AsNoTracking().ToListAsync(Ct))
             .ToDictionary(m => (m.Month, m.RegionCode, m.IndustryCode), m => (m.Tokens, m.Calls, m.RevenueMicros, m.ComputeCostMicros, m.FeeMicros, m.TopUpMicros, m.CreditMicros));
         Assert.Equal(cellMonths.OrderBy(m => m.Key), storedCellMonths.OrderBy(m => m.Key));
+
+        // The region × industry hours are the hourly rollups' sums over models, packages and pools.
+        var cellHours = hourly.GroupBy(r => (r.Hour, r.RegionCode, r.IndustryCode))
+            .ToDictionary(g => g.Key, g => (g.Sum(r => r.InputTokens + r.OutputTokens), g.Sum(r => r.Calls), g.Sum(r => r.RevenueMicros), g.Sum(r => r.ComputeCostMicros)));
+        var storedCellHours = (await db.RegionIndustryHourly.AsNoTracking().ToListAsync(Ct))
+            .ToDictionary(h => (h.Hour, h.RegionCode, h.IndustryCode), h => (h.Tokens, h.Calls, h.RevenueMicros, h.ComputeCostMicros));
+        Assert.Equal(cellHours.OrderBy(h => h.Key), storedCellHours.OrderBy(h => h.Key));
     }
 
     private async Task<(long HourTokens, long HourCalls, long HourRevenue, long DayCellTokens, long CustomerDayTokens)> TotalsAsync(IngestionSubject s, DateTime hour, DateTime day)

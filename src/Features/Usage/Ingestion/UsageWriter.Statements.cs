@@ -28,6 +28,8 @@ public sealed partial class UsageWriter
 
         void UpsertCellMonth(long month, string region, string industry, Sum sum);
 
+        void UpsertCellHour(long hour, string region, string industry, Sum sum);
+
         void UpsertCustomer(long day, int customer, int model, Sum sum);
 
         void UpsertCustomerMonth(long month, int customer, Sum sum);
@@ -119,6 +121,7 @@ public sealed partial class UsageWriter
         private readonly Prepared _cell;
         private readonly Prepared _packageModel;
         private readonly Prepared _cellMonth;
+        private readonly Prepared _cellHour;
         private readonly Prepared _customer;
         private readonly Prepared _customerMonth;
         private readonly Prepared _used;
@@ -140,6 +143,13 @@ public sealed partial class UsageWriter
                 INSERT INTO RegionIndustryDaily (Day, RegionCode, IndustryCode, Tokens, Calls, RevenueMicros, ComputeCostMicros)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                 ON CONFLICT (Day, RegionCode, IndustryCode) DO UPDATE SET
+                    Tokens = Tokens + excluded.Tokens, Calls = Calls + excluded.Calls,
+                    RevenueMicros = RevenueMicros + excluded.RevenueMicros, ComputeCostMicros = ComputeCostMicros + excluded.ComputeCostMicros
+                """);
+            _cellHour = Prepare("""
+                INSERT INTO RegionIndustryHourly (Hour, RegionCode, IndustryCode, Tokens, Calls, RevenueMicros, ComputeCostMicros)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                ON CONFLICT (Hour, RegionCode, IndustryCode) DO UPDATE SET
                     Tokens = Tokens + excluded.Tokens, Calls = Calls + excluded.Calls,
                     RevenueMicros = RevenueMicros + excluded.RevenueMicros, ComputeCostMicros = ComputeCostMicros + excluded.ComputeCostMicros
                 """);
@@ -232,6 +242,16 @@ public sealed partial class UsageWriter
             Step(s);
         }
 
+        public void UpsertCellHour(long hour, string region, string industry, Sum sum)
+        {
+            var s = _cellHour;
+            TCalls.BindInt64(s, 1, hour);
+            TCalls.BindText(s, 2, region);
+            TCalls.BindText(s, 3, industry);
+            BindTotals(s, sum);
+            Step(s);
+        }
+
         public void UpsertCellMonth(long month, string region, string industry, Sum sum)
         {
             var s = _cellMonth;
@@ -310,7 +330,7 @@ public sealed partial class UsageWriter
 
         public void Dispose()
         {
-            foreach (var s in (ReadOnlySpan<Prepared>)[.. _inserts.Values, _hourly, _cell, _cellMonth, _packageModel, _customer, _customerMonth, _used, _ruleEffect])
+            foreach (var s in (ReadOnlySpan<Prepared>)[.. _inserts.Values, _hourly, _cell, _cellHour, _cellMonth, _packageModel, _customer, _customerMonth, _used, _ruleEffect])
             {
                 Finalize(s);
             }
@@ -387,6 +407,7 @@ public sealed partial class UsageWriter
         // Summed from the hourly keys when the transaction writes (a few hundred per day), not per event.
         private readonly Dictionary<(long Day, int Package, int Model), Sum> _packageModels = [];
         private readonly Dictionary<(long Month, string Region, string Industry), Sum> _cellMonths = [];
+        private readonly Dictionary<(long Hour, string Region, string Industry), Sum> _cellHours = [];
         private readonly Dictionary<(long Day, int Customer, int Model), Sum> _customers = [];
         // Summed from the customer days when the transaction writes, as the package × model days from the hours.
         private readonly Dictionary<(long Month, int Customer), Sum> _customerMonths = [];
@@ -424,6 +445,7 @@ public sealed partial class UsageWriter
             _cells.Clear();
             _packageModels.Clear();
             _cellMonths.Clear();
+            _cellHours.Clear();
             _customers.Clear();
             _customerMonths.Clear();
         }
@@ -434,6 +456,11 @@ public sealed partial class UsageWriter
             {
                 statements.UpsertHourly(hour, region, industry, model, package, pool, s);
                 Get(_packageModels, (BusinessCalendar.DayStartUtc(new DateTime(hour, DateTimeKind.Utc)).Ticks, package, model)).Add(s);
+                Get(_cellHours, (hour, region, industry)).Add(s);
+            }
+            foreach (var ((hour, region, industry), s) in _cellHours)
+            {
+                statements.UpsertCellHour(hour, region, industry, s);
             }
             foreach (var ((day, package, model), s) in _packageModels)
             {
