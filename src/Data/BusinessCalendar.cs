@@ -36,6 +36,14 @@ public static class BusinessCalendar
         return (first, MonthStartUtc(toUtc));
     }
 
+    /// <summary>The parts of [<paramref name="fromUtc"/>, <paramref name="toUtc"/>) outside its <see cref="WholeMonths"/>: none, one or two non-empty ranges.</summary>
+    public static IEnumerable<(DateTime From, DateTime To)> PartMonths(DateTime fromUtc, DateTime toUtc)
+    {
+        var (monthsFrom, monthsTo) = WholeMonths(fromUtc, toUtc);
+        (DateTime From, DateTime To)[] parts = monthsFrom < monthsTo ? [(fromUtc, monthsFrom), (monthsTo, toUtc)] : [(fromUtc, toUtc)];
+        return parts.Where(p => p.From < p.To);
+    }
+
     /// <summary>The UTC instant at which the Beijing day containing <paramref name="utc"/> began.</summary>
     public static DateTime DayStartUtc(DateTime utc) => ToUtc(ToLocal(utc).Date);
 }

@@ -92,33 +92,27 @@ public sealed class SqliteFeeRevenueStore : IFeeRevenueStore
             throw new InvalidOperationException("The fee recognizer writes its days inside its transaction with the watermark.");
         }
         // Days are stored as UTC ticks (the context's DateTime converter).
-        foreach (var chunk in rows.Chunk(RowsPerStatement))
-        {
-            await ExecuteAsync(db, RevenueSql, chunk.Select(r => new object[] { r.Day.Ticks, r.CustomerId, r.PackageId, r.RegionCode, r.IndustryCode, r.FeeMicros, r.TopUpMicros }), cancellationToken);
-        }
+        await ExecuteChunkedAsync(db, RevenueSql, rows.Select(r => new object[] { r.Day.Ticks, r.CustomerId, r.PackageId, r.RegionCode, r.IndustryCode, r.FeeMicros, r.TopUpMicros }), cancellationToken);
         var cells = rows.GroupBy(r => (r.Day, r.RegionCode, r.IndustryCode))
             .Select(g => new object[] { g.Key.RegionCode, g.Key.IndustryCode, g.Key.Day.Ticks, g.Sum(r => r.FeeMicros), g.Sum(r => r.TopUpMicros) });
-        foreach (var chunk in cells.Chunk(RowsPerStatement))
-        {
-            await ExecuteAsync(db, CellSql, chunk, cancellationToken);
-        }
+        await ExecuteChunkedAsync(db, CellSql, cells, cancellationToken);
         var cellMonths = rows.GroupBy(r => (Month: BusinessCalendar.MonthStartUtc(r.Day), r.RegionCode, r.IndustryCode))
             .Select(g => new object[] { g.Key.RegionCode, g.Key.IndustryCode, g.Key.Month.Ticks, g.Sum(r => r.FeeMicros), g.Sum(r => r.TopUpMicros) });
-        foreach (var chunk in cellMonths.Chunk(RowsPerStatement))
-        {
-            await ExecuteAsync(db, CellMonthSql, chunk, cancellationToken);
-        }
+        await ExecuteChunkedAsync(db, CellMonthSql, cellMonths, cancellationToken);
         var packages = rows.GroupBy(r => (r.Day, r.PackageId))
             .Select(g => new object[] { g.Key.Day.Ticks, g.Key.PackageId, g.Sum(r => r.FeeMicros), g.Sum(r => r.TopUpMicros) });
-        foreach (var chunk in packages.Chunk(RowsPerStatement))
-        {
-            await ExecuteAsync(db, PackageSql, chunk, cancellationToken);
-        }
+        await ExecuteChunkedAsync(db, PackageSql, packages, cancellationToken);
         var months = rows.GroupBy(r => (Month: BusinessCalendar.MonthStartUtc(r.Day), r.CustomerId))
             .Select(g => new object[] { g.Key.Month.Ticks, g.Key.CustomerId, g.Sum(r => r.FeeMicros), g.Sum(r => r.TopUpMicros) });
-        foreach (var chunk in months.Chunk(RowsPerStatement))
+        await ExecuteChunkedAsync(db, CustomerMonthSql, months, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="sql"/> over the rows, <see cref="RowsPerStatement"/> at a time.</summary>
+    private static async Task ExecuteChunkedAsync(TokenConsoleDbContext db, string sql, IEnumerable<object[]> rows, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in rows.Chunk(RowsPerStatement))
         {
-            await ExecuteAsync(db, CustomerMonthSql, chunk, cancellationToken);
+            await ExecuteAsync(db, sql, chunk, cancellationToken);
         }
     }
 

@@ -5,10 +5,10 @@ using TokenConsole.Features.Usage;
 namespace TokenConsole.Features.Reports;
 
 /// <summary>
-/// The executive report. It reads the daily rollups — region × industry (usage, compute cost and the recognized fees,
-/// top-ups and credits), package × model (the same sums) — and, for customers and segments, the customer months (with
-/// the customer daily usage and RevenueDaily for a period's part-months); never the hourly rollups (but for where the
-/// data starts) nor the raw events. Revenue everywhere is recognized revenue: fees +
+/// The executive report. It reads region × industry months and days (usage, compute cost and the recognized fees,
+/// top-ups and credits), package × model days (the same sums) and, for customers and segments, the customer months
+/// (with the customer daily usage and RevenueDaily for a period's part-months); never the hourly rollups (but for where
+/// the data starts) nor the raw events. Revenue everywhere is recognized revenue: fees +
 /// usage charges + top-ups − credits; margin = revenue − compute cost.
 /// </summary>
 public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFactory, TimeProvider clock)
@@ -170,7 +170,7 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
                 .ToListAsync(cancellationToken);
             months.ForEach(m => Add(m.CustomerId, m.Tokens, m.Revenue, m.Cost));
         }
-        foreach (var (from, to) in PartMonths(period))
+        foreach (var (from, to) in BusinessCalendar.PartMonths(period.StartUtc, period.EndUtc))
         {
             var usage = await db.CustomerDailyUsage.Where(d => d.Day >= from && d.Day < to)
                 .GroupBy(d => d.CustomerId)
@@ -186,15 +186,6 @@ public sealed class ReportsService(IDbContextFactory<TokenConsoleDbContext> dbFa
         // A customer who paid a fee and used nothing is a customer of the period too (and often the most profitable).
         return sums.Where(s => s.Value.Tokens > 0 || s.Value.Revenue != 0)
             .ToDictionary(s => s.Key, s => new CustomerTotals(s.Value.Tokens, Money.FromMicros(s.Value.Revenue), Money.FromMicros(s.Value.Cost)));
-    }
-
-    /// <summary>The days of the period outside its whole months, as UTC ranges [from, to) of at least a day: none, one or two.</summary>
-    private static IEnumerable<(DateTime From, DateTime To)> PartMonths(ReportPeriod period)
-    {
-        var (start, end) = (period.StartUtc, period.EndUtc);
-        var (monthsFrom, monthsTo) = WholeMonths(period);
-        (DateTime From, DateTime To)[] parts = monthsFrom < monthsTo ? [(start, monthsFrom), (monthsTo, end)] : [(start, end)];
-        return parts.Where(p => p.From < p.To);
     }
 
     /// <summary>The whole Beijing months inside the period, as UTC instants [from, to); empty (from ≥ to) when there is none.</summary>

@@ -27,7 +27,6 @@ public static class RegionIndustryCells
         void Add(string region, string industry, CellSums sums) => cells[(region, industry)] = cells.GetValueOrDefault((region, industry)) + sums;
 
         var (monthsFrom, monthsTo) = BusinessCalendar.WholeMonths(from, to);
-        (DateTime From, DateTime To)[] days = [(from, to)];
         if (monthsFrom < monthsTo)
         {
             var months = await db.RegionIndustryMonthly.Where(r => r.Month >= monthsFrom && r.Month < monthsTo)
@@ -39,9 +38,8 @@ public static class RegionIndustryCells
                 })
                 .ToListAsync(cancellationToken);
             months.ForEach(m => Add(m.RegionCode, m.IndustryCode, new CellSums(m.Tokens, m.Calls, m.Usage, m.Cost, m.Fee, m.TopUp, m.Credit)));
-            days = [(from, monthsFrom), (monthsTo, to)];
         }
-        foreach (var (dayFrom, dayTo) in days.Where(d => d.From < d.To))
+        foreach (var (dayFrom, dayTo) in BusinessCalendar.PartMonths(from, to))
         {
             var rows = await db.RegionIndustryDaily.Where(r => r.Day >= dayFrom && r.Day < dayTo)
                 .GroupBy(r => new { r.RegionCode, r.IndustryCode })
