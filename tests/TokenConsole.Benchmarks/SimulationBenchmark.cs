@@ -16,9 +16,10 @@ namespace TokenConsole.Benchmarks;
 /// customers, their subscriptions and daily usage) is seeded, then its hourly rollups are replaced by
 /// <c>--rows-per-hour</c> rows an hour (default 15,000: what one hour of load-generator traffic over the same customers
 /// made) for the 90 days, over the keys of the demo's own customers (region × industry × package) × models × pools, with
-/// the daily table rewritten to their sums as the usage writer keeps it. Rules: the rating benchmark's 50 (hour windows,
-/// days, every effect and stacking policy). Two proposals: −15 % stacking on finance between 09:00 and 18:00 Beijing
-/// time, and −5 % stacking on everything. The grouped method runs on 90 days; the row-by-row method (before issue 14)
+/// the daily, hourly-cell and package × model tables rewritten to their sums as the usage writer keeps them. Rules: the
+/// rating benchmark's 50 (hour windows, days, every effect and stacking policy). Three proposals: −15 % stacking on
+/// finance between 09:00 and 18:00 Beijing time, −5 % stacking on everything, and +0.20 CNY per million tokens on
+/// finance at weekends (an absolute amount: each package's ratio differs, so their rows are read). The grouped method runs on 90 days; the row-by-row method (before issue 14)
 /// runs on <c>--baseline-days</c> (default 3) of the same data in the same run, beside the grouped method on those
 /// days (both must agree to the µ¥), and its 90-day time is extrapolated by rows.
 /// </summary>
@@ -61,8 +62,10 @@ internal static class SimulationBenchmark
             [
                 new() { Add = [new PriceRule { Name = "finance-daytime", Effect = PriceEffectKind.Percentage, Value = -15, Stacking = StackingPolicy.Stacks, Scope = new() { IndustryCodes = ["finance"], HourFrom = 9, HourTo = 18 } }] },
                 new() { Add = [new PriceRule { Name = "everything", Effect = PriceEffectKind.Percentage, Value = -5, Stacking = StackingPolicy.Stacks }] },
+                // Not proportional to each package's price: every package of the scope has its own ratio, so its rows are read.
+                new() { Add = [new PriceRule { Name = "finance-weekend", Effect = PriceEffectKind.AbsolutePerMTok, Value = 0.2m, Stacking = StackingPolicy.Stacks, Scope = new() { IndustryCodes = ["finance"], Days = [DayOfWeek.Saturday, DayOfWeek.Sunday] } }] },
             ];
-            string[] names = ["−15 % stacking, finance, 09–18 h", "−5 % stacking, unscoped"];
+            string[] names = ["−15 % stacking, finance, 09–18 h", "−5 % stacking, unscoped", "+0.20 CNY/MTok stacking, finance, weekends"];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Impact simulation: {rollupRows:N0} hourly rollup rows ({rowsPerHour:N0} an hour, {days} days), {customerRows:N0} customer-day rows, 2,000 customers, 50 active rules + the proposal (data ready in {seed.Elapsed.TotalSeconds:0} s)"));
             Console.WriteLine($"| proposal | run | grouped, {days} days | rows read | row by row, {baselineDays} days | grouped, {baselineDays} days | row by row, {days} days extrapolated | revenue delta, {days} days |");
@@ -134,11 +137,15 @@ internal static class SimulationBenchmark
         await Execute(connection, "DROP INDEX IF EXISTS IX_UsageRollups_RegionCode_IndustryCode_Hour");
         await Execute(connection, "DELETE FROM UsageRollups");
         await Execute(connection, "UPDATE RegionIndustryDaily SET Tokens = 0, Calls = 0, RevenueMicros = 0, ComputeCostMicros = 0");
+        await Execute(connection, "DELETE FROM PackageModelDaily WHERE ModelId <> 0");
+        await Execute(connection, "DELETE FROM RegionIndustryHourly");
         var now = DateTime.UtcNow;
         var lastHour = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
         var firstHour = BusinessCalendar.DayStartUtc(lastHour).AddDays(1 - days);
         var random = new Random(14);
         var daily = new Dictionary<(DateTime Day, string Region, string Industry), (long Tokens, long Calls, long Revenue, long Cost)>();
+        var packageModels = new Dictionary<(DateTime Day, int Package, int Model), (long Tokens, long Calls, long Revenue, long Cost)>();
+        var cellHours = new Dictionary<(DateTime Hour, string Region, string Industry), (long Tokens, long Calls, long Revenue, long Cost)>();
         long rows = 0;
         await using (var transaction = await connection.BeginTransactionAsync())
         {
@@ -163,6 +170,10 @@ internal static class SimulationBenchmark
                         .Add(input).Add(output).Add(calls).Add(revenue).Add(cost).Insert();
                     ref var cell = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(daily, (day, key.RegionCode, key.IndustryCode), out _);
                     cell = (cell.Tokens + input + output, cell.Calls + calls, cell.Revenue + revenue, cell.Cost + cost);
+                    ref var packageModel = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(packageModels, (day, key.PackageId, key.Model), out _);
+                    packageModel = (packageModel.Tokens + input + output, packageModel.Calls + calls, packageModel.Revenue + revenue, packageModel.Cost + cost);
+                    ref var cellHour = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(cellHours, (hour, key.RegionCode, key.IndustryCode), out _);
+                    cellHour = (cellHour.Tokens + input + output, cellHour.Calls + calls, cellHour.Revenue + revenue, cellHour.Cost + cost);
                     rows++;
                 }
             }
@@ -182,6 +193,22 @@ internal static class SimulationBenchmark
                     parameters[i].Value = values[i];
                 }
                 await upsert.ExecuteNonQueryAsync();
+            }
+            // The simulation reads each hour-of-week class's revenue per cell from this table, as the usage writer keeps it.
+            using (var cellHourInsert = new SqliteRowWriter(connection, "RegionIndustryHourly", "Hour", "RegionCode", "IndustryCode", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros"))
+            {
+                foreach (var ((hour, region, industry), t) in cellHours)
+                {
+                    cellHourInsert.Add(hour.Ticks).Add(region).Add(industry).Add(t.Tokens).Add(t.Calls).Add(t.Revenue).Add(t.Cost).Insert();
+                }
+            }
+            // The simulation prices only the (package, model) pairs with usage in the period, from this table.
+            using (var packageModelInsert = new SqliteRowWriter(connection, "PackageModelDaily", "Day", "PackageId", "ModelId", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros"))
+            {
+                foreach (var ((day, package, model), t) in packageModels)
+                {
+                    packageModelInsert.Add(day.Ticks).Add(package).Add(model).Add(t.Tokens).Add(t.Calls).Add(t.Revenue).Add(t.Cost).Insert();
+                }
             }
             await transaction.CommitAsync();
         }

@@ -87,11 +87,14 @@ public sealed class ImpactSimulator(IDbContextFactory<TokenConsoleDbContext> dbF
     private async Task<RollupPass> RollupPassAsync(
         PriceBook book, RuleSetEngine current, RuleSetEngine proposed, DateTime from, DateTime to, SimulationMethod method, IProgress<double>? progress, CancellationToken ct)
     {
-        var grouped = new GroupedRollupRerating(book, current, proposed, from, to);
-        if (method == SimulationMethod.Grouped && grouped.CanGroup)
+        if (method == SimulationMethod.Grouped)
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            return await grouped.RunAsync(db, progress, ct);
+            var grouped = new GroupedRollupRerating(book, current, proposed, from, to, await GroupedRollupRerating.UsedPairsAsync(db, from, to, ct));
+            if (grouped.CanGroup)
+            {
+                return await grouped.RunAsync(db, progress, ct);
+            }
         }
         return await RowByRowRollupPassAsync(book, current, proposed, from, to, progress, ct);
     }

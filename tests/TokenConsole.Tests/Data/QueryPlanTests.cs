@@ -33,7 +33,8 @@ namespace TokenConsole.Tests.Data;
 /// </summary>
 public sealed class QueryPlanTests
 {
-    private static readonly string[] RollupTables = ["UsageRollups", "RegionIndustryDaily", "CustomerDailyUsage", "RevenueDaily", "CustomerDailyRuleEffect"];
+    private static readonly string[] RollupTables =
+        ["UsageRollups", "RegionIndustryDaily", "RegionIndustryHourly", "PackageModelDaily", "CustomerDailyUsage", "RevenueDaily", "CustomerDailyRuleEffect"];
     private static readonly DateTimeOffset Now = new(2026, 11, 28, 4, 0, 0, TimeSpan.Zero);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -60,7 +61,7 @@ public sealed class QueryPlanTests
         var drillDown = services.GetRequiredService<DrillDownService>();
         var today = ReportPeriod.Today(Now);
         string region, industry, customer;
-        int model, package;
+        int model, package, earning;
         // The test's own look-ups, outside the log.
         await using (var db = database.CreateDbContext())
         {
@@ -69,6 +70,7 @@ public sealed class QueryPlanTests
             customer = (await db.Customers.OrderBy(c => c.Id).FirstAsync(Ct)).Code;
             model = (await db.UsageRollups.FirstAsync(Ct)).ModelId;
             package = (await db.UsageRollups.FirstAsync(Ct)).PackageId;
+            earning = (await db.PackageModelDaily.Where(p => p.ModelId != 0).OrderByDescending(p => p.RevenueMicros).FirstAsync(Ct)).PackageId;
         }
         var queries = new HeatmapQuery[]
         {
@@ -95,13 +97,28 @@ public sealed class QueryPlanTests
         await services.GetRequiredService<ComputeEditService>().ImpactOfAsync(1, PoolStatus.Draining, Ct);
         await services.GetRequiredService<CatalogService>().ModelsAsync(Ct);
         Assert.NotNull(await services.GetRequiredService<CustomerQueries>().DetailsAsync(customer, Ct));
+        // The impact simulation, grouped: a percentage for one industry's hours (the class tables), and one for one package
+        // at weekends (its ratio differs from the other packages' of a cell: the rows of its weekend hours are read).
+        await services.GetRequiredService<PriceBookProvider>().ReloadAsync(Ct);
+        await services.GetRequiredService<RuleSetProvider>().ReloadAsync(Ct);
+        var simulator = services.GetRequiredService<ImpactSimulator>();
+        await simulator.SimulateAsync(new PriceChangeContent { Add = [new PriceRule { Name = "day", Effect = PriceEffectKind.Percentage, Value = -15, Stacking = StackingPolicy.Stacks,
+            Scope = new() { IndustryCodes = [industry], HourFrom = 9, HourTo = 18 } }] }, 30, SimulationMethod.Grouped, null, Ct);
+        var weekend = await simulator.SimulateAsync(new PriceChangeContent { Add = [new PriceRule { Name = "weekend", Effect = PriceEffectKind.Percentage, Value = -20, Stacking = StackingPolicy.Stacks,
+            Scope = new() { PackageIds = [earning], Days = [DayOfWeek.Saturday, DayOfWeek.Sunday] } }] }, 30, SimulationMethod.Grouped, null, Ct);
+        var weekendRowByRow = await simulator.SimulateAsync(new PriceChangeContent { Add = [new PriceRule { Name = "weekend", Effect = PriceEffectKind.Percentage, Value = -20, Stacking = StackingPolicy.Stacks,
+            Scope = new() { PackageIds = [earning], Days = [DayOfWeek.Saturday, DayOfWeek.Sunday] } }] }, 30, SimulationMethod.RowByRow, null, Ct);
+        Assert.NotEqual(weekendRowByRow.RevenueBefore, weekendRowByRow.RevenueAfter);
+        Assert.Equal(Math.Round(weekendRowByRow.RevenueAfter, 6), Math.Round(weekend.RevenueAfter, 6));
+        Assert.True(weekend.RollupRows > 0, $"the one package's weekend change reads rollup rows: {weekend.RollupRows} of {weekendRowByRow.RollupRows}, {weekend.RevenueBefore} → {weekend.RevenueAfter}");
 
         var reads = commands.RollupReads();
         // Each read that the services above make, at least once: if one stops being collected, the test says so.
-        foreach (var table in new[] { "UsageRollups", "RegionIndustryDaily", "CustomerDailyUsage", "RevenueDaily", "CustomerDailyRuleEffect" })
+        foreach (var table in RollupTables)
         {
             Assert.Contains(reads, r => r.Sql.Contains($"\"{table}\"", StringComparison.Ordinal));
         }
+        Assert.Contains(reads, r => r.Sql.TrimStart().StartsWith("WITH", StringComparison.Ordinal) && r.Sql.Contains("\"UsageRollups\"", StringComparison.Ordinal)); // the simulation's corrections
         var problems = new List<string>();
         await using var connection = new SqliteConnection(database.ConnectionString);
         await connection.OpenAsync(Ct);
@@ -190,7 +207,7 @@ public sealed class QueryPlanTests
 
         public List<Command> RollupReads() =>
         [
-            .. _commands.Values.Where(c => c.Sql.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase)
+            .. _commands.Values.Where(c => (c.Sql.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase) || c.Sql.TrimStart().StartsWith("WITH", StringComparison.OrdinalIgnoreCase))
                 && RollupTables.Any(t => c.Sql.Contains($"\"{t}\"", StringComparison.Ordinal))),
         ];
 

@@ -19,6 +19,15 @@ public static class WriterCells
                 RevenueMicros = g.Sum(r => r.RevenueMicros), ComputeCostMicros = g.Sum(r => r.ComputeCostMicros),
             });
 
+    public static IEnumerable<RegionIndustryHourly> HourlyCellsOf(IEnumerable<UsageRollup> hourly) =>
+        hourly.GroupBy(r => (r.Hour, r.RegionCode, r.IndustryCode))
+            .Select(g => new RegionIndustryHourly
+            {
+                Hour = g.Key.Hour, RegionCode = g.Key.RegionCode, IndustryCode = g.Key.IndustryCode,
+                Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), Calls = g.Sum(r => r.Calls),
+                RevenueMicros = g.Sum(r => r.RevenueMicros), ComputeCostMicros = g.Sum(r => r.ComputeCostMicros),
+            });
+
     public static IEnumerable<PackageModelDaily> PackageModelsOf(IEnumerable<UsageRollup> hourly) =>
         hourly.GroupBy(r => (Day: BusinessCalendar.DayStartUtc(r.Hour), r.PackageId, r.ModelId))
             .Select(g => new PackageModelDaily

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using TokenConsole.Data;
 using TokenConsole.Features.Pricing;
 using TokenConsole.Features.Usage;
+using TokenConsole.Tests.Infrastructure;
 
 namespace TokenConsole.Tests.Pricing;
 
@@ -33,6 +34,9 @@ public sealed class GroupedSimulationTests : IDisposable
                 [1] = new(1, 11, 2m, 4m, 1_000_000, new Dictionary<int, decimal> { [3] = 2m }.ToFrozenDictionary()),
                 [2] = new(2, 12, 3m, 6.5m, 1_000_000, FrozenDictionary<int, decimal>.Empty),
                 [3] = new(3, 13, 1m, 0m, 1_000_000, FrozenDictionary<int, decimal>.Empty),
+                // Priced but without usage, and like the top-up packs, priced at zero without usage: nothing to read for either.
+                [4] = new(4, 14, 2m, 5m, 1_000_000, FrozenDictionary<int, decimal>.Empty),
+                [5] = new(5, 15, 0m, 0m, 1_000_000, FrozenDictionary<int, decimal>.Empty),
             }.ToFrozenDictionary(),
             Enumerable.Range(1, 3).ToFrozenDictionary(m => m, m => new PriceBook.ModelCosts(0.5m, 1m))));
         _ruleSets.Replace(new RuleSetEngine(1, CurrentRules(), FrozenDictionary<int, FrozenSet<long>>.Empty, null));
@@ -107,6 +111,29 @@ public sealed class GroupedSimulationTests : IDisposable
     }
 
     [Fact]
+    public async Task Only_the_package_and_model_pairs_with_usage_in_the_period_are_priced_and_read()
+    {
+        var to = BusinessCalendar.DayStartUtc(Now.UtcDateTime).AddDays(1);
+        var from = to.AddDays(-7);
+        using (var db = _database.CreateDbContext())
+        {
+            // Package 4's usage lies before the period; package 5 has only a fee row (model 0) in it.
+            db.PackageModelDaily.Add(new PackageModelDaily { Day = from.AddDays(-1), PackageId = 4, ModelId = 1, Tokens = 10, Calls = 1 });
+            db.PackageModelDaily.Add(new PackageModelDaily { Day = from.AddDays(2), PackageId = 5, ModelId = 0, FeeMicros = 1_000_000 });
+            db.SaveChanges();
+        }
+        await using var read = _database.CreateDbContext();
+
+        var used = await GroupedRollupRerating.UsedPairsAsync(read, from, to, Ct);
+
+        var expected = read.UsageRollups.Where(r => r.Hour >= from && r.Hour < to).Select(r => new { r.PackageId, r.ModelId }).Distinct().AsEnumerable()
+            .Select(r => (r.PackageId, r.ModelId)).Order().ToList();
+        Assert.Equal(expected, used.Order().ToList());
+        Assert.DoesNotContain(used, u => u.Package is 4 or 5);
+        Assert.Contains(used, u => u.Package == 99); // unknown to the price book, but it has rows: kept as recorded, so read when ρ ≠ 1
+    }
+
+    [Fact]
     public async Task Progress_rises_to_one()
     {
         var progress = new List<double>();
@@ -160,6 +187,8 @@ public sealed class GroupedSimulationTests : IDisposable
             }
         }
         db.RegionIndustryDaily.AddRange(daily.Values);
+        db.PackageModelDaily.AddRange(WriterCells.PackageModelsOf(db.UsageRollups.Local));
+        db.RegionIndustryHourly.AddRange(WriterCells.HourlyCellsOf(db.UsageRollups.Local));
         db.SaveChanges();
     }
 
