@@ -67,6 +67,7 @@ public sealed class GroupedSimulationTests : IDisposable
         ["exclusive first"] = new() { Add = [new() { Name = "bj-exclusive", Priority = 1, Effect = PriceEffectKind.UnitPrice, Value = 2.5m, Stacking = StackingPolicy.Exclusive, Scope = new() { RegionCodes = ["CN-BJ"], Days = [DayOfWeek.Monday, DayOfWeek.Tuesday] } }] },
         ["charged where it was free"] = new() { Retire = ["sh-free"], Add = [new() { Name = "weekend-absolute", Effect = PriceEffectKind.AbsolutePerMTok, Value = 1m, Stacking = StackingPolicy.Stacks, Scope = new() { Days = [DayOfWeek.Saturday] } }] },
         ["model scope, best price"] = new() { Add = [new() { Name = "model-1", Effect = PriceEffectKind.Percentage, Value = -40, Stacking = StackingPolicy.BestPrice, Scope = new() { ModelIds = [1], HourFrom = 20, HourTo = 2 } }] },
+        ["advanced expression on the hour, one cell (2,016 classes a cell: row by row)"] = new() { Add = [new() { Name = "night-owls", Effect = PriceEffectKind.Percentage, Value = -10, Stacking = StackingPolicy.Stacks, AdvancedExpression = "Fn.Between(u.Hour, 0, 6)", Scope = new() { RegionCodes = ["CN-BJ"], IndustryCodes = ["finance"] } }] },
         ["advanced expression on tokens (row by row)"] = new() { Add = [new() { Name = "big-calls", Effect = PriceEffectKind.Percentage, Value = -7, Stacking = StackingPolicy.Stacks, AdvancedExpression = "u.Tokens > 1500000" }] },
     };
 
