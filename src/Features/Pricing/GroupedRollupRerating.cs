@@ -209,9 +209,9 @@ internal sealed class GroupedRollupRerating(PriceBook book, RuleSetEngine curren
             prices.Where(p => !p.Additive).GroupBy(p => Math.Round(p.Ratio, RatioDecimals))
                 .OrderByDescending(g => g.Count()).ThenByDescending(g => g.Key == preferred).Select(g => g.Key).FirstOrDefault(preferred);
         var rho = Common(prices.Values, 1m);
-        var classRatios = Enumerable.Range(0, representatives.Count)
-            .Select(c => Common(prices.Where(p => p.Key.Class == c).Select(p => p.Value), rho))
-            .ToArray();
+        // One pass over the prices per cell (with 168 classes, filtering them once per class cost 168 passes).
+        var byClass = prices.ToLookup(p => p.Key.Class, p => p.Value);
+        var classRatios = Enumerable.Range(0, representatives.Count).Select(c => Common(byClass[c], rho)).ToArray();
         var odd = prices.Where(p => p.Value.Additive || Math.Round(p.Value.Ratio, RatioDecimals) != classRatios[p.Key.Class]).Select(p => p.Key).ToList();
         return new CellPlan(region, industry, recorded, rho, classRatios, odd);
     }
