@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using static TokenConsole.E2E.Pages;
 
 namespace TokenConsole.E2E;
 
@@ -6,14 +7,6 @@ namespace TokenConsole.E2E;
 [Collection(ConsoleServerCollection.Name)]
 public sealed class ComputeTests(ConsoleServer server)
 {
-    private static async Task TypeAsync(IPage page, string testId, string value)
-    {
-        var field = page.Locator($"input[data-testid='{testId}'], [data-testid='{testId}'] input").First;
-        await field.FillAsync(value);
-        await field.DispatchEventAsync("input");
-        await field.BlurAsync();
-    }
-
     private static async Task OpenTabAsync(IPage page, string english, string chinese)
     {
         await page.Locator(".mud-tab").Filter(new LocatorFilterOptions { HasTextRegex = new System.Text.RegularExpressions.Regex($"^({english}|{chinese})$") }).ClickAsync();

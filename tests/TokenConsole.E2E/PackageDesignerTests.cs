@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using static TokenConsole.E2E.Pages;
 
 namespace TokenConsole.E2E;
 
@@ -6,43 +7,6 @@ namespace TokenConsole.E2E;
 [Collection(ConsoleServerCollection.Name)]
 public sealed class PackageDesignerTests(ConsoleServer server)
 {
-    private static ILocator Field(IPage page, string testId) =>
-        page.Locator($"input[data-testid='{testId}'], [data-testid='{testId}'] input").First;
-
-    private static async Task TypeAsync(IPage page, string testId, string value)
-    {
-        var field = Field(page, testId);
-        await field.FillAsync(value);
-        await field.DispatchEventAsync("input");
-        // Leaving the field commits the value (change event) even when an input event raced a render of the circuit.
-        await field.BlurAsync();
-    }
-
-    /// <summary>Types until the server shows the expected effect: a keystroke can race a render of the previous one.</summary>
-    private static Task TypeUntilAsync(IPage page, string testId, string value, ILocator effect, string expected) =>
-        TypeUntilAsync(page, testId, value, () => Assertions.Expect(effect).ToHaveTextAsync(expected, new() { Timeout = 5_000 }));
-
-    private static async Task TypeUntilAsync(IPage page, string testId, string value, Func<Task> expectation)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            if (attempt > 1)
-            {
-                // A lost value must change again to be sent again.
-                await TypeAsync(page, testId, "");
-            }
-            await TypeAsync(page, testId, value);
-            try
-            {
-                await expectation();
-                return;
-            }
-            catch (PlaywrightException) when (attempt < 5)
-            {
-            }
-        }
-    }
-
     [Fact]
     public async Task A_product_manager_designs_a_package_fixes_its_margin_and_submits_it_and_an_executive_activates_it()
     {

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using static TokenConsole.E2E.Pages;
 using TokenConsole.Auth;
 using TokenConsole.Data;
 using TokenConsole.Features.Catalog;
@@ -16,9 +17,6 @@ namespace TokenConsole.E2E;
 public sealed class PackageReviewTests(ConsoleServer server)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private static ILocator Field(IPage page, string testId) =>
-        page.Locator($"input[data-testid='{testId}'], [data-testid='{testId}'] input").First;
 
     /// <summary>
     /// The product manager puts a new version of ENT-CS (two volume tiers, four models) in review, through the services as
