@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using TokenConsole.Data;
 
 namespace TokenConsole.Features.Billing;
@@ -18,113 +16,133 @@ public interface IFeeRevenueStore
 }
 
 /// <summary>
-/// SQLite: each table gets one INSERT … SELECT … FROM json_each(@rows) ON CONFLICT DO UPDATE over a JSON array of the
-/// rows — one statement and one parameter however many rows. One statement per row spent the catch-up in per-statement
-/// overhead (300,000 executions on the demo data), and multi-row VALUES with a parameter per value bind by name, which
-/// SQLite looks up by a linear scan: quadratic in the parameters of a statement. EF's change tracker would spend it on
-/// tracking and key lookups. (PostgreSQL, issue 15: the same upserts over jsonb_to_recordset.)
+/// SQLite: one prepared upsert per table (<c>INSERT … VALUES (?, …) ON CONFLICT DO UPDATE</c>), its values bound by
+/// position through SQLite's own API (<see cref="SqliteRowWriter"/>), and the sums per cell, package and month
+/// gathered in one pass over the rows. At 20,000 customers the catch-up writes 1.9M rows: sent as JSON arrays through
+/// <c>json_each</c> (one statement and parameter per 10,000 rows) SQLite spent 5.2 s taking the JSON apart, and the
+/// four LINQ groupings another second; the same rows bound by position take under 2 s. One statement per row through
+/// <c>SqliteCommand</c> spends it in boxing and the parameter collection instead, and multi-row VALUES with a named
+/// parameter per value are quadratic (SQLite finds a parameter by name with a linear scan). (PostgreSQL, issue 15:
+/// binary COPY into a staging table and the same upserts from it.)
 /// </summary>
 public sealed class SqliteFeeRevenueStore : IFeeRevenueStore
 {
-    /// <summary>Rows a statement: bounds the JSON text (~100 bytes a row) however long the catch-up.</summary>
-    public const int RowsPerStatement = 10_000;
+    private static readonly string[] RevenueColumns = ["Day", "CustomerId", "PackageId", "RegionCode", "IndustryCode", "FeeMicros", "TopUpMicros", "CreditMicros"];
 
-    // Each row is a JSON array: [day ticks, customer, package, region, industry, fee µ¥, top-up µ¥].
-    private const string RevenueSql =
+    private const string RevenueConflict =
         """
-        INSERT INTO "RevenueDaily" ("Day", "CustomerId", "PackageId", "RegionCode", "IndustryCode", "FeeMicros", "TopUpMicros", "CreditMicros")
-        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, 0 FROM json_each(@rows) WHERE true
         ON CONFLICT ("Day", "CustomerId", "PackageId") DO UPDATE SET
             "FeeMicros" = "RevenueDaily"."FeeMicros" + excluded."FeeMicros",
             "TopUpMicros" = "RevenueDaily"."TopUpMicros" + excluded."TopUpMicros"
         """;
 
-    // Each cell is a JSON array: [region, industry, day ticks, fee µ¥, top-up µ¥].
-    private const string CellSql =
+    private static readonly string[] CellColumns = ["RegionCode", "IndustryCode", "Day", "FeeMicros", "TopUpMicros", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros", "CreditMicros"];
+
+    private const string CellConflict =
         """
-        INSERT INTO "RegionIndustryDaily" ("RegionCode", "IndustryCode", "Day", "FeeMicros", "TopUpMicros", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros", "CreditMicros")
-        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, 0, 0, 0, 0, 0 FROM json_each(@rows) WHERE true
         ON CONFLICT ("Day", "RegionCode", "IndustryCode") DO UPDATE SET
             "FeeMicros" = "RegionIndustryDaily"."FeeMicros" + excluded."FeeMicros",
             "TopUpMicros" = "RegionIndustryDaily"."TopUpMicros" + excluded."TopUpMicros"
         """;
 
-    // Each package's day is a JSON array: [day ticks, package, fee µ¥, top-up µ¥]; model 0, a fee buys no model.
-    private const string PackageSql =
+    // Model 0: a fee buys no model.
+    private static readonly string[] PackageColumns = ["Day", "PackageId", "ModelId", "FeeMicros", "TopUpMicros"];
+
+    private const string PackageConflict =
         """
-        INSERT INTO "PackageModelDaily" ("Day", "PackageId", "ModelId", "FeeMicros", "TopUpMicros")
-        SELECT value ->> 0, value ->> 1, 0, value ->> 2, value ->> 3 FROM json_each(@rows) WHERE true
         ON CONFLICT ("Day", "PackageId", "ModelId") DO UPDATE SET
             "FeeMicros" = "PackageModelDaily"."FeeMicros" + excluded."FeeMicros",
             "TopUpMicros" = "PackageModelDaily"."TopUpMicros" + excluded."TopUpMicros"
         """;
 
-    // Each cell's month is a JSON array: [region, industry, month ticks, fee µ¥, top-up µ¥].
-    private const string CellMonthSql =
+    private static readonly string[] CellMonthColumns = ["RegionCode", "IndustryCode", "Month", "FeeMicros", "TopUpMicros"];
+
+    private const string CellMonthConflict =
         """
-        INSERT INTO "RegionIndustryMonthly" ("RegionCode", "IndustryCode", "Month", "FeeMicros", "TopUpMicros")
-        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(@rows) WHERE true
         ON CONFLICT ("Month", "RegionCode", "IndustryCode") DO UPDATE SET
             "FeeMicros" = "RegionIndustryMonthly"."FeeMicros" + excluded."FeeMicros",
             "TopUpMicros" = "RegionIndustryMonthly"."TopUpMicros" + excluded."TopUpMicros"
         """;
 
-    // Each customer's month is a JSON array: [month ticks, customer, fee µ¥, top-up µ¥].
-    private const string CustomerMonthSql =
+    private static readonly string[] CustomerMonthColumns = ["Month", "CustomerId", "FeeMicros", "TopUpMicros"];
+
+    private const string CustomerMonthConflict =
         """
-        INSERT INTO "CustomerMonthly" ("Month", "CustomerId", "FeeMicros", "TopUpMicros")
-        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(@rows) WHERE true
         ON CONFLICT ("Month", "CustomerId") DO UPDATE SET
             "FeeMicros" = "CustomerMonthly"."FeeMicros" + excluded."FeeMicros",
             "TopUpMicros" = "CustomerMonthly"."TopUpMicros" + excluded."TopUpMicros"
         """;
 
-    public async Task AddAsync(TokenConsoleDbContext db, IReadOnlyList<RevenueDaily> rows, CancellationToken cancellationToken)
+    public Task AddAsync(TokenConsoleDbContext db, IReadOnlyList<RevenueDaily> rows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(rows);
         if (rows.Count == 0)
         {
-            return;
+            return Task.CompletedTask;
         }
         if (db.Database.CurrentTransaction is null)
         {
             throw new InvalidOperationException("The fee recognizer writes its days inside its transaction with the watermark.");
         }
-        // Days are stored as UTC ticks (the context's DateTime converter).
-        await ExecuteChunkedAsync(db, RevenueSql, rows.Select(r => new object[] { r.Day.Ticks, r.CustomerId, r.PackageId, r.RegionCode, r.IndustryCode, r.FeeMicros, r.TopUpMicros }), cancellationToken);
-        var cells = rows.GroupBy(r => (r.Day, r.RegionCode, r.IndustryCode))
-            .Select(g => new object[] { g.Key.RegionCode, g.Key.IndustryCode, g.Key.Day.Ticks, g.Sum(r => r.FeeMicros), g.Sum(r => r.TopUpMicros) });
-        await ExecuteChunkedAsync(db, CellSql, cells, cancellationToken);
-        var cellMonths = rows.GroupBy(r => (Month: BusinessCalendar.MonthStartUtc(r.Day), r.RegionCode, r.IndustryCode))
-            .Select(g => new object[] { g.Key.RegionCode, g.Key.IndustryCode, g.Key.Month.Ticks, g.Sum(r => r.FeeMicros), g.Sum(r => r.TopUpMicros) });
-        await ExecuteChunkedAsync(db, CellMonthSql, cellMonths, cancellationToken);
-        var packages = rows.GroupBy(r => (r.Day, r.PackageId))
-            .Select(g => new object[] { g.Key.Day.Ticks, g.Key.PackageId, g.Sum(r => r.FeeMicros), g.Sum(r => r.TopUpMicros) });
-        await ExecuteChunkedAsync(db, PackageSql, packages, cancellationToken);
-        var months = rows.GroupBy(r => (Month: BusinessCalendar.MonthStartUtc(r.Day), r.CustomerId))
-            .Select(g => new object[] { g.Key.Month.Ticks, g.Key.CustomerId, g.Sum(r => r.FeeMicros), g.Sum(r => r.TopUpMicros) });
-        await ExecuteChunkedAsync(db, CustomerMonthSql, months, cancellationToken);
-    }
-
-    /// <summary>Runs <paramref name="sql"/> over the rows, <see cref="RowsPerStatement"/> at a time.</summary>
-    private static async Task ExecuteChunkedAsync(TokenConsoleDbContext db, string sql, IEnumerable<object[]> rows, CancellationToken cancellationToken)
-    {
-        foreach (var chunk in rows.Chunk(RowsPerStatement))
+        // The statements run on the connection, in its open transaction. Days are stored as UTC ticks (the context's
+        // DateTime converter).
+        var connection = db.Database.GetDbConnection();
+        var cells = new Dictionary<(long Day, string Region, string Industry), Amounts>();
+        var cellMonths = new Dictionary<(long Month, string Region, string Industry), Amounts>();
+        var packages = new Dictionary<(long Day, int Package), Amounts>();
+        var customerMonths = new Dictionary<(long Month, int Customer), Amounts>();
+        using (var revenue = new SqliteRowWriter(connection, "RevenueDaily", RevenueColumns, RevenueConflict))
         {
-            await ExecuteAsync(db, sql, chunk, cancellationToken);
+            foreach (var r in rows)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                revenue.Add(r.Day.Ticks).Add(r.CustomerId).Add(r.PackageId).Add(r.RegionCode).Add(r.IndustryCode).Add(r.FeeMicros).Add(r.TopUpMicros).Add(0).Insert();
+                var month = BusinessCalendar.MonthStartUtc(r.Day).Ticks;
+                Amounts.AddTo(cells, (r.Day.Ticks, r.RegionCode, r.IndustryCode), r);
+                Amounts.AddTo(cellMonths, (month, r.RegionCode, r.IndustryCode), r);
+                Amounts.AddTo(packages, (r.Day.Ticks, r.PackageId), r);
+                Amounts.AddTo(customerMonths, (month, r.CustomerId), r);
+            }
         }
+        using (var insert = new SqliteRowWriter(connection, "RegionIndustryDaily", CellColumns, CellConflict))
+        {
+            foreach (var ((day, region, industry), sum) in cells)
+            {
+                insert.Add(region).Add(industry).Add(day).Add(sum.Fee).Add(sum.TopUp).Add(0).Add(0).Add(0).Add(0).Add(0).Insert();
+            }
+        }
+        using (var insert = new SqliteRowWriter(connection, "RegionIndustryMonthly", CellMonthColumns, CellMonthConflict))
+        {
+            foreach (var ((month, region, industry), sum) in cellMonths)
+            {
+                insert.Add(region).Add(industry).Add(month).Add(sum.Fee).Add(sum.TopUp).Insert();
+            }
+        }
+        using (var insert = new SqliteRowWriter(connection, "PackageModelDaily", PackageColumns, PackageConflict))
+        {
+            foreach (var ((day, package), sum) in packages)
+            {
+                insert.Add(day).Add(package).Add(0).Add(sum.Fee).Add(sum.TopUp).Insert();
+            }
+        }
+        using (var insert = new SqliteRowWriter(connection, "CustomerMonthly", CustomerMonthColumns, CustomerMonthConflict))
+        {
+            foreach (var ((month, customer), sum) in customerMonths)
+            {
+                insert.Add(month).Add(customer).Add(sum.Fee).Add(sum.TopUp).Insert();
+            }
+        }
+        return Task.CompletedTask;
     }
 
-    private static async Task ExecuteAsync(TokenConsoleDbContext db, string sql, IEnumerable<object[]> rows, CancellationToken cancellationToken)
+    /// <summary>A fee and a top-up sum in µ¥.</summary>
+    private readonly record struct Amounts(long Fee, long TopUp)
     {
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-        command.CommandText = sql;
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "@rows";
-        parameter.Value = JsonSerializer.Serialize(rows);
-        command.Parameters.Add(parameter);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        public static void AddTo<TKey>(Dictionary<TKey, Amounts> sums, TKey key, RevenueDaily row) where TKey : notnull
+        {
+            ref var sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(sums, key, out _);
+            sum = new Amounts(sum.Fee + row.FeeMicros, sum.TopUp + row.TopUpMicros);
+        }
     }
 }

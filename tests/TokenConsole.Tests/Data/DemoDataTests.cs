@@ -231,4 +231,22 @@ public sealed class DemoBillingDataTests(ConsoleFactory factory) : IClassFixture
         var plan = await QueryPlanTests.PlanAsync((SqliteConnection)db.Database.GetDbConnection(), "SELECT * FROM RevenueDaily WHERE CustomerId = 1 AND Day >= 0", []);
         Assert.Contains(plan, p => p.Contains("IX_RevenueDaily_CustomerId_Day", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task The_customer_search_finds_every_seeded_customer_and_keeps_its_trigger_after_the_seeding_built_it_last()
+    {
+        await using var db = Db();
+        var customers = await db.Customers.AsNoTracking().OrderBy(c => c.Id).Select(c => new { c.Id, c.NameZh }).ToListAsync(Ct);
+        Assert.Equal(customers.Count, await db.Database.SqlQueryRaw<int>("SELECT count(*) AS Value FROM CustomerSearch").SingleAsync(Ct));
+        // A fragment of a Chinese name finds exactly the customers whose name contains it, as a scan of the table does.
+        var fragment = customers[^1].NameZh[2..5];
+        var search = new SqliteCustomerSearch();
+        var found = await search.Matching(db, fragment).ToListAsync(Ct);
+        Assert.Equal(customers.Where(c => c.NameZh.Contains(fragment, StringComparison.Ordinal)).Select(c => c.Id).Take(ICustomerSearch.MaxMatches + 1), found.Order());
+        // The insert trigger is back: a customer added after the seeding is found.
+        var trigger = await db.Database.SqlQueryRaw<string>(
+            "SELECT sql AS Value FROM sqlite_master WHERE type = 'trigger' AND name = 'Customers_Search_Insert'").SingleOrDefaultAsync(Ct);
+        Assert.NotNull(trigger);
+        Assert.Contains("AFTER INSERT ON \"Customers\"", trigger, StringComparison.Ordinal);
+    }
 }

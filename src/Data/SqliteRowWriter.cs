@@ -2,13 +2,14 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
-namespace TokenConsole.Data.Seeding;
+namespace TokenConsole.Data;
 
 /// <summary>
-/// One prepared INSERT on an open SQLite connection, inside the connection's current transaction, called through
-/// SQLitePCL's raw API (as the usage writer is) with its values bound by position: <c>Add(…)</c> each column in order,
-/// then <see cref="Insert"/>. The demo data set is about 700,000 rows; through <c>SqliteCommand</c> each row boxed its
-/// values and went through the parameter collection, which took a third of the first-start budget. SQLite only.
+/// One prepared INSERT (or upsert) on an open SQLite connection, inside the connection's current transaction, called
+/// through SQLitePCL's raw API (as the usage writer is) with its values bound by position: <c>Add(…)</c> each column in
+/// order, then <see cref="Insert"/>. The demo data set is about 700,000 rows; through <c>SqliteCommand</c> each row boxed
+/// its values and went through the parameter collection, which took a third of the first-start budget. SQLite only:
+/// EF's interceptors do not see these statements.
 /// </summary>
 internal sealed class SqliteRowWriter : IDisposable
 {
@@ -17,11 +18,16 @@ internal sealed class SqliteRowWriter : IDisposable
     private readonly int _columns;
     private int _bound;
 
-    public SqliteRowWriter(DbConnection connection, string table, params string[] columns)
+    public SqliteRowWriter(DbConnection connection, string table, params string[] columns) : this(connection, table, columns, onConflict: null)
+    {
+    }
+
+    /// <param name="onConflict">An upsert clause after the VALUES, e.g. <c>ON CONFLICT ("Day") DO UPDATE SET …</c>.</param>
+    public SqliteRowWriter(DbConnection connection, string table, string[] columns, string? onConflict)
     {
         _db = ((SqliteConnection)connection).Handle ?? throw new InvalidOperationException("The connection is not open.");
         _columns = columns.Length;
-        var sql = $"INSERT INTO \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select(_ => "?"))})";
+        var sql = $"INSERT INTO \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select(_ => "?"))}) {onConflict}";
         Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
     }
 
