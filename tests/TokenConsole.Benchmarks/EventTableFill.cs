@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
-using TokenConsole.Data.Seeding;
+using TokenConsole.Data;
 using TokenConsole.Features.Usage.Ingestion;
 using TokenConsole.LoadGen;
 
