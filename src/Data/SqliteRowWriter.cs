@@ -46,6 +46,39 @@ internal sealed class SqliteRowWriter : IDisposable
         return this;
     }
 
+    public SqliteRowWriter Add(double value)
+    {
+        Check(raw.sqlite3_bind_double(_statement, ++_bound, value));
+        return this;
+    }
+
+    /// <summary>Each value by its type (long, int, double, string; null and DBNull as NULL), as a provider value from EF's converters comes.</summary>
+    public SqliteRowWriter AddAll(params object?[] values)
+    {
+        foreach (var value in values)
+        {
+            _ = value switch
+            {
+                null or DBNull => AddNull(),
+                long v => Add(v),
+                int v => Add(v),
+                short v => Add(v),
+                bool v => Add(v ? 1 : 0),
+                double v => Add(v),
+                string v => Add(v),
+                _ => throw new ArgumentException($"A {value.GetType().Name} has no SQLite binding here; convert it to a provider value first.", nameof(values)),
+            };
+        }
+        return this;
+    }
+
+    /// <summary>Writes the row and returns its rowid (the table's INTEGER PRIMARY KEY).</summary>
+    public long InsertReturningRowId()
+    {
+        Insert();
+        return raw.sqlite3_last_insert_rowid(_db);
+    }
+
     /// <summary>Writes the row of the values added since the last call.</summary>
     public void Insert()
     {
@@ -78,5 +111,6 @@ internal sealed class SqliteRowWriter : IDisposable
         }
     }
 
-    private SqliteException Failure(int rc) => new(raw.sqlite3_errmsg(_db).utf8_to_string(), rc);
+    // With the extended code (2067 for a unique index), which the write path reads to tell a conflict.
+    private SqliteException Failure(int rc) => new(raw.sqlite3_errmsg(_db).utf8_to_string(), rc, raw.sqlite3_extended_errcode(_db));
 }

@@ -10,7 +10,7 @@ public static class BillingModule
         builder.Services.AddSingleton<FeeRecognizer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FeeRecognizer>());
         // Bills and credit notes (issue 13, bills): one runner per process, the reads, the maker–checker, the schedule.
-        builder.Services.AddSingleton<IBillStore, SqlBillStore>();
+        builder.Services.AddSingleton<IBillStore, SqliteBillStore>();
         builder.Services.AddSingleton<BillRunService>();
         builder.Services.AddSingleton<BillService>();
         builder.Services.AddSingleton<CreditNoteService>();

@@ -4,11 +4,19 @@ using TokenConsole.Features.Billing;
 
 namespace TokenConsole.Tests.Billing;
 
-/// <summary>The bill run's raw inserts: the rows are those EF would write, and a bill that exists fails the batch as EF's save would.</summary>
+/// <summary>
+/// The bill run's raw inserts, the portable store and SQLite's own: the rows are those EF would write, and a bill that
+/// exists fails the batch as EF's save would.
+/// </summary>
 public sealed class BillStoreTests : BillingTestBed
 {
-    [Fact]
-    public async Task Bills_inserted_by_the_store_read_back_through_EF_exactly_as_they_were_made()
+    public static TheoryData<string> Stores => [nameof(SqlBillStore), nameof(SqliteBillStore)];
+
+    private static IBillStore Store(string name) => name == nameof(SqliteBillStore) ? new SqliteBillStore() : new SqlBillStore();
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Bills_inserted_by_the_store_read_back_through_EF_exactly_as_they_were_made(string store)
     {
         var customer = AddCustomers(1)[0];
         var issuedAt = new DateTimeOffset(2026, 12, 1, 0, 10, 0, TimeSpan.FromHours(8));
@@ -23,6 +31,11 @@ public sealed class BillStoreTests : BillingTestBed
                 {
                     Number = 2, Kind = BillLineKind.LateUsage, ModelId = ModelB, UsageMonth = 202610, Quantity = 1_234_567.891234m, UnitPrice = 10.800001m,
                     AmountMicros = 13_333_333, AmountFen = 1_333, RulesEffectMicros = -1_481_482, Detail = "v3, v4",
+                    RuleEffects =
+                    [
+                        new BillLineRuleEffect { RuleSetVersion = 3, RuleOrdinal = 1, RuleName = "Finance weekday −10 %", EffectMicros = -1_000_000, EffectFen = -100, Tokens = 123_456.5m },
+                        new BillLineRuleEffect { RuleSetVersion = 4, RuleOrdinal = 2, RuleName = "夜间 −5 %", EffectMicros = -481_482, EffectFen = -48, Tokens = 1_111_111.391234m },
+                    ],
                 },
                 new BillLine { Number = 3, Kind = BillLineKind.Credit, CreditNoteId = 77, Quantity = 1, UnitPrice = -13.33m, AmountMicros = -13_330_000, AmountFen = -1_333, Detail = "outage" },
             ],
@@ -31,7 +44,7 @@ public sealed class BillStoreTests : BillingTestBed
         await using (var db = Database.CreateDbContext())
         {
             await using var transaction = await db.Database.BeginTransactionAsync(Ct);
-            await new SqlBillStore().InsertAsync(db, [bill], Ct);
+            await Store(store).InsertAsync(db, [bill], Ct);
             await transaction.CommitAsync(Ct);
         }
 
@@ -43,10 +56,19 @@ public sealed class BillStoreTests : BillingTestBed
         Assert.Equal(
             bill.Lines.Select(l => (l.BillId, l.Number, l.Kind, l.PackageId, l.ModelId, l.CreditNoteId, l.UsageMonth, l.Quantity, l.UnitPrice, l.AmountMicros, l.AmountFen, l.RulesEffectMicros, l.Detail)),
             read.Lines.OrderBy(l => l.Number).Select(l => (l.BillId, l.Number, l.Kind, l.PackageId, l.ModelId, l.CreditNoteId, l.UsageMonth, l.Quantity, l.UnitPrice, l.AmountMicros, l.AmountFen, l.RulesEffectMicros, l.Detail)));
+        // The ruled line's id came back to its effects, and they read back as made.
+        var ruled = bill.Lines[1];
+        Assert.NotEqual(0, ruled.Id);
+        await using var check = Database.CreateDbContext();
+        var effects = await check.Set<BillLineRuleEffect>().AsNoTracking().OrderBy(e => e.RuleOrdinal).ToListAsync(Ct);
+        Assert.Equal(
+            ruled.RuleEffects.Select(e => (ruled.Id, e.RuleSetVersion, e.RuleOrdinal, e.RuleName, e.EffectMicros, e.EffectFen, e.Tokens)),
+            effects.Select(e => (e.BillLineId, e.RuleSetVersion, e.RuleOrdinal, e.RuleName, e.EffectMicros, e.EffectFen, e.Tokens)));
     }
 
-    [Fact]
-    public async Task A_bill_the_customer_has_for_the_month_already_fails_the_batch_as_a_unique_violation_and_keeps_none_of_it()
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_bill_the_customer_has_for_the_month_already_fails_the_batch_as_a_unique_violation_and_keeps_none_of_it(string store)
     {
         var customers = AddCustomers(2);
         Bill Make(int customerId, string no) => new()
@@ -64,7 +86,7 @@ public sealed class BillStoreTests : BillingTestBed
         {
             await using var transaction = await db.Database.BeginTransactionAsync(Ct);
             var failed = await Assert.ThrowsAsync<DbUpdateException>(() =>
-                new SqlBillStore().InsertAsync(db, [Make(customers[0].Id, "TC-202611-C00001"), Make(customers[1].Id, "TC-202611-C00002-again")], Ct));
+                Store(store).InsertAsync(db, [Make(customers[0].Id, "TC-202611-C00001"), Make(customers[1].Id, "TC-202611-C00002-again")], Ct));
             // What the write path recognizes as a conflict (SQLITE_CONSTRAINT_UNIQUE): the batch is tried again, skipping the billed.
             Assert.Equal(2067, Assert.IsType<SqliteException>(failed.InnerException).SqliteExtendedErrorCode);
         }
