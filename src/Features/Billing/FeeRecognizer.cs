@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using TokenConsole.Data;
@@ -27,6 +28,9 @@ public sealed class FeeRecognizer(IDbContextFactory<TokenConsoleDbContext> dbFac
 
     private const int MaxDaysPerTransaction = 31;
 
+    /// <summary>How many days' rows the catch-up computes ahead of its writes (each a row per customer and package).</summary>
+    private const int DaysComputedAhead = 8;
+
     /// <summary>Whether the catch-up at start succeeded; if not, the daily loop retries it after a back-off.</summary>
     private bool _caughtUp;
 
@@ -45,25 +49,53 @@ public sealed class FeeRecognizer(IDbContextFactory<TokenConsoleDbContext> dbFac
         }
         // Everything a day needs is loaded once per run: the days then cost only arithmetic and the writes.
         var book = await FeeBook.LoadAsync(db, first, lastDay.AddDays(1), cancellationToken);
+        // The days' rows are computed on another core, a few days ahead, while this one writes (the book is only read):
+        // at 20,000 customers the arithmetic is 0.7 s of a 94-day catch-up that otherwise waited for it.
+        var ahead = Channel.CreateBounded<(DateTime Day, List<RevenueDaily> Rows)>(
+            new BoundedChannelOptions(DaysComputedAhead) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                for (var day = first; day <= lastDay; day = day.AddDays(1))
+                {
+                    await ahead.Writer.WriteAsync((day, book.RowsOf(day)), stop.Token);
+                }
+                ahead.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                ahead.Writer.Complete(e);
+            }
+        }, CancellationToken.None);
         var days = 0;
         var rows = new List<RevenueDaily>();
         var chunkFirst = first;
-        for (var day = first; day <= lastDay; day = day.AddDays(1))
+        try
         {
-            rows.AddRange(book.RowsOf(day));
-            // Several days a transaction (a catch-up of months is a handful of commits, not one per day), cut at a
-            // day's end so that the watermark still says exactly which days are in.
-            if (rows.Count < RowsPerTransaction && day < lastDay && (day - chunkFirst).TotalDays < MaxDaysPerTransaction - 1)
+            await foreach (var (day, dayRows) in ahead.Reader.ReadAllAsync(cancellationToken))
             {
-                continue;
+                rows.AddRange(dayRows);
+                // Several days a transaction (a catch-up of months is a handful of commits, not one per day), cut at a
+                // day's end so that the watermark still says exactly which days are in.
+                if (rows.Count < RowsPerTransaction && day < lastDay && (day - chunkFirst).TotalDays < MaxDaysPerTransaction - 1)
+                {
+                    continue;
+                }
+                if (!await RecognizeDaysAsync(db, chunkFirst, day, rows, cancellationToken))
+                {
+                    break;
+                }
+                days += (int)(day - chunkFirst).TotalDays + 1;
+                rows.Clear();
+                chunkFirst = day.AddDays(1);
             }
-            if (!await RecognizeDaysAsync(db, chunkFirst, day, rows, cancellationToken))
-            {
-                break;
-            }
-            days += (int)(day - chunkFirst).TotalDays + 1;
-            rows.Clear();
-            chunkFirst = day.AddDays(1);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await producer;
         }
         return days;
     }

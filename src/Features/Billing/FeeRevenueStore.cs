@@ -18,7 +18,7 @@ public interface IFeeRevenueStore
 /// <summary>
 /// SQLite: one prepared upsert per table (<c>INSERT … VALUES (?, …) ON CONFLICT DO UPDATE</c>), its values bound by
 /// position through SQLite's own API (<see cref="SqliteRowWriter"/>), and the sums per cell, package and month
-/// gathered in one pass over the rows. At 20,000 customers the catch-up writes 1.9M rows: sent as JSON arrays through
+/// gathered in one pass over the rows, on another core while the rows are written. At 20,000 customers the catch-up writes 1.9M rows: sent as JSON arrays through
 /// <c>json_each</c> (one statement and parameter per 10,000 rows) SQLite spent 5.2 s taking the JSON apart, and the
 /// four LINQ groupings another second; the same rows bound by position take under 2 s. One statement per row through
 /// <c>SqliteCommand</c> spends it in boxing and the parameter collection instead, and multi-row VALUES with a named
@@ -73,13 +73,13 @@ public sealed class SqliteFeeRevenueStore : IFeeRevenueStore
             "TopUpMicros" = "CustomerMonthly"."TopUpMicros" + excluded."TopUpMicros"
         """;
 
-    public Task AddAsync(TokenConsoleDbContext db, IReadOnlyList<RevenueDaily> rows, CancellationToken cancellationToken)
+    public async Task AddAsync(TokenConsoleDbContext db, IReadOnlyList<RevenueDaily> rows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(rows);
         if (rows.Count == 0)
         {
-            return Task.CompletedTask;
+            return;
         }
         if (db.Database.CurrentTransaction is null)
         {
@@ -88,23 +88,17 @@ public sealed class SqliteFeeRevenueStore : IFeeRevenueStore
         // The statements run on the connection, in its open transaction. Days are stored as UTC ticks (the context's
         // DateTime converter).
         var connection = db.Database.GetDbConnection();
-        var cells = new Dictionary<(long Day, string Region, string Industry), Amounts>();
-        var cellMonths = new Dictionary<(long Month, string Region, string Industry), Amounts>();
-        var packages = new Dictionary<(long Day, int Package), Amounts>();
-        var customerMonths = new Dictionary<(long Month, int Customer), Amounts>();
+        // The sums are gathered on another core while this one writes the rows (0.55 s of the 20,000-customer catch-up).
+        var sums = Task.Run(() => Sums.Of(rows), cancellationToken);
         using (var revenue = new SqliteRowWriter(connection, "RevenueDaily", RevenueColumns, RevenueConflict))
         {
             foreach (var r in rows)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 revenue.Add(r.Day.Ticks).Add(r.CustomerId).Add(r.PackageId).Add(r.RegionCode).Add(r.IndustryCode).Add(r.FeeMicros).Add(r.TopUpMicros).Add(0).Insert();
-                var month = BusinessCalendar.MonthStartUtc(r.Day).Ticks;
-                Amounts.AddTo(cells, (r.Day.Ticks, r.RegionCode, r.IndustryCode), r);
-                Amounts.AddTo(cellMonths, (month, r.RegionCode, r.IndustryCode), r);
-                Amounts.AddTo(packages, (r.Day.Ticks, r.PackageId), r);
-                Amounts.AddTo(customerMonths, (month, r.CustomerId), r);
             }
         }
+        var (cells, cellMonths, packages, customerMonths) = await sums;
         using (var insert = new SqliteRowWriter(connection, "RegionIndustryDaily", CellColumns, CellConflict))
         {
             foreach (var ((day, region, industry), sum) in cells)
@@ -133,7 +127,28 @@ public sealed class SqliteFeeRevenueStore : IFeeRevenueStore
                 insert.Add(month).Add(customer).Add(sum.Fee).Add(sum.TopUp).Insert();
             }
         }
-        return Task.CompletedTask;
+    }
+
+    /// <summary>The rows' sums per cell and day, cell and month, package and day, customer and month (days and months as ticks).</summary>
+    private sealed record Sums(
+        Dictionary<(long Day, string Region, string Industry), Amounts> Cells,
+        Dictionary<(long Month, string Region, string Industry), Amounts> CellMonths,
+        Dictionary<(long Day, int Package), Amounts> Packages,
+        Dictionary<(long Month, int Customer), Amounts> CustomerMonths)
+    {
+        public static Sums Of(IReadOnlyList<RevenueDaily> rows)
+        {
+            var sums = new Sums([], [], [], []);
+            foreach (var r in rows)
+            {
+                var month = BusinessCalendar.MonthStartUtc(r.Day).Ticks;
+                Amounts.AddTo(sums.Cells, (r.Day.Ticks, r.RegionCode, r.IndustryCode), r);
+                Amounts.AddTo(sums.CellMonths, (month, r.RegionCode, r.IndustryCode), r);
+                Amounts.AddTo(sums.Packages, (r.Day.Ticks, r.PackageId), r);
+                Amounts.AddTo(sums.CustomerMonths, (month, r.CustomerId), r);
+            }
+            return sums;
+        }
     }
 
     /// <summary>A fee and a top-up sum in µ¥.</summary>
