@@ -148,9 +148,45 @@ public sealed class FeeRecognizerTests : IDisposable
     }
 
     [Fact]
-    public async Task Hundreds_of_customers_a_day_go_in_full_and_partial_multi_row_statements_and_each_gets_exactly_its_fee()
+    public async Task A_catch_up_of_two_transactions_that_fails_in_the_second_keeps_the_first_whole_and_the_next_run_adds_only_the_rest()
     {
-        // 230 customers × 30 days = 6,900 rows: 34 full statements of 200 rows and one of 100, one transaction.
+        // 59 days: 1–31 Jan go in one transaction (a month of days at most), 1–28 Feb in the next, whose rows were
+        // computed while the first was written. The second fails midway, as a kill would.
+        await _data.SeedCustomersAsync(Token);
+        var monthly = await _data.AddPackageAsync(1, "M", 310m, cancellationToken: Token);
+        await _data.AddSubscriptionAsync(1, 1, [(monthly, At(2026, 1, 1), null, Day(2026, 1, 1))], cancellationToken: Token);
+        await using (var db = _data.Database.CreateDbContext())
+        {
+            var sql = "CREATE TRIGGER fail_day BEFORE INSERT ON RegionIndustryDaily WHEN NEW.Day = " + Day(2026, 2, 10).Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                + " BEGIN SELECT RAISE(ABORT, 'disk gone'); END;";
+            await db.Database.ExecuteSqlRawAsync(sql, Token);
+        }
+
+        await Assert.ThrowsAnyAsync<Exception>(() => _data.Recognizer().RecognizeThroughAsync(Day(2026, 2, 28), Token));
+
+        Assert.Equal(Day(2026, 1, 31), _data.Revenue().Max(r => r.Day));
+        Assert.Equal(31, _data.Revenue().Count);
+        await using (var db = _data.Database.CreateDbContext())
+        {
+            Assert.Equal(Day(2026, 1, 31), (await db.JobWatermarks.SingleAsync(Token)).Through);
+            await db.Database.ExecuteSqlRawAsync("DROP TRIGGER fail_day;", Token);
+        }
+
+        Assert.Equal(28, await _data.Recognizer().RecognizeThroughAsync(Day(2026, 2, 28), Token));
+
+        var rows = _data.Revenue();
+        Assert.Equal(59, rows.Count);
+        Assert.All(rows.GroupBy(r => r.Day), g => Assert.Single(g));
+        Assert.Equal(62_000 * Fen, rows.Sum(r => r.FeeMicros));
+        await using var check = _data.Database.CreateDbContext();
+        Assert.Equal(62_000 * Fen, await check.RegionIndustryDaily.SumAsync(c => c.FeeMicros, Token));
+        Assert.Equal(62_000 * Fen, await check.CustomerMonthly.SumAsync(c => c.FeeMicros, Token));
+    }
+
+    [Fact]
+    public async Task Hundreds_of_customers_a_day_each_get_exactly_their_fee_in_every_rollup()
+    {
+        // 230 customers × 30 days = 6,900 rows in one transaction, through the prepared upserts.
         await _data.SeedCustomersAsync(Token);
         var monthly = await _data.AddPackageAsync(1, "M", 299.99m, cancellationToken: Token);
         await using (var db = _data.Database.CreateDbContext())
