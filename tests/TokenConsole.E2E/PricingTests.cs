@@ -174,6 +174,8 @@ public sealed class PricingTests(ConsoleServer server)
         await page.GetByTestId("wizard-next").ClickAsync();
         await page.GetByTestId("sim-heatmap-delta").Locator("svg .apexcharts-heatmap-rect").First.WaitForAsync();
         await Assertions.Expect(page.GetByTestId("simulation")).ToContainTextAsync("受影响客户");
+        // The rule reads the hour, which the customers' daily usage does not record: the simulation says so.
+        await Assertions.Expect(page.GetByTestId("sim-note-hours")).ToContainTextAsync("按中午计价");
         await page.ScreenshotAsync("pricing-wizard-simulation-zh-narrow");
         await page.Context.CloseAsync();
     }

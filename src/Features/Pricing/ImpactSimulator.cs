@@ -24,6 +24,18 @@ public sealed record SimulationResult(int Days, DateTime FromUtc, DateTime ToUtc
 
     /// <summary>When the simulation was run: the data it read is the data of that moment.</summary>
     public DateTimeOffset RanAt { get; init; }
+
+    /// <summary>
+    /// The change reads the hour of the day, which the per-customer daily usage does not record: the customer figures
+    /// rate each day's usage at noon (Beijing), while the totals and the map are rated hour by hour.
+    /// </summary>
+    public bool CustomersRatedAtNoon { get; init; }
+
+    /// <summary>
+    /// The change reads the customer segment, which the hourly rollups do not record: the totals and the map rate all
+    /// usage as a large enterprise's, while the customer figures are rated with each customer's own segment.
+    /// </summary>
+    public bool CellsWithoutSegments { get; init; }
 }
 
 /// <summary>
@@ -77,10 +89,28 @@ public sealed class ImpactSimulator(IDbContextFactory<TokenConsoleDbContext> dbF
             .ToList();
         var result = new SimulationResult(days, from, to, before, after, rows,
             [.. cells.Select(c => new CellImpact(c.Key.Item1, c.Key.Item2, c.Value.Before, c.Value.After))],
-            movers.Count, perCustomer.Count, [.. movers.OrderByDescending(m => Math.Abs(m.Delta)).Take(10)], stopwatch.ElapsedMilliseconds) { RanAt = clock.GetUtcNow() };
+            movers.Count, perCustomer.Count, [.. movers.OrderByDescending(m => Math.Abs(m.Delta)).Take(10)], stopwatch.ElapsedMilliseconds)
+        {
+            RanAt = clock.GetUtcNow(),
+            CustomersRatedAtNoon = Changed(currentEngine.Rules, content).Any(ReadsHour),
+            CellsWithoutSegments = Changed(currentEngine.Rules, content).Any(ReadsSegment),
+        };
         progress?.Report(1);
         return result;
     }
+
+    /// <summary>The rules the change adds, replaces or retires: what differs between the two rule sets.</summary>
+    private static IEnumerable<PriceRule> Changed(IReadOnlyList<PriceRule> current, PriceChangeContent content)
+    {
+        var names = content.Add.Select(r => r.Name).Concat(content.Retire).ToHashSet(StringComparer.Ordinal);
+        return content.Add.Concat(current.Where(r => names.Contains(r.Name)));
+    }
+
+    private static bool ReadsHour(PriceRule rule) =>
+        rule.Scope.HasHourWindow || (rule.AdvancedExpression?.Contains(nameof(RuleInput.Hour), StringComparison.Ordinal) ?? false);
+
+    private static bool ReadsSegment(PriceRule rule) =>
+        rule.Scope.Segments.Count > 0 || (rule.AdvancedExpression?.Contains(nameof(RuleInput.Segment), StringComparison.Ordinal) ?? false);
 
     private sealed record CustomerInfo(string Name, string Region, string Industry, CustomerSegment Segment, int PackageId);
 
@@ -169,9 +199,10 @@ public sealed class ImpactSimulator(IDbContextFactory<TokenConsoleDbContext> dbF
             {
                 used = 0;
             }
-            // Daily rows carry no hour: they are rated at noon Beijing time, with the customer's running monthly volume.
+            // Daily rows carry no hour: they are rated at noon Beijing time (the day starts at Beijing midnight), with the
+            // customer's running monthly volume. (They were rated at 04:00 Beijing, so a night rule moved every customer.)
             var context = new UsageContext(customer.PackageId, reader.GetInt32(2), customerId, customer.Region, customer.Industry, customer.Segment,
-                day.AddHours(4), tokens, 0, used);
+                day.AddHours(12), tokens, 0, used);
             monthly[customerId] = (month, used + tokens);
             var (b, a) = Rerate(book, current, proposed, context, Money.FromMicros(reader.GetInt64(4)));
             var sum = perCustomer.GetValueOrDefault(customerId);

@@ -240,6 +240,37 @@ public sealed class QuoteApiTests(ConsoleFactory factory) : IClassFixture<Consol
         Assert.Equal(1.0, progress[^1]);
     }
 
+    [Fact]
+    public async Task Customers_daily_usage_is_rated_at_noon_and_the_result_says_so_when_the_change_reads_the_hour()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var simulator = scope.ServiceProvider.GetRequiredService<ImpactSimulator>();
+        var (region, industry) = await MostChargedCellAsync(scope.ServiceProvider, days: 30);
+        PriceChangeContent Window(int from, int to) => new()
+        {
+            Add = [new PriceRule { Name = "window", Effect = PriceEffectKind.Percentage, Value = -10, Scope = new() { RegionCodes = [region], IndustryCodes = [industry], HourFrom = from, HourTo = to } }],
+        };
+
+        // Midnight to 06:00 does not hold noon: no customer's daily usage moves (they were rated at 04:00 and all moved).
+        var night = await simulator.SimulateAsync(Window(0, 6), 30, null, Ct);
+        Assert.Equal(0, night.CustomersAffected);
+        Assert.True(night.CustomersRatedAtNoon);
+        Assert.False(night.CellsWithoutSegments);
+        // 11:00 to 13:00 holds it: the cell's customers move.
+        var midday = await simulator.SimulateAsync(Window(11, 13), 30, null, Ct);
+        Assert.True(midday.CustomersAffected > 0);
+        Assert.All(midday.LargestMovers, m => Assert.Equal((region, industry), (m.Region, m.Industry)));
+        // Neither hour nor segment read: nothing to say.
+        var plain = await simulator.SimulateAsync(new PriceChangeContent { Add = [new PriceRule { Name = "all", Effect = PriceEffectKind.Percentage, Value = -1 }] }, 30, null, Ct);
+        Assert.False(plain.CustomersRatedAtNoon || plain.CellsWithoutSegments);
+        var segment = await simulator.SimulateAsync(new PriceChangeContent
+        {
+            Add = [new PriceRule { Name = "sme", Effect = PriceEffectKind.Percentage, Value = -1, Scope = new() { Segments = [CustomerSegment.Sme] } }],
+        }, 30, null, Ct);
+        Assert.True(segment.CellsWithoutSegments);
+        Assert.False(segment.CustomersRatedAtNoon);
+    }
+
     private static async Task<(string Region, string Industry)> MostChargedCellAsync(IServiceProvider services, int days)
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<TokenConsoleDbContext>>().CreateDbContextAsync(Ct);
