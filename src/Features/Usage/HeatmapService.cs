@@ -48,14 +48,7 @@ public sealed class HeatmapService(IDbContextFactory<TokenConsoleDbContext> dbFa
             {
                 firstDay = firstDay.AddDays(1);
             }
-            var (current, previous) = await DailyCellsAsync(db, firstDay, from, to, cancellationToken);
-            if (previousFrom < firstDay)
-            {
-                foreach (var (key, totals) in await HourlyCellsAsync(db, query, previousFrom, firstDay, cancellationToken))
-                {
-                    previous[key] = previous.GetValueOrDefault(key) + totals;
-                }
-            }
+            var (current, previous) = await DailyCellsAsync(query, previousFrom, firstDay, from, to, cancellationToken);
             return new Heatmap(from, to, current, previous) { PreviousFromUtc = previousFrom, DataFromUtc = dataFrom };
         }
         return new Heatmap(from, to,
@@ -64,22 +57,40 @@ public sealed class HeatmapService(IDbContextFactory<TokenConsoleDbContext> dbFa
     }
 
     /// <summary>
-    /// The cells of days [<paramref name="from"/>, <paramref name="split"/>) and [split, <paramref name="to"/>): each
-    /// range's whole months from the monthly table, its other days from the daily one (<see cref="RegionIndustryCells"/>).
-    /// One scan of the daily rows of both periods sorted them all by cell (84,000 for 90 + 90 days, 340,000 for 365 +
-    /// 365). Revenue is recognized revenue: the usage charges, and the fees, top-ups and credits the recognizer and the
+    /// The cells of days [<paramref name="firstDay"/>, <paramref name="split"/>) — with the part-day
+    /// [<paramref name="previousFrom"/>, firstDay) before them from the hourly cells — and of [split, <paramref name="to"/>):
+    /// each range's whole months from the monthly table, its other days from the daily one (<see cref="RegionIndustryCells"/>).
+    /// The two periods are read side by side, each on its own connection and thread (SQLite's "async" calls complete
+    /// synchronously): one after the other they were the 90-day view's p95 of 74 ms on three years of history.
+    /// Revenue is recognized revenue: the usage charges, and the fees, top-ups and credits the recognizer and the
     /// credit notes added to the same rows. The period's last (partial) day is included as far as it has gone.
     /// </summary>
-    private static async Task<(Dictionary<(string, string), UsageTotals> Current, Dictionary<(string, string), UsageTotals> Previous)> DailyCellsAsync(
-        TokenConsoleDbContext db, DateTime from, DateTime split, DateTime to, CancellationToken cancellationToken)
+    private async Task<(Dictionary<(string, string), UsageTotals> Current, Dictionary<(string, string), UsageTotals> Previous)> DailyCellsAsync(
+        HeatmapQuery query, DateTime previousFrom, DateTime firstDay, DateTime split, DateTime to, CancellationToken cancellationToken)
     {
         // A cell appears in a period only if it had usage or revenue in it (fees alone count: allowance bought, unused).
         static Dictionary<(string, string), UsageTotals> Shown(Dictionary<(string Region, string Industry), CellSums> cells) =>
             cells.Where(c => c.Value.Calls > 0 || c.Value.Tokens > 0 || c.Value.RevenueMicros != 0)
                 .ToDictionary(c => (c.Key.Region, c.Key.Industry), c => new UsageTotals(c.Value.Tokens, c.Value.Calls, c.Value.RevenueMicros, c.Value.ComputeCostMicros));
-        var previous = await RegionIndustryCells.SumAsync(db, from, split, cancellationToken);
-        var current = await RegionIndustryCells.SumAsync(db, split, to, cancellationToken);
-        return (Shown(current), Shown(previous));
+        var previousTask = Task.Run(async () =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var previous = Shown(await RegionIndustryCells.SumAsync(db, firstDay, split, cancellationToken));
+            if (previousFrom < firstDay)
+            {
+                foreach (var (key, totals) in await HourlyCellsAsync(db, query, previousFrom, firstDay, cancellationToken))
+                {
+                    previous[key] = previous.GetValueOrDefault(key) + totals;
+                }
+            }
+            return previous;
+        }, cancellationToken);
+        var currentTask = Task.Run(async () =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            return Shown(await RegionIndustryCells.SumAsync(db, split, to, cancellationToken));
+        }, cancellationToken);
+        return (await currentTask, await previousTask);
     }
 
     private static async Task<Dictionary<(string, string), UsageTotals>> HourlyCellsAsync(
