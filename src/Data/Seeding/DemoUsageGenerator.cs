@@ -664,8 +664,24 @@ internal sealed class DemoUsageGenerator
         /// <summary>The highest threshold notified in the current period.</summary>
         public int Notified { get; set; }
 
-        public bool Covers(DateTime hour) => hour.AddHours(1) > Term.From.UtcDateTime && (Term.To is not { } to || hour < to.UtcDateTime)
-            && BillingCycle.PeriodContaining(Version.BillingPeriod, Version.ValidityDays, Term.Anchor, hour) is not null;
+        /// <summary>The billing period found last by <see cref="Covers"/>.</summary>
+        private BillingPeriodSpan? _covered;
+
+        public bool Covers(DateTime hour)
+        {
+            if (!(hour.AddHours(1) > Term.From.UtcDateTime && (Term.To is not { } to || hour < to.UtcDateTime)))
+            {
+                return false;
+            }
+            // The draws go hour by hour: the period found last answers nearly all of them (looked up each time, the
+            // periods were 0.4 s of the usage at 20,000 customers).
+            if (_covered is { } period && period.Contains(hour))
+            {
+                return true;
+            }
+            _covered = BillingCycle.PeriodContaining(Version.BillingPeriod, Version.ValidityDays, Term.Anchor, hour);
+            return _covered is not null;
+        }
     }
 
     private sealed class Totals
