@@ -39,6 +39,7 @@ public sealed class SqlBillStore : IBillStore
             ?? throw new InvalidOperationException("The bill run writes a batch inside its transaction with the run's progress and the audit entry.");
         await using var insertBill = Prepare(connection, transaction, BillRows.Bills, BillRows.BillColumns, returningId: true);
         await using var insertLineOnly = Prepare(connection, transaction, BillRows.Lines, BillRows.LineColumns, returningId: false);
+        // A line with price rules needs its id for theirs: only those pay for reading it back.
         await using var insertRuledLine = Prepare(connection, transaction, BillRows.Lines, BillRows.LineColumns, returningId: true);
         await using var insertEffect = Prepare(connection, transaction, BillRows.Effects, BillRows.EffectColumns, returningId: false);
         await BillRows.WriteAsync(db.Model, bills,

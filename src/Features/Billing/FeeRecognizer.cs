@@ -33,7 +33,6 @@ public sealed class FeeRecognizer(IDbContextFactory<TokenConsoleDbContext> dbFac
 
     private const int MaxDaysPerTransaction = 31;
 
-
     /// <summary>Whether the catch-up at start succeeded; if not, the daily loop retries it after a back-off.</summary>
     private bool _caughtUp;
 

@@ -18,12 +18,12 @@ public interface IFeeRevenueStore
 /// <summary>
 /// SQLite: one prepared upsert per table (<c>INSERT … VALUES (?, …) ON CONFLICT DO UPDATE</c>), its values bound by
 /// position through SQLite's own API (<see cref="SqliteRowWriter"/>), and the sums per cell, package and month
-/// gathered in one pass over the rows, on another core while the rows are written. At 20,000 customers the catch-up writes 1.9M rows: sent as JSON arrays through
-/// <c>json_each</c> (one statement and parameter per 10,000 rows) SQLite spent 5.2 s taking the JSON apart, and the
-/// four LINQ groupings another second; the same rows bound by position take under 2 s. One statement per row through
-/// <c>SqliteCommand</c> spends it in boxing and the parameter collection instead, and multi-row VALUES with a named
-/// parameter per value are quadratic (SQLite finds a parameter by name with a linear scan). (PostgreSQL, issue 15:
-/// binary COPY into a staging table and the same upserts from it.)
+/// gathered in one pass over the rows, on another core while the rows are written. At 20,000 customers the catch-up
+/// writes 1.9M rows: sent as JSON arrays through <c>json_each</c> (one statement and parameter per 10,000 rows) SQLite
+/// spent 5.2 s taking the JSON apart, and the four LINQ groupings another second; the same rows bound by position take
+/// 2.5–3 s. One statement per row through <c>SqliteCommand</c> spends it in boxing and the parameter collection
+/// instead, and multi-row VALUES with a named parameter per value are quadratic (SQLite finds a parameter by name with
+/// a linear scan). (PostgreSQL, issue 15: binary COPY into a staging table and the same upserts from it.)
 /// </summary>
 public sealed class SqliteFeeRevenueStore : IFeeRevenueStore
 {
