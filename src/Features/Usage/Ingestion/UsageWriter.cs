@@ -139,6 +139,7 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
     private async Task RunAsync(CancellationToken stoppingToken)
     {
         await using var connection = await OpenAsync(stoppingToken);
+        await using var checkpointer = WalCheckpointer.Start(connection.ConnectionString, _logger);
         // The start-up (DatabaseInitializer) has prepared the day tables already; a writer on a database only migrated
         // (tests, a tool) has not. Two reads of the schema when there is nothing to do.
         UsageEventTables.Prepare(connection);
@@ -175,6 +176,10 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
                 _health.Succeeded();
                 _failures = 0;
                 _notifier.Publish();
+                if (checkpointer.CatchUpWanted)
+                {
+                    checkpointer.CatchUpOnWriter(connection);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -219,8 +224,9 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
         await using var pragma = connection.CreateCommand();
         // FULL: a commit is on disk before the client hears "accepted", whatever happens to the process or the machine.
         // A 64 MiB page cache (the default is 2 MiB): a group commit of 20,000 events dirties more pages than 2 MiB holds,
-        // and SQLite would spill them to the WAL in the middle of the transaction.
-        pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout={_options.BusyTimeoutSeconds * 1000}; PRAGMA cache_size=-65536;";
+        // and SQLite would spill them to the WAL in the middle of the transaction. No checkpoint after a commit: the
+        // WalCheckpointer copies the log on its own thread.
+        pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout={_options.BusyTimeoutSeconds * 1000}; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=0;";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
