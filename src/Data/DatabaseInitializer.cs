@@ -31,9 +31,9 @@ public sealed class DatabaseInitializer(
         {
             // WAL lets the pages read while usage is being written; the setting is stored in the file.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
-            // Raw events by day (issue 14): a database from before keeps its events, moved into their days' tables.
+            // Raw events by day (issue 14): a database from before keeps its events, moved into their days' tables and hashed.
             await db.Database.OpenConnectionAsync(cancellationToken);
-            Features.Usage.Ingestion.UsageEventTables.Prepare(db.Database.GetDbConnection());
+            Features.Usage.Ingestion.UsageEventTables.Prepare((Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection());
             await db.Database.CloseConnectionAsync();
         }
         await SeedReferenceDataAsync(db, cancellationToken);

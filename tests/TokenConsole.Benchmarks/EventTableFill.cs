@@ -16,7 +16,7 @@ internal static class EventTableFill
     public readonly record struct Row(string Id, long Timestamp, string Region, string Industry, long Input, long Output);
 
     private static readonly string[] Columns =
-        ["Hour", "EventId", "Timestamp", "CustomerId", "PackageId", "ModelId", "PoolId", "RegionCode", "IndustryCode", "InputTokens", "OutputTokens", "RevenueMicros", "ComputeCostMicros", "IngestedAt"];
+        ["Hour", "IdHash", "Salt", "EventId", "Timestamp", "CustomerId", "PackageId", "ModelId", "PoolId", "RegionCode", "IndustryCode", "InputTokens", "OutputTokens", "RevenueMicros", "ComputeCostMicros", "IngestedAt"];
 
     /// <summary>
     /// The same rows in one transaction, each into its day's table (<see cref="UsageEventTables"/>), plain INSERTs (no
@@ -87,9 +87,9 @@ internal static class EventTableFill
     /// <summary>One day's rows in key order, as SQLite appends faster than it inserts at random: set-up, not what is measured.</summary>
     private static void FillDay(SqliteConnection connection, int day, List<Row> rows)
     {
-        // SQLite's key order: the hour, then the id byte by byte (ordinal, not the culture's order).
+        // The index's key order: the hour, then the id's hash.
         rows.Sort((a, b) => UsageEventTables.HourOf(a.Timestamp) != UsageEventTables.HourOf(b.Timestamp)
-            ? UsageEventTables.HourOf(a.Timestamp).CompareTo(UsageEventTables.HourOf(b.Timestamp)) : string.CompareOrdinal(a.Id, b.Id));
+            ? UsageEventTables.HourOf(a.Timestamp).CompareTo(UsageEventTables.HourOf(b.Timestamp)) : UsageEventTables.IdHash(a.Id).CompareTo(UsageEventTables.IdHash(b.Id)));
         using var transaction = connection.BeginTransaction();
         UsageEventTables.EnsureDay(connection, transaction, day);
         using (var insert = new SqliteRowWriter(connection, UsageEventTables.TableOf(day), Columns))
@@ -104,7 +104,7 @@ internal static class EventTableFill
 
     private static void Add(SqliteRowWriter insert, in Row row)
     {
-        insert.Add(UsageEventTables.HourOf(row.Timestamp)).Add(row.Id).Add(row.Timestamp).Add(1).Add(1).Add(1).Add(1).Add(row.Region).Add(row.Industry)
+        insert.Add(UsageEventTables.HourOf(row.Timestamp)).Add(UsageEventTables.IdHash(row.Id)).Add(0).Add(row.Id).Add(row.Timestamp).Add(1).Add(1).Add(1).Add(1).Add(row.Region).Add(row.Industry)
             .Add(row.Input).Add(row.Output).Add(100_000).Add(50_000).Add(row.Timestamp);
         insert.Insert();
     }

@@ -98,7 +98,8 @@ internal sealed class DemoUsageGenerator
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         using var rollupInsert = new SqliteRowWriter(connection, "UsageRollups",
             "Hour", "RegionCode", "IndustryCode", "ModelId", "PackageId", "PoolId", "InputTokens", "OutputTokens", "Calls", "RevenueMicros", "ComputeCostMicros");
-        // Raw events go to their UTC day's table (UsageEventTables), created with the day's first event.
+        // Raw events go to their UTC day's table (UsageEventTables), created with the day's first event. Salt 0: two demo
+        // ids with the same hash in an hour would fail the insert (odds about 10⁻⁹ for the demo's events).
         var eventInserts = new Dictionary<int, SqliteRowWriter>();
         SqliteRowWriter EventInsert(long utcTicks)
         {
@@ -106,7 +107,7 @@ internal sealed class DemoUsageGenerator
             if (!eventInserts.TryGetValue(day, out var insert))
             {
                 UsageEventTables.EnsureDay(connection, transaction, day);
-                eventInserts[day] = insert = new SqliteRowWriter(connection, UsageEventTables.TableOf(day), "Hour",
+                eventInserts[day] = insert = new SqliteRowWriter(connection, UsageEventTables.TableOf(day), "Hour", "IdHash", "Salt",
                     "EventId", "Timestamp", "CustomerId", "PackageId", "ModelId", "PoolId", "RegionCode", "IndustryCode", "InputTokens", "OutputTokens", "RevenueMicros", "ComputeCostMicros", "IngestedAt");
             }
             return insert;
@@ -189,7 +190,8 @@ internal sealed class DemoUsageGenerator
                             var at = new DateTimeOffset(hour.AddTicks((long)(_random.NextDouble() * TimeSpan.TicksPerHour * fraction)), TimeSpan.Zero);
                             var rated = Rate(plan, at, input, output, multiplier, model);
                             eventCounter++;
-                            EventInsert(at.UtcTicks).Add(UsageEventTables.HourOf(at.UtcTicks)).Add($"demo-{eventCounter:D9}").Add(at.UtcTicks).Add(customer.Id).Add(plan.PackageId).Add(modelId).Add(poolId.Value)
+                            var eventId = $"demo-{eventCounter:D9}";
+                            EventInsert(at.UtcTicks).Add(UsageEventTables.HourOf(at.UtcTicks)).Add(UsageEventTables.IdHash(eventId)).Add(0).Add(eventId).Add(at.UtcTicks).Add(customer.Id).Add(plan.PackageId).Add(modelId).Add(poolId.Value)
                                 .Add(customer.RegionCode).Add(customer.IndustryCode).Add(input).Add(output).Add(rated.Revenue).Add(rated.Cost).Add(at.UtcTicks).Insert();
                             totals.Add(input, output, 1, rated);
                         }

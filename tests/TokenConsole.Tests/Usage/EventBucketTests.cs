@@ -141,11 +141,97 @@ public sealed class EventBucketTests
         Assert.Equal(15, Scalar(connection, "SELECT SUM(RevenueMicros) FROM UsageEvents"));
         using var retry = connection.CreateCommand();
         retry.CommandText = UsageEventTables.InsertSql(UsageEventTables.DayOf(Midnight.UtcTicks));
-        foreach (var value in new object[] { "old-b", Midnight.AddHours(5).UtcTicks, 1, 1, 1, 1, "CN-GD", "finance", 6, 0, 8, 1, 0 })
+        foreach (var value in new object[] { "old-b", Midnight.AddHours(5).UtcTicks, 1, 1, 1, 1, "CN-GD", "finance", 6, 0, 8, 1, 0, UsageEventTables.IdHash("old-b"), 0 })
         {
             retry.Parameters.AddWithValue($"?{retry.Parameters.Count + 1}", value);
         }
         Assert.Equal(0, await retry.ExecuteNonQueryAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Day_tables_from_before_the_id_hash_get_it_and_its_index_and_a_retry_of_their_events_is_a_duplicate()
+    {
+        await using var bed = await BucketTestBed.CreateAsync();
+        var s = await bed.SubscribeAsync(await bed.PackageAsync("UPGRADE", 1_000_000));
+        var day = UsageEventTables.DayOf(Midnight.UtcTicks);
+        var table = UsageEventTables.TableOf(day);
+        using (var old = Open(bed))
+        {
+            // The layout of the first day tables (2 December): a unique index on (hour, id), no hash.
+            Execute(old, $"""
+                CREATE TABLE "{table}" (
+                    Hour INTEGER NOT NULL, EventId TEXT NOT NULL, Timestamp INTEGER NOT NULL, CustomerId INTEGER NOT NULL, PackageId INTEGER NOT NULL,
+                    ModelId INTEGER NOT NULL, PoolId INTEGER NOT NULL, RegionCode TEXT NOT NULL, IndustryCode TEXT NOT NULL, InputTokens INTEGER NOT NULL,
+                    OutputTokens INTEGER NOT NULL, RevenueMicros INTEGER NOT NULL, ComputeCostMicros INTEGER NOT NULL, IngestedAt INTEGER NOT NULL);
+                CREATE UNIQUE INDEX "IX_{table}_Hour_EventId" ON "{table}" (Hour, EventId);
+                INSERT INTO "{table}" VALUES (3, 'stored-a', {Midnight.AddHours(3).UtcTicks}, {s.CustomerId}, {s.PackageId}, 1, 1, 'CN-GD', 'finance', 5, 0, 7, 1, 0),
+                                             (4, 'stored-b', {Midnight.AddHours(4).UtcTicks}, {s.CustomerId}, {s.PackageId}, 1, 1, 'CN-GD', 'finance', 6, 0, 8, 1, 0);
+                DROP VIEW IF EXISTS UsageEvents;
+                """);
+        }
+
+        var writer = await bed.StartWriterAsync();
+        Assert.Equal(new(0, 1), await BucketTestBed.WriteAsync(writer, bed.Event(s, "stored-a", Midnight.AddHours(3), 5)));
+        Assert.Equal(new(1, 0), await BucketTestBed.WriteAsync(writer, bed.Event(s, "new-c", Midnight.AddHours(3), 9)));
+
+        await using var connection = Open(bed);
+        Assert.Equal([(UsageEventTables.IdHash("new-c"), "new-c"), (UsageEventTables.IdHash("stored-a"), "stored-a"), (UsageEventTables.IdHash("stored-b"), "stored-b")],
+            Rows(connection, $"SELECT IdHash, EventId FROM \"{table}\" ORDER BY EventId"));
+        Assert.Equal([$"IX_{table}_Hour_IdHash_Salt"], Rows(connection, $"SELECT 0, name FROM sqlite_master WHERE type = 'index' AND tbl_name = '{table}'").Select(r => r.Text));
+        Assert.Equal(20, Scalar(connection, "SELECT SUM(InputTokens) FROM UsageEvents"));
+    }
+
+    [Fact]
+    public async Task Two_ids_whose_hashes_collide_are_two_events_and_each_retry_is_still_a_duplicate()
+    {
+        await using var bed = await BucketTestBed.CreateAsync();
+        var s = await bed.SubscribeAsync(await bed.PackageAsync("COLLIDE", 1_000_000));
+        var writer = await bed.StartWriterAsync();
+        var at = Midnight.AddHours(7);
+        Assert.Equal(new(1, 0), await BucketTestBed.WriteAsync(writer, bed.Event(s, "first", at, 100)));
+        using (var forge = Open(bed))
+        {
+            // No two ids with the same 64-bit hash are known: a stored event of the same hour is given the next id's hash.
+            Execute(forge, $"""
+                INSERT INTO "{UsageEventTables.TableOf(UsageEventTables.DayOf(at.UtcTicks))}" (Hour, IdHash, Salt, EventId, Timestamp, CustomerId, PackageId, ModelId, PoolId, RegionCode, IndustryCode, InputTokens, OutputTokens, RevenueMicros, ComputeCostMicros, IngestedAt)
+                VALUES (7, {UsageEventTables.IdHash("second")}, 0, 'colliding', {at.UtcTicks}, {s.CustomerId}, {s.PackageId}, 1, 1, 'CN-GD', 'finance', 1000, 0, 0, 0, 0)
+                """);
+        }
+
+        Assert.Equal(new(1, 0), await BucketTestBed.WriteAsync(writer, bed.Event(s, "second", at.AddMinutes(1), 200)));
+        Assert.Equal(new(0, 2), await BucketTestBed.WriteAsync(writer, bed.Event(s, "second", at.AddMinutes(1), 200), bed.Event(s, "first", at, 100)));
+        await using var connection = Open(bed);
+        Assert.Equal(1_300, Scalar(connection, "SELECT SUM(InputTokens) FROM UsageEvents"));
+    }
+
+    [Fact]
+    public void The_probe_of_a_taken_key_seeks_the_hour_and_hash_in_the_day_index_and_scans_nothing()
+    {
+        using var folder = new TempFolder("tokenconsole-plan-");
+        using var connection = new SqliteConnection($"Data Source={folder.File("plan.db")}");
+        connection.Open();
+        var day = UsageEventTables.DayOf(Midnight.UtcTicks);
+        UsageEventTables.EnsureDay(connection, null, day);
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + UsageEventTables.ProbeSql(day);
+        command.Parameters.AddWithValue("?1", Midnight.UtcTicks);
+        command.Parameters.AddWithValue("?2", 1L);
+        command.Parameters.AddWithValue("?3", "x");
+        using var reader = command.ExecuteReader();
+        var plan = new List<string>();
+        while (reader.Read())
+        {
+            plan.Add(reader.GetString(3));
+        }
+        Assert.Contains($"SEARCH {UsageEventTables.TableOf(day)} USING INDEX IX_{UsageEventTables.TableOf(day)}_Hour_IdHash_Salt (Hour=? AND IdHash=?)", plan);
+        Assert.DoesNotContain(plan, p => p.StartsWith("SCAN", StringComparison.Ordinal));
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 
     private static SqliteConnection Open(BucketTestBed bed)

@@ -47,6 +47,9 @@ public sealed partial class UsageWriter
     /// <summary>A prepared statement: SQLitePCL's safe handle and, for the native path, its raw pointer.</summary>
     private readonly record struct Prepared(sqlite3_stmt Handle, nint Raw);
 
+    /// <summary>A day table's statements: the insert of an event and the probe for when its key is taken.</summary>
+    private readonly record struct DayStatements(Prepared Insert, Prepared Probe);
+
     /// <summary>A connection: SQLitePCL's safe handle and its raw pointer.</summary>
     private readonly record struct Connection(sqlite3 Handle, nint Raw);
 
@@ -111,12 +114,12 @@ public sealed partial class UsageWriter
     {
         private readonly SqliteConnection _connection;
         private readonly Connection _db;
-        // One INSERT per day's table, prepared when the writer first meets the day; events mostly come for today, so
-        // the last one used is kept at hand.
-        private readonly Dictionary<int, Prepared> _inserts = [];
+        // One INSERT and its probe per day's table, prepared when the writer first meets the day; events mostly come for
+        // today, so the last ones used are kept at hand.
+        private readonly Dictionary<int, DayStatements> _days = [];
         private SqliteTransaction? _transaction;
         private int _lastDay = -1;
-        private Prepared _lastInsert;
+        private DayStatements _lastDayStatements;
         private readonly Prepared _hourly;
         private readonly Prepared _cell;
         private readonly Prepared _packageModel;
@@ -197,7 +200,9 @@ public sealed partial class UsageWriter
 
         public bool Insert(in ValidUsageEvent e, in Rating rating, long now)
         {
-            var s = InsertFor(UsageEventTables.DayOf(e.Timestamp.UtcTicks));
+            var day = StatementsFor(UsageEventTables.DayOf(e.Timestamp.UtcTicks));
+            var s = day.Insert;
+            var hash = UsageEventTables.IdHash(e.EventId);
             TCalls.BindText(s, 1, e.EventId);
             TCalls.BindInt64(s, 2, e.Timestamp.UtcTicks);
             TCalls.BindInt64(s, 3, e.CustomerId);
@@ -211,8 +216,10 @@ public sealed partial class UsageWriter
             TCalls.BindInt64(s, 11, rating.RevenueMicros);
             TCalls.BindInt64(s, 12, rating.ComputeCostMicros);
             TCalls.BindInt64(s, 13, now);
+            TCalls.BindInt64(s, 14, hash);
+            TCalls.BindInt64(s, 15, 0);
             Step(s);
-            return TCalls.Changes(_db) > 0;
+            return TCalls.Changes(_db) > 0 || InsertIfNotStored(day, e.EventId, e.Timestamp.UtcTicks, hash);
         }
 
         public void UpsertHourly(long hour, string region, string industry, int model, int package, int pool, Sum sum)
@@ -321,16 +328,44 @@ public sealed partial class UsageWriter
 
         public void Forget(int day)
         {
-            if (_inserts.Remove(day, out var statement))
+            if (_days.Remove(day, out var statements))
             {
-                Finalize(statement);
+                Finalize(statements.Insert);
+                Finalize(statements.Probe);
             }
             _lastDay = -1;
         }
 
+        /// <summary>
+        /// The event's key (hour, hash, salt 0) was taken, by a retry of it or, rarely, by another id with the same hash:
+        /// the probe tells which (<see cref="UsageEventTables"/>). A duplicate is skipped; a collision is stored with the
+        /// next salt, by the insert still bound to the event.
+        /// </summary>
+        private bool InsertIfNotStored(DayStatements day, string eventId, long utcTicks, long hash)
+        {
+            var probe = day.Probe;
+            TCalls.BindInt64(probe, 1, utcTicks);
+            TCalls.BindInt64(probe, 2, hash);
+            TCalls.BindText(probe, 3, eventId);
+            var rc = TCalls.Step(probe);
+            var (maxSalt, stored) = rc == raw.SQLITE_ROW ? (raw.sqlite3_column_int64(probe.Handle, 0), raw.sqlite3_column_int64(probe.Handle, 1) != 0) : (0L, false);
+            TCalls.Reset(probe);
+            if (rc != raw.SQLITE_ROW)
+            {
+                SqliteException.ThrowExceptionForRC(rc, _db.Handle);
+            }
+            if (stored)
+            {
+                return false;
+            }
+            TCalls.BindInt64(day.Insert, 15, maxSalt + 1);
+            Step(day.Insert);
+            return TCalls.Changes(_db) > 0 ? true : throw new InvalidOperationException($"Event {eventId} collided with a stored hash and could not take salt {maxSalt + 1}.");
+        }
+
         public void Dispose()
         {
-            foreach (var s in (ReadOnlySpan<Prepared>)[.. _inserts.Values, _hourly, _cell, _cellHour, _cellMonth, _packageModel, _customer, _customerMonth, _used, _ruleEffect])
+            foreach (var s in (ReadOnlySpan<Prepared>)[.. _days.Values.Select(d => d.Insert), .. _days.Values.Select(d => d.Probe), _hourly, _cell, _cellHour, _cellMonth, _packageModel, _customer, _customerMonth, _used, _ruleEffect])
             {
                 Finalize(s);
             }
@@ -343,22 +378,22 @@ public sealed partial class UsageWriter
             s.Handle.Dispose();
         }
 
-        /// <summary>The day's INSERT; the first event of a day not seen before creates its table (and view) in this transaction.</summary>
-        private Prepared InsertFor(int day)
+        /// <summary>The day's INSERT and probe; the first event of a day not seen before creates its table (and view) in this transaction.</summary>
+        private DayStatements StatementsFor(int day)
         {
             if (day == _lastDay)
             {
-                return _lastInsert;
+                return _lastDayStatements;
             }
-            if (!_inserts.TryGetValue(day, out var statement))
+            if (!_days.TryGetValue(day, out var statements))
             {
                 UsageEventTables.EnsureDay(_connection, _transaction, day);
-                statement = Prepare(UsageEventTables.InsertSql(day));
-                _inserts[day] = statement;
+                statements = new DayStatements(Prepare(UsageEventTables.InsertSql(day)), Prepare(UsageEventTables.ProbeSql(day)));
+                _days[day] = statements;
             }
             _lastDay = day;
-            _lastInsert = statement;
-            return statement;
+            _lastDayStatements = statements;
+            return statements;
         }
 
         private static void BindTotals(Prepared s, Sum sum)
