@@ -85,7 +85,7 @@ internal static class EventTableFill
     }
 
     /// <summary>One day's rows in key order, as SQLite appends faster than it inserts at random: set-up, not what is measured.</summary>
-    private static void FillDay(SqliteConnection connection, int day, List<Row> rows)
+    public static void FillDay(SqliteConnection connection, int day, List<Row> rows)
     {
         // The index's key order: the hour, then the id's hash.
         rows.Sort((a, b) => UsageEventTables.HourOf(a.Timestamp) != UsageEventTables.HourOf(b.Timestamp)

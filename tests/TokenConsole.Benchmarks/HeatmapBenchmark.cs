@@ -8,6 +8,7 @@ using TokenConsole.Data.Seeding;
 using TokenConsole.Features.Overview;
 using TokenConsole.Features.Reports;
 using TokenConsole.Features.Usage;
+using TokenConsole.Features.Usage.Ingestion;
 
 namespace TokenConsole.Benchmarks;
 
@@ -165,28 +166,22 @@ internal static class HeatmapBenchmark
         var end = Now.UtcDateTime;
         var start = end.AddDays(-90);
         var span = (end - start).Ticks;
+        // Into the days' tables (UsageEventTables), as the writer stores them; the view UsageEvents reads them back.
         using var db = new TokenConsoleDbContext(options);
         var connection = (SqliteConnection)db.Database.GetDbConnection();
         connection.Open();
-        var transaction = connection.BeginTransaction();
-        using var insert = new SqliteRowWriter(connection, "UsageEvents", "EventId", "Timestamp", "CustomerId", "PackageId", "ModelId", "PoolId", "RegionCode", "IndustryCode",
-            "InputTokens", "OutputTokens", "RevenueMicros", "ComputeCostMicros", "IngestedAt");
+        UsageEventTables.Prepare(connection);
+        var rows = new List<EventTableFill.Row>(events);
         for (var i = 0; i < events; i++)
         {
             var at = start.AddTicks((long)(random.NextDouble() * span)).Ticks;
-            long input = 200 + random.Next(4000), output = 50 + random.Next(1200);
-            insert.Add(Guid.NewGuid().ToString()).Add(at).Add(1 + random.Next(2000)).Add(1 + random.Next(20)).Add(1 + random.Next(12)).Add(1 + random.Next(13))
-                .Add(regions[RollupHistory.Pick(regionWeights, random.NextDouble())]).Add(industries[RollupHistory.Pick(industryWeights, random.NextDouble())])
-                .Add(input).Add(output).Add((input + output) * 4).Add((input + output) * 3 / 2).Add(at).Insert();
-            if (i % 500_000 == 499_999)
-            {
-                transaction.Commit();
-                transaction.Dispose();
-                transaction = connection.BeginTransaction();
-            }
+            rows.Add(new EventTableFill.Row(Guid.NewGuid().ToString(), at, regions[RollupHistory.Pick(regionWeights, random.NextDouble())],
+                industries[RollupHistory.Pick(industryWeights, random.NextDouble())], 200 + random.Next(4000), 50 + random.Next(1200)));
         }
-        transaction.Commit();
-        transaction.Dispose();
+        foreach (var day in rows.GroupBy(r => UsageEventTables.DayOf(r.Timestamp)))
+        {
+            EventTableFill.FillDay(connection, day.Key, [.. day]);
+        }
     }
 
     private sealed class Factory(DbContextOptions<TokenConsoleDbContext> options) : IDbContextFactory<TokenConsoleDbContext>
