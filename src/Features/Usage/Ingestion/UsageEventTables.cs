@@ -23,7 +23,7 @@ namespace TokenConsole.Features.Usage.Ingestion;
 /// the event as it was — the same id and timestamp (the API's contract) — so it lands in the same day's table and hour,
 /// with the same hash. It is inserted with salt 0; when that key is taken, the rows of that hour and hash are looked
 /// at (<see cref="ProbeSql"/>): one with the same id makes it a duplicate, and otherwise (two ids whose hashes collide,
-/// about once a year at 10⁸ events an hour) it is stored with the next salt — two events, never a lost one. Both happen
+/// a few times a year at 10⁸ events an hour) it is stored with the next salt — two events, never a lost one. Both happen
 /// in the writer's transaction, under SQLite's write lock, so no other writer comes between.
 /// An event can only be retried while it is accepted, within <c>Ingestion:AcceptedWindowDays</c> (30) of now, and a
 /// day's table is dropped only when its last instant is <c>Ingestion:EventRetentionDays</c> (40, checked to be longer)
