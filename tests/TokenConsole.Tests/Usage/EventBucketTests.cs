@@ -182,6 +182,31 @@ public sealed class EventBucketTests
     }
 
     [Fact]
+    public void Rows_of_a_day_from_before_whose_hashes_collide_get_salts_in_the_order_they_were_stored()
+    {
+        using var folder = new TempFolder("tokenconsole-salts-");
+        using var connection = new SqliteConnection($"Data Source={folder.File("salts.db")}");
+        connection.Open();
+        var table = UsageEventTables.TableOf(UsageEventTables.DayOf(Midnight.UtcTicks));
+        Execute(connection, $"""
+            CREATE TABLE "{table}" (
+                Hour INTEGER NOT NULL, EventId TEXT NOT NULL, Timestamp INTEGER NOT NULL, CustomerId INTEGER NOT NULL, PackageId INTEGER NOT NULL,
+                ModelId INTEGER NOT NULL, PoolId INTEGER NOT NULL, RegionCode TEXT NOT NULL, IndustryCode TEXT NOT NULL, InputTokens INTEGER NOT NULL,
+                OutputTokens INTEGER NOT NULL, RevenueMicros INTEGER NOT NULL, ComputeCostMicros INTEGER NOT NULL, IngestedAt INTEGER NOT NULL);
+            CREATE UNIQUE INDEX "IX_{table}_Hour_EventId" ON "{table}" (Hour, EventId);
+            INSERT INTO "{table}" VALUES (3, 'c', 0, 1, 1, 1, 1, 'CN-GD', 'finance', 1, 0, 0, 0, 0), (3, 'a', 0, 1, 1, 1, 1, 'CN-GD', 'finance', 1, 0, 0, 0, 0),
+                                         (4, 'b', 0, 1, 1, 1, 1, 'CN-GD', 'finance', 1, 0, 0, 0, 0), (3, 'd', 0, 1, 1, 1, 1, 'CN-GD', 'finance', 1, 0, 0, 0, 0);
+            """);
+
+        // Every id hashes alike: the three of hour 3 collide, the one of hour 4 is alone in its hour.
+        UsageEventTables.Prepare(connection, _ => 42);
+
+        // Hour × 10 + salt.
+        Assert.Equal([(30L, "c"), (31L, "a"), (32L, "d"), (40L, "b")],
+            Rows(connection, $"SELECT Hour * 10 + Salt, EventId FROM \"{table}\" ORDER BY Hour, Salt"));
+    }
+
+    [Fact]
     public async Task Two_ids_whose_hashes_collide_are_two_events_and_each_retry_is_still_a_duplicate()
     {
         await using var bed = await BucketTestBed.CreateAsync();

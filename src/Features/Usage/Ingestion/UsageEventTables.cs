@@ -57,9 +57,9 @@ internal static class UsageEventTables
     /// <summary>The name under which <see cref="RegisterIdHash"/> gives SQL the hash, for moving and upgrading stored rows.</summary>
     private const string IdHashFunction = "tc_event_id_hash";
 
-    /// <summary>Lets SQL on <paramref name="connection"/> compute <see cref="IdHash"/>.</summary>
-    public static void RegisterIdHash(SqliteConnection connection) =>
-        connection.CreateFunction<string, long>(IdHashFunction, IdHash, isDeterministic: true);
+    /// <summary>Lets SQL on <paramref name="connection"/> compute <see cref="IdHash"/> (or, in a test, a hash that collides at will).</summary>
+    private static void RegisterIdHash(SqliteConnection connection, Func<string, long> hash) =>
+        connection.CreateFunction(IdHashFunction, hash, isDeterministic: true);
 
     public static string TableOf(int day) => Prefix + new DateTime(day * TimeSpan.TicksPerDay, DateTimeKind.Utc).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
@@ -136,9 +136,10 @@ internal static class UsageEventTables
     /// <summary>
     /// Before the first write: moves the events of a database migrated from the single events table into their days'
     /// tables, gives the day tables of a database written before the id hash their hash and its index, and makes sure
-    /// the view exists. One transaction, so that a crash leaves the rows where and as they were.
+    /// the view exists. One transaction, so that a crash leaves the rows where and as they were. <paramref name="hash"/>
+    /// is for tests of colliding hashes; the writer's is <see cref="IdHash"/>.
     /// </summary>
-    public static void Prepare(SqliteConnection connection)
+    public static void Prepare(SqliteConnection connection, Func<string, long>? hash = null)
     {
         // Read first: the usual start has nothing to do and must not wait for the write lock.
         var legacy = Exists(connection, null, Legacy);
@@ -146,7 +147,7 @@ internal static class UsageEventTables
         {
             return;
         }
-        RegisterIdHash(connection);
+        RegisterIdHash(connection, hash ?? IdHash);
         using var transaction = connection.BeginTransaction();
         foreach (var day in DaysWithoutIdHash(connection, transaction))
         {
