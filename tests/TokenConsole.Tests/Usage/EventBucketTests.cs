@@ -157,13 +157,8 @@ public sealed class EventBucketTests
         var table = UsageEventTables.TableOf(day);
         using (var old = Open(bed))
         {
-            // The layout of the first day tables (2 December): a unique index on (hour, id), no hash.
+            CreateFirstLayoutDay(old, table);
             Execute(old, $"""
-                CREATE TABLE "{table}" (
-                    Hour INTEGER NOT NULL, EventId TEXT NOT NULL, Timestamp INTEGER NOT NULL, CustomerId INTEGER NOT NULL, PackageId INTEGER NOT NULL,
-                    ModelId INTEGER NOT NULL, PoolId INTEGER NOT NULL, RegionCode TEXT NOT NULL, IndustryCode TEXT NOT NULL, InputTokens INTEGER NOT NULL,
-                    OutputTokens INTEGER NOT NULL, RevenueMicros INTEGER NOT NULL, ComputeCostMicros INTEGER NOT NULL, IngestedAt INTEGER NOT NULL);
-                CREATE UNIQUE INDEX "IX_{table}_Hour_EventId" ON "{table}" (Hour, EventId);
                 INSERT INTO "{table}" VALUES (3, 'stored-a', {Midnight.AddHours(3).UtcTicks}, {s.CustomerId}, {s.PackageId}, 1, 1, 'CN-GD', 'finance', 5, 0, 7, 1, 0),
                                              (4, 'stored-b', {Midnight.AddHours(4).UtcTicks}, {s.CustomerId}, {s.PackageId}, 1, 1, 'CN-GD', 'finance', 6, 0, 8, 1, 0);
                 DROP VIEW IF EXISTS UsageEvents;
@@ -188,12 +183,8 @@ public sealed class EventBucketTests
         using var connection = new SqliteConnection($"Data Source={folder.File("salts.db")}");
         connection.Open();
         var table = UsageEventTables.TableOf(UsageEventTables.DayOf(Midnight.UtcTicks));
+        CreateFirstLayoutDay(connection, table);
         Execute(connection, $"""
-            CREATE TABLE "{table}" (
-                Hour INTEGER NOT NULL, EventId TEXT NOT NULL, Timestamp INTEGER NOT NULL, CustomerId INTEGER NOT NULL, PackageId INTEGER NOT NULL,
-                ModelId INTEGER NOT NULL, PoolId INTEGER NOT NULL, RegionCode TEXT NOT NULL, IndustryCode TEXT NOT NULL, InputTokens INTEGER NOT NULL,
-                OutputTokens INTEGER NOT NULL, RevenueMicros INTEGER NOT NULL, ComputeCostMicros INTEGER NOT NULL, IngestedAt INTEGER NOT NULL);
-            CREATE UNIQUE INDEX "IX_{table}_Hour_EventId" ON "{table}" (Hour, EventId);
             INSERT INTO "{table}" VALUES (3, 'c', 0, 1, 1, 1, 1, 'CN-GD', 'finance', 1, 0, 0, 0, 0), (3, 'a', 0, 1, 1, 1, 1, 'CN-GD', 'finance', 1, 0, 0, 0, 0),
                                          (4, 'b', 0, 1, 1, 1, 1, 'CN-GD', 'finance', 1, 0, 0, 0, 0), (3, 'd', 0, 1, 1, 1, 1, 'CN-GD', 'finance', 1, 0, 0, 0, 0);
             """);
@@ -251,6 +242,15 @@ public sealed class EventBucketTests
         Assert.Contains($"SEARCH {UsageEventTables.TableOf(day)} USING INDEX IX_{UsageEventTables.TableOf(day)}_Hour_IdHash_Salt (Hour=? AND IdHash=?)", plan);
         Assert.DoesNotContain(plan, p => p.StartsWith("SCAN", StringComparison.Ordinal));
     }
+
+    /// <summary>A day table in the layout of the first day tables (2 December): a unique index on (hour, id), no hash.</summary>
+    private static void CreateFirstLayoutDay(SqliteConnection connection, string table) => Execute(connection, $"""
+        CREATE TABLE "{table}" (
+            Hour INTEGER NOT NULL, EventId TEXT NOT NULL, Timestamp INTEGER NOT NULL, CustomerId INTEGER NOT NULL, PackageId INTEGER NOT NULL,
+            ModelId INTEGER NOT NULL, PoolId INTEGER NOT NULL, RegionCode TEXT NOT NULL, IndustryCode TEXT NOT NULL, InputTokens INTEGER NOT NULL,
+            OutputTokens INTEGER NOT NULL, RevenueMicros INTEGER NOT NULL, ComputeCostMicros INTEGER NOT NULL, IngestedAt INTEGER NOT NULL);
+        CREATE UNIQUE INDEX "IX_{table}_Hour_EventId" ON "{table}" (Hour, EventId);
+        """);
 
     private static void Execute(SqliteConnection connection, string sql)
     {
