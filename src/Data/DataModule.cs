@@ -19,18 +19,11 @@ public static class DataModule
     {
         builder.Services.AddSingleton<Writes.AuditedWriter>();
         // Read when the first context is made, so that hosts and tests can still change the configuration.
-        builder.Services.AddDbContextFactory<TokenConsoleDbContext>((services, options) =>
+        builder.Services.AddDbContextFactory<TokenConsoleDbContext, TokenConsoleDbContextFactory>((services, options) =>
         {
             var configuration = services.GetRequiredService<IConfiguration>();
-            var environment = services.GetRequiredService<IHostEnvironment>();
-            options.UseSqlite(ResolveConnectionString(
-                configuration.GetConnectionString(ConnectionStringName) ?? "Data Source=data/tokenconsole.db", environment.ContentRootPath));
-            // Migrate would otherwise build the last migration's model and diff it with this one at every start (0.4 s
-            // of the first-start budget); SchemaTests asserts that there is no model change without a migration.
-            options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
-            // The compiled model (SQLite's; `dotnet ef dbcontext optimize`, kept current by SchemaTests): building the
-            // model from the configurations took ~1 s of every start. PostgreSQL (issue 15) will need its own.
-            options.UseModel(CompiledModel.TokenConsoleDbContextModel.Instance);
+            Configure(options, DatabaseProviders.Of(configuration), configuration.GetConnectionString(ConnectionStringName),
+                services.GetRequiredService<IHostEnvironment>().ContentRootPath);
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection(DemoOptions.Section));
@@ -42,6 +35,28 @@ public static class DataModule
         builder.Services.Configure<HostOptions>(options => options.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
         builder.Services.AddSingleton<IReferenceDataEvents, ReferenceDataEvents>();
         builder.Services.AddHostedService<ReferenceDataRefresher>();
+    }
+
+    /// <summary>The options of every context: the provider, its connection, and what start-up needs of each.</summary>
+    public static void Configure(DbContextOptionsBuilder options, DatabaseProvider provider, string? connectionString, string contentRoot)
+    {
+        // Migrate would otherwise build the last migration's model and diff it with this one at every start (0.4 s
+        // of the first-start budget); SchemaTests asserts that there is no model change without a migration.
+        options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        if (provider == DatabaseProvider.PostgreSQL)
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException(
+                    "Database:Provider is PostgreSQL but ConnectionStrings:TokenConsole is empty; set it, e.g. Host=127.0.0.1;Database=tokenconsole;Username=tc;Password=….");
+            }
+            options.UseNpgsql(connectionString);
+            return;
+        }
+        options.UseSqlite(ResolveConnectionString(connectionString ?? "Data Source=data/tokenconsole.db", contentRoot));
+        // The compiled model (SQLite's; `dotnet ef dbcontext optimize`, kept current by SchemaTests): building the
+        // model from the configurations took ~1 s of every start. PostgreSQL's context builds its model at start.
+        options.UseModel(CompiledModel.TokenConsoleDbContextModel.Instance);
     }
 
     /// <summary>A relative SQLite file is taken relative to the content root (the repository root), and its folder is created.</summary>

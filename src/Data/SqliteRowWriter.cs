@@ -11,7 +11,7 @@ namespace TokenConsole.Data;
 /// its values and went through the parameter collection, which took a third of the first-start budget. SQLite only:
 /// EF's interceptors do not see these statements.
 /// </summary>
-internal sealed class SqliteRowWriter : IDisposable
+internal sealed class SqliteRowWriter : RowWriter
 {
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
@@ -31,45 +31,32 @@ internal sealed class SqliteRowWriter : IDisposable
         Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
     }
 
-    public SqliteRowWriter Add(long value)
+    public override SqliteRowWriter Add(long value)
     {
         Check(raw.sqlite3_bind_int64(_statement, ++_bound, value));
         return this;
     }
 
-    public SqliteRowWriter Add(long? value) => value is { } v ? Add(v) : AddNull();
+    public override SqliteRowWriter Add(long? value) => value is { } v ? Add(v) : AddNull();
 
-    public SqliteRowWriter Add(string? value)
+    public override SqliteRowWriter Add(string? value)
     {
         // UTF-16 as the usage writer binds it: SQLite converts in C, and no UTF-8 copy is allocated here.
         Check(value is null ? raw.sqlite3_bind_null(_statement, ++_bound) : raw.sqlite3_bind_text16(_statement, ++_bound, value.AsSpan()));
         return this;
     }
 
-    public SqliteRowWriter Add(double value)
+    public override SqliteRowWriter Add(double value)
     {
         Check(raw.sqlite3_bind_double(_statement, ++_bound, value));
         return this;
     }
 
-    /// <summary>Each value by its type (long, int, double, string; null and DBNull as NULL), as a provider value from EF's converters comes.</summary>
-    public SqliteRowWriter AddAll(params object?[] values)
+    /// <summary>Binds a row's values (<see cref="RowWriter.AddAll"/>) and writes it, returning its rowid.</summary>
+    public long InsertReturningRowId(params object?[] values)
     {
-        foreach (var value in values)
-        {
-            _ = value switch
-            {
-                null or DBNull => AddNull(),
-                long v => Add(v),
-                int v => Add(v),
-                short v => Add(v),
-                bool v => Add(v ? 1 : 0),
-                double v => Add(v),
-                string v => Add(v),
-                _ => throw new ArgumentException($"A {value.GetType().Name} has no SQLite binding here; convert it to a provider value first.", nameof(values)),
-            };
-        }
-        return this;
+        AddAll(values);
+        return InsertReturningRowId();
     }
 
     /// <summary>Writes the row and returns its rowid (the table's INTEGER PRIMARY KEY).</summary>
@@ -80,7 +67,7 @@ internal sealed class SqliteRowWriter : IDisposable
     }
 
     /// <summary>Writes the row of the values added since the last call.</summary>
-    public void Insert()
+    public override void Insert()
     {
         if (_bound != _columns)
         {
@@ -95,9 +82,14 @@ internal sealed class SqliteRowWriter : IDisposable
         }
     }
 
-    public void Dispose() => _statement.Dispose();
+    /// <summary>Nothing is buffered: each row was written by its <see cref="Insert"/>.</summary>
+    public override void Complete()
+    {
+    }
 
-    private SqliteRowWriter AddNull()
+    public override void Dispose() => _statement.Dispose();
+
+    protected override SqliteRowWriter AddNull()
     {
         Check(raw.sqlite3_bind_null(_statement, ++_bound));
         return this;

@@ -148,7 +148,7 @@ internal static class BillRunBenchmark
         collection.AddAuthorizationBuilder().AddConsolePolicies();
         await using var services = collection.BuildServiceProvider();
         var writer = new AuditedWriter(factory, services.GetRequiredService<Microsoft.AspNetCore.Authorization.IAuthorizationService>(), clock, NullLogger<AuditedWriter>.Instance);
-        using var recognizer = new FeeRecognizer(factory, new SqliteFeeRevenueStore(), clock, Options.Create(billing), NullLogger<FeeRecognizer>.Instance);
+        using var recognizer = new FeeRecognizer(factory, new FeeRevenueStore(), clock, Options.Create(billing), NullLogger<FeeRecognizer>.Instance);
         using var service = new BillRunService(factory, writer, new SqlBillStore(), recognizer, clock, Options.Create(billing), NullLogger<BillRunService>.Instance);
 
         var watch = Stopwatch.StartNew();

@@ -7,15 +7,21 @@ using Microsoft.Extensions.DependencyInjection;
 namespace TokenConsole.Testing;
 
 /// <summary>
-/// The whole application in process on its own SQLite file in a temporary folder, configured through
+/// The whole application in process on its own SQLite file in a temporary folder (or PostgreSQL database, on that pass), configured through
 /// <see cref="Settings"/> (set them before the first request or <see cref="StartOnLoopback"/>). In memory by default
 /// (<c>CreateClient</c>); <see cref="StartOnLoopback"/> serves it on a real loopback port for a browser.
 /// </summary>
 public class ConsoleApp : WebApplicationFactory<Program>
 {
     private readonly TempFolder _folder = new("tokenconsole-app-");
+    // On the PostgreSQL pass (TestProvider) a database of its own on the test server instead of the file.
+    private readonly PostgresTestDatabase? _postgres = TestProvider.IsPostgreSQL ? new PostgresTestDatabase() : null;
 
+    /// <summary>The SQLite file (on the SQLite pass; the tests of SQLite's own storage open it).</summary>
     public string DatabasePath => _folder.File("tokenconsole.db");
+
+    /// <summary>What the app is configured with: the SQLite file's, or the PostgreSQL test database's.</summary>
+    public string ConnectionString => _postgres?.ConnectionString ?? $"Data Source={DatabasePath}";
 
     public Dictionary<string, string?> Settings { get; } = [];
 
@@ -35,7 +41,11 @@ public class ConsoleApp : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.UseSetting("ConnectionStrings:TokenConsole", $"Data Source={DatabasePath}");
+        builder.UseSetting("ConnectionStrings:TokenConsole", ConnectionString);
+        if (_postgres is not null)
+        {
+            builder.UseSetting(TokenConsole.Data.DatabaseProviders.Setting, nameof(TokenConsole.Data.DatabaseProvider.PostgreSQL));
+        }
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
@@ -47,6 +57,7 @@ public class ConsoleApp : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing)
         {
+            _postgres?.Dispose();
             _folder.Dispose();
         }
     }

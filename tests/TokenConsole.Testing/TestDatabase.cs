@@ -3,23 +3,49 @@ using TokenConsole.Data;
 
 namespace TokenConsole.Testing;
 
-/// <summary>A migrated SQLite file in a temporary folder, for testing services against the real schema.</summary>
+/// <summary>
+/// A migrated database for testing services against the real schema: a SQLite file in a temporary folder, or on the
+/// PostgreSQL pass (<see cref="TestProvider"/>) a database of its own on the test server.
+/// </summary>
 public sealed class TestDatabase : IDbContextFactory<TokenConsoleDbContext>, IDisposable
 {
     private readonly TempFolder _folder = new("tokenconsole-db-");
+    private readonly PostgresTestDatabase? _postgres;
     private readonly DbContextOptions<TokenConsoleDbContext> _options;
 
-    public TestDatabase()
+    public TestDatabase() : this(TestProvider.Current)
     {
-        ConnectionString = $"Data Source={_folder.File("test.db")}";
-        _options = new DbContextOptionsBuilder<TokenConsoleDbContext>().UseSqlite(ConnectionString).Options;
+    }
+
+    /// <summary>On the provider given, whatever the pass: for the tests of one provider's own storage (SQLite's rowid-less tables, say).</summary>
+    public TestDatabase(DatabaseProvider provider)
+    {
+        var builder = new DbContextOptionsBuilder<TokenConsoleDbContext>();
+        if (provider == DatabaseProvider.PostgreSQL)
+        {
+            _postgres = new PostgresTestDatabase();
+            ConnectionString = _postgres.ConnectionString;
+            builder.UseNpgsql(ConnectionString);
+        }
+        else
+        {
+            ConnectionString = $"Data Source={_folder.File("test.db")}";
+            builder.UseSqlite(ConnectionString);
+        }
+        _options = builder.Options;
         using var db = CreateDbContext();
         db.Database.Migrate();
     }
 
     public string ConnectionString { get; }
 
-    public TokenConsoleDbContext CreateDbContext() => new(_options);
+    public DatabaseProvider Provider => _postgres is null ? DatabaseProvider.Sqlite : DatabaseProvider.PostgreSQL;
 
-    public void Dispose() => _folder.Dispose();
+    public TokenConsoleDbContext CreateDbContext() => TokenConsoleDbContextFactory.Create(_options);
+
+    public void Dispose()
+    {
+        _postgres?.Dispose();
+        _folder.Dispose();
+    }
 }

@@ -41,8 +41,9 @@ internal static class DemoBilling
             // The catch-up writes a row per customer, package and day (1.9M for 20,000 customers): each day's rows land at
             // the end of the table's key but all over its customer index, and every commit rewrote that index's pages.
             // Built once after the rows instead, the catch-up at 20,000 customers took 12.7 s instead of 17.3 s.
-            var index = await db.Database.SqlQueryRaw<string>(
-                "SELECT sql AS Value FROM sqlite_master WHERE type = 'index' AND name = {0}", CustomerIndexOfFees).SingleAsync(cancellationToken);
+            var index = await db.Database.SqlQueryRaw<string>(db.Database.IsSqlite()
+                ? "SELECT sql AS \"Value\" FROM sqlite_master WHERE type = 'index' AND name = {0}"
+                : "SELECT indexdef AS \"Value\" FROM pg_indexes WHERE schemaname = current_schema() AND indexname = {0}", CustomerIndexOfFees).SingleAsync(cancellationToken);
             await db.Database.ExecuteSqlRawAsync($"DROP INDEX \"{CustomerIndexOfFees}\"", cancellationToken);
             try
             {

@@ -96,29 +96,43 @@ internal sealed class DemoUsageGenerator
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        using var rollupInsert = new SqliteRowWriter(connection, "UsageRollups",
+        using var rollupInsert = RowWriter.Open(connection, "UsageRollups",
             "Hour", "RegionCode", "IndustryCode", "ModelId", "PackageId", "PoolId", "InputTokens", "OutputTokens", "Calls", "RevenueMicros", "ComputeCostMicros");
-        // Raw events go to their UTC day's table (UsageEventTables), created with the day's first event. Salt 0: two demo
-        // ids with the same hash in an hour would fail the insert (odds about 10⁻⁹ for the demo's events).
-        var eventInserts = new Dictionary<int, SqliteRowWriter>();
-        SqliteRowWriter EventInsert(long utcTicks)
+        // Raw events go to their UTC day's table (UsageEventTables) on SQLite, created with the day's first event; salt 0:
+        // two demo ids with the same hash in an hour would fail the insert (odds about 10⁻⁹ for the demo's events). On
+        // PostgreSQL into the partitioned table, the day's partition made first (PostgresUsageEventTables).
+        var postgres = !db.Database.IsSqlite();
+        var eventInserts = new Dictionary<int, RowWriter>();
+        RowWriter? postgresEvents = null;
+        // The writer of the event's table with the event's key columns and id added; the other columns follow.
+        RowWriter EventRow(long utcTicks, string eventId)
         {
             var day = UsageEventTables.DayOf(utcTicks);
+            if (postgres)
+            {
+                if (!eventInserts.ContainsKey(day))
+                {
+                    PostgresUsageEventTables.EnsureDay(connection, transaction, day);
+                    eventInserts[day] = postgresEvents ??= RowWriter.Open(connection, UsageEventTables.View, "Hour", "EventId",
+                        "Timestamp", "CustomerId", "PackageId", "ModelId", "PoolId", "RegionCode", "IndustryCode", "InputTokens", "OutputTokens", "RevenueMicros", "ComputeCostMicros", "IngestedAt");
+                }
+                return postgresEvents!.Add(PostgresUsageEventTables.HourOf(utcTicks)).Add(eventId);
+            }
             if (!eventInserts.TryGetValue(day, out var insert))
             {
                 UsageEventTables.EnsureDay(connection, transaction, day);
-                eventInserts[day] = insert = new SqliteRowWriter(connection, UsageEventTables.TableOf(day), "Hour", "IdHash", "Salt",
+                eventInserts[day] = insert = RowWriter.Open(connection, UsageEventTables.TableOf(day), "Hour", "IdHash", "Salt",
                     "EventId", "Timestamp", "CustomerId", "PackageId", "ModelId", "PoolId", "RegionCode", "IndustryCode", "InputTokens", "OutputTokens", "RevenueMicros", "ComputeCostMicros", "IngestedAt");
             }
-            return insert;
+            return insert.Add(UsageEventTables.HourOf(utcTicks)).Add(UsageEventTables.IdHash(eventId)).Add(0).Add(eventId);
         }
-        using var dailyInsert = new SqliteRowWriter(connection, "CustomerDailyUsage",
+        using var dailyInsert = RowWriter.Open(connection, "CustomerDailyUsage",
             "Day", "CustomerId", "ModelId", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros", "BucketTokens", "OverageTokens", "BaseRevenueMicros", "LeakageTokens");
-        using var cellInsert = new SqliteRowWriter(connection, "RegionIndustryDaily",
+        using var cellInsert = RowWriter.Open(connection, "RegionIndustryDaily",
             "Day", "RegionCode", "IndustryCode", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros");
-        using var cellHourInsert = new SqliteRowWriter(connection, "RegionIndustryHourly",
+        using var cellHourInsert = RowWriter.Open(connection, "RegionIndustryHourly",
             "Hour", "RegionCode", "IndustryCode", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros");
-        using var packageModelInsert = new SqliteRowWriter(connection, "PackageModelDaily",
+        using var packageModelInsert = RowWriter.Open(connection, "PackageModelDaily",
             "Day", "PackageId", "ModelId", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros");
 
         var lastHour = new DateTime(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
@@ -191,7 +205,7 @@ internal sealed class DemoUsageGenerator
                             var rated = Rate(plan, at, input, output, multiplier, model);
                             eventCounter++;
                             var eventId = $"demo-{eventCounter:D9}";
-                            EventInsert(at.UtcTicks).Add(UsageEventTables.HourOf(at.UtcTicks)).Add(UsageEventTables.IdHash(eventId)).Add(0).Add(eventId).Add(at.UtcTicks).Add(customer.Id).Add(plan.PackageId).Add(modelId).Add(poolId.Value)
+                            EventRow(at.UtcTicks, eventId).Add(at.UtcTicks).Add(customer.Id).Add(plan.PackageId).Add(modelId).Add(poolId.Value)
                                 .Add(customer.RegionCode).Add(customer.IndustryCode).Add(input).Add(output).Add(rated.Revenue).Add(rated.Cost).Add(at.UtcTicks).Insert();
                             totals.Add(input, output, 1, rated);
                         }
@@ -230,23 +244,30 @@ internal sealed class DemoUsageGenerator
             await Task.Yield();
         }
         FlushDaily(dailyInsert, cellInsert, packageModelInsert, day, daily, cells, packageModels, months, cellMonths);
-        foreach (var insert in eventInserts.Values)
+        foreach (var insert in eventInserts.Values.Distinct())
         {
+            insert.Complete();
             insert.Dispose();
         }
-        using (var monthInsert = new SqliteRowWriter(connection, "CustomerMonthly", "Month", "CustomerId", "Tokens", "RevenueMicros", "ComputeCostMicros"))
+        foreach (var insert in new[] { rollupInsert, dailyInsert, cellInsert, cellHourInsert, packageModelInsert })
+        {
+            insert.Complete();
+        }
+        using (var monthInsert = RowWriter.Open(connection, "CustomerMonthly", "Month", "CustomerId", "Tokens", "RevenueMicros", "ComputeCostMicros"))
         {
             foreach (var ((month, customer), t) in months)
             {
                 monthInsert.Add(month.Ticks).Add(customer).Add(t.Input + t.Output).Add(t.Revenue).Add(t.Cost).Insert();
             }
+            monthInsert.Complete();
         }
-        using (var cellMonthInsert = new SqliteRowWriter(connection, "RegionIndustryMonthly", "Month", "RegionCode", "IndustryCode", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros"))
+        using (var cellMonthInsert = RowWriter.Open(connection, "RegionIndustryMonthly", "Month", "RegionCode", "IndustryCode", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros"))
         {
             foreach (var ((month, region, industry), t) in cellMonths)
             {
                 cellMonthInsert.Add(month.Ticks).Add(region).Add(industry).Add(t.Input + t.Output).Add(t.Calls).Add(t.Revenue).Add(t.Cost).Insert();
             }
+            cellMonthInsert.Complete();
         }
         // Every current subscription shows its period's allowance, also one that has had no usage in it yet.
         foreach (var plan in _planOf.Values.Where(p => p.Covers(now.UtcDateTime)))
@@ -552,7 +573,7 @@ internal sealed class DemoUsageGenerator
         existing.Add(totals);
     }
 
-    private static void FlushDaily(SqliteRowWriter customerInsert, SqliteRowWriter cellInsert, SqliteRowWriter packageModelInsert, DateTime day,
+    private static void FlushDaily(RowWriter customerInsert, RowWriter cellInsert, RowWriter packageModelInsert, DateTime day,
         Dictionary<(int Customer, int Model), Totals> daily, Dictionary<(string Region, string Industry), Totals> cells,
         Dictionary<(int Package, int Model), Totals> packageModels, Dictionary<(DateTime Month, int Customer), Totals> months,
         Dictionary<(DateTime Month, string Region, string Industry), Totals> cellMonths)
@@ -591,7 +612,7 @@ internal sealed class DemoUsageGenerator
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        using (var insert = new SqliteRowWriter(connection, "AllowanceBuckets", "Id", "SubscriptionId", "CustomerId", "Kind", "PeriodStart", "ValidFrom", "ValidTo",
+        using (var insert = RowWriter.Open(connection, "AllowanceBuckets", "Id", "SubscriptionId", "CustomerId", "Kind", "PeriodStart", "ValidFrom", "ValidTo",
             "Included", "Used", "TopUpPackageId", "TopUpPackageVersionId", "PriceFen", "SoldById"))
         {
             var id = 0;
@@ -601,21 +622,28 @@ internal sealed class DemoUsageGenerator
                 insert.Add(b.Id).Add(b.SubscriptionId).Add(b.CustomerId).Add(b.Kind.ToString()).Add(b.PeriodStart.UtcTicks).Add(b.ValidFrom.UtcTicks).Add(b.ValidTo.UtcTicks)
                     .Add(ToMillionths(b.Included)).Add(ToMillionths(b.Used)).Add(b.TopUpPackageId).Add(b.TopUpPackageVersionId).Add(b.PriceFen).Add(b.SoldById).Insert();
             }
+            insert.Complete();
         }
-        using (var insert = new SqliteRowWriter(connection, "CustomerNotifications", "CustomerId", "SubscriptionId", "PeriodStart", "Threshold", "Included", "Used", "CreatedAt"))
+        if (!db.Database.IsSqlite())
+        {
+            await PostgreSQL.PostgresIdentities.ResyncAsync(connection, transaction, "AllowanceBuckets");
+        }
+        using (var insert = RowWriter.Open(connection, "CustomerNotifications", "CustomerId", "SubscriptionId", "PeriodStart", "Threshold", "Included", "Used", "CreatedAt"))
         {
             foreach (var n in Notifications)
             {
                 insert.Add(n.CustomerId).Add(n.SubscriptionId).Add(n.PeriodStart.UtcTicks).Add(n.Threshold).Add(ToMillionths(n.Included)).Add(ToMillionths(n.Used)).Add(n.CreatedAt.UtcTicks).Insert();
             }
+            insert.Complete();
         }
-        using (var insert = new SqliteRowWriter(connection, "Outbox", "Kind", "IdempotencyKey", "Payload", "CreatedAt", "Attempts", "NextAttemptAt", "DeliveredAt", "LastError"))
+        using (var insert = RowWriter.Open(connection, "Outbox", "Kind", "IdempotencyKey", "Payload", "CreatedAt", "Attempts", "NextAttemptAt", "DeliveredAt", "LastError"))
         {
             foreach (var m in Outbox)
             {
                 insert.Add(m.Kind).Add(m.IdempotencyKey).Add(m.Payload).Add(m.CreatedAt.UtcTicks).Add(m.Attempts).Add(m.NextAttemptAt.UtcTicks)
                     .Add(m.DeliveredAt?.UtcTicks).Add(m.LastError).Insert();
             }
+            insert.Complete();
         }
         await transaction.CommitAsync(cancellationToken);
     }

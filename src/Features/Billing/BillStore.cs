@@ -101,8 +101,8 @@ public sealed class SqliteBillStore : IBillStore
         using var insertLine = new SqliteRowWriter(connection, BillRows.Lines, BillRows.LineColumns);
         using var insertEffect = new SqliteRowWriter(connection, BillRows.Effects, BillRows.EffectColumns);
         await BillRows.WriteAsync(db.Model, bills,
-            values => Task.FromResult(insertBill.AddAll(values).InsertReturningRowId()),
-            (values, _) => Task.FromResult(insertLine.AddAll(values).InsertReturningRowId()),
+            values => Task.FromResult(insertBill.InsertReturningRowId(values)),
+            (values, _) => Task.FromResult(insertLine.InsertReturningRowId(values)),
             values =>
             {
                 insertEffect.AddAll(values).Insert();

@@ -6,11 +6,13 @@ public static class BillingModule
     public static void AddBilling(this IHostApplicationBuilder builder)
     {
         builder.Services.Configure<BillingOptions>(builder.Configuration.GetSection("Billing"));
-        builder.Services.AddSingleton<IFeeRevenueStore, SqliteFeeRevenueStore>();
+        builder.Services.AddSingleton<IFeeRevenueStore, FeeRevenueStore>();
         builder.Services.AddSingleton<FeeRecognizer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FeeRecognizer>());
         // Bills and credit notes (issue 13, bills): one runner per process, the reads, the maker–checker, the schedule.
-        builder.Services.AddSingleton<IBillStore, SqliteBillStore>();
+        // SQLite's own binding where it runs; the portable statements on PostgreSQL.
+        builder.Services.AddSingleton<IBillStore>(services => Data.DatabaseProviders.Of(services.GetRequiredService<IConfiguration>()) == Data.DatabaseProvider.PostgreSQL
+            ? new SqlBillStore() : new SqliteBillStore());
         builder.Services.AddSingleton<BillRunService>();
         builder.Services.AddSingleton<BillService>();
         builder.Services.AddSingleton<CreditNoteService>();

@@ -16,16 +16,17 @@ public interface IFeeRevenueStore
 }
 
 /// <summary>
-/// SQLite: one prepared upsert per table (<c>INSERT … VALUES (?, …) ON CONFLICT DO UPDATE</c>), its values bound by
-/// position through SQLite's own API (<see cref="SqliteRowWriter"/>), and the sums per cell, package and month
+/// One bulk upsert per table through <see cref="RowWriter"/>: on SQLite a prepared <c>INSERT … VALUES (?, …) ON CONFLICT
+/// DO UPDATE</c> with its values bound by position through SQLite's own API, on PostgreSQL COPY into a staging table and
+/// the same upsert from it. The sums per cell, package and month
 /// gathered in one pass over the rows, on another core while the rows are written. At 20,000 customers the catch-up
 /// writes 1.9M rows: sent as JSON arrays through <c>json_each</c> (one statement and parameter per 10,000 rows) SQLite
 /// spent 5.2 s taking the JSON apart, and the four LINQ groupings another second; the same rows bound by position take
 /// 2.5–3 s. One statement per row through <c>SqliteCommand</c> spends it in boxing and the parameter collection
 /// instead, and multi-row VALUES with a named parameter per value are quadratic (SQLite finds a parameter by name with
-/// a linear scan). (PostgreSQL, issue 15: binary COPY into a staging table and the same upserts from it.)
+/// a linear scan).
 /// </summary>
-public sealed class SqliteFeeRevenueStore : IFeeRevenueStore
+public sealed class FeeRevenueStore : IFeeRevenueStore
 {
     private static readonly string[] RevenueColumns = ["Day", "CustomerId", "PackageId", "RegionCode", "IndustryCode", "FeeMicros", "TopUpMicros", "CreditMicros"];
 
@@ -90,42 +91,47 @@ public sealed class SqliteFeeRevenueStore : IFeeRevenueStore
         var connection = db.Database.GetDbConnection();
         // The sums are gathered on another core while this one writes the rows (0.55 s of the 20,000-customer catch-up).
         var sums = Task.Run(() => Sums.Of(rows), cancellationToken);
-        using (var revenue = new SqliteRowWriter(connection, "RevenueDaily", RevenueColumns, RevenueConflict))
+        using (var revenue = RowWriter.Open(connection, "RevenueDaily", RevenueColumns, RevenueConflict))
         {
             foreach (var r in rows)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 revenue.Add(r.Day.Ticks).Add(r.CustomerId).Add(r.PackageId).Add(r.RegionCode).Add(r.IndustryCode).Add(r.FeeMicros).Add(r.TopUpMicros).Add(0).Insert();
             }
+            revenue.Complete();
         }
         var (cells, cellMonths, packages, customerMonths) = await sums;
-        using (var insert = new SqliteRowWriter(connection, "RegionIndustryDaily", CellColumns, CellConflict))
+        using (var insert = RowWriter.Open(connection, "RegionIndustryDaily", CellColumns, CellConflict))
         {
             foreach (var ((day, region, industry), sum) in cells)
             {
                 insert.Add(region).Add(industry).Add(day).Add(sum.Fee).Add(sum.TopUp).Add(0).Add(0).Add(0).Add(0).Add(0).Insert();
             }
+            insert.Complete();
         }
-        using (var insert = new SqliteRowWriter(connection, "RegionIndustryMonthly", CellMonthColumns, CellMonthConflict))
+        using (var insert = RowWriter.Open(connection, "RegionIndustryMonthly", CellMonthColumns, CellMonthConflict))
         {
             foreach (var ((month, region, industry), sum) in cellMonths)
             {
                 insert.Add(region).Add(industry).Add(month).Add(sum.Fee).Add(sum.TopUp).Insert();
             }
+            insert.Complete();
         }
-        using (var insert = new SqliteRowWriter(connection, "PackageModelDaily", PackageColumns, PackageConflict))
+        using (var insert = RowWriter.Open(connection, "PackageModelDaily", PackageColumns, PackageConflict))
         {
             foreach (var ((day, package), sum) in packages)
             {
                 insert.Add(day).Add(package).Add(0).Add(sum.Fee).Add(sum.TopUp).Insert();
             }
+            insert.Complete();
         }
-        using (var insert = new SqliteRowWriter(connection, "CustomerMonthly", CustomerMonthColumns, CustomerMonthConflict))
+        using (var insert = RowWriter.Open(connection, "CustomerMonthly", CustomerMonthColumns, CustomerMonthConflict))
         {
             foreach (var ((month, customer), sum) in customerMonths)
             {
                 insert.Add(month).Add(customer).Add(sum.Fee).Add(sum.TopUp).Insert();
             }
+            insert.Complete();
         }
     }
 

@@ -5,8 +5,8 @@ namespace TokenConsole.Features.Customers;
 
 /// <summary>
 /// Finds customers by a fragment of their code, name or Chinese name, and by how much of their period's allowance they
-/// used, as id sets the customer list composes with its other filters. The SQL is the provider's own (SQLite's FTS5
-/// here; PostgreSQL's pg_trgm comes with issue 15), so it lives behind this interface, one implementation per provider.
+/// used, as id sets the customer list composes with its other filters. The SQL is the provider's own (SQLite's FTS5,
+/// PostgreSQL's pg_trgm), so it lives behind this interface, one implementation per provider.
 /// </summary>
 public interface ICustomerSearch
 {
@@ -65,7 +65,36 @@ public sealed class SqliteCustomerSearch : ICustomerSearch
             """);
     }
 
-    public IQueryable<int> AllowanceUsedAtLeast(TokenConsoleDbContext db, DateTimeOffset now, int percent)
+    public IQueryable<int> AllowanceUsedAtLeast(TokenConsoleDbContext db, DateTimeOffset now, int percent) => CustomerSearchSql.AllowanceUsedAtLeast(db, now, percent);
+}
+
+/// <summary>
+/// PostgreSQL: trigram GIN indexes (pg_trgm, made by the Initial migration) on the code, the name and the Chinese name
+/// answer <c>ILIKE '%fragment%'</c> — substring matches, case-insensitive — from the index for fragments of three
+/// characters or more; a shorter fragment has no trigram to look up and reads the table (a bounded read: the LIMIT).
+/// </summary>
+public sealed class PostgresCustomerSearch : ICustomerSearch
+{
+    public IQueryable<int> Matching(TokenConsoleDbContext db, string fragment)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        // LIKE's own characters in the fragment match themselves.
+        var pattern = "%" + (fragment ?? "").Trim().Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal)
+            .Replace("_", @"\_", StringComparison.Ordinal) + "%";
+        var limit = ICustomerSearch.MaxMatches + 1;
+        return db.Database.SqlQuery<int>($"""
+            SELECT "Id" AS "Value" FROM "Customers" WHERE "Code" ILIKE {pattern} OR "Name" ILIKE {pattern} OR "NameZh" ILIKE {pattern}
+            ORDER BY "Id" LIMIT {limit}
+            """);
+    }
+
+    public IQueryable<int> AllowanceUsedAtLeast(TokenConsoleDbContext db, DateTimeOffset now, int percent) => CustomerSearchSql.AllowanceUsedAtLeast(db, now, percent);
+}
+
+/// <summary>What both providers answer with the same SQL.</summary>
+internal static class CustomerSearchSql
+{
+    public static IQueryable<int> AllowanceUsedAtLeast(TokenConsoleDbContext db, DateTimeOffset now, int percent)
     {
         ArgumentNullException.ThrowIfNull(db);
         // Used and Included are integers of millionths and times are UTC ticks (the context's converters).
@@ -73,10 +102,10 @@ public sealed class SqliteCustomerSearch : ICustomerSearch
         var allowance = nameof(BucketKind.Allowance);
         var rollover = nameof(BucketKind.Rollover);
         return db.Database.SqlQuery<int>($"""
-            SELECT DISTINCT CustomerId AS Value FROM AllowanceBuckets
-            WHERE Kind IN ({allowance}, {rollover}) AND ValidFrom <= {ticks} AND ValidTo > {ticks}
-            GROUP BY SubscriptionId, CustomerId
-            HAVING SUM(Included) > 0 AND SUM(Used) * 100.0 >= SUM(Included) * {percent}
+            SELECT DISTINCT "CustomerId" AS "Value" FROM "AllowanceBuckets"
+            WHERE "Kind" IN ({allowance}, {rollover}) AND "ValidFrom" <= {ticks} AND "ValidTo" > {ticks}
+            GROUP BY "SubscriptionId", "CustomerId"
+            HAVING SUM("Included") > 0 AND SUM("Used") * 100.0 >= SUM("Included") * {percent}
             """);
     }
 }

@@ -24,7 +24,8 @@ public static class CustomersModule
         builder.Services.AddScoped<NotificationListService>();
         builder.Services.AddScoped<CustomerService>();
         builder.Services.AddScoped<CustomerQueries>();
-        builder.Services.AddSingleton<ICustomerSearch, SqliteCustomerSearch>();
+        builder.Services.AddSingleton<ICustomerSearch>(services => Data.DatabaseProviders.Of(services.GetRequiredService<IConfiguration>()) == Data.DatabaseProvider.PostgreSQL
+            ? new PostgresCustomerSearch() : new SqliteCustomerSearch());
     }
 
     public static void MapCustomers(this IEndpointRouteBuilder endpoints)

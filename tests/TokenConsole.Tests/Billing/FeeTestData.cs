@@ -15,7 +15,7 @@ public sealed class FeeTestData(DateTimeOffset? now = null) : IDisposable
     public FakeTimeProvider Clock { get; } = new(now ?? new DateTimeOffset(2026, 12, 2, 4, 0, 0, TimeSpan.Zero));
 
     public FeeRecognizer Recognizer(IFeeRevenueStore? store = null) =>
-        new(Database, store ?? new SqliteFeeRevenueStore(), Clock, Options.Create(new BillingOptions()), NullLogger<FeeRecognizer>.Instance);
+        new(Database, store ?? new FeeRevenueStore(), Clock, Options.Create(new BillingOptions()), NullLogger<FeeRecognizer>.Instance);
 
     public void Dispose() => Database.Dispose();
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using MiniExcelLibs;
 using TokenConsole.Data;
@@ -55,11 +54,15 @@ public sealed class MoneyTests
             // A comparison in SQL compares the integers, in the same order as the decimals.
             Assert.True(await db.Models.AnyAsync(m => m.InputCostPerMTok > 123456.123455m, Ct));
         }
-        using var connection = new SqliteConnection(database.ConnectionString);
-        connection.Open();
+        // Stored as an integer column on either provider (SQLite's typeof, PostgreSQL's pg_typeof).
+        await using var raw = database.CreateDbContext();
+        var connection = raw.Database.GetDbConnection();
+        await connection.OpenAsync(Ct);
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT typeof(InputCostPerMTok) || ' ' || InputCostPerMTok FROM Models WHERE Code = 'exact'";
-        Assert.Equal("integer 123456123456", command.ExecuteScalar());
+        command.CommandText = database.Provider == DatabaseProvider.PostgreSQL
+            ? """SELECT pg_typeof("InputCostPerMTok")::text || ' ' || "InputCostPerMTok" FROM "Models" WHERE "Code" = 'exact'"""
+            : """SELECT typeof("InputCostPerMTok") || ' ' || "InputCostPerMTok" FROM "Models" WHERE "Code" = 'exact'""";
+        Assert.Equal(database.Provider == DatabaseProvider.PostgreSQL ? "bigint 123456123456" : "integer 123456123456", await command.ExecuteScalarAsync(Ct));
     }
 
     [Fact]

@@ -127,11 +127,15 @@ internal static class UsageEventTables
         var days = new SortedSet<int>();
         while (reader.Read())
         {
-            var date = DateTime.ParseExact(reader.GetString(0)[Prefix.Length..], "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
-            days.Add(DayOf(date.Ticks));
+            days.Add(DayOfTable(reader.GetString(0))!.Value);
         }
         return days;
     }
+
+    /// <summary>The day a day table (or PostgreSQL partition) is named for; null for any other name.</summary>
+    public static int? DayOfTable(string name) =>
+        name.StartsWith(Prefix, StringComparison.Ordinal) && DateTime.TryParseExact(name[Prefix.Length..], "yyyyMMdd", CultureInfo.InvariantCulture,
+            DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var date) ? DayOf(date.Ticks) : null;
 
     /// <summary>
     /// Before the first write: moves the events of a database migrated from the single events table into their days'

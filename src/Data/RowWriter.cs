@@ -1,0 +1,213 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace TokenConsole.Data;
+
+/// <summary>
+/// Rows written in bulk into one table, inside the connection's current transaction, by the fastest way each provider has:
+/// on SQLite one prepared INSERT stepped per row (<see cref="SqliteRowWriter"/>), on PostgreSQL <c>COPY … FROM STDIN</c>
+/// (<see cref="PostgresRowWriter"/>). <c>Add(…)</c> each column in order, then <see cref="Insert"/>; <see cref="Complete"/>
+/// when the last row is in (PostgreSQL writes what it buffered then). For the demo seeding and the stores that write many
+/// rows at once; EF's interceptors and change tracking do not see these rows.
+/// </summary>
+internal abstract class RowWriter : IDisposable
+{
+    /// <summary>A writer for <paramref name="table"/>'s <paramref name="columns"/> on the connection's provider.</summary>
+    public static RowWriter Open(DbConnection connection, string table, params string[] columns) => Open(connection, table, columns, onConflict: null);
+
+    /// <param name="onConflict">
+    /// An upsert clause, e.g. <c>ON CONFLICT ("Day") DO UPDATE SET "Tokens" = "T"."Tokens" + excluded."Tokens"</c> (the
+    /// target's columns qualified by its name, which PostgreSQL requires). The rows written through one writer must be
+    /// unique by the conflict's key: PostgreSQL upserts them a chunk at a time, and refuses a key twice in one statement.
+    /// </param>
+    public static RowWriter Open(DbConnection connection, string table, string[] columns, string? onConflict) => connection switch
+    {
+        SqliteConnection => new SqliteRowWriter(connection, table, columns, onConflict),
+        NpgsqlConnection npgsql => new PostgresRowWriter(npgsql, table, columns, onConflict),
+        _ => throw new NotSupportedException($"No bulk row writer for a {connection.GetType().Name}."),
+    };
+
+    public abstract RowWriter Add(long value);
+
+    public abstract RowWriter Add(long? value);
+
+    public abstract RowWriter Add(string? value);
+
+    public abstract RowWriter Add(double value);
+
+    /// <summary>Each value by its type (long, int, double, string; null and DBNull as NULL), as a provider value from EF's converters comes.</summary>
+    public RowWriter AddAll(params object?[] values)
+    {
+        foreach (var value in values)
+        {
+            _ = value switch
+            {
+                null or DBNull => AddNull(),
+                long v => Add(v),
+                int v => Add(v),
+                short v => Add(v),
+                bool v => Add(v ? 1 : 0),
+                double v => Add(v),
+                string v => Add(v),
+                _ => throw new ArgumentException($"A {value.GetType().Name} has no binding here; convert it to a provider value first.", nameof(values)),
+            };
+        }
+        return this;
+    }
+
+    /// <summary>Ends the row of the values added since the last call.</summary>
+    public abstract void Insert();
+
+    /// <summary>
+    /// The rows of <paramref name="principal"/> are written before any of this writer's (its rows reference them by a
+    /// foreign key). SQLite writes each row at once, so only a buffering writer has anything to do.
+    /// </summary>
+    public virtual RowWriter After(RowWriter principal) => this;
+
+    /// <summary>Writes whatever is still buffered; the rows are in the table (in the transaction) when it returns.</summary>
+    public abstract void Complete();
+
+    public abstract void Dispose();
+
+    protected abstract RowWriter AddNull();
+}
+
+/// <summary>
+/// PostgreSQL: rows in COPY's text format, buffered and sent by <c>COPY "table" (columns) FROM STDIN</c> each megabyte and
+/// at <see cref="Complete"/>. Buffered, not streamed, because a connection carries one COPY at a time and the seeder fills
+/// several tables row by row at once. Text rather than binary because binary COPY wants each value in its column's exact
+/// type (int4 vs int8) and the callers hand longs for both; the server parses the text into the column's type.
+/// COPY into a partitioned table routes each row to its partition. An upsert COPYs into a temporary staging table of the
+/// same columns (dropped at commit) and moves each chunk with <c>INSERT … SELECT … ON CONFLICT</c>.
+/// </summary>
+internal sealed class PostgresRowWriter : RowWriter
+{
+    private const int FlushChars = 1 << 20;
+    private readonly StringBuilder _buffer = new();
+    private readonly NpgsqlConnection _connection;
+    private readonly string _table;
+    private readonly string[] _columns;
+    private readonly string? _onConflict;
+    private readonly string _columnList;
+    private bool _staged;
+
+    public PostgresRowWriter(NpgsqlConnection connection, string table, string[] columns, string? onConflict = null)
+    {
+        _connection = connection;
+        _table = table;
+        _columns = columns;
+        _onConflict = onConflict;
+        _columnList = string.Join(", ", columns.Select(c => $"\"{c}\""));
+    }
+
+    private string Stage => $"tc_stage_{_table}";
+    private int _bound;
+    private RowWriter? _principal;
+
+    public override RowWriter After(RowWriter principal)
+    {
+        _principal = principal;
+        return this;
+    }
+
+    public override PostgresRowWriter Add(long value)
+    {
+        Separate().Append(value.ToString(CultureInfo.InvariantCulture));
+        return this;
+    }
+
+    public override RowWriter Add(long? value) => value is { } v ? Add(v) : AddNull();
+
+    public override RowWriter Add(string? value)
+    {
+        if (value is null)
+        {
+            return AddNull();
+        }
+        Separate();
+        foreach (var c in value)
+        {
+            // COPY's text format: a backslash escapes; tab, newline and carriage return would end the field or the row.
+            _ = c switch
+            {
+                '\\' => _buffer.Append(@"\\"),
+                '\t' => _buffer.Append(@"\t"),
+                '\n' => _buffer.Append(@"\n"),
+                '\r' => _buffer.Append(@"\r"),
+                _ => _buffer.Append(c),
+            };
+        }
+        return this;
+    }
+
+    public override RowWriter Add(double value)
+    {
+        Separate().Append(value.ToString("R", CultureInfo.InvariantCulture));
+        return this;
+    }
+
+    public override void Insert()
+    {
+        if (_bound != _columns.Length)
+        {
+            throw new InvalidOperationException($"{_bound} values bound for {_columns.Length} columns.");
+        }
+        _buffer.Append('\n');
+        _bound = 0;
+        if (_buffer.Length >= FlushChars)
+        {
+            Flush();
+        }
+    }
+
+    public override void Complete() => Flush();
+
+    public override void Dispose()
+    {
+        // Rows not completed are dropped: the caller's transaction is failing anyway.
+        _buffer.Clear();
+    }
+
+    protected override RowWriter AddNull()
+    {
+        Separate().Append(@"\N");
+        return this;
+    }
+
+    private StringBuilder Separate() => _bound++ == 0 ? _buffer : _buffer.Append('\t');
+
+    private void Flush()
+    {
+        if (_buffer.Length == 0)
+        {
+            return;
+        }
+        _principal?.Complete();
+        if (_onConflict is not null && !_staged)
+        {
+            Execute($"""CREATE TEMP TABLE IF NOT EXISTS "{Stage}" ON COMMIT DROP AS SELECT {_columnList} FROM "{_table}" WITH NO DATA""");
+            _staged = true;
+        }
+        using (var writer = _connection.BeginTextImport($"COPY \"{(_onConflict is null ? _table : Stage)}\" ({_columnList}) FROM STDIN"))
+        {
+            foreach (var chunk in _buffer.GetChunks())
+            {
+                writer.Write(chunk.Span);
+            }
+        }
+        _buffer.Clear();
+        if (_onConflict is not null)
+        {
+            Execute($"""INSERT INTO "{_table}" ({_columnList}) SELECT {_columnList} FROM "{Stage}" {_onConflict}; TRUNCATE "{Stage}";""");
+        }
+    }
+
+    private void Execute(string sql)
+    {
+        using var command = new NpgsqlCommand(sql, _connection);
+        command.ExecuteNonQuery();
+    }
+}
