@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using TokenConsole.Features.Catalog;
 using TokenConsole.Features.Customers;
 using TokenConsole.Features.Pricing;
@@ -21,7 +21,7 @@ internal sealed partial class BucketLedger
     public void CheckForChanges() => Volatile.Write(ref _checkFingerprint, true);
 
     /// <summary>Reloads when asked to or when the safety net finds a change; before a transaction, on the writer thread.</summary>
-    public void ReloadIfNeeded(SqliteConnection connection, long nowTicks, int windowDays, PriceBook book)
+    public void ReloadIfNeeded(DbConnection connection, long nowTicks, int windowDays, PriceBook book)
     {
         if (!NeedsReload && Volatile.Read(ref _checkFingerprint))
         {
@@ -43,7 +43,7 @@ internal sealed partial class BucketLedger
     /// package is found under the earlier package too (through its terms' versions): late usage of the old package still
     /// draws on its buckets.
     /// </summary>
-    public void Load(SqliteConnection connection, long nowTicks, int windowDays, PriceBook book)
+    public void Load(DbConnection connection, long nowTicks, int windowDays, PriceBook book)
     {
         Volatile.Write(ref _invalidated, false);
         _holdings.Clear();
@@ -56,9 +56,9 @@ internal sealed partial class BucketLedger
         {
             // Active after suspended, the latest last: the last row of a customer and package wins.
             command.CommandText = """
-                SELECT s.Id, s.CustomerId, s.PackageId, s.PackageVersionId, c.Code, p.Code FROM Subscriptions s
-                JOIN Customers c ON c.Id = s.CustomerId JOIN Packages p ON p.Id = s.PackageId
-                WHERE s.Status IN ('Active', 'Suspended') ORDER BY s.Status = 'Active', s.StartsAt, s.Id
+                SELECT s."Id", s."CustomerId", s."PackageId", s."PackageVersionId", c."Code", p."Code" FROM "Subscriptions" s
+                JOIN "Customers" c ON c."Id" = s."CustomerId" JOIN "Packages" p ON p."Id" = s."PackageId"
+                WHERE s."Status" IN ('Active', 'Suspended') ORDER BY s."Status" = 'Active', s."StartsAt", s."Id"
                 """;
             using var reader = command.ExecuteReader();
             while (reader.Read())
@@ -71,7 +71,7 @@ internal sealed partial class BucketLedger
         var terms = new Dictionary<int, List<SubscriptionTerm>>();
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = """SELECT Id, SubscriptionId, PackageVersionId, "From", "To", Anchor FROM SubscriptionTerms ORDER BY SubscriptionId, "From" """;
+            command.CommandText = """SELECT "Id", "SubscriptionId", "PackageVersionId", "From", "To", "Anchor" FROM "SubscriptionTerms" ORDER BY "SubscriptionId", "From" """;
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
@@ -119,8 +119,8 @@ internal sealed partial class BucketLedger
         var minPeriod = long.MaxValue;
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT Id, SubscriptionId, Kind, PeriodStart, ValidFrom, ValidTo, Included, Used FROM AllowanceBuckets WHERE ValidTo > $since ORDER BY Id";
-            command.Parameters.AddWithValue("$since", since);
+            command.CommandText = """SELECT "Id", "SubscriptionId", "Kind", "PeriodStart", "ValidFrom", "ValidTo", "Included", "Used" FROM "AllowanceBuckets" WHERE "ValidTo" > @since ORDER BY "Id" """;
+            AddParameter(command, "@since", since);
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
@@ -164,8 +164,8 @@ internal sealed partial class BucketLedger
         if (minPeriod != long.MaxValue)
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT SubscriptionId, PeriodStart, Threshold FROM CustomerNotifications WHERE PeriodStart >= $from";
-            command.Parameters.AddWithValue("$from", minPeriod);
+            command.CommandText = """SELECT "SubscriptionId", "PeriodStart", "Threshold" FROM "CustomerNotifications" WHERE "PeriodStart" >= @from""";
+            AddParameter(command, "@from", minPeriod);
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
@@ -184,13 +184,13 @@ internal sealed partial class BucketLedger
     /// operations bump the subscription's version; terms are added or end; top-ups are sold). Allowance rows, which the
     /// writer itself opens, are left out.
     /// </summary>
-    private static string Fingerprint(SqliteConnection connection)
+    private static string Fingerprint(DbConnection connection)
     {
         using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT (SELECT COUNT(*) || ':' || COALESCE(SUM(Version), 0) || ':' || COALESCE(MAX(Id), 0) FROM Subscriptions) || '/' ||
-                   (SELECT COUNT(*) || ':' || COALESCE(MAX(Id), 0) || ':' || COALESCE(SUM(COALESCE("To", 0) % 1000000007), 0) FROM SubscriptionTerms) || '/' ||
-                   (SELECT COUNT(*) || ':' || COALESCE(MAX(Id), 0) FROM AllowanceBuckets WHERE Kind = 'TopUp')
+            SELECT (SELECT COUNT(*) || ':' || COALESCE(SUM("Version"), 0) || ':' || COALESCE(MAX("Id"), 0) FROM "Subscriptions") || '/' ||
+                   (SELECT COUNT(*) || ':' || COALESCE(MAX("Id"), 0) || ':' || COALESCE(SUM(COALESCE("To", 0) % 1000000007), 0) FROM "SubscriptionTerms") || '/' ||
+                   (SELECT COUNT(*) || ':' || COALESCE(MAX("Id"), 0) FROM "AllowanceBuckets" WHERE "Kind" = 'TopUp')
             """;
         return (string)command.ExecuteScalar()!;
     }
@@ -397,38 +397,38 @@ internal sealed partial class BucketLedger
     /// <summary>The ledger's statements, prepared once per connection; none runs per event, only per period or notification (the per-bucket UPDATE is the writer's, see Flush).</summary>
     private sealed class Commands : IDisposable
     {
-        public Commands(SqliteConnection connection)
+        public Commands(DbConnection connection)
         {
             InsertBucket = Create(connection, """
-                INSERT INTO AllowanceBuckets (SubscriptionId, CustomerId, Kind, PeriodStart, ValidFrom, ValidTo, Included, Used)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, 0)
-                ON CONFLICT (SubscriptionId, Kind, PeriodStart) DO NOTHING
+                INSERT INTO "AllowanceBuckets" ("SubscriptionId", "CustomerId", "Kind", "PeriodStart", "ValidFrom", "ValidTo", "Included", "Used")
+                VALUES (@p1, @p2, @p3, @p4, @p5, @p6, @p7, 0)
+                ON CONFLICT ("SubscriptionId", "Kind", "PeriodStart") DO NOTHING
                 """, 7);
-            SelectBucket = Create(connection, "SELECT Id, ValidFrom, ValidTo, Included, Used FROM AllowanceBuckets WHERE SubscriptionId = $1 AND Kind = $2 AND PeriodStart = $3", 3);
-            SelectNotifications = Create(connection, "SELECT Threshold FROM CustomerNotifications WHERE SubscriptionId = $1 AND PeriodStart = $2", 2);
-            AdoptAllowance = Create(connection, "UPDATE AllowanceBuckets SET Included = $1, ValidTo = $2 WHERE Id = $3", 3);
+            SelectBucket = Create(connection, """SELECT "Id", "ValidFrom", "ValidTo", "Included", "Used" FROM "AllowanceBuckets" WHERE "SubscriptionId" = @p1 AND "Kind" = @p2 AND "PeriodStart" = @p3""", 3);
+            SelectNotifications = Create(connection, """SELECT "Threshold" FROM "CustomerNotifications" WHERE "SubscriptionId" = @p1 AND "PeriodStart" = @p2""", 2);
+            AdoptAllowance = Create(connection, """UPDATE "AllowanceBuckets" SET "Included" = @p1, "ValidTo" = @p2 WHERE "Id" = @p3""", 3);
             InsertNotification = Create(connection, """
-                INSERT INTO CustomerNotifications (CustomerId, SubscriptionId, PeriodStart, Threshold, Included, Used, CreatedAt)
-                VALUES ($1, $2, $3, $4, $5, $6, $7)
-                ON CONFLICT (SubscriptionId, PeriodStart, Threshold) DO NOTHING
+                INSERT INTO "CustomerNotifications" ("CustomerId", "SubscriptionId", "PeriodStart", "Threshold", "Included", "Used", "CreatedAt")
+                VALUES (@p1, @p2, @p3, @p4, @p5, @p6, @p7)
+                ON CONFLICT ("SubscriptionId", "PeriodStart", "Threshold") DO NOTHING
                 """, 7);
             InsertOutbox = Create(connection, """
-                INSERT INTO Outbox (Kind, IdempotencyKey, Payload, CreatedAt, Attempts, NextAttemptAt)
-                VALUES ('threshold', $1, $2, $3, 0, $3)
-                ON CONFLICT (IdempotencyKey) DO NOTHING
+                INSERT INTO "Outbox" ("Kind", "IdempotencyKey", "Payload", "CreatedAt", "Attempts", "NextAttemptAt")
+                VALUES ('threshold', @p1, @p2, @p3, 0, @p3)
+                ON CONFLICT ("IdempotencyKey") DO NOTHING
                 """, 3);
         }
 
-        public SqliteCommand InsertBucket { get; }
-        public SqliteCommand SelectBucket { get; }
-        public SqliteCommand SelectNotifications { get; }
-        public SqliteCommand AdoptAllowance { get; }
-        public SqliteCommand InsertNotification { get; }
-        public SqliteCommand InsertOutbox { get; }
+        public DbCommand InsertBucket { get; }
+        public DbCommand SelectBucket { get; }
+        public DbCommand SelectNotifications { get; }
+        public DbCommand AdoptAllowance { get; }
+        public DbCommand InsertNotification { get; }
+        public DbCommand InsertOutbox { get; }
 
-        private IEnumerable<SqliteCommand> All => [InsertBucket, SelectBucket, SelectNotifications, AdoptAllowance, InsertNotification, InsertOutbox];
+        private IEnumerable<DbCommand> All => [InsertBucket, SelectBucket, SelectNotifications, AdoptAllowance, InsertNotification, InsertOutbox];
 
-        public void Enlist(SqliteTransaction transaction)
+        public void Enlist(DbTransaction transaction)
         {
             foreach (var command in All)
             {
@@ -444,15 +444,24 @@ internal sealed partial class BucketLedger
             }
         }
 
-        private static SqliteCommand Create(SqliteConnection connection, string sql, int parameters)
+        private static DbCommand Create(DbConnection connection, string sql, int parameters)
         {
             var command = connection.CreateCommand();
             command.CommandText = sql;
             for (var i = 1; i <= parameters; i++)
             {
-                command.Parameters.Add(new SqliteParameter($"${i}", null));
+                AddParameter(command, $"@p{i}", null);
             }
             return command;
         }
+    }
+
+    /// <summary>A named parameter, as both providers take it (<c>@name</c> in the SQL).</summary>
+    private static void AddParameter(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 }

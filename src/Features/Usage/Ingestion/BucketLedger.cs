@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using TokenConsole.Features.Catalog;
 using TokenConsole.Features.Customers;
 using TokenConsole.Features.Pricing;
@@ -19,7 +19,7 @@ internal sealed partial class BucketLedger : IDisposable
 {
     private readonly Dictionary<long, Holding> _holdings = [];
     private readonly List<Bucket> _dirty = [];
-    private SqliteConnection? _connection;
+    private DbConnection? _connection;
     private long _now;
     private Commands? _commands;
 
@@ -37,7 +37,7 @@ internal sealed partial class BucketLedger : IDisposable
     public static long Key(int customerId, int packageId) => ((long)customerId << 32) | (uint)packageId;
 
     /// <summary>Starts a transaction's use of the ledger: the SQL that opens periods runs in it.</summary>
-    public void Begin(SqliteConnection connection, SqliteTransaction transaction, long nowTicks)
+    public void Begin(DbConnection connection, DbTransaction transaction, long nowTicks)
     {
         if (!ReferenceEquals(connection, _connection))
         {

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using TokenConsole.Data;
@@ -12,7 +13,13 @@ public sealed partial class UsageWriter
     private interface IStatements : IDisposable
     {
         /// <summary>The transaction the next statements run in: a day's table is created in it when its first event comes.</summary>
-        void Begin(SqliteTransaction transaction);
+        void Begin(DbTransaction transaction);
+
+        /// <summary>Before the batch's events are inserted one by one: a store that checks for duplicates in bulk does it here.</summary>
+        void Prefetch(List<WriteRequest> batch);
+
+        /// <summary>After the last row of the transaction, before its commit: a store that buffers rows writes them here.</summary>
+        void Complete();
 
         /// <summary>Inserts one event into its day's table; false when the day already has it (a duplicate, see <see cref="UsageEventTables"/>).</summary>
         bool Insert(in ValidUsageEvent e, in Rating rating, long now);
@@ -41,8 +48,13 @@ public sealed partial class UsageWriter
     }
 
     /// <summary>Opens the statements on the path <c>Ingestion:NativeBinding</c> chose (checked at start-up, see <see cref="NativeSqliteCheck"/>).</summary>
-    private static IStatements OpenStatements(SqliteConnection connection, bool nativeBinding) =>
-        nativeBinding ? new Statements<NativeCalls>(connection) : new Statements<SqlitePclCalls>(connection);
+    private static IStatements OpenStatements(DbConnection connection, bool nativeBinding) => connection switch
+    {
+        Npgsql.NpgsqlConnection postgres => new PostgresStatements(postgres),
+        SqliteConnection sqlite when nativeBinding => new Statements<NativeCalls>(sqlite),
+        SqliteConnection sqlite => new Statements<SqlitePclCalls>(sqlite),
+        _ => throw new NotSupportedException($"No usage writer statements for a {connection.GetType().Name}."),
+    };
 
     /// <summary>A prepared statement: SQLitePCL's safe handle and, for the native path, its raw pointer.</summary>
     private readonly record struct Prepared(sqlite3_stmt Handle, nint Raw);
@@ -196,7 +208,16 @@ public sealed partial class UsageWriter
                 """);
         }
 
-        public void Begin(SqliteTransaction transaction) => _transaction = transaction;
+        public void Begin(DbTransaction transaction) => _transaction = (SqliteTransaction)transaction;
+
+        // Each insert is its own duplicate check, and each row is written when it is stepped.
+        public void Prefetch(List<WriteRequest> batch)
+        {
+        }
+
+        public void Complete()
+        {
+        }
 
         public bool Insert(in ValidUsageEvent e, in Rating rating, long now)
         {

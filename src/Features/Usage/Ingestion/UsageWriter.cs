@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
@@ -139,10 +140,14 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
     private async Task RunAsync(CancellationToken stoppingToken)
     {
         await using var connection = await OpenAsync(stoppingToken);
-        await using var checkpointer = WalCheckpointer.Start(connection.ConnectionString, _logger);
-        // The start-up (DatabaseInitializer) has prepared the day tables already; a writer on a database only migrated
-        // (tests, a tool) has not. Two reads of the schema when there is nothing to do.
-        UsageEventTables.Prepare(connection);
+        // SQLite's log is copied into the database on a thread of its own; PostgreSQL checkpoints by itself.
+        await using var checkpointer = connection is SqliteConnection sqlite ? WalCheckpointer.Start(sqlite.ConnectionString, _logger) : null;
+        if (connection is SqliteConnection days)
+        {
+            // The start-up (DatabaseInitializer) has prepared the day tables already; a writer on a database only migrated
+            // (tests, a tool) has not. Two reads of the schema when there is nothing to do.
+            UsageEventTables.Prepare(days);
+        }
         await LoadMonthlyTokensAsync(connection, stoppingToken);
         _ledger.Load(connection, _clock.GetUtcNow().UtcTicks, _options.AcceptedWindowDays, _priceBook.Current);
         using var statements = OpenStatements(connection, _options.NativeBinding);
@@ -176,9 +181,9 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
                 _health.Succeeded();
                 _failures = 0;
                 _notifier.Publish();
-                if (checkpointer.CatchUpWanted)
+                if (checkpointer is { CatchUpWanted: true })
                 {
-                    checkpointer.CatchUpOnWriter(connection);
+                    checkpointer.CatchUpOnWriter((SqliteConnection)connection);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -198,23 +203,31 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
     }
 
     /// <summary>Takes the write lock and writes an hourly rollup row, then rolls back: the writer's own kind of write.</summary>
-    private static async Task ProbeAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    private static async Task ProbeAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        // Not deferred: BEGIN IMMEDIATE takes the write lock at once, as the writer's own transactions do at their first insert.
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        // Not deferred on SQLite: BEGIN IMMEDIATE takes the write lock at once, as the writer's own transactions do at their first insert.
+        await using var transaction = connection is SqliteConnection sqlite ? sqlite.BeginTransaction(deferred: false) : await connection.BeginTransactionAsync(cancellationToken);
         await using var probe = connection.CreateCommand();
         probe.Transaction = transaction;
         probe.CommandText = """
-            INSERT INTO UsageRollups (Hour, RegionCode, IndustryCode, ModelId, PackageId, PoolId, InputTokens, OutputTokens, Calls, RevenueMicros, ComputeCostMicros)
+            INSERT INTO "UsageRollups" ("Hour", "RegionCode", "IndustryCode", "ModelId", "PackageId", "PoolId", "InputTokens", "OutputTokens", "Calls", "RevenueMicros", "ComputeCostMicros")
             VALUES (0, 'probe', 'probe', 0, 0, 0, 0, 0, 0, 0, 0)
             """;
         await probe.ExecuteNonQueryAsync(cancellationToken);
         await transaction.RollbackAsync(cancellationToken);
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         await using var db = await _dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!db.Database.IsSqlite())
+        {
+            // PostgreSQL: a connection of the writer's own (outside the pool's churn); a commit is durable when it returns
+            // (synchronous_commit on, the server's default), so an acknowledged event survives a killed process.
+            var postgres = new Npgsql.NpgsqlConnection(db.Database.GetConnectionString());
+            await postgres.OpenAsync(cancellationToken);
+            return postgres;
+        }
         // Microsoft.Data.Sqlite retries a busy command until its own timeout (30 s by default) on top of busy_timeout: one limit for both.
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder(db.Database.GetConnectionString())
         {
@@ -232,13 +245,16 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
     }
 
     /// <summary>Each customer's raw tokens so far this month and last (for the price rules' monthly-volume scope), from the daily rollup.</summary>
-    private async Task LoadMonthlyTokensAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    private async Task LoadMonthlyTokensAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         _monthlyTokens.Clear();
         var since = BusinessCalendar.MonthStartUtc(_clock.GetUtcNow().AddDays(-_options.AcceptedWindowDays - 31));
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT CustomerId, Day, Tokens FROM CustomerDailyUsage WHERE Day >= $since";
-        command.Parameters.AddWithValue("$since", since.Ticks);
+        command.CommandText = """SELECT "CustomerId", "Day", "Tokens" FROM "CustomerDailyUsage" WHERE "Day" >= @since""";
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@since";
+        parameter.Value = since.Ticks;
+        command.Parameters.Add(parameter);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -247,7 +263,7 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
         }
     }
 
-    private WriteOutcome[] Write(SqliteConnection connection, IStatements statements, List<WriteRequest> batch)
+    private WriteOutcome[] Write(DbConnection connection, IStatements statements, List<WriteRequest> batch)
     {
         var now = _clock.GetUtcNow().UtcTicks;
         var aggregates = _aggregates;
@@ -258,6 +274,7 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
         var book = _priceBook.Current;
         using var transaction = connection.BeginTransaction();
         statements.Begin(transaction);
+        statements.Prefetch(batch);
         _ledger.Begin(connection, transaction, now);
         for (var r = 0; r < batch.Count; r++)
         {
@@ -295,6 +312,7 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
         }
         aggregates.Upsert(statements);
         _ledger.Flush(statements.AddUsed);
+        statements.Complete();
         transaction.Commit();
         foreach (var (key, tokens) in monthlyDelta)
         {
@@ -310,7 +328,7 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
     /// are dropped after the next batches. Rollups are kept. Retention exceeds the accepted window, so an event is either
     /// still there to be recognised as a duplicate, or too old to be accepted again.
     /// </summary>
-    private void DropExpiredDaysWhenDue(SqliteConnection connection, IStatements statements)
+    private void DropExpiredDaysWhenDue(DbConnection connection, IStatements statements)
     {
         var now = _clock.GetUtcNow();
         if (now < _nextRetention)
@@ -320,13 +338,21 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
         try
         {
             var firstKept = UsageEventTables.DayOf(now.AddDays(-_options.EventRetentionDays).UtcTicks);
-            var expired = UsageEventTables.Days(connection, null).Where(d => d < firstKept).ToList();
-            foreach (var day in expired)
+            var sqlite = connection as SqliteConnection;
+            var days = sqlite is not null ? UsageEventTables.Days(connection, null) : PostgresUsageEventTables.Days(connection, null);
+            foreach (var day in days.Where(d => d < firstKept).ToList())
             {
                 statements.Forget(day);
-                using (var transaction = connection.BeginTransaction(deferred: false))
+                using (var transaction = sqlite is not null ? sqlite.BeginTransaction(deferred: false) : connection.BeginTransaction())
                 {
-                    UsageEventTables.DropDay(connection, transaction, day);
+                    if (sqlite is not null)
+                    {
+                        UsageEventTables.DropDay(connection, transaction, day);
+                    }
+                    else
+                    {
+                        PostgresUsageEventTables.DropDay(connection, transaction, day);
+                    }
                     transaction.Commit();
                 }
                 LogDayDropped(UsageEventTables.TableOf(day));
