@@ -20,6 +20,14 @@ internal sealed class DatabaseHealthCheck(IDbContextFactory<TokenConsoleDbContex
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             var regions = await db.Regions.CountAsync(cancellationToken);
+            if (!db.Database.IsSqlite())
+            {
+                // PostgreSQL: a write in a transaction that is rolled back, waiting at most as long for a lock.
+                await using var probe = await db.Database.BeginTransactionAsync(cancellationToken);
+                await db.Database.ExecuteSqlRawAsync($"SET LOCAL lock_timeout = {WriteTimeoutMs}; CREATE TABLE health_probe (x integer)", cancellationToken);
+                await probe.RollbackAsync(cancellationToken);
+                return HealthCheckResult.Healthy($"{regions} regions; the database takes writes");
+            }
             // Its own connection, not the pool's: a busy timeout set here must not stay on a pooled connection.
             var csb = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false, DefaultTimeout = 1 };
             await using var connection = new SqliteConnection(csb.ToString());
@@ -39,7 +47,7 @@ internal sealed class DatabaseHealthCheck(IDbContextFactory<TokenConsoleDbContex
             await transaction.RollbackAsync(cancellationToken);
             return HealthCheckResult.Healthy($"{regions} regions; the database takes writes");
         }
-        catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
         {
             return HealthCheckResult.Unhealthy($"The database does not answer or does not take writes: {ex.Message}", ex);
         }

@@ -28,6 +28,8 @@ public static class Modules
         ArgumentNullException.ThrowIfNull(database);
         var builder = new ModuleBuilder(services);
         builder.Configuration[$"ConnectionStrings:{DataModule.ConnectionStringName}"] = database.ConnectionString;
+        // The services a module picks by provider (the bill store, the customer search) follow the test's database.
+        builder.Configuration[DatabaseProviders.Setting] = database.Provider.ToString();
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.Configuration[key] = value;

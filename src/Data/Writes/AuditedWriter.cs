@@ -180,9 +180,11 @@ public sealed class AuditedWriter(
         {
             return Refusal.Stale;
         }
-        catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteExtendedErrorCode: 2067 or 1555 })
+        catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteExtendedErrorCode: 2067 or 1555 }
+            or Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
         {
-            // SQLITE_CONSTRAINT_UNIQUE / _PRIMARYKEY: a code (or a model already on a pool) taken by someone else meanwhile.
+            // A unique key (SQLITE_CONSTRAINT_UNIQUE / _PRIMARYKEY, PostgreSQL's 23505): a code (or a model already on a
+            // pool) taken by someone else meanwhile.
             return Refusal.Stale;
         }
         catch (DbUpdateException e)

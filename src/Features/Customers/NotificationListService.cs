@@ -32,16 +32,16 @@ public sealed class NotificationListService(IDbContextFactory<TokenConsoleDbCont
     // Raw SQL because the join is on a key built from the notification's columns (PeriodStart is stored as UTC ticks);
     // everything else (filters, order, paging) is composed on top by EF.
     private const string Sql = """
-        SELECT n.Id, n.CreatedAt, n.CustomerId, c.Code AS CustomerCode, c.Name AS CustomerName, c.NameZh AS CustomerNameZh,
-               c.AccountManagerId, n.SubscriptionId, p.Code AS PackageCode, COALESCE(v.NameEn, p.Code) AS PackageNameEn,
-               COALESCE(v.NameZh, p.Code) AS PackageNameZh, n.Threshold, n.Used, n.Included, n.PeriodStart,
-               o.Id AS OutboxId, o.DeliveredAt, COALESCE(o.Attempts, 0) AS Attempts, o.LastError, o.NextAttemptAt
-        FROM CustomerNotifications n
-        JOIN Customers c ON c.Id = n.CustomerId
-        JOIN Subscriptions s ON s.Id = n.SubscriptionId
-        JOIN Packages p ON p.Id = s.PackageId
-        LEFT JOIN PackageVersions v ON v.Id = s.PackageVersionId
-        LEFT JOIN Outbox o ON o.IdempotencyKey = 'threshold:' || n.SubscriptionId || ':' || n.PeriodStart || ':' || n.Threshold
+        SELECT n."Id", n."CreatedAt", n."CustomerId", c."Code" AS "CustomerCode", c."Name" AS "CustomerName", c."NameZh" AS "CustomerNameZh",
+               c."AccountManagerId", n."SubscriptionId", p."Code" AS "PackageCode", COALESCE(v."NameEn", p."Code") AS "PackageNameEn",
+               COALESCE(v."NameZh", p."Code") AS "PackageNameZh", n."Threshold", n."Used", n."Included", n."PeriodStart",
+               o."Id" AS "OutboxId", o."DeliveredAt", COALESCE(o."Attempts", 0) AS "Attempts", o."LastError", o."NextAttemptAt"
+        FROM "CustomerNotifications" n
+        JOIN "Customers" c ON c."Id" = n."CustomerId"
+        JOIN "Subscriptions" s ON s."Id" = n."SubscriptionId"
+        JOIN "Packages" p ON p."Id" = s."PackageId"
+        LEFT JOIN "PackageVersions" v ON v."Id" = s."PackageVersionId"
+        LEFT JOIN "Outbox" o ON o."IdempotencyKey" = 'threshold:' || n."SubscriptionId" || ':' || n."PeriodStart" || ':' || n."Threshold"
         """;
 
     /// <summary>The outbox key of a threshold notification, as the usage writer writes it.</summary>

@@ -82,7 +82,7 @@ internal sealed class GroupedRollupRerating(PriceBook book, RuleSetEngine curren
     /// </summary>
     public static int Slot(long hourTicks) => (int)((hourTicks / TimeSpan.TicksPerHour + 8) % HoursPerWeek);
 
-    private const string SlotSql = "((Hour / 36000000000 + 8) % 168)";
+    private const string SlotSql = "((\"Hour\" / 36000000000 + 8) % 168)";
 
     /// <summary>
     /// The class of each hour of the week (hours whose every rule says the same of them: hour windows, days, or each
@@ -233,8 +233,8 @@ internal sealed class GroupedRollupRerating(PriceBook book, RuleSetEngine curren
         var industries = shifted.Select(p => p.Industry).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         // Through EF (parameters {0}, {1}, …), so that its interceptors, and the query-plan test, see the command.
         var sums = await db.Database.SqlQueryRaw<SlotRevenue>(string.Create(CultureInfo.InvariantCulture, $$"""
-            SELECT RegionCode AS Region, IndustryCode AS Industry, {{SlotSql}} AS Slot, SUM(RevenueMicros) AS Micros FROM "RegionIndustryHourly"
-            WHERE Hour >= {0} AND Hour < {1} AND IndustryCode IN ({{string.Join(',', industries.Select((_, i) => "{" + (i + 2) + "}"))}})
+            SELECT "RegionCode" AS "Region", "IndustryCode" AS "Industry", CAST({{SlotSql}} AS integer) AS "Slot", CAST(SUM("RevenueMicros") AS bigint) AS "Micros" FROM "RegionIndustryHourly"
+            WHERE "Hour" >= {0} AND "Hour" < {1} AND "IndustryCode" IN ({{string.Join(',', industries.Select((_, i) => "{" + (i + 2) + "}"))}})
             GROUP BY 1, 2, 3
             """), [from.Ticks, to.Ticks, .. industries]).ToListAsync(ct);
         foreach (var sum in sums)
@@ -283,13 +283,13 @@ internal sealed class GroupedRollupRerating(PriceBook book, RuleSetEngine curren
         // The index is walked only over the hours where some triple is odd (one seek per run of such hours: a weekend
         // change walks 2/7 of the cell, not all of it); the filter then skips the other packages' rows before their seek.
         var sql = string.Create(CultureInfo.InvariantCulture, $$"""
-            WITH Runs(RunFrom, RunTo) AS (VALUES {{string.Join(',', OddHourRuns(odd, classOfSlot).Select(r => string.Create(CultureInfo.InvariantCulture, $"({r.From},{r.To})")))}})
-            SELECT {{SlotSql}} AS Slot, ModelId, PackageId, MIN(Hour) AS FirstHour, SUM(InputTokens) AS Input, SUM(OutputTokens) AS Output,
-                   SUM(RevenueMicros) AS Micros, COUNT(*) AS Rows
-            FROM Runs CROSS JOIN "UsageRollups"
-            WHERE RegionCode = {0} AND IndustryCode = {1} AND Hour >= RunFrom AND Hour < RunTo
+            WITH "Runs"("RunFrom", "RunTo") AS (VALUES {{string.Join(',', OddHourRuns(odd, classOfSlot).Select(r => string.Create(CultureInfo.InvariantCulture, $"({r.From},{r.To})")))}})
+            SELECT CAST({{SlotSql}} AS integer) AS "Slot", "ModelId", "PackageId", MIN("Hour") AS "FirstHour", CAST(SUM("InputTokens") AS bigint) AS "Input",
+                   CAST(SUM("OutputTokens") AS bigint) AS "Output", CAST(SUM("RevenueMicros") AS bigint) AS "Micros", CAST(COUNT(*) AS integer) AS "Rows"
+            FROM "Runs" CROSS JOIN "UsageRollups"
+            WHERE "RegionCode" = {0} AND "IndustryCode" = {1} AND "Hour" >= "RunFrom" AND "Hour" < "RunTo"
               AND ({{OddFilter(odd, classOfSlot)}})
-            GROUP BY {{SlotSql}}, ModelId, PackageId
+            GROUP BY {{SlotSql}}, "ModelId", "PackageId"
             """);
         var groups = await db.Database.SqlQueryRaw<SlotGroup>(sql, region, industry).ToListAsync(ct);
         var rows = groups.Sum(g => g.Rows);
@@ -350,7 +350,7 @@ internal sealed class GroupedRollupRerating(PriceBook book, RuleSetEngine curren
             .Select(g =>
             {
                 var packages = string.Join(',', g.Select(p => p.Package).Order());
-                return g.Key.Length == 0 ? $"PackageId IN ({packages})" : $"(PackageId IN ({packages}) AND {SlotSql} IN ({g.Key}))";
+                return g.Key.Length == 0 ? $"\"PackageId\" IN ({packages})" : $"(\"PackageId\" IN ({packages}) AND {SlotSql} IN ({g.Key}))";
             });
         return string.Join(" OR ", terms);
     }

@@ -8,6 +8,8 @@ namespace TokenConsole.Tests.Auth;
 /// Issue 12, item 7: another connection holding the database's write lock (as <c>BEGIN EXCLUSIVE</c> in the sqlite3
 /// shell does) makes sign-in say "try again", not answer 500; once the lock is gone, sign-in works.
 /// </summary>
+// SQLite only: SQLite's file-wide exclusive lock.
+[Trait("Provider", "Sqlite")]
 public sealed class SignInWhileLockedTests : IDisposable
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

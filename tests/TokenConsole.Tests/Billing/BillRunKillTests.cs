@@ -10,6 +10,8 @@ namespace TokenConsole.Tests.Billing;
 /// the next start and issues each bill exactly once. The run is the one the schedule starts by itself at start-up for
 /// the month just ended; a pause after each batch keeps it running long enough to be killed mid-way.
 /// </summary>
+// SQLite only: A killed process on a SQLite file (PostgreSQL's own kill test is still to come, issue 15).
+[Trait("Provider", "Sqlite")]
 public sealed class BillRunKillTests : IDisposable
 {
     private readonly TempFolder _folder = new("tokenconsole-billkill-");

@@ -103,6 +103,8 @@ public sealed class FeeRecognizerTests : IDisposable
     }
 
     [Fact]
+    // SQLite only for now: the failure is injected with a SQLite trigger; PostgreSQL's trigger is still to come (issue 15).
+    [Trait("Provider", "Sqlite")]
     public async Task A_stretch_of_days_that_fails_midway_leaves_none_of_it_behind_and_the_next_run_recognizes_each_day_once()
     {
         await _data.SeedCustomersAsync(Token);
@@ -148,6 +150,8 @@ public sealed class FeeRecognizerTests : IDisposable
     }
 
     [Fact]
+    // SQLite only for now: the failure is injected with a SQLite trigger; PostgreSQL's trigger is still to come (issue 15).
+    [Trait("Provider", "Sqlite")]
     public async Task A_catch_up_of_two_transactions_that_fails_in_the_second_keeps_the_first_whole_and_the_next_run_adds_only_the_rest()
     {
         // 59 days: 1–31 Jan go in one transaction (a month of days at most), 1–28 Feb in the next, whose rows were

@@ -221,6 +221,8 @@ public sealed class DemoBillingDataTests(ConsoleFactory factory) : IClassFixture
     }
 
     [Fact]
+    // SQLite only: its FTS5 table and trigger, and SQLite's query plan of the fee rows.
+    [Trait("Provider", "Sqlite")]
     public async Task The_customer_index_of_the_fee_rows_is_back_after_the_seeding_built_it_last()
     {
         await using var db = Db();
@@ -233,6 +235,8 @@ public sealed class DemoBillingDataTests(ConsoleFactory factory) : IClassFixture
     }
 
     [Fact]
+    // SQLite only: its FTS5 table and trigger, and SQLite's query plan of the fee rows.
+    [Trait("Provider", "Sqlite")]
     public async Task The_customer_search_finds_every_seeded_customer_and_keeps_its_trigger_after_the_seeding_built_it_last()
     {
         await using var db = Db();

@@ -58,6 +58,8 @@ public sealed class HealthTests(ConsoleFactory factory) : IClassFixture<ConsoleF
 }
 
 /// <summary>Issue 12, item 8: readiness follows whether the database takes writes and the usage writer commits; liveness does not.</summary>
+// SQLite only: SQLite's file-wide lock and a read-only file.
+[Trait("Provider", "Sqlite")]
 public sealed class ReadinessTests(ShortTimeoutConsole console) : IClassFixture<ShortTimeoutConsole>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -26,6 +26,7 @@ public sealed class SeedingTests(ConsoleFactory factory) : IClassFixture<Console
     }
 
     [Fact]
+    [Trait("Provider", "Sqlite")]
     public async Task The_database_runs_in_WAL_mode()
     {
         await using var db = Db();

@@ -24,6 +24,8 @@ public sealed class CatalogWritePathTests : IDisposable
     public void Dispose() => _bed.Dispose();
 
     [Fact]
+    // SQLite only for now: the failure is injected with a SQLite trigger; PostgreSQL's trigger is still to come (issue 15).
+    [Trait("Provider", "Sqlite")]
     public async Task A_package_change_whose_audit_entry_cannot_be_written_is_refused_and_nothing_of_it_is_saved()
     {
         var submitted = await _bed.CreateSubmittedAsync();
@@ -84,6 +86,8 @@ public sealed class ComputeWritePathTests : IDisposable
     public void Dispose() => _bed.Dispose();
 
     [Fact]
+    // SQLite only for now: the failure is injected with a SQLite trigger; PostgreSQL's trigger is still to come (issue 15).
+    [Trait("Provider", "Sqlite")]
     public async Task A_compute_change_whose_audit_entry_cannot_be_written_is_refused_and_nothing_of_it_is_saved()
     {
         var pool = await _bed.ReadAsync(db => db.Pools.AsNoTracking().SingleAsync(p => p.Id == ComputeTestBed.C, Ct));
@@ -134,6 +138,8 @@ public sealed class HostWritePathTests(ConsoleFactory factory) : IClassFixture<C
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
 
     [Fact]
+    // SQLite only for now: the failure is injected with a SQLite trigger; PostgreSQL's trigger is still to come (issue 15).
+    [Trait("Provider", "Sqlite")]
     public async Task A_user_change_whose_audit_entry_cannot_be_written_is_refused_and_nothing_of_it_is_saved()
     {
         await using var scope = factory.Services.CreateAsyncScope();
@@ -156,6 +162,8 @@ public sealed class HostWritePathTests(ConsoleFactory factory) : IClassFixture<C
     }
 
     [Fact]
+    // SQLite only for now: the failure is injected with a SQLite trigger; PostgreSQL's trigger is still to come (issue 15).
+    [Trait("Provider", "Sqlite")]
     public async Task An_API_key_change_whose_audit_entry_cannot_be_written_is_refused_and_nothing_of_it_is_saved()
     {
         var keys = factory.Services.GetRequiredService<ApiKeyService>();
@@ -176,6 +184,8 @@ public sealed class HostWritePathTests(ConsoleFactory factory) : IClassFixture<C
     }
 
     [Fact]
+    // SQLite only for now: the failure is injected with a SQLite trigger; PostgreSQL's trigger is still to come (issue 15).
+    [Trait("Provider", "Sqlite")]
     public async Task A_CSV_import_whose_audit_entry_cannot_be_written_is_refused_and_leaves_no_entry()
     {
         await using var scope = factory.Services.CreateAsyncScope();

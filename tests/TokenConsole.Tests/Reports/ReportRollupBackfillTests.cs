@@ -7,6 +7,8 @@ using TokenConsole.Data;
 namespace TokenConsole.Tests.Reports;
 
 /// <summary>A database from before the report's package × model days and customer months gets their history from the rollups and the fees.</summary>
+// SQLite only: A SQLite database from before the report rollups, upgraded.
+[Trait("Provider", "Sqlite")]
 public sealed class ReportRollupBackfillTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -158,6 +158,8 @@ public sealed class BucketWriterTests
     }
 
     [Fact]
+    // SQLite only for now: the failure is injected on a SQLite connection; PostgreSQL's is still to come (issue 15).
+    [Trait("Provider", "Sqlite")]
     public async Task A_batch_that_fails_after_drawing_on_the_buckets_debits_nothing_and_its_retry_debits_once()
     {
         await using var bed = await BucketTestBed.CreateAsync();

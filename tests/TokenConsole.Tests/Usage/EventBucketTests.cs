@@ -12,6 +12,8 @@ namespace TokenConsole.Tests.Usage;
 /// writer on a SQLite file. Exactly once at the boundaries of the buckets and of the accepted window, retention by whole
 /// days, and a database from before moved into the days' tables.
 /// </summary>
+// SQLite only: SQLite's day tables and their hashed key (PostgreSQL partitions by day instead: PostgresUsageEventTables).
+[Trait("Provider", "Sqlite")]
 public sealed class EventBucketTests
 {
     private static readonly DateTimeOffset Midnight = new(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);

@@ -45,7 +45,8 @@ public sealed class IngestionInputTests(ConsoleFactory factory) : IClassFixture<
     public async Task An_event_id_with_control_characters_markup_or_non_ascii_is_refused_and_not_stored(string id)
     {
         var subject = await IngestionSubject.FindAsync(factory);
-        var unique = Guid.NewGuid().ToString("N")[..8] + id;
+        var prefix = Guid.NewGuid().ToString("N")[..8];
+        var unique = prefix + id;
         using var client = IngestionClient.Create(factory);
 
         var result = await IngestionClient.ResultAsync(await IngestionClient.PostAsync(client, subject.Event(unique, Now)));
@@ -53,7 +54,8 @@ public sealed class IngestionInputTests(ConsoleFactory factory) : IClassFixture<
         Assert.Equal(0, (int)result["accepted"]!);
         Assert.Equal("id", (string?)result["errors"]![0]!["field"]);
         await using var db = await factory.Services.GetRequiredService<IDbContextFactory<TokenConsoleDbContext>>().CreateDbContextAsync(Ct);
-        Assert.False(await db.UsageEvents.AnyAsync(x => x.EventId == unique, Ct));
+        // By the unique prefix: PostgreSQL's text cannot even hold the NUL of one of the ids, so it cannot be looked up whole.
+        Assert.False(await db.UsageEvents.AnyAsync(x => x.EventId.StartsWith(prefix), Ct));
     }
 
     [Theory]

@@ -14,6 +14,8 @@ namespace TokenConsole.Tests.Usage;
 /// Issue 11: a million events rated by the real engine and written by the real writer into a real SQLite file add up,
 /// in the events and in every rollup, to the micro-yuan of an independent exact computation.
 /// </summary>
+// SQLite only: Reads the stored types with SQLite's typeof (to be made provider-neutral, issue 15).
+[Trait("Provider", "Sqlite")]
 public sealed class MoneyExactnessTests
 {
     private const int Events = 1_000_000;

@@ -9,6 +9,8 @@ namespace TokenConsole.Tests.Usage;
 /// under commits that follow each other without a pause (the writer under load): the log must still start over, and
 /// nothing committed may be missing from the database.
 /// </summary>
+// SQLite only: SQLite's write-ahead log.
+[Trait("Provider", "Sqlite")]
 public sealed class WalCheckpointerTests
 {
     private const int Commits = 300;

@@ -42,6 +42,8 @@ public sealed class ShortTimeoutConsole : IAsyncDisposable
 }
 
 /// <summary>Issue 12, item 6: a database lock held by another process must not stop the server or its writer.</summary>
+// SQLite only: SQLite's file-wide write lock held by another connection.
+[Trait("Provider", "Sqlite")]
 public sealed class WriterResilienceTests(ShortTimeoutConsole console) : IClassFixture<ShortTimeoutConsole>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
