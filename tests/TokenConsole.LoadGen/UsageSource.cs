@@ -32,8 +32,11 @@ public sealed class UsageSource
 
     public static async Task<UsageSource> LoadAsync(string database, int seed, CancellationToken cancellationToken)
     {
-        var options = new DbContextOptionsBuilder<TokenConsoleDbContext>().UseSqlite($"Data Source={database};Mode=ReadOnly").Options;
-        await using var db = new TokenConsoleDbContext(options);
+        // A SQLite file, or a PostgreSQL connection string ("Host=…").
+        var builder = new DbContextOptionsBuilder<TokenConsoleDbContext>();
+        var options = (database.StartsWith("Host=", StringComparison.OrdinalIgnoreCase)
+            ? builder.UseNpgsql(database) : builder.UseSqlite($"Data Source={database};Mode=ReadOnly")).Options;
+        await using var db = TokenConsoleDbContextFactory.Create(options);
         var packages = await db.Packages.AsNoTracking().Where(p => p.Status == PackageStatus.Active && p.ActiveVersionId != null)
             .Select(p => new { p.Id, p.Code, p.ActiveVersionId }).ToListAsync(cancellationToken);
         var entitlements = await db.Set<ModelEntitlement>().AsNoTracking().ToListAsync(cancellationToken);

@@ -43,6 +43,22 @@ public sealed class TestDatabase : IDbContextFactory<TokenConsoleDbContext>, IDi
 
     public TokenConsoleDbContext CreateDbContext() => TokenConsoleDbContextFactory.Create(_options);
 
+    /// <summary>
+    /// After a test bed seeds rows with ids of its choosing: PostgreSQL's identity sequences do not see such rows, and the
+    /// next insert through EF would take an id already used (SQLite takes the highest id + 1 by itself).
+    /// </summary>
+    public void IdsSeeded()
+    {
+        if (_postgres is null)
+        {
+            return;
+        }
+        using var db = CreateDbContext();
+        var connection = db.Database.GetDbConnection();
+        connection.Open();
+        Data.PostgreSQL.PostgresIdentities.ResyncAllAsync(connection, null).GetAwaiter().GetResult();
+    }
+
     public void Dispose()
     {
         _postgres?.Dispose();

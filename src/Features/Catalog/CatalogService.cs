@@ -69,7 +69,10 @@ public sealed class CatalogService(IDbContextFactory<TokenConsoleDbContext> dbFa
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
             var like = "%" + query.Search.Trim().Replace("%", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal) + "%";
-            current = current.Where(v => EF.Functions.Like(v.Package!.Code, like) || EF.Functions.Like(v.NameEn, like) || EF.Functions.Like(v.NameZh, like));
+            // Case-insensitive on both providers: SQLite's LIKE ignores ASCII case, PostgreSQL's needs ILIKE.
+            current = db.Database.IsNpgsql()
+                ? current.Where(v => EF.Functions.ILike(v.Package!.Code, like) || EF.Functions.ILike(v.NameEn, like) || EF.Functions.ILike(v.NameZh, like))
+                : current.Where(v => EF.Functions.Like(v.Package!.Code, like) || EF.Functions.Like(v.NameEn, like) || EF.Functions.Like(v.NameZh, like));
         }
         var versions = await current.Include(v => v.Package).Include(v => v.Entitlements).ToListAsync(cancellationToken);
         var ids = versions.Select(v => v.PackageId).ToList();

@@ -103,8 +103,6 @@ public sealed class FeeRecognizerTests : IDisposable
     }
 
     [Fact]
-    // SQLite only for now: the failure is injected with a SQLite trigger; PostgreSQL's trigger is still to come (issue 15).
-    [Trait("Provider", "Sqlite")]
     public async Task A_stretch_of_days_that_fails_midway_leaves_none_of_it_behind_and_the_next_run_recognizes_each_day_once()
     {
         await _data.SeedCustomersAsync(Token);
@@ -115,9 +113,8 @@ public sealed class FeeRecognizerTests : IDisposable
         {
             // 1–5 Nov are in; then 6–10 Nov go in one transaction: its customer rows are written, then the region × industry
             // upsert of 6 Nov fails — as a kill would, midway.
-            var sql = "CREATE TRIGGER fail_day BEFORE INSERT ON RegionIndustryDaily WHEN NEW.Day = " + Day(2026, 11, 6).Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture)
-                + " BEGIN SELECT RAISE(ABORT, 'disk gone'); END;";
-            await db.Database.ExecuteSqlRawAsync(sql, Token);
+            await Infrastructure.FailingInsert.CreateAsync(db, "fail_day", "RegionIndustryDaily",
+                "NEW.\"Day\" = " + Day(2026, 11, 6).Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture), "disk gone");
         }
 
         Assert.Equal(5, await _data.Recognizer().RecognizeThroughAsync(Day(2026, 11, 5), Token));
@@ -127,7 +124,7 @@ public sealed class FeeRecognizerTests : IDisposable
         await using (var db = _data.Database.CreateDbContext())
         {
             Assert.Equal(Day(2026, 11, 5), (await db.JobWatermarks.SingleAsync(Token)).Through);
-            await db.Database.ExecuteSqlRawAsync("DROP TRIGGER fail_day;", Token);
+            await Infrastructure.FailingInsert.DropAsync(db, "fail_day", "RegionIndustryDaily");
         }
 
         await _data.Recognizer().RecognizeThroughAsync(Day(2026, 11, 10), Token);
@@ -150,8 +147,6 @@ public sealed class FeeRecognizerTests : IDisposable
     }
 
     [Fact]
-    // SQLite only for now: the failure is injected with a SQLite trigger; PostgreSQL's trigger is still to come (issue 15).
-    [Trait("Provider", "Sqlite")]
     public async Task A_catch_up_of_two_transactions_that_fails_in_the_second_keeps_the_first_whole_and_the_next_run_adds_only_the_rest()
     {
         // 59 days: 1–31 Jan go in one transaction (a month of days at most), 1–28 Feb in the next, whose rows were
@@ -161,9 +156,8 @@ public sealed class FeeRecognizerTests : IDisposable
         await _data.AddSubscriptionAsync(1, 1, [(monthly, At(2026, 1, 1), null, Day(2026, 1, 1))], cancellationToken: Token);
         await using (var db = _data.Database.CreateDbContext())
         {
-            var sql = "CREATE TRIGGER fail_day BEFORE INSERT ON RegionIndustryDaily WHEN NEW.Day = " + Day(2026, 2, 10).Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture)
-                + " BEGIN SELECT RAISE(ABORT, 'disk gone'); END;";
-            await db.Database.ExecuteSqlRawAsync(sql, Token);
+            await Infrastructure.FailingInsert.CreateAsync(db, "fail_day", "RegionIndustryDaily",
+                "NEW.\"Day\" = " + Day(2026, 2, 10).Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture), "disk gone");
         }
 
         await Assert.ThrowsAnyAsync<Exception>(() => _data.Recognizer().RecognizeThroughAsync(Day(2026, 2, 28), Token));
@@ -173,7 +167,7 @@ public sealed class FeeRecognizerTests : IDisposable
         await using (var db = _data.Database.CreateDbContext())
         {
             Assert.Equal(Day(2026, 1, 31), (await db.JobWatermarks.SingleAsync(Token)).Through);
-            await db.Database.ExecuteSqlRawAsync("DROP TRIGGER fail_day;", Token);
+            await Infrastructure.FailingInsert.DropAsync(db, "fail_day", "RegionIndustryDaily");
         }
 
         Assert.Equal(28, await _data.Recognizer().RecognizeThroughAsync(Day(2026, 2, 28), Token));

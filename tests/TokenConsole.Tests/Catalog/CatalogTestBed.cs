@@ -41,6 +41,7 @@ public sealed class CatalogTestBed : IDisposable
             package.ActiveVersionId = package.Versions[0].Id;
         }
         db.SaveChanges();
+        Database.IdsSeeded();
     }
 
     public TestDatabase Database { get; } = new();

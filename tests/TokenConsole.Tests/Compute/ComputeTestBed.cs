@@ -88,6 +88,7 @@ public sealed class ComputeTestBed : IDisposable
             Rollup(h1, One, A, 720_000), Rollup(h1, Two, A, 360_000), Rollup(h2, One, A, 360_000), Rollup(h1, One, B, 1_080_000),
             Rollup(Now.UtcDateTime.AddHours(-30), One, A, 10_000_000));
         db.SaveChanges();
+        database.IdsSeeded();
     }
 
     private static ComputePool Pool(int id, string code, string region, long capacity) => new()

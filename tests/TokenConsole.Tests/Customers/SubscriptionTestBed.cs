@@ -101,6 +101,7 @@ public sealed class SubscriptionTestBed : IDisposable
         {
             Customers[customer.Code] = customer.Id;
         }
+        Database.IdsSeeded();
     }
 
     private static TokenPackage Package(string code, CustomerSegment segment, PackageKind kind, PackageStatus status, BillingPeriod period, int validityDays,

@@ -24,8 +24,6 @@ public sealed class CatalogWritePathTests : IDisposable
     public void Dispose() => _bed.Dispose();
 
     [Fact]
-    // SQLite only for now: the failure is injected with a SQLite trigger; PostgreSQL's trigger is still to come (issue 15).
-    [Trait("Provider", "Sqlite")]
     public async Task A_package_change_whose_audit_entry_cannot_be_written_is_refused_and_nothing_of_it_is_saved()
     {
         var submitted = await _bed.CreateSubmittedAsync();
@@ -34,7 +32,8 @@ public sealed class CatalogWritePathTests : IDisposable
         uint smallToken;
         await using (var db = _bed.Database.CreateDbContext())
         {
-            (small, smallToken) = await db.Packages.Where(p => p.Code == "P-SMALL").Select(p => ValueTuple.Create(p.Id, p.Version)).SingleAsync(Ct);
+            var row = await db.Packages.Where(p => p.Code == "P-SMALL").Select(p => new { p.Id, p.Version }).SingleAsync(Ct);
+            (small, smallToken) = (row.Id, row.Version);
         }
 
         using (AuditOutage.Start(_bed.Database))
@@ -86,8 +85,6 @@ public sealed class ComputeWritePathTests : IDisposable
     public void Dispose() => _bed.Dispose();
 
     [Fact]
-    // SQLite only for now: the failure is injected with a SQLite trigger; PostgreSQL's trigger is still to come (issue 15).
-    [Trait("Provider", "Sqlite")]
     public async Task A_compute_change_whose_audit_entry_cannot_be_written_is_refused_and_nothing_of_it_is_saved()
     {
         var pool = await _bed.ReadAsync(db => db.Pools.AsNoTracking().SingleAsync(p => p.Id == ComputeTestBed.C, Ct));
@@ -138,8 +135,6 @@ public sealed class HostWritePathTests(ConsoleFactory factory) : IClassFixture<C
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
 
     [Fact]
-    // SQLite only for now: the failure is injected with a SQLite trigger; PostgreSQL's trigger is still to come (issue 15).
-    [Trait("Provider", "Sqlite")]
     public async Task A_user_change_whose_audit_entry_cannot_be_written_is_refused_and_nothing_of_it_is_saved()
     {
         await using var scope = factory.Services.CreateAsyncScope();
@@ -162,8 +157,6 @@ public sealed class HostWritePathTests(ConsoleFactory factory) : IClassFixture<C
     }
 
     [Fact]
-    // SQLite only for now: the failure is injected with a SQLite trigger; PostgreSQL's trigger is still to come (issue 15).
-    [Trait("Provider", "Sqlite")]
     public async Task An_API_key_change_whose_audit_entry_cannot_be_written_is_refused_and_nothing_of_it_is_saved()
     {
         var keys = factory.Services.GetRequiredService<ApiKeyService>();
@@ -184,8 +177,6 @@ public sealed class HostWritePathTests(ConsoleFactory factory) : IClassFixture<C
     }
 
     [Fact]
-    // SQLite only for now: the failure is injected with a SQLite trigger; PostgreSQL's trigger is still to come (issue 15).
-    [Trait("Provider", "Sqlite")]
     public async Task A_CSV_import_whose_audit_entry_cannot_be_written_is_refused_and_leaves_no_entry()
     {
         await using var scope = factory.Services.CreateAsyncScope();

@@ -15,7 +15,7 @@ public sealed class AuditOutage : IDisposable
     {
         _database = database;
         using var db = database.CreateDbContext();
-        db.Database.ExecuteSqlRaw("CREATE TRIGGER fail_audit BEFORE INSERT ON AuditEntries BEGIN SELECT RAISE(ABORT, 'audit down'); END;");
+        FailingInsert.CreateAsync(db, "fail_audit", "AuditEntries", condition: null, "audit down").GetAwaiter().GetResult();
     }
 
     public static AuditOutage Start(IDbContextFactory<TokenConsoleDbContext> database) => new(database);
@@ -23,6 +23,6 @@ public sealed class AuditOutage : IDisposable
     public void Dispose()
     {
         using var db = _database.CreateDbContext();
-        db.Database.ExecuteSqlRaw("DROP TRIGGER IF EXISTS fail_audit;");
+        FailingInsert.DropAsync(db, "fail_audit", "AuditEntries").GetAwaiter().GetResult();
     }
 }

@@ -74,8 +74,6 @@ public sealed class PriceChangeWorkflowTests : PriceChangeTestBed
     }
 
     [Fact]
-    // SQLite only for now: the failure is injected with a SQLite trigger; PostgreSQL's trigger is still to come (issue 15).
-    [Trait("Provider", "Sqlite")]
     public async Task A_price_change_step_whose_audit_entry_cannot_be_written_is_refused_and_nothing_of_it_is_saved()
     {
         var pending = await ProposeAsync(FinanceGd(), TimeSpan.FromHours(1));

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using TokenConsole.Data;
 using TokenConsole.Features.Catalog;
@@ -158,26 +157,28 @@ public sealed class BucketWriterTests
     }
 
     [Fact]
-    // SQLite only for now: the failure is injected on a SQLite connection; PostgreSQL's is still to come (issue 15).
-    [Trait("Provider", "Sqlite")]
     public async Task A_batch_that_fails_after_drawing_on_the_buckets_debits_nothing_and_its_retry_debits_once()
     {
         await using var bed = await BucketTestBed.CreateAsync();
         var s = await bed.SubscribeAsync(await bed.PackageAsync("FAIL", 1_000_000));
-        using (var connection = new SqliteConnection(bed.Database.ConnectionString))
+        await using (var db = bed.Database.CreateDbContext())
         {
-            connection.Open();
-            using var trigger = connection.CreateCommand();
-            // The third event of the batch fails its insert (into its day's table): the first two have drawn on the buckets in memory by then.
+            // The third event of the batch fails its insert (into its day's table; on PostgreSQL into the partitioned
+            // table): the first two have drawn on the buckets in memory by then.
             var day = UsageEventTables.DayOf(Nov20.UtcTicks);
-            UsageEventTables.EnsureDay(connection, null, day);
-            trigger.CommandText = $"CREATE TRIGGER fail_boom BEFORE INSERT ON \"{UsageEventTables.TableOf(day)}\" WHEN NEW.EventId = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END";
-            trigger.ExecuteNonQuery();
+            var table = UsageEventTables.View;
+            if (db.Database.IsSqlite())
+            {
+                await db.Database.OpenConnectionAsync(Ct);
+                UsageEventTables.EnsureDay(db.Database.GetDbConnection(), null, day);
+                table = UsageEventTables.TableOf(day);
+            }
+            await Infrastructure.FailingInsert.CreateAsync(db, "fail_boom", table, "NEW.\"EventId\" = 'boom'", "boom");
         }
         var writer = await bed.StartWriterAsync();
         var good = new[] { bed.Event(s, "f1", Nov20, 300_000), bed.Event(s, "f2", Nov20, 400_000) };
 
-        await Assert.ThrowsAsync<SqliteException>(() => BucketTestBed.WriteAsync(writer, [.. good, bed.Event(s, "boom", Nov20, 1)]));
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => BucketTestBed.WriteAsync(writer, [.. good, bed.Event(s, "boom", Nov20, 1)]));
         Assert.Empty(await bed.BucketsAsync(s));
         // The writer reopens after its back-off (1 s on its clock, moved on until it has) and reloads the buckets from the database.
         var retry = BucketTestBed.WriteAsync(writer, good);
