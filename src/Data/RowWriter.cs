@@ -26,7 +26,8 @@ internal abstract class RowWriter : IDisposable
     public static RowWriter Open(DbConnection connection, string table, string[] columns, string? onConflict) => connection switch
     {
         SqliteConnection => new SqliteRowWriter(connection, table, columns, onConflict),
-        NpgsqlConnection npgsql => new PostgresRowWriter(npgsql, table, columns, onConflict),
+        NpgsqlConnection npgsql when onConflict is null => new PostgresRowWriter(npgsql, table, columns),
+        NpgsqlConnection npgsql => new PostgresUpsertWriter(npgsql, table, columns, onConflict),
         _ => throw new NotSupportedException($"No bulk row writer for a {connection.GetType().Name}."),
     };
 
@@ -80,8 +81,7 @@ internal abstract class RowWriter : IDisposable
 /// at <see cref="Complete"/>. Buffered, not streamed, because a connection carries one COPY at a time and the seeder fills
 /// several tables row by row at once. Text rather than binary because binary COPY wants each value in its column's exact
 /// type (int4 vs int8) and the callers hand longs for both; the server parses the text into the column's type.
-/// COPY into a partitioned table routes each row to its partition. An upsert COPYs into a temporary staging table of the
-/// same columns (dropped at commit) and moves each chunk with <c>INSERT … SELECT … ON CONFLICT</c>.
+/// COPY into a partitioned table routes each row to its partition. (Upserts: <see cref="PostgresUpsertWriter"/>.)
 /// </summary>
 internal sealed class PostgresRowWriter : RowWriter
 {
@@ -90,20 +90,16 @@ internal sealed class PostgresRowWriter : RowWriter
     private readonly NpgsqlConnection _connection;
     private readonly string _table;
     private readonly string[] _columns;
-    private readonly string? _onConflict;
     private readonly string _columnList;
-    private bool _staged;
 
-    public PostgresRowWriter(NpgsqlConnection connection, string table, string[] columns, string? onConflict = null)
+    public PostgresRowWriter(NpgsqlConnection connection, string table, string[] columns)
     {
         _connection = connection;
         _table = table;
         _columns = columns;
-        _onConflict = onConflict;
-        _columnList = string.Join(", ", columns.Select(c => $"\"{c}\""));
+        _columnList = ColumnList(columns);
     }
 
-    private string Stage => $"tc_stage_{_table}";
     private int _bound;
     private RowWriter? _principal;
 
@@ -186,12 +182,7 @@ internal sealed class PostgresRowWriter : RowWriter
             return;
         }
         _principal?.Complete();
-        if (_onConflict is not null && !_staged)
-        {
-            Execute($"""CREATE TEMP TABLE IF NOT EXISTS "{Stage}" ON COMMIT DROP AS SELECT {_columnList} FROM "{_table}" WITH NO DATA""");
-            _staged = true;
-        }
-        using (var writer = _connection.BeginTextImport($"COPY \"{(_onConflict is null ? _table : Stage)}\" ({_columnList}) FROM STDIN"))
+        using (var writer = _connection.BeginTextImport($"COPY \"{_table}\" ({_columnList}) FROM STDIN"))
         {
             foreach (var chunk in _buffer.GetChunks())
             {
@@ -199,15 +190,88 @@ internal sealed class PostgresRowWriter : RowWriter
             }
         }
         _buffer.Clear();
-        if (_onConflict is not null)
+    }
+
+    internal static string ColumnList(IEnumerable<string> columns) => string.Join(", ", columns.Select(c => $"\"{c}\""));
+}
+
+/// <summary>
+/// PostgreSQL upserts: the rows gathered column by column and sent as one array parameter per column, in one
+/// <c>INSERT … SELECT * FROM unnest(…) ON CONFLICT …</c> per chunk — set-based, no staging table (a temporary table per
+/// transaction cost a catalog write, and emptying one is another). A key may appear once per chunk, as PostgreSQL refuses
+/// to update a row twice in one statement; the callers' rows are unique by key.
+/// </summary>
+internal sealed class PostgresUpsertWriter : RowWriter
+{
+    private const int FlushRows = 50_000;
+    private readonly NpgsqlConnection _connection;
+    private readonly string _sql;
+    private readonly List<object?>[] _values;
+    private int _bound;
+    private int _rows;
+
+    public PostgresUpsertWriter(NpgsqlConnection connection, string table, string[] columns, string onConflict)
+    {
+        _connection = connection;
+        _values = [.. columns.Select(_ => new List<object?>())];
+        _sql = $"""INSERT INTO "{table}" ({PostgresRowWriter.ColumnList(columns)}) SELECT * FROM unnest({string.Join(", ", columns.Select((_, i) => $"@p{i}"))}) {onConflict}""";
+    }
+
+    public override RowWriter Add(long value) => Value(value);
+
+    public override RowWriter Add(long? value) => Value(value);
+
+    public override RowWriter Add(string? value) => Value(value);
+
+    public override RowWriter Add(double value) => Value(value);
+
+    public override void Insert()
+    {
+        if (_bound != _values.Length)
         {
-            Execute($"""INSERT INTO "{_table}" ({_columnList}) SELECT {_columnList} FROM "{Stage}" {_onConflict}; TRUNCATE "{Stage}";""");
+            throw new InvalidOperationException($"{_bound} values bound for {_values.Length} columns.");
+        }
+        _bound = 0;
+        if (++_rows >= FlushRows)
+        {
+            Complete();
         }
     }
 
-    private void Execute(string sql)
+    public override void Complete()
     {
-        using var command = new NpgsqlCommand(sql, _connection);
+        if (_rows == 0)
+        {
+            return;
+        }
+        using var command = new NpgsqlCommand(_sql, _connection);
+        for (var i = 0; i < _values.Length; i++)
+        {
+            command.Parameters.Add(new NpgsqlParameter($"p{i}", Array(_values[i])));
+            _values[i].Clear();
+        }
         command.ExecuteNonQuery();
+        _rows = 0;
     }
+
+    public override void Dispose()
+    {
+    }
+
+    protected override RowWriter AddNull() => Value(null);
+
+    private PostgresUpsertWriter Value(object? value)
+    {
+        _values[_bound++].Add(value);
+        return this;
+    }
+
+    /// <summary>A column's values as the typed array Npgsql sends (bigint[], text[], double precision[]; nulls kept).</summary>
+    private static object Array(List<object?> values) => values.FirstOrDefault(v => v is not null) switch
+    {
+        string => values.Select(v => (string?)v).ToArray(),
+        double => values.Select(v => (double?)v).ToArray(),
+        _ when values.Contains(null) => values.Select(v => (long?)v).ToArray(),
+        _ => values.Select(v => (long)v!).ToArray(),
+    };
 }

@@ -82,6 +82,21 @@ internal sealed class GroupedRollupRerating(PriceBook book, RuleSetEngine curren
     /// </summary>
     public static int Slot(long hourTicks) => (int)((hourTicks / TimeSpan.TicksPerHour + 8) % HoursPerWeek);
 
+    // The cell's rows in the runs of hours: SQLite seeks its index once per run from the join; PostgreSQL, left to
+    // itself, read the cell's whole history with a bitmap scan and filtered the hours after it (the query-plan test
+    // found it), so each run is its own index range scan there, by a LATERAL join (which SQLite does not have) that
+    // OFFSET 0 keeps from being flattened back into the plain join.
+    private const string SqliteRunsOfCell = """
+        "Runs" CROSS JOIN "UsageRollups"
+            WHERE "RegionCode" = {0} AND "IndustryCode" = {1} AND "Hour" >= "RunFrom" AND "Hour" < "RunTo"
+        """;
+
+    private const string PostgresRunsOfCell = """
+        "Runs" CROSS JOIN LATERAL (SELECT "Hour", "ModelId", "PackageId", "InputTokens", "OutputTokens", "RevenueMicros" FROM "UsageRollups"
+            WHERE "RegionCode" = {0} AND "IndustryCode" = {1} AND "Hour" >= "RunFrom" AND "Hour" < "RunTo" OFFSET 0) AS "u"
+            WHERE TRUE
+        """;
+
     private const string SlotSql = "((\"Hour\" / 36000000000 + 8) % 168)";
 
     /// <summary>
@@ -286,8 +301,7 @@ internal sealed class GroupedRollupRerating(PriceBook book, RuleSetEngine curren
             WITH "Runs"("RunFrom", "RunTo") AS (VALUES {{string.Join(',', OddHourRuns(odd, classOfSlot).Select(r => string.Create(CultureInfo.InvariantCulture, $"({r.From},{r.To})")))}})
             SELECT CAST({{SlotSql}} AS integer) AS "Slot", "ModelId", "PackageId", MIN("Hour") AS "FirstHour", CAST(SUM("InputTokens") AS bigint) AS "Input",
                    CAST(SUM("OutputTokens") AS bigint) AS "Output", CAST(SUM("RevenueMicros") AS bigint) AS "Micros", CAST(COUNT(*) AS integer) AS "Rows"
-            FROM "Runs" CROSS JOIN "UsageRollups"
-            WHERE "RegionCode" = {0} AND "IndustryCode" = {1} AND "Hour" >= "RunFrom" AND "Hour" < "RunTo"
+            FROM {{(db.Database.IsNpgsql() ? PostgresRunsOfCell : SqliteRunsOfCell)}}
               AND ({{OddFilter(odd, classOfSlot)}})
             GROUP BY {{SlotSql}}, "ModelId", "PackageId"
             """);

@@ -31,8 +31,10 @@ namespace TokenConsole.Tests.Data;
 /// bounded by its time column. The data's size does not matter: without ANALYZE statistics (the console runs none)
 /// SQLite chooses its plans from the schema and the query alone.
 /// </summary>
-// SQLite only: SQLite's query plans (PostgreSQL's EXPLAIN checks are still to come, issue 15).
-[Trait("Provider", "Sqlite")]
+/// On PostgreSQL (issue 15) each command's plan comes from <c>EXPLAIN</c> with sequential scans made as dear as
+/// PostgreSQL allows (<c>enable_seqscan = off</c>: on tables this small the planner would otherwise rightly prefer them),
+/// so a <c>Seq Scan</c> of a rollup table left in a plan means no index can serve the read; each index scan of one must
+/// have its time column in its <c>Index Cond</c>.
 public sealed class QueryPlanTests
 {
     private static readonly string[] RollupTables =
@@ -49,7 +51,7 @@ public sealed class QueryPlanTests
         var clock = new FakeTimeProvider(Now);
         await using var services = new ServiceCollection().AddModules(database, clock,
                 b => b.AddUsage(), b => b.AddOverview(), b => b.AddReports(), b => b.AddCompute(), b => b.AddCatalog(), b => b.AddCustomers(), b => b.AddBilling(), b => b.AddPricing())
-            .Replace(ServiceDescriptor.Singleton<IDbContextFactory<TokenConsoleDbContext>>(new RecordingFactory(database.ConnectionString, commands)))
+            .Replace(ServiceDescriptor.Singleton<IDbContextFactory<TokenConsoleDbContext>>(new RecordingFactory(database, commands)))
             .BuildServiceProvider();
         var factory = services.GetRequiredService<IDbContextFactory<TokenConsoleDbContext>>();
         await using (var db = factory.CreateDbContext())
@@ -122,12 +124,13 @@ public sealed class QueryPlanTests
         }
         Assert.Contains(reads, r => r.Sql.TrimStart().StartsWith("WITH", StringComparison.Ordinal) && r.Sql.Contains("\"UsageRollups\"", StringComparison.Ordinal)); // the simulation's corrections
         var problems = new List<string>();
-        await using var connection = new SqliteConnection(database.ConnectionString);
+        await using var connection = database.Provider == DatabaseProvider.PostgreSQL
+            ? (DbConnection)new Npgsql.NpgsqlConnection(database.ConnectionString) : new SqliteConnection(database.ConnectionString);
         await connection.OpenAsync(Ct);
         foreach (var read in reads)
         {
-            var plan = await PlanAsync(connection, read.Sql, read.Parameters);
-            var problem = Judge(read.Sql, plan);
+            var plan = connection is SqliteConnection sqlite ? await PlanAsync(sqlite, read.Sql, read.Parameters) : await PostgresPlanAsync(connection, read.Sql, read.Parameters);
+            var problem = connection is SqliteConnection ? Judge(read.Sql, plan) : JudgePostgres(read.Sql, plan);
             if (problem is not null)
             {
                 problems.Add($"{problem}\n  plan: {string.Join(" | ", plan)}\n  sql: {read.Sql}");
@@ -180,6 +183,71 @@ public sealed class QueryPlanTests
             }
         }
         return null;
+    }
+
+    [Fact]
+    public void On_PostgreSQL_a_sequential_scan_of_a_rollup_table_or_an_index_scan_without_its_time_fails_and_a_seek_by_day_passes()
+    {
+        const string sql = "SELECT r.\"RegionCode\" FROM \"RegionIndustryDaily\" AS r WHERE r.\"Day\" >= $1";
+        Assert.NotNull(JudgePostgres(sql, ["Seq Scan on \"RegionIndustryDaily\" r  (cost=10000000000.00..10000000001.01 rows=1 width=32)"]));
+        Assert.NotNull(JudgePostgres(sql, ["Index Scan using \"PK_RegionIndustryDaily\" on \"RegionIndustryDaily\" r  (cost=0.15..8.17 rows=1 width=32)",
+            "  Index Cond: (\"RegionCode\" = 'CN-GD'::text)"]));
+        Assert.Null(JudgePostgres(sql, ["Index Scan using \"PK_RegionIndustryDaily\" on \"RegionIndustryDaily\" r  (cost=0.15..8.17 rows=1 width=32)",
+            "  Index Cond: (\"Day\" >= '638000000000000000'::bigint)"]));
+        Assert.Null(JudgePostgres(sql, ["Bitmap Heap Scan on \"RegionIndustryDaily\" r  (cost=4.18..12.64 rows=4 width=32)", "  Recheck Cond: (\"Day\" >= 1)",
+            "  ->  Bitmap Index Scan on \"PK_RegionIndustryDaily\"  (cost=0.00..4.18 rows=4 width=0)", "        Index Cond: (\"Day\" >= 1)"]));
+        Assert.Null(JudgePostgres("SELECT 1 FROM \"Customers\" AS c", ["Seq Scan on \"Customers\" c"]));
+    }
+
+    /// <summary>Null when every rollup table the PostgreSQL plan reads is read by an index bounded by its time column.</summary>
+    private static string? JudgePostgres(string sql, List<string> plan)
+    {
+        for (var i = 0; i < plan.Count; i++)
+        {
+            var node = Regex.Match(plan[i], "(Seq Scan|Index Only Scan|Index Scan|Bitmap Heap Scan)( using \"?\\w+\"?)? on \"?(\\w+)\"?");
+            if (!node.Success || !RollupTables.Contains(node.Groups[3].Value))
+            {
+                continue;
+            }
+            var table = node.Groups[3].Value;
+            if (node.Groups[1].Value == "Seq Scan")
+            {
+                return $"full scan of {table}: {plan[i].Trim()}";
+            }
+            // Its conditions: the lines below it up to the next node at its depth or above (a bitmap scan's are in its index scan).
+            var depth = plan[i].Length - plan[i].TrimStart().Length;
+            var conditions = plan.Skip(i + 1).TakeWhile(l => !(l.TrimStart().StartsWith("->", StringComparison.Ordinal) && l.Length - l.TrimStart().Length <= depth
+                && !plan[i].Contains("Bitmap Heap Scan", StringComparison.Ordinal)))
+                .Where(l => l.Contains("Index Cond:", StringComparison.Ordinal)).ToList();
+            if (!conditions.Any(c => Regex.IsMatch(c, "\"(Day|Hour)\"")) && !Regex.IsMatch(sql, "^SELECT (MIN|MAX)\\(\"\\w+\"\\.\"(Day|Hour)\"\\)\\s+FROM \"\\w+\" AS \"\\w+\"\\s*$"))
+            {
+                return $"index scan of {table} not bounded by its days or hours: {plan[i].Trim()} {string.Join(" ", conditions.Select(c => c.Trim()))}";
+            }
+        }
+        return null;
+    }
+
+    /// <summary>PostgreSQL's plan for <paramref name="sql"/> with those parameters, sequential scans priced out.</summary>
+    private static async Task<List<string>> PostgresPlanAsync(DbConnection connection, string sql, IReadOnlyList<(string Name, object? Value)> parameters)
+    {
+        await using (var off = connection.CreateCommand())
+        {
+            off.CommandText = "SET enable_seqscan = off";
+            await off.ExecuteNonQueryAsync(Ct);
+        }
+        await using var explain = (Npgsql.NpgsqlCommand)connection.CreateCommand();
+        explain.CommandText = "EXPLAIN " + sql;
+        foreach (var (name, value) in parameters)
+        {
+            explain.Parameters.Add(new Npgsql.NpgsqlParameter(name, value ?? DBNull.Value));
+        }
+        var plan = new List<string>();
+        await using var reader = await explain.ExecuteReaderAsync(Ct);
+        while (await reader.ReadAsync(Ct))
+        {
+            plan.Add(reader.GetString(0));
+        }
+        return plan;
     }
 
     /// <summary>The detail lines of SQLite's plan for <paramref name="sql"/> with those parameters.</summary>
@@ -243,11 +311,12 @@ public sealed class QueryPlanTests
             new Command(command.CommandText, [.. command.Parameters.Cast<DbParameter>().Select(p => (p.ParameterName, (object?)p.Value))]));
     }
 
-    private sealed class RecordingFactory(string connectionString, CommandLog log) : IDbContextFactory<TokenConsoleDbContext>
+    private sealed class RecordingFactory(TestDatabase database, CommandLog log) : IDbContextFactory<TokenConsoleDbContext>
     {
-        private readonly DbContextOptions<TokenConsoleDbContext> _options =
-            new DbContextOptionsBuilder<TokenConsoleDbContext>().UseSqlite(connectionString).AddInterceptors(log).Options;
+        private readonly DbContextOptions<TokenConsoleDbContext> _options = (database.Provider == DatabaseProvider.PostgreSQL
+            ? new DbContextOptionsBuilder<TokenConsoleDbContext>().UseNpgsql(database.ConnectionString)
+            : new DbContextOptionsBuilder<TokenConsoleDbContext>().UseSqlite(database.ConnectionString)).AddInterceptors(log).Options;
 
-        public TokenConsoleDbContext CreateDbContext() => new(_options);
+        public TokenConsoleDbContext CreateDbContext() => TokenConsoleDbContextFactory.Create(_options);
     }
 }

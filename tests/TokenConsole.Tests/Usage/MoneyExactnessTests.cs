@@ -1,5 +1,5 @@
 using System.Collections.Frozen;
-using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -14,8 +14,6 @@ namespace TokenConsole.Tests.Usage;
 /// Issue 11: a million events rated by the real engine and written by the real writer into a real SQLite file add up,
 /// in the events and in every rollup, to the micro-yuan of an independent exact computation.
 /// </summary>
-// SQLite only: Reads the stored types with SQLite's typeof (to be made provider-neutral, issue 15).
-[Trait("Provider", "Sqlite")]
 public sealed class MoneyExactnessTests
 {
     private const int Events = 1_000_000;
@@ -81,15 +79,17 @@ public sealed class MoneyExactnessTests
         }
 
         long expectedRevenue = expected.Sum(e => e.Revenue), expectedCost = expected.Sum(e => e.Cost);
-        using var connection = new SqliteConnection(database.ConnectionString);
+        await using var raw = database.CreateDbContext();
+        var connection = raw.Database.GetDbConnection();
         connection.Open();
-        Assert.Equal(Events, Scalar(connection, "SELECT COUNT(*) FROM UsageEvents"));
+        var postgres = database.Provider == DatabaseProvider.PostgreSQL;
+        Assert.Equal(Events, Scalar(connection, """SELECT COUNT(*) FROM "UsageEvents" """));
         // Each stored event is its own exact price rounded once to the µ¥, not only the totals.
         Assert.Equal(0, Mismatches(connection, events, expected));
         foreach (var table in new[] { "UsageEvents", "UsageRollups", "RegionIndustryDaily", "CustomerDailyUsage" })
         {
-            Assert.Equal((expectedRevenue, expectedCost), (Scalar(connection, $"SELECT SUM(RevenueMicros) FROM {table}"), Scalar(connection, $"SELECT SUM(ComputeCostMicros) FROM {table}")));
-            Assert.Equal("integer", TypeOf(connection, table));
+            Assert.Equal((expectedRevenue, expectedCost), (Scalar(connection, $"""SELECT SUM("RevenueMicros") FROM "{table}" """), Scalar(connection, $"""SELECT SUM("ComputeCostMicros") FROM "{table}" """)));
+            Assert.Equal(postgres ? "bigint" : "integer", TypeOf(connection, table, postgres));
         }
         // The sum is large enough that a double in yuan could not carry it to the micro-yuan (≥ 2⁵³ µ¥ would not be needed:
         // at this size a double's step is above 10⁻⁸ CNY, and a million additions drift by more than a µ¥).
@@ -141,7 +141,7 @@ public sealed class MoneyExactnessTests
         return result;
     }
 
-    private static long Mismatches(SqliteConnection connection, ValidUsageEvent[] events, Expected[] expected)
+    private static long Mismatches(System.Data.Common.DbConnection connection, ValidUsageEvent[] events, Expected[] expected)
     {
         var index = new Dictionary<string, int>(events.Length);
         for (var i = 0; i < events.Length; i++)
@@ -150,7 +150,7 @@ public sealed class MoneyExactnessTests
         }
 
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT EventId, RevenueMicros, ComputeCostMicros FROM UsageEvents";
+        command.CommandText = """SELECT "EventId", "RevenueMicros", "ComputeCostMicros" FROM "UsageEvents" """;
         using var reader = command.ExecuteReader();
         long mismatches = 0;
         while (reader.Read())
@@ -164,18 +164,20 @@ public sealed class MoneyExactnessTests
         return mismatches;
     }
 
-    private static long Scalar(SqliteConnection connection, string sql)
+    private static long Scalar(System.Data.Common.DbConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>What SQLite stores the amounts as: a REAL anywhere would show here.</summary>
-    private static string TypeOf(SqliteConnection connection, string table)
+    /// <summary>What the database stores the amounts as (SQLite's typeof of each value, PostgreSQL's column type): a REAL anywhere would show here.</summary>
+    private static string TypeOf(System.Data.Common.DbConnection connection, string table, bool postgres)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT DISTINCT typeof(RevenueMicros) || ',' || typeof(ComputeCostMicros) FROM {table}";
+        command.CommandText = postgres
+            ? $"""SELECT DISTINCT pg_typeof("RevenueMicros")::text || ',' || pg_typeof("ComputeCostMicros")::text FROM "{table}" """
+            : $"""SELECT DISTINCT typeof("RevenueMicros") || ',' || typeof("ComputeCostMicros") FROM "{table}" """;
         var types = new List<string>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
