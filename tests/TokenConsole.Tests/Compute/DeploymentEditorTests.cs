@@ -141,7 +141,8 @@ public sealed class DeploymentEditorTests : ComponentTestContext
 
         cut.Find("[data-testid='cell-remove']").Click();
         Assert.True(await DeployedAsync(Two, A));
-        await cut.Find("[data-testid='cell-remove-confirm']").ClickAsync(new());
+        // The confirmation may wait on the database (longer on a server than on a file): awaited, not assumed.
+        await cut.WaitForElement("[data-testid='cell-remove-confirm']").ClickAsync(new());
 
         cut.WaitForAssertion(() => Assert.StartsWith("This is the last primary deployment on an online pool of a model on sale",
             cut.Find("[data-testid='cell-error']").TextContent.Trim()));
@@ -149,7 +150,7 @@ public sealed class DeploymentEditorTests : ComponentTestContext
 
         var other = Open(One, A);
         other.Find("[data-testid='cell-remove']").Click();
-        await other.Find("[data-testid='cell-remove-confirm']").ClickAsync(new());
+        await other.WaitForElement("[data-testid='cell-remove-confirm']").ClickAsync(new());
         other.WaitForAssertion(() => Assert.False(DeployedAsync(One, A).GetAwaiter().GetResult()));
     }
 }
