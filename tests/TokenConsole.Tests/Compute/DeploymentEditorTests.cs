@@ -151,6 +151,13 @@ public sealed class DeploymentEditorTests : ComponentTestContext
         var other = Open(One, A);
         other.Find("[data-testid='cell-remove']").Click();
         await other.WaitForElement("[data-testid='cell-remove-confirm']").ClickAsync(new());
-        other.WaitForAssertion(() => Assert.False(DeployedAsync(One, A).GetAwaiter().GetResult()));
+        // Polled here, not inside WaitForAssertion: blocking on a truly asynchronous query (Npgsql's) from the renderer's
+        // dispatcher waited for itself for ever; SQLite's "async" calls complete synchronously and hid it.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await DeployedAsync(One, A) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, Xunit.TestContext.Current.CancellationToken);
+        }
+        Assert.False(await DeployedAsync(One, A));
     }
 }
