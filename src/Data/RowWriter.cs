@@ -9,7 +9,7 @@ namespace TokenConsole.Data;
 /// <summary>
 /// Rows written in bulk into one table, inside the connection's current transaction, by the fastest way each provider has:
 /// on SQLite one prepared INSERT stepped per row (<see cref="SqliteRowWriter"/>), on PostgreSQL <c>COPY … FROM STDIN</c>
-/// (<see cref="PostgresRowWriter"/>). <c>Add(…)</c> each column in order, then <see cref="Insert"/>; <see cref="Complete"/>
+/// (<see cref="PostgresRowWriter"/>) and, for an upsert, one statement from array parameters (<see cref="PostgresUpsertWriter"/>). <c>Add(…)</c> each column in order, then <see cref="Insert"/>; <see cref="Complete"/>
 /// when the last row is in (PostgreSQL writes what it buffered then). For the demo seeding and the stores that write many
 /// rows at once; EF's interceptors and change tracking do not see these rows.
 /// </summary>

@@ -13,9 +13,9 @@ public sealed partial class UsageWriter
     /// round trip to the server. Per transaction: one query finds which of the batch's events are stored already
     /// (<see cref="Prefetch"/>, by the primary key ("Hour", "EventId") of the partitioned table, see
     /// <see cref="PostgresUsageEventTables"/>); the new events and the rollup sums are buffered and written at
-    /// <see cref="Complete"/> by COPY — the events straight into their partitions, the sums into staging tables and from
-    /// there by one <c>INSERT … ON CONFLICT DO UPDATE</c> per rollup table (each key once per transaction: the
-    /// <see cref="Aggregates"/> sum them first) — and the buckets' draws by one UPDATE from arrays.
+    /// <see cref="Complete"/> — the events by COPY straight into their partitions, the sums by one
+    /// <c>INSERT … SELECT * FROM unnest(arrays) ON CONFLICT DO UPDATE</c> per rollup table (each key once per
+    /// transaction: the <see cref="Aggregates"/> sum them first) — and the buckets' draws by one UPDATE from arrays.
     /// <para>
     /// Exactly once across instances: a second instance that inserts the same new event meanwhile makes the COPY wait on
     /// the key and then fail on it once the first commits; the whole transaction rolls back (nothing of it counted) and its
