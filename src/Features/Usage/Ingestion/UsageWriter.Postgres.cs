@@ -106,7 +106,15 @@ public sealed partial class UsageWriter
             return true;
         }
 
-        public void Forget(int day) => _days.Remove(day);
+        public SortedSet<int> StoredDays() => PostgresUsageEventTables.Days(connection, null);
+
+        public void DropDay(int day)
+        {
+            _days.Remove(day);
+            using var transaction = connection.BeginTransaction();
+            PostgresUsageEventTables.DropDay(connection, transaction, day);
+            transaction.Commit();
+        }
 
         public void UpsertHourly(long hour, string region, string industry, int model, int package, int pool, Sum sum) =>
             _hourly!.Add(hour).Add(region).Add(industry).Add(model).Add(package).Add(pool).Add(sum.Input).Add(sum.Output).Add(sum.Calls).Add(sum.Revenue).Add(sum.Cost).Insert();

@@ -24,8 +24,11 @@ public sealed partial class UsageWriter
         /// <summary>Inserts one event into its day's table; false when the day already has it (a duplicate, see <see cref="UsageEventTables"/>).</summary>
         bool Insert(in ValidUsageEvent e, in Rating rating, long now);
 
-        /// <summary>Finalizes the insert of a day whose table is about to be dropped.</summary>
-        void Forget(int day);
+        /// <summary>The days whose raw events are stored (a table or a partition each).</summary>
+        SortedSet<int> StoredDays();
+
+        /// <summary>Drops a day's raw events whole, in a transaction of its own between the writer's (retention).</summary>
+        void DropDay(int day);
 
         void UpsertHourly(long hour, string region, string industry, int model, int package, int pool, Sum sum);
 
@@ -347,14 +350,20 @@ public sealed partial class UsageWriter
             Step(s);
         }
 
-        public void Forget(int day)
+        public SortedSet<int> StoredDays() => UsageEventTables.Days(_connection, null);
+
+        public void DropDay(int day)
         {
+            // The day's statements are finalized first: SQLite will not drop a table that a prepared statement still uses.
             if (_days.Remove(day, out var statements))
             {
                 Finalize(statements.Insert);
                 Finalize(statements.Probe);
             }
             _lastDay = -1;
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            UsageEventTables.DropDay(_connection, transaction, day);
+            transaction.Commit();
         }
 
         /// <summary>

@@ -153,7 +153,7 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
         using var statements = OpenStatements(connection, _options.NativeBinding);
         // Due at start and after every interval; also when the writer reopens after a failure, where it may meet the
         // lock that caused it, and must not end the writer.
-        DropExpiredDaysWhenDue(connection, statements);
+        DropExpiredDaysWhenDue(statements);
         if (_health.Failing && !_queue.Reader.TryPeek(out _))
         {
             // Nothing waits to be written that would show the database takes writes again: a write rolled back shows it.
@@ -198,7 +198,7 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
                 // The connection may be left inside a transaction that could not be rolled back: start on a fresh one.
                 throw;
             }
-            DropExpiredDaysWhenDue(connection, statements);
+            DropExpiredDaysWhenDue(statements);
         }
     }
 
@@ -328,7 +328,7 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
     /// are dropped after the next batches. Rollups are kept. Retention exceeds the accepted window, so an event is either
     /// still there to be recognised as a duplicate, or too old to be accepted again.
     /// </summary>
-    private void DropExpiredDaysWhenDue(DbConnection connection, IStatements statements)
+    private void DropExpiredDaysWhenDue(IStatements statements)
     {
         var now = _clock.GetUtcNow();
         if (now < _nextRetention)
@@ -338,23 +338,9 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
         try
         {
             var firstKept = UsageEventTables.DayOf(now.AddDays(-_options.EventRetentionDays).UtcTicks);
-            var sqlite = connection as SqliteConnection;
-            var days = sqlite is not null ? UsageEventTables.Days(connection, null) : PostgresUsageEventTables.Days(connection, null);
-            foreach (var day in days.Where(d => d < firstKept).ToList())
+            foreach (var day in statements.StoredDays().Where(d => d < firstKept).ToList())
             {
-                statements.Forget(day);
-                using (var transaction = sqlite is not null ? sqlite.BeginTransaction(deferred: false) : connection.BeginTransaction())
-                {
-                    if (sqlite is not null)
-                    {
-                        UsageEventTables.DropDay(connection, transaction, day);
-                    }
-                    else
-                    {
-                        PostgresUsageEventTables.DropDay(connection, transaction, day);
-                    }
-                    transaction.Commit();
-                }
+                statements.DropDay(day);
                 LogDayDropped(UsageEventTables.TableOf(day));
                 if (_queue.Reader.TryPeek(out _))
                 {
