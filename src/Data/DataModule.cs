@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -30,11 +31,31 @@ public static class DataModule
         builder.Services.AddTransient<DatabaseInitializer>();
         builder.Services.AddTransient<DemoDataSeeder>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
+        builder.Services.AddHealthChecks().AddCheck<Cluster.JobLeaseHealthCheck>("jobs", tags: [ReadyTag]);
         // The last line of defence: every background loop catches, logs and backs off by itself (issue 12), so an
         // exception that still escapes one is a bug to log, not a reason to stop serving everything else.
         builder.Services.Configure<HostOptions>(options => options.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
-        builder.Services.AddSingleton<IReferenceDataEvents, ReferenceDataEvents>();
+        builder.Services.AddSingleton<ReferenceDataEvents>();
+        builder.Services.AddSingleton<IReferenceDataEvents>(services => services.GetRequiredService<ReferenceDataEvents>());
         builder.Services.AddHostedService<ReferenceDataRefresher>();
+        AddCluster(builder.Services);
+    }
+
+    /// <summary>
+    /// More than one instance on one PostgreSQL database (issue 15): the job lease (first, so that the jobs registered
+    /// after it find it decided), the signals between instances and their listener, and the Data Protection keys in
+    /// the database, so that a cookie one instance issued is read by any other. On SQLite the lease is simply held and
+    /// no signal is sent.
+    /// </summary>
+    private static void AddCluster(IServiceCollection services)
+    {
+        services.AddSingleton<Cluster.JobLease>();
+        services.AddHostedService<Cluster.PostgresJobLeaseKeeper>();
+        services.AddSingleton<Cluster.ClusterSignals>();
+        services.AddSingleton<Cluster.PostgresSignalListener>();
+        services.AddHostedService(s => s.GetRequiredService<Cluster.PostgresSignalListener>());
+        services.AddSingleton<Cluster.IClusterSignalHandler, Cluster.ReferenceDataRelay>();
+        services.AddDataProtection().SetApplicationName("TokenConsole").PersistKeysToDbContext<TokenConsoleDbContext>();
     }
 
     /// <summary>The options of every context: the provider, its connection, and what start-up needs of each.</summary>
@@ -76,7 +97,11 @@ public static class DataModule
     {
         var stopwatch = Stopwatch.StartNew();
         await using var scope = app.Services.CreateAsyncScope();
-        var seeded = await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
+        bool seeded;
+        await using (await Cluster.StartupLock.TakeAsync(app.Configuration, CancellationToken.None))
+        {
+            seeded = await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
+        }
         // Every cache loads what the database now holds before the server takes its first request.
         await app.Services.GetRequiredService<IReferenceDataEvents>().PublishAsync(ReferenceDataChange.Everything);
         app.Logger.LogInformation("Database ready in {ElapsedMs} ms (demo data seeded now: {Seeded})", stopwatch.ElapsedMilliseconds, seeded);

@@ -46,15 +46,27 @@ public interface IReferenceDataSubscriber
 /// Calls the subscribers one after another. They are resolved on the first publish, not in the constructor, so that a
 /// subscriber may itself publish (the API key cache belongs to the service that creates keys). The change is already
 /// committed when this runs, so the caller's cancellation does not stop the reload: a cache must not miss a change
-/// because a browser tab closed.
+/// because a browser tab closed. Then the other instances on the database are told (<see cref="Cluster.ClusterSignals"/>),
+/// and their caches reload as this one's did.
 /// </summary>
-public sealed class ReferenceDataEvents(IServiceProvider services, ILogger<ReferenceDataEvents> logger) : IReferenceDataEvents
+public sealed class ReferenceDataEvents(IServiceProvider services, Cluster.ClusterSignals signals, ILogger<ReferenceDataEvents> logger) : IReferenceDataEvents
 {
     private IReferenceDataSubscriber[]? _subscribers;
 
     public Task PublishAsync(ReferenceDataKind kind) => PublishAsync(new ReferenceDataChange(kind));
 
     public async Task PublishAsync(ReferenceDataChange change)
+    {
+        await PublishHereAsync(change);
+        // "Everything" is this process's own start or safety net: every instance has its own, nothing to tell.
+        if (change.Kind != ReferenceDataKind.Everything)
+        {
+            await signals.SendAsync(Cluster.ReferenceDataRelay.TopicName, change.Kind.ToString());
+        }
+    }
+
+    /// <summary>Reloads this process's caches only: for a change another instance made and has told the others of.</summary>
+    public async Task PublishHereAsync(ReferenceDataChange change)
     {
         _subscribers ??= [.. services.GetServices<IReferenceDataSubscriber>()];
         foreach (var subscriber in _subscribers)
@@ -74,8 +86,9 @@ public sealed class ReferenceDataEvents(IServiceProvider services, ILogger<Refer
 
 /// <summary>
 /// The slow safety net: publishes <see cref="ReferenceDataChange.Everything"/> every <see cref="Period"/>, for changes
-/// this process did not make (another instance, a script on the database). Changes made in this process are published
-/// by the service that made them and reach the caches at once; nothing here is needed for them.
+/// this process was not told of (a script on the database, a signal from another instance that was lost). Changes made
+/// in this process are published by the service that made them and reach the caches at once, and those of another
+/// instance within a moment (LISTEN/NOTIFY); nothing here is needed for them.
 /// </summary>
 public sealed class ReferenceDataRefresher(IReferenceDataEvents events, TimeProvider clock, ILogger<ReferenceDataRefresher> logger) : BackgroundService
 {

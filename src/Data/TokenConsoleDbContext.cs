@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -14,8 +15,11 @@ using TokenConsole.Features.Usage;
 
 namespace TokenConsole.Data;
 
-public class TokenConsoleDbContext(DbContextOptions<TokenConsoleDbContext> options) : IdentityDbContext<ConsoleUser>(options)
+public class TokenConsoleDbContext(DbContextOptions<TokenConsoleDbContext> options) : IdentityDbContext<ConsoleUser>(options), IDataProtectionKeyContext
 {
+    /// <summary>The Data Protection key ring (cookies, antiforgery, circuits), shared by every instance on the database.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Region> Regions => Set<Region>();
     public DbSet<Industry> Industries => Set<Industry>();
     public DbSet<Customer> Customers => Set<Customer>();

@@ -20,3 +20,14 @@ public sealed class TokenConsoleDbContextFactory(DbContextOptions<TokenConsoleDb
     public static bool IsPostgreSQL(DbContextOptions options) => options.FindExtension<NpgsqlOptionsExtension>() is not null;
 #pragma warning restore EF1001
 }
+
+/// <summary>
+/// For <c>dotnet ef</c> on the SQLite context (<c>--context TokenConsole.Data.TokenConsoleDbContext</c>): without it the
+/// tool took PostgreSQL's design-time factory for its base type too and wrote SQLite's migrations for PostgreSQL. The model
+/// is built from the configurations (not the compiled model, which the tool regenerates from this), and nothing is opened.
+/// </summary>
+public sealed class TokenConsoleDbContextDesignFactory : Microsoft.EntityFrameworkCore.Design.IDesignTimeDbContextFactory<TokenConsoleDbContext>
+{
+    public TokenConsoleDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<TokenConsoleDbContext>().UseSqlite("Data Source=design-time.db").Options);
+}

@@ -11,12 +11,13 @@ namespace TokenConsole.Data.CompiledModel
     public partial class TokenConsoleDbContextModel
     {
         private TokenConsoleDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("106c44d7-da6f-4abe-ae71-2fdb8aeaae33"), entityTypeCount: 43)
+            : base(skipDetectChanges: false, modelId: new Guid("79066599-2d60-4f03-b122-6990c4f2b132"), entityTypeCount: 44)
         {
         }
 
         partial void Initialize()
         {
+            var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
             var identityRole = IdentityRoleEntityType.Create(this);
             var identityRoleClaim = IdentityRoleClaimEntityType.Create(this);
             var identityUserClaim = IdentityUserClaimEntityType.Create(this);
@@ -88,6 +89,7 @@ namespace TokenConsole.Data.CompiledModel
             SubscriptionTermEntityType.CreateForeignKey1(subscriptionTerm, packageVersion);
             SubscriptionTermEntityType.CreateForeignKey2(subscriptionTerm, subscription);
 
+            DataProtectionKeyEntityType.CreateAnnotations(dataProtectionKey);
             IdentityRoleEntityType.CreateAnnotations(identityRole);
             IdentityRoleClaimEntityType.CreateAnnotations(identityRoleClaim);
             IdentityUserClaimEntityType.CreateAnnotations(identityUserClaim);

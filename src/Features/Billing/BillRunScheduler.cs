@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using TokenConsole.Data;
+using TokenConsole.Data.Cluster;
 
 namespace TokenConsole.Features.Billing;
 
@@ -10,7 +11,8 @@ namespace TokenConsole.Features.Billing;
 /// a missed month, so a console that was down at 00:10 on the 1st bills the month when it comes back.
 /// </summary>
 public sealed class BillRunScheduler(
-    BillRunService bills, IDbContextFactory<TokenConsoleDbContext> dbFactory, TimeProvider clock, IOptions<BillingOptions> options, ILogger<BillRunScheduler> logger)
+    BillRunService bills, IDbContextFactory<TokenConsoleDbContext> dbFactory, TimeProvider clock, IOptions<BillingOptions> options, ILogger<BillRunScheduler> logger,
+    JobLease? lease = null)
     : BackgroundService
 {
     /// <summary>The longest sleep between checks, so a changed clock or a run started elsewhere is noticed.</summary>
@@ -26,6 +28,8 @@ public sealed class BillRunScheduler(
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan delay;
+            // A standby waits here; taking the lease over, it resumes the holder's unfinished run at once.
+            await (lease ?? JobLease.HeldAlone()).WhenHeldAsync(stoppingToken);
             try
             {
                 await CatchUpAsync(stoppingToken);

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using TokenConsole.Data;
+using TokenConsole.Data.Cluster;
 using TokenConsole.Features.Catalog;
 using TokenConsole.Features.Customers;
 
@@ -17,7 +18,7 @@ namespace TokenConsole.Features.Billing;
 /// stops after its last term, because no term is in force on the days after it.
 /// </summary>
 public sealed class FeeRecognizer(IDbContextFactory<TokenConsoleDbContext> dbFactory, IFeeRevenueStore store, TimeProvider clock,
-    IOptions<BillingOptions> options, ILogger<FeeRecognizer> logger) : BackgroundService
+    IOptions<BillingOptions> options, ILogger<FeeRecognizer> logger, JobLease? lease = null) : BackgroundService
 {
     public const string Job = "fees";
 
@@ -35,6 +36,8 @@ public sealed class FeeRecognizer(IDbContextFactory<TokenConsoleDbContext> dbFac
 
     /// <summary>Whether the catch-up at start succeeded; if not, the daily loop retries it after a back-off.</summary>
     private bool _caughtUp;
+
+    private JobLease Lease { get; } = lease ?? JobLease.HeldAlone();
 
     /// <summary>
     /// Recognizes every day after the watermark through the Beijing day containing <paramref name="lastDayInclusive"/>
@@ -154,7 +157,8 @@ public sealed class FeeRecognizer(IDbContextFactory<TokenConsoleDbContext> dbFac
     /// </summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        _caughtUp = options.Value.RecognizeFees && await CatchUpAsync(cancellationToken);
+        // A standby instance leaves it to the holder of the job lease, and catches up itself when it takes the lease over.
+        _caughtUp = options.Value.RecognizeFees && Lease.IsHeld && await CatchUpAsync(cancellationToken);
         await base.StartAsync(cancellationToken);
     }
 
@@ -177,6 +181,7 @@ public sealed class FeeRecognizer(IDbContextFactory<TokenConsoleDbContext> dbFac
             {
                 return;
             }
+            await Lease.WhenHeldAsync(stoppingToken);
             failures = await CatchUpAsync(stoppingToken) ? 0 : failures + 1;
         }
     }

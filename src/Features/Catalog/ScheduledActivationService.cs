@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using TokenConsole.Data;
+using TokenConsole.Data.Cluster;
 
 namespace TokenConsole.Features.Catalog;
 
@@ -9,7 +10,7 @@ namespace TokenConsole.Features.Catalog;
 /// round activates all versions that are due, not only those due in the last interval.
 /// </summary>
 public sealed class ScheduledActivationService(IServiceScopeFactory scopes, TimeProvider clock, IOptions<CatalogOptions> options,
-    ILogger<ScheduledActivationService> logger) : BackgroundService
+    ILogger<ScheduledActivationService> logger, JobLease? lease = null) : BackgroundService
 {
     /// <summary>Never ends before the host stops: a failing round is logged and retried after a bounded back-off (issue 12).</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -17,6 +18,7 @@ public sealed class ScheduledActivationService(IServiceScopeFactory scopes, Time
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
+            await (lease ?? JobLease.HeldAlone()).WhenHeldAsync(stoppingToken);
             failures = await TryRunOnceAsync(stoppingToken) ? 0 : failures + 1;
             var interval = options.Value.ActivationCheckInterval;
             var delay = failures == 0 ? interval : TimeSpan.FromTicks(Math.Min(interval.Ticks, Backoff.After(failures).Ticks));

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using TokenConsole.Data;
+using TokenConsole.Data.Cluster;
 
 namespace TokenConsole.Features.Customers;
 
@@ -18,10 +19,10 @@ namespace TokenConsole.Features.Customers;
 /// past the send's timeout, and only the dispatcher whose UPDATE changed the row sends it. So two dispatchers never send a
 /// message twice at once (in one process, or on one database). A process killed between the send and the record sends
 /// the message again after the claim lapses: delivery is at least once, and the receiver de-duplicates by the key.
-/// Several instances electing one dispatcher comes with issue 15.
+/// With several instances, the one holding the <see cref="JobLease"/> dispatches.
 /// </remarks>
 public sealed class OutboxDispatcher(IDbContextFactory<TokenConsoleDbContext> dbFactory, IHttpClientFactory httpClients,
-    IOptionsMonitor<NotificationOptions> options, TimeProvider clock, ILogger<OutboxDispatcher> logger) : BackgroundService
+    IOptionsMonitor<NotificationOptions> options, TimeProvider clock, ILogger<OutboxDispatcher> logger, JobLease? lease = null) : BackgroundService
 {
     public const string HttpClientName = "outbox";
     private const int MaxErrorLength = 500;
@@ -34,6 +35,7 @@ public sealed class OutboxDispatcher(IDbContextFactory<TokenConsoleDbContext> db
         while (!stoppingToken.IsCancellationRequested)
         {
             var handled = 0;
+            await (lease ?? JobLease.HeldAlone()).WhenHeldAsync(stoppingToken);
             try
             {
                 handled = await DispatchOnceAsync(stoppingToken);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using TokenConsole.Data;
+using TokenConsole.Data.Cluster;
 using TokenConsole.Data.Writes;
 using TokenConsole.Features.Admin;
 using TokenConsole.Features.Catalog;
@@ -25,13 +26,14 @@ public sealed class SubscriptionOptions
 /// twice (or two instances) changes each subscription once; a missed round (the app was down) is caught up by the next.
 /// </summary>
 public sealed class SubscriptionClock(IDbContextFactory<TokenConsoleDbContext> dbFactory, AuditedWriter writer, IReferenceDataEvents events, TimeProvider clock,
-    IOptions<SubscriptionOptions> options, ILogger<SubscriptionClock> logger) : BackgroundService
+    IOptions<SubscriptionOptions> options, ILogger<SubscriptionClock> logger, JobLease? lease = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
+            await (lease ?? JobLease.HeldAlone()).WhenHeldAsync(stoppingToken);
             try
             {
                 await RunOnceAsync(stoppingToken);

@@ -1,4 +1,5 @@
 using TokenConsole.Data;
+using TokenConsole.Data.Cluster;
 
 namespace TokenConsole.Features.Pricing;
 
@@ -6,7 +7,8 @@ namespace TokenConsole.Features.Pricing;
 /// Loads the active ruleset before the app serves requests, then activates scheduled price changes when their effective
 /// time comes. Driven by <see cref="TimeProvider"/>, so a fake clock moves it in tests.
 /// </summary>
-public sealed class PriceChangeScheduler(IServiceScopeFactory scopes, RuleSetProvider ruleSets, TimeProvider clock, ILogger<PriceChangeScheduler> logger) : BackgroundService
+public sealed class PriceChangeScheduler(IServiceScopeFactory scopes, RuleSetProvider ruleSets, TimeProvider clock, ILogger<PriceChangeScheduler> logger,
+    JobLease? lease = null) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
 
@@ -22,6 +24,8 @@ public sealed class PriceChangeScheduler(IServiceScopeFactory scopes, RuleSetPro
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
+            // Every instance loads the ruleset; one activates (the instance holding the job lease).
+            await (lease ?? JobLease.HeldAlone()).WhenHeldAsync(stoppingToken);
             failures = await TryTickAsync(stoppingToken) ? 0 : failures + 1;
             var delay = failures == 0 ? Interval : TimeSpan.FromTicks(Math.Min(Interval.Ticks, Backoff.After(failures).Ticks));
             if (!await Backoff.WaitAsync(delay, clock, stoppingToken))

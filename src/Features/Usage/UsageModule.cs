@@ -26,6 +26,9 @@ public static class UsageModule
                 $"Ingestion:EventRetentionDays must be at most {IngestionOptions.MaxEventRetentionDays}: raw events are for duplicate checks; rollups keep the history.")
             .ValidateOnStart();
         services.AddSingleton<UsageNotifier>();
+        services.AddSingleton<UsageSignalRelay>();
+        services.AddHostedService(sp => sp.GetRequiredService<UsageSignalRelay>());
+        services.AddSingleton<Data.Cluster.IClusterSignalHandler>(sp => sp.GetRequiredService<UsageSignalRelay>());
         services.AddSingleton<UsageReferenceProvider>();
         services.AddSingleton<IReferenceDataSubscriber>(sp => sp.GetRequiredService<UsageReferenceProvider>());
         services.AddSingleton<IngestionService>();

@@ -17,9 +17,13 @@ public sealed partial class UsageWriter
     /// <c>INSERT … SELECT * FROM unnest(arrays) ON CONFLICT DO UPDATE</c> per rollup table (each key once per
     /// transaction: the <see cref="Aggregates"/> sum them first) — and the buckets' draws by one UPDATE from arrays.
     /// <para>
-    /// Exactly once across instances: a second instance that inserts the same new event meanwhile makes the COPY wait on
-    /// the key and then fail on it once the first commits; the whole transaction rolls back (nothing of it counted) and its
-    /// requests are answered with an error, so the client's retry finds the event stored and counts it as a duplicate.
+    /// Several instances on one database take turns (<see cref="TakeTurn"/>): a transaction-scoped advisory lock first in
+    /// every transaction, so one writer's transaction runs at a time. That keeps exactly once across instances (the
+    /// duplicate probe runs after the other's commit and sees its events; the primary key would refuse a copy anyway)
+    /// and keeps the pricing right: what a bucket still holds and a customer's tokens this month are in each writer's
+    /// memory, and a writer reloads them when the turn counter shows another wrote in between. Ingestion on several
+    /// instances is so as fast as one writer, not faster: more throughput than one writer's is the next step in the
+    /// README's scale-out path (customers routed to instances, each the only writer of its customers' buckets).
     /// </para>
     /// </summary>
     private sealed class PostgresStatements(NpgsqlConnection connection) : IStatements
@@ -35,6 +39,13 @@ public sealed partial class UsageWriter
         private readonly List<long> _usedBuckets = [];
         private readonly List<long> _usedMillionths = [];
         private DbTransaction? _transaction;
+        private long _lastTurn = -1;
+
+        /// <summary>The advisory lock of the writers' turn ("TCUsag" in ASCII); advisory locks are per database.</summary>
+        public const long WriterLockKey = 0x5443_5573_6167;
+
+        /// <summary>Made by the PostgreSQL migration that brought several instances (issue 15).</summary>
+        public const string TurnSequence = "UsageWriterTurns";
         private RowWriter? _events, _hourly, _cell, _cellHour, _cellMonth, _packageModel, _customer, _customerMonth, _ruleEffect;
 
         public void Begin(DbTransaction transaction)
@@ -55,6 +66,24 @@ public sealed partial class UsageWriter
             _customer = Upsert("CustomerDailyUsage", ["Day", "CustomerId", "ModelId"], [.. TotalColumns, "BucketTokens", "OverageTokens", "BaseRevenueMicros", "LeakageTokens"]);
             _customerMonth = Upsert("CustomerMonthly", ["Month", "CustomerId"], ["Tokens", "RevenueMicros", "ComputeCostMicros"]);
             _ruleEffect = Upsert("CustomerDailyRuleEffect", ["Day", "CustomerId", "ModelId", "RuleSetVersion", "RuleOrdinal"], ["EffectMicros", "Tokens"]);
+        }
+
+        /// <summary>
+        /// The advisory lock (released at commit or rollback) and the next number of the writers' turn sequence: the
+        /// number after this writer's last means nobody wrote in between. The first turn after start counts as
+        /// interrupted (the ledger was loaded outside the lock). A number another writer took in a transaction that
+        /// rolled back makes this one reload for nothing, never miss a reload.
+        /// </summary>
+        public bool TakeTurn()
+        {
+            // Materialized, so the lock is taken before the number: the numbers follow the order of the turns.
+            using var command = new NpgsqlCommand(
+                $"WITH turn AS MATERIALIZED (SELECT pg_advisory_xact_lock({WriterLockKey})) SELECT nextval('\"{TurnSequence}\"') FROM turn",
+                connection, (NpgsqlTransaction?)_transaction);
+            var turn = (long)command.ExecuteScalar()!;
+            var interrupted = turn != _lastTurn + 1;
+            _lastTurn = turn;
+            return interrupted;
         }
 
         /// <summary>

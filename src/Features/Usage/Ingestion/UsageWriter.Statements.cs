@@ -15,6 +15,12 @@ public sealed partial class UsageWriter
         /// <summary>The transaction the next statements run in: a day's table is created in it when its first event comes.</summary>
         void Begin(DbTransaction transaction);
 
+        /// <summary>
+        /// First in the transaction: waits while another instance's writer is in a transaction on this database, and says
+        /// whether one wrote since this writer's last transaction (what this one holds in memory is then out of date).
+        /// </summary>
+        bool TakeTurn();
+
         /// <summary>Before the batch's events are inserted one by one: a store that checks for duplicates in bulk does it here.</summary>
         void Prefetch(List<WriteRequest> batch);
 
@@ -212,6 +218,9 @@ public sealed partial class UsageWriter
         }
 
         public void Begin(DbTransaction transaction) => _transaction = (SqliteTransaction)transaction;
+
+        /// <summary>One process owns a SQLite file, and its write lock admits one transaction at a time: no other writer.</summary>
+        public bool TakeTurn() => false;
 
         // Each insert is its own duplicate check, and each row is written when it is stepped.
         public void Prefetch(List<WriteRequest> batch)

@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using TokenConsole.Data;
+using TokenConsole.Data.Cluster;
 using TokenConsole.Features.Pricing;
 
 namespace TokenConsole.Features.Usage.Ingestion;
@@ -44,11 +45,14 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
     // The rules that fired on the event being rated, written by the rating engine: one buffer for every event (allocation-free).
     private RuleEffect[] _fired = new RuleEffect[32];
     private DateTimeOffset _nextRetention;
+    // Retention is a background job: with several instances, the one holding the lease drops the days.
+    private readonly JobLease _lease;
     private int _failures;
 
     public UsageWriter(IDbContextFactory<TokenConsoleDbContext> dbFactory, IRatingEngine rating, PriceBookProvider priceBook, UsageNotifier notifier, TimeProvider clock,
-        IOptions<IngestionOptions> options, UsageWriterHealth health, ILogger<UsageWriter> logger)
+        IOptions<IngestionOptions> options, UsageWriterHealth health, ILogger<UsageWriter> logger, JobLease? lease = null)
     {
+        _lease = lease ?? JobLease.HeldAlone();
         _health = health;
         _dbFactory = dbFactory;
         _rating = rating;
@@ -331,7 +335,7 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
     private void DropExpiredDaysWhenDue(IStatements statements)
     {
         var now = _clock.GetUtcNow();
-        if (now < _nextRetention)
+        if (now < _nextRetention || !_lease.IsHeld)
         {
             return;
         }
