@@ -45,6 +45,8 @@ public static class Modules
         }
         services.Replace(ServiceDescriptor.Singleton<IDbContextFactory<TokenConsoleDbContext>>(database));
         services.Replace(ServiceDescriptor.Singleton(clock));
+        // A test bed is one instance, and starts the services it tests by hand (not the lease keeper): it holds the job lease.
+        services.Replace(ServiceDescriptor.Singleton(TokenConsole.Data.Cluster.JobLease.HeldAlone()));
         return services;
     }
 
