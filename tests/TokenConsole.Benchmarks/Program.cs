@@ -1,6 +1,6 @@
 using TokenConsole.Benchmarks;
 
-// dotnet run -c Release --project tests/TokenConsole.Benchmarks -- [first-start|ingestion|heatmap|rating|simulation|circuits|customer-search|bill-run|all] [--customers N] [--subscriptions N] [--batch N] [--db PATH] [--runs N] [--events N] [--binding native|plain] [--ids uuid|sequential] [--prefill N] [--provider sqlite|postgresql] [--history-days N] [--hourly-days N] [--hourly-rows-per-hour N] [--models-per-customer-day N] [--rows-per-hour N] [--days N] [--baseline-days N]
+// dotnet run -c Release --project tests/TokenConsole.Benchmarks -- [first-start|ingestion|heatmap|rating|simulation|circuits|customer-search|bill-run|two-instances|all] [--customers N] [--subscriptions N] [--batch N] [--db PATH] [--runs N] [--events N] [--binding native|plain] [--ids uuid|sequential] [--prefill N] [--provider sqlite|postgresql] [--history-days N] [--hourly-days N] [--hourly-rows-per-hour N] [--models-per-customer-day N] [--rows-per-hour N] [--days N] [--baseline-days N]
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 var runs = int.Parse(Option("--runs") ?? "3", System.Globalization.CultureInfo.InvariantCulture);
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "all";
@@ -24,6 +24,11 @@ if (which is "all" or "ingestion")
         prefill: long.Parse(Option("--prefill") ?? "20000000", System.Globalization.CultureInfo.InvariantCulture),
         // --provider postgresql: the console on PostgreSQL (a local server, TC_TEST_POSTGRES as for the tests), issue 15.
         postgres: (Option("--provider") ?? "sqlite").Equals("postgresql", StringComparison.OrdinalIgnoreCase));
+}
+if (which is "two-instances")
+{
+    // Not in "all": it needs a PostgreSQL server (TC_TEST_POSTGRES, as for the tests), issue 15.
+    await TwoInstancesBenchmark.RunAsync(int.Parse(Option("--events") ?? "400000", System.Globalization.CultureInfo.InvariantCulture));
 }
 if (which is "all" or "heatmap")
 {
