@@ -2,24 +2,26 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
-using TokenConsole.Data;
 
 namespace TokenConsole.Tests.Usage;
 
-/// <summary>Acknowledged usage is never lost: the real application as a process, killed with SIGKILL right after it answers.</summary>
-// SQLite only: A killed process on a SQLite file (PostgreSQL's own kill test is still to come, issue 15).
-[Trait("Provider", "Sqlite")]
+/// <summary>
+/// Acknowledged usage is never lost: the real application as a process, killed with SIGKILL right after it answers, on
+/// the pass's provider (a SQLite file, or a PostgreSQL database whose commit returned: synchronous_commit is on).
+/// </summary>
 public sealed class DurabilityTests : IDisposable
 {
     private const string Key = "durability-test-key-42";
-    private readonly TempFolder _folder = new("tokenconsole-kill-");
+    private readonly TestDatabase _database = new();
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose() => _database.Dispose();
 
     private Dictionary<string, string> Environment(bool nativeBinding) => new()
     {
+        // The binding is SQLite's; on PostgreSQL both cases run the same writer.
         ["Ingestion__NativeBinding"] = nativeBinding ? "true" : "false",
-        ["ConnectionStrings__TokenConsole"] = $"Data Source={_folder.File("kill.db")}",
+        ["Database__Provider"] = _database.Provider.ToString(),
+        ["ConnectionStrings__TokenConsole"] = _database.ConnectionString,
         ["Demo__Days"] = "2",
         ["Demo__Customers"] = "500",
         ["Demo__CallsPerDay"] = "5000",
@@ -68,12 +70,9 @@ public sealed class DurabilityTests : IDisposable
         Assert.Equal(2000, await CountAsync(ids));
     }
 
-    private DbContextOptions<TokenConsoleDbContext> Options() =>
-        new DbContextOptionsBuilder<TokenConsoleDbContext>().UseSqlite($"Data Source={_folder.File("kill.db")}").Options;
-
     private async Task<IngestionSubject> SubjectAsync()
     {
-        await using var db = new TokenConsoleDbContext(Options());
+        await using var db = _database.CreateDbContext();
         var row = await (from s in db.Subscriptions
                          join c in db.Customers on s.CustomerId equals c.Id
                          join p in db.Packages on s.PackageId equals p.Id
@@ -84,7 +83,7 @@ public sealed class DurabilityTests : IDisposable
 
     private async Task<int> CountAsync(List<string> ids)
     {
-        await using var db = new TokenConsoleDbContext(Options());
+        await using var db = _database.CreateDbContext();
         return await db.UsageEvents.CountAsync(e => ids.Contains(e.EventId), TestContext.Current.CancellationToken);
     }
 }
