@@ -10,17 +10,17 @@ namespace TokenConsole.Tests.Billing;
 /// the next start and issues each bill exactly once. The run is the one the schedule starts by itself at start-up for
 /// the month just ended; a pause after each batch keeps it running long enough to be killed mid-way.
 /// </summary>
-// SQLite only: A killed process on a SQLite file (PostgreSQL's own kill test is still to come, issue 15).
-[Trait("Provider", "Sqlite")]
+/// <remarks>On the pass's provider: a SQLite file, or a PostgreSQL database.</remarks>
 public sealed class BillRunKillTests : IDisposable
 {
-    private readonly TempFolder _folder = new("tokenconsole-billkill-");
+    private readonly TestDatabase _database = new();
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose() => _database.Dispose();
 
     private Dictionary<string, string> Environment(bool schedule, string pause) => new()
     {
-        ["ConnectionStrings__TokenConsole"] = $"Data Source={_folder.File("bills.db")}",
+        ["Database__Provider"] = _database.Provider.ToString(),
+        ["ConnectionStrings__TokenConsole"] = _database.ConnectionString,
         ["Demo__Days"] = "2",
         ["Demo__Customers"] = "300",
         ["Demo__CallsPerDay"] = "2000",
@@ -30,8 +30,7 @@ public sealed class BillRunKillTests : IDisposable
         ["Billing__BillRunBatchPause"] = pause,
     };
 
-    private TokenConsoleDbContext Db() =>
-        new(new DbContextOptionsBuilder<TokenConsoleDbContext>().UseSqlite($"Data Source={_folder.File("bills.db")}").Options);
+    private TokenConsoleDbContext Db() => _database.CreateDbContext();
 
     [Fact]
     public async Task A_bill_run_killed_mid_way_resumes_at_the_next_start_and_issues_each_bill_once()
