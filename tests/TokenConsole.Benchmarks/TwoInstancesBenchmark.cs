@@ -39,8 +39,17 @@ internal static class TwoInstancesBenchmark
             one = await LoadGenerator.RunAsync(options, await LoadGenerator.PrepareAsync(options, CancellationToken.None), TextWriter.Null, CancellationToken.None);
         }
 
-        await using var first = await AppProcess.StartAsync(environment);
-        await using var second = await AppProcess.StartAsync(environment);
+        // What the instances log at error level, to say why a request failed.
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void Watch(string line)
+        {
+            if (line.StartsWith("fail:", StringComparison.Ordinal) || line.Contains("Exception", StringComparison.Ordinal))
+            {
+                errors.Enqueue(line);
+            }
+        }
+        await using var first = await AppProcess.StartAsync(environment, Watch);
+        await using var second = await AppProcess.StartAsync(environment, Watch);
         await Task.WhenAll(
             LoadGenerator.RunAsync(Options(first, database.ConnectionString, WarmUpEvents, seed: 97), TextWriter.Null, CancellationToken.None),
             LoadGenerator.RunAsync(Options(second, database.ConnectionString, WarmUpEvents, seed: 98), TextWriter.Null, CancellationToken.None));
@@ -74,6 +83,11 @@ internal static class TwoInstancesBenchmark
             $"| two instances, different events | {combined:N0} combined ({combined / one.AcceptedPerSecond:0.00} × one) | {split[0].P50Ms:0} / {split[0].P95Ms:0} ms and {split[1].P50Ms:0} / {split[1].P95Ms:0} ms | failed requests {split[0].Failed + split[1].Failed} |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| two instances, the same {events:N0} events to both | {2 * events / seconds:N0} answered | {both[0].P50Ms:0} / {both[0].P95Ms:0} ms | accepted {accepted:N0}, duplicates {duplicates:N0}, stored {stored:N0}: stored twice {stored - events:N0}, lost {events - Math.Min(events, stored):N0}; failed requests {both[0].Failed + both[1].Failed} |"));
+        Console.WriteLine($"error lines the instances logged: {errors.Count}");
+        foreach (var line in errors.Take(12))
+        {
+            Console.WriteLine("  " + line);
+        }
     }
 
     private static LoadOptions Options(AppProcess app, string database, int events, int seed) =>

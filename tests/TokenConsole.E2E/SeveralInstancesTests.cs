@@ -137,7 +137,7 @@ public sealed class SeveralInstancesTests(TwoInstances instances) : IClassFixtur
         var subject = await instances.SubjectAsync();
         const long tokens = 1000;
         var tokensBefore = await instances.ScalarAsync<long>("""SELECT COALESCE(SUM("Tokens"), 0)::bigint FROM "CustomerDailyUsage" WHERE "CustomerId" = @c""", ("c", subject.CustomerId));
-        var ids = Enumerable.Range(0, 4000).Select(i => $"twice-{i}-{Guid.NewGuid():N}").ToList();
+        var ids = Enumerable.Range(0, 10_000).Select(i => $"twice-{i}-{Guid.NewGuid():N}").ToList();
         var batches = ids.Chunk(500).Select(chunk => new JsonObject { ["events"] = new JsonArray([.. chunk.Select(id => (JsonNode)TwoInstances.Event(id, subject, tokens))]) }).ToList();
         using var first = instances.Client(instances.First);
         using var second = instances.Client(instances.Second);
@@ -151,11 +151,11 @@ public sealed class SeveralInstancesTests(TwoInstances instances) : IClassFixtur
             return JsonNode.Parse(text)!;
         })));
 
-        Assert.Equal(4000, answers.Sum(a => (int)a["accepted"]!));
-        Assert.Equal(4000, answers.Sum(a => (int)a["duplicates"]!));
-        Assert.Equal(4000L, await instances.ScalarAsync<long>("""SELECT count(*) FROM "UsageEvents" WHERE "EventId" = ANY(@ids)""", ("ids", ids.ToArray())));
+        Assert.Equal(10_000, answers.Sum(a => (int)a["accepted"]!));
+        Assert.Equal(10_000, answers.Sum(a => (int)a["duplicates"]!));
+        Assert.Equal(10_000L, await instances.ScalarAsync<long>("""SELECT count(*) FROM "UsageEvents" WHERE "EventId" = ANY(@ids)""", ("ids", ids.ToArray())));
         var tokensAfter = await instances.ScalarAsync<long>("""SELECT COALESCE(SUM("Tokens"), 0)::bigint FROM "CustomerDailyUsage" WHERE "CustomerId" = @c""", ("c", subject.CustomerId));
-        Assert.Equal(4000 * tokens, tokensAfter - tokensBefore);
+        Assert.Equal(10_000 * tokens, tokensAfter - tokensBefore);
     }
 
     [Fact]

@@ -152,7 +152,7 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
             // (tests, a tool) has not. Two reads of the schema when there is nothing to do.
             UsageEventTables.Prepare(days);
         }
-        await LoadMonthlyTokensAsync(connection, stoppingToken);
+        LoadMonthlyTokens(connection);
         _ledger.Load(connection, _clock.GetUtcNow().UtcTicks, _options.AcceptedWindowDays, _priceBook.Current);
         using var statements = OpenStatements(connection, _options.NativeBinding);
         // Due at start and after every interval; also when the writer reopens after a failure, where it may meet the
@@ -249,18 +249,19 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
     }
 
     /// <summary>Each customer's raw tokens so far this month and last (for the price rules' monthly-volume scope), from the daily rollup.</summary>
-    private async Task LoadMonthlyTokensAsync(DbConnection connection, CancellationToken cancellationToken)
+    private void LoadMonthlyTokens(DbConnection connection, DbTransaction? transaction = null)
     {
         _monthlyTokens.Clear();
         var since = BusinessCalendar.MonthStartUtc(_clock.GetUtcNow().AddDays(-_options.AcceptedWindowDays - 31));
-        await using var command = connection.CreateCommand();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = """SELECT "CustomerId", "Day", "Tokens" FROM "CustomerDailyUsage" WHERE "Day" >= @since""";
         var parameter = command.CreateParameter();
         parameter.ParameterName = "@since";
         parameter.Value = since.Ticks;
         command.Parameters.Add(parameter);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
         {
             var key = (reader.GetInt32(0), MonthOf(new DateTime(reader.GetInt64(1), DateTimeKind.Utc)));
             _monthlyTokens[key] = _monthlyTokens.GetValueOrDefault(key) + reader.GetInt64(2);
@@ -278,6 +279,13 @@ public sealed partial class UsageWriter : BackgroundService, IReferenceDataSubsc
         var book = _priceBook.Current;
         using var transaction = connection.BeginTransaction();
         statements.Begin(transaction);
+        if (statements.TakeTurn())
+        {
+            // Another instance wrote since this writer's last transaction: its draws and tokens are in the database, not
+            // in this writer's memory. Read again inside the turn, where nobody else writes.
+            _ledger.Load(connection, now, _options.AcceptedWindowDays, book);
+            LoadMonthlyTokens(connection, transaction);
+        }
         statements.Prefetch(batch);
         _ledger.Begin(connection, transaction, now);
         for (var r = 0; r < batch.Count; r++)
