@@ -76,14 +76,15 @@ public sealed class TwoInstances : IAsyncLifetime
     }
 
     /// <summary>A customer of the demo data with an SME-BIZ subscription, as the ingestion API names it.</summary>
-    public async Task<(string Customer, int CustomerId, string Region, string Industry)> SubjectAsync()
+    public async Task<(string Customer, int CustomerId, string Region, string Industry)> SubjectAsync(int skip = 0)
     {
         await using var connection = new NpgsqlConnection(_database.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
             SELECT c."Code", c."Id", c."RegionCode", c."IndustryCode" FROM "Subscriptions" s JOIN "Customers" c ON c."Id" = s."CustomerId"
-            JOIN "Packages" p ON p."Id" = s."PackageId" WHERE p."Code" = 'SME-BIZ' AND s."Status" = 'Active' ORDER BY c."Id" LIMIT 1
+            JOIN "Packages" p ON p."Id" = s."PackageId" WHERE p."Code" = 'SME-BIZ' AND s."Status" = 'Active' ORDER BY c."Id" LIMIT 1 OFFSET @skip
             """, connection);
+        command.Parameters.AddWithValue("skip", skip);
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         return (reader.GetString(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3));
@@ -156,6 +157,29 @@ public sealed class SeveralInstancesTests(TwoInstances instances) : IClassFixtur
         Assert.Equal(10_000L, await instances.ScalarAsync<long>("""SELECT count(*) FROM "UsageEvents" WHERE "EventId" = ANY(@ids)""", ("ids", ids.ToArray())));
         var tokensAfter = await instances.ScalarAsync<long>("""SELECT COALESCE(SUM("Tokens"), 0)::bigint FROM "CustomerDailyUsage" WHERE "CustomerId" = @c""", ("c", subject.CustomerId));
         Assert.Equal(10_000 * tokens, tokensAfter - tokensBefore);
+    }
+
+    [Fact]
+    public async Task A_bucket_one_instance_emptied_is_empty_for_the_other_too()
+    {
+        // A customer of its own (the others' tests draw on the first one's buckets).
+        var subject = await instances.SubjectAsync(skip: 1);
+        const string overdrawn = """SELECT count(*) FROM "AllowanceBuckets" WHERE "CustomerId" = @c AND "Used" > "Included" """;
+        const string left = """SELECT COALESCE(SUM("Included" - "Used"), 0)::bigint FROM "AllowanceBuckets" WHERE "CustomerId" = @c AND "ValidFrom" <= @now AND "ValidTo" > @now""";
+        var now = DateTimeOffset.UtcNow.UtcTicks;
+        Assert.True(await instances.ScalarAsync<long>(left, ("c", subject.CustomerId), ("now", now)) > 0, "the subject has an allowance left to draw");
+        using var first = instances.Client(instances.First);
+        using var second = instances.Client(instances.Second);
+
+        // The first instance's event is larger than all that is left: it empties the buckets. The second instance loaded
+        // them before; without reading them again in its turn it would draw what it remembers a second time.
+        foreach (var client in new[] { first, second })
+        {
+            var answer = await PostAsync(client, TwoInstances.Event(Guid.NewGuid().ToString(), subject, UsageValidator.MaxTokensPerEvent));
+            Assert.Equal(1, (int)answer["accepted"]!);
+        }
+        Assert.Equal(0L, await instances.ScalarAsync<long>(overdrawn, ("c", subject.CustomerId)));
+        Assert.Equal(0L, await instances.ScalarAsync<long>(left, ("c", subject.CustomerId), ("now", DateTimeOffset.UtcNow.UtcTicks)));
     }
 
     [Fact]
