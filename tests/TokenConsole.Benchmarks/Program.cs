@@ -34,10 +34,13 @@ if (which is "all" or "heatmap")
 {
     // The shapes real traffic leaves (issue 14): three years of daily rollups, a year of hourly rollups at the load
     // generator's density. --db PATH keeps the generated database (minutes to write) and reuses it while the shape is the same.
+    // --provider postgresql: the same shape and reads on PostgreSQL (issue 15; the server TC_TEST_POSTGRES names, as for the
+    // tests), in a throw-away database, or with --db NAME in a database of that name kept on the server and reused.
     int Number(string name, int fallback) => Option(name) is { } value ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : fallback;
     var shape = new RollupShape(HistoryDays: Number("--history-days", 1095), HourlyDays: Number("--hourly-days", 365),
         HourlyRowsPerHour: Number("--hourly-rows-per-hour", 5000), Customers: Number("--customers", 2000), ModelsPerCustomerDay: Number("--models-per-customer-day", 3));
-    await HeatmapBenchmark.RunAsync(shape, Number("--events", 0), Number("--runs", 30), Option("--db"));
+    await HeatmapBenchmark.RunAsync(shape, Number("--events", 0), Number("--runs", 30), Option("--db"),
+        TokenConsole.Data.DatabaseProviders.Parse(Option("--provider")));
 }
 if (which is "all" or "rating")
 {

@@ -1,7 +1,9 @@
+using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using TokenConsole.Data;
+using TokenConsole.Data.PostgreSQL;
 using TokenConsole.Data.Seeding;
 
 namespace TokenConsole.Benchmarks;
@@ -17,10 +19,11 @@ internal sealed record RollupShape(int HistoryDays, int HourlyDays, int HourlyRo
 }
 
 /// <summary>
-/// Writes a <see cref="RollupShape"/> of rollups straight into the tables with prepared native inserts
-/// (<see cref="SqliteRowWriter"/>), in key order where the key allows, inside large transactions: the reads are measured,
-/// not the writer. Values are random but shaped like traffic: regions by GDP, industries by share. The daily
-/// region × industry rows of the days that have hourly rollups are their sums, so the two agree where both exist.
+/// Writes a <see cref="RollupShape"/> of rollups straight into the tables with the console's bulk writer
+/// (<see cref="RowWriter"/>: prepared native inserts on SQLite, COPY on PostgreSQL), in key order where the key allows,
+/// inside large transactions: the reads are measured, not the writer. Values are random but shaped like traffic: regions
+/// by GDP, industries by share; seeded, so that both providers get the same rows and the reads' totals can be compared.
+/// The daily region × industry rows of the days that have hourly rollups are their sums, so the two agree where both exist.
 /// </summary>
 internal static class RollupHistory
 {
@@ -34,10 +37,13 @@ internal static class RollupHistory
         var industries = ReferenceCatalog.Industries.Select(i => i.Code).ToArray();
         var industryWeights = Cumulative(ReferenceCatalog.Industries.Select(i => i.Share));
 
-        using var db = new TokenConsoleDbContext(options);
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        using var db = TokenConsoleDbContextFactory.Create(options);
+        var connection = db.Database.GetDbConnection();
         connection.Open();
-        Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-1048576;");
+        if (connection is SqliteConnection)
+        {
+            Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-1048576;");
+        }
         var rows = 0L;
         var transaction = connection.BeginTransaction();
         void CommitEvery(int n)
@@ -51,7 +57,7 @@ internal static class RollupHistory
         }
 
         var customers = new (string Region, string Industry)[shape.Customers];
-        using (var insert = new SqliteRowWriter(connection, "Customers", "Id", "Code", "Name", "NameZh", "Segment", "IndustryCode", "RegionCode", "CreatedAt", "Status", "Version"))
+        using (var insert = RowWriter.Open(connection, "Customers", "Id", "Code", "Name", "NameZh", "Segment", "IndustryCode", "RegionCode", "CreatedAt", "Status", "Version"))
         {
             for (var c = 0; c < customers.Length; c++)
             {
@@ -59,6 +65,13 @@ internal static class RollupHistory
                 insert.Add(c + 1).Add($"BENCH-{c + 1:D6}").Add($"Customer {c + 1}").Add($"客户 {c + 1}").Add(((CustomerSegment)(c % 4)).ToString())
                     .Add(customers[c].Industry).Add(customers[c].Region).Add(now.AddYears(-4).UtcTicks).Add(nameof(CustomerStatus.Active)).Add(1L).Insert();
             }
+            // PostgreSQL's writer buffers: the customers are in the table before any row that names them.
+            insert.Complete();
+        }
+        if (connection is not SqliteConnection)
+        {
+            // The ids were written explicitly, which leaves PostgreSQL's identity sequence behind them.
+            PostgresIdentities.ResyncAsync(connection, transaction, "Customers").GetAwaiter().GetResult();
         }
 
         // Hourly rollups, hour by hour (their key's order), with distinct keys inside each hour.
@@ -68,8 +81,8 @@ internal static class RollupHistory
         var keys = new HashSet<long>();
         var packageModels = new Dictionary<(long Day, int Package, int Model), (long T, long C, long R, long K)>();
         var cellHours = new Dictionary<(string Region, string Industry), (long T, long C, long R, long K)>();
-        using var cellHour = new SqliteRowWriter(connection, "RegionIndustryHourly", "Hour", "RegionCode", "IndustryCode", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros");
-        using (var hourly = new SqliteRowWriter(connection, "UsageRollups", "Hour", "RegionCode", "IndustryCode", "ModelId", "PackageId", "PoolId",
+        using var cellHour = RowWriter.Open(connection, "RegionIndustryHourly", "Hour", "RegionCode", "IndustryCode", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros");
+        using (var hourly = RowWriter.Open(connection, "UsageRollups", "Hour", "RegionCode", "IndustryCode", "ModelId", "PackageId", "PoolId",
                    "InputTokens", "OutputTokens", "Calls", "RevenueMicros", "ComputeCostMicros"))
         {
             for (var hour = firstHour; hour < now.UtcDateTime; hour = hour.AddHours(1))
@@ -103,17 +116,19 @@ internal static class RollupHistory
                     cellHour.Add(hour.Ticks).Add(region).Add(industry).Add(h.T).Add(h.C).Add(h.R).Add(h.K).Insert();
                 }
             }
+            hourly.Complete();
         }
+        cellHour.Complete();
 
         // Daily rollups: every region × industry cell of every day (the hourly sums where there are hours), customers'
         // usage per model, and one recognized fee per customer a day.
         var firstDay = today.AddDays(-(shape.HistoryDays - 1));
-        using var cell = new SqliteRowWriter(connection, "RegionIndustryDaily", "Day", "RegionCode", "IndustryCode", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros",
+        using var cell = RowWriter.Open(connection, "RegionIndustryDaily", "Day", "RegionCode", "IndustryCode", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros",
             "FeeMicros", "TopUpMicros", "CreditMicros");
-        using var customerDaily = new SqliteRowWriter(connection, "CustomerDailyUsage", "Day", "CustomerId", "ModelId", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros",
+        using var customerDaily = RowWriter.Open(connection, "CustomerDailyUsage", "Day", "CustomerId", "ModelId", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros",
             "BucketTokens", "OverageTokens", "BaseRevenueMicros", "LeakageTokens");
-        using var fee = new SqliteRowWriter(connection, "RevenueDaily", "Day", "CustomerId", "PackageId", "RegionCode", "IndustryCode", "FeeMicros", "TopUpMicros", "CreditMicros");
-        using var packageModel = new SqliteRowWriter(connection, "PackageModelDaily", "Day", "PackageId", "ModelId", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros",
+        using var fee = RowWriter.Open(connection, "RevenueDaily", "Day", "CustomerId", "PackageId", "RegionCode", "IndustryCode", "FeeMicros", "TopUpMicros", "CreditMicros");
+        using var packageModel = RowWriter.Open(connection, "PackageModelDaily", "Day", "PackageId", "ModelId", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros",
             "FeeMicros", "TopUpMicros", "CreditMicros");
         var months = new Dictionary<(long Month, int Customer), (long T, long R, long K, long F)>();
         var cellMonths = new Dictionary<(long Month, string Region, string Industry), (long T, long C, long R, long K, long F)>();
@@ -173,8 +188,12 @@ internal static class RollupHistory
                 CommitEvery(1_000_000);
             }
         }
+        foreach (var writer in new[] { cell, customerDaily, fee, packageModel })
+        {
+            writer.Complete();
+        }
         // The report's customer months: the customer days' and the fees' sums.
-        using (var customerMonth = new SqliteRowWriter(connection, "CustomerMonthly", "Month", "CustomerId", "Tokens", "RevenueMicros", "ComputeCostMicros",
+        using (var customerMonth = RowWriter.Open(connection, "CustomerMonthly", "Month", "CustomerId", "Tokens", "RevenueMicros", "ComputeCostMicros",
                    "FeeMicros", "TopUpMicros", "CreditMicros"))
         {
             foreach (var ((month, customer), m) in months.OrderBy(m => m.Key))
@@ -182,8 +201,9 @@ internal static class RollupHistory
                 customerMonth.Add(month).Add(customer).Add(m.T).Add(m.R).Add(m.K).Add(m.F).Add(0L).Add(0L).Insert();
                 CommitEvery(1_000_000);
             }
+            customerMonth.Complete();
         }
-        using (var cellMonth = new SqliteRowWriter(connection, "RegionIndustryMonthly", "Month", "RegionCode", "IndustryCode", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros",
+        using (var cellMonth = RowWriter.Open(connection, "RegionIndustryMonthly", "Month", "RegionCode", "IndustryCode", "Tokens", "Calls", "RevenueMicros", "ComputeCostMicros",
                    "FeeMicros", "TopUpMicros", "CreditMicros"))
         {
             foreach (var ((month, region, industry), m) in cellMonths)
@@ -191,13 +211,14 @@ internal static class RollupHistory
                 cellMonth.Add(month).Add(region).Add(industry).Add(m.T).Add(m.C).Add(m.R).Add(m.K).Add(m.F).Add(0L).Add(0L).Insert();
                 CommitEvery(1_000_000);
             }
+            cellMonth.Complete();
         }
         transaction.Commit();
         transaction.Dispose();
         return rows;
     }
 
-    private static void Execute(SqliteConnection connection, string sql)
+    private static void Execute(DbConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
