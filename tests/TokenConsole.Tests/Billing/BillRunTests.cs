@@ -98,6 +98,42 @@ public sealed class BillRunTests : BillingTestBed
         Assert.Equal(0, january.BillsIssued);
     }
 
+    /// <summary>
+    /// As two instances would in the seconds after the job lease moved: both run the month at once. Whatever each of them
+    /// answers (one may be refused on a bill the other issued), a run afterwards finishes the month and each customer has
+    /// one bill, of the right total.
+    /// </summary>
+    [Fact]
+    public async Task Two_runs_of_the_same_month_at_once_issue_each_bill_once()
+    {
+        var customers = AddCustomers(12);
+        foreach (var c in customers)
+        {
+            AddFees(c, November, 3, 500_000);
+        }
+
+        async Task<Exception?> RunAsync()
+        {
+            try
+            {
+                await Runs.RunAsSystemAsync(November, cancellationToken: Ct);
+                return null;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return e;
+            }
+        }
+        var outcomes = await Task.WhenAll(RunAsync(), RunAsync());
+        Assert.Contains(null, outcomes);
+        await Runs.RunAsSystemAsync(November, cancellationToken: Ct);
+
+        var bills = await BillsOfAsync(November);
+        Assert.Equal(customers.Select(c => c.Id), bills.Select(b => b.CustomerId));
+        // A line written twice would show in the total.
+        Assert.All(bills, b => Assert.Equal(150, b.TotalFen));
+    }
+
     [Fact]
     public async Task A_run_interrupted_after_its_first_batch_resumes_where_it_was_and_each_bill_exists_once()
     {
