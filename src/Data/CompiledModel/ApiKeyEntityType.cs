@@ -19,7 +19,7 @@ namespace TokenConsole.Data.CompiledModel
                 "TokenConsole.Features.Admin.ApiKey",
                 typeof(ApiKey),
                 baseEntityType,
-                propertyCount: 9,
+                propertyCount: 10,
                 unnamedIndexCount: 1,
                 keyCount: 1);
 
@@ -86,6 +86,15 @@ namespace TokenConsole.Data.CompiledModel
                 fieldInfo: typeof(ApiKey).GetField("<RevokedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 valueConverter: new TokenConsoleDbContext.UtcTicksConverter());
+
+            var scopes = runtimeEntityType.AddProperty(
+                "Scopes",
+                typeof(string),
+                propertyInfo: typeof(ApiKey).GetProperty("Scopes", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ApiKey).GetField("<Scopes>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                valueGenerated: ValueGenerated.OnAdd,
+                maxLength: 200);
+            scopes.AddAnnotation("Relational:DefaultValue", "usage:write");
 
             var key = runtimeEntityType.AddKey(
                 new[] { id });

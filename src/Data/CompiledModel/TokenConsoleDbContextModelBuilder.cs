@@ -11,7 +11,7 @@ namespace TokenConsole.Data.CompiledModel
     public partial class TokenConsoleDbContextModel
     {
         private TokenConsoleDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("79066599-2d60-4f03-b122-6990c4f2b132"), entityTypeCount: 44)
+            : base(skipDetectChanges: false, modelId: new Guid("00828692-3890-4f0c-af9d-e60034099c0d"), entityTypeCount: 44)
         {
         }
 

@@ -420,6 +420,13 @@ namespace TokenConsole.src.Data.Migrations
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Scopes")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("usage:write");
+
                     b.HasKey("Id");
 
                     b.HasIndex("KeyHash")

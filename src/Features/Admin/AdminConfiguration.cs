@@ -21,5 +21,6 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
     public void Configure(EntityTypeBuilder<ApiKey> b)
     {
         b.HasIndex(k => k.KeyHash).IsUnique();
+        b.Property(k => k.Scopes).HasMaxLength(200).HasDefaultValue(ApiScopes.UsageWrite);
     }
 }

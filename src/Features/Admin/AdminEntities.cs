@@ -29,4 +29,6 @@ public class ApiKey
     public string? CreatedById { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
+    /// <summary>What the key may do (<see cref="ApiScopes"/>), comma-separated. Keys from before scopes are usage:write keys.</summary>
+    public string Scopes { get; set; } = ApiScopes.UsageWrite;
 }

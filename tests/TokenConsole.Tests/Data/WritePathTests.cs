@@ -160,12 +160,12 @@ public sealed class HostWritePathTests(ConsoleFactory factory) : IClassFixture<C
     public async Task An_API_key_change_whose_audit_entry_cannot_be_written_is_refused_and_nothing_of_it_is_saved()
     {
         var keys = factory.Services.GetRequiredService<ApiKeyService>();
-        var kept = await keys.CreateAsync(Admin, Unique("kept"), Ct).OkAsync();
+        var kept = await keys.CreateAsync(Admin, Unique("kept"), [ApiScopes.UsageWrite], Ct).OkAsync();
         var name = Unique("never");
 
         using (AuditOutage.Start(Database))
         {
-            Assert.Equal(Refusal.NotSavedCode, (await keys.CreateAsync(Admin, name, Ct).RefusedAsync()).Code);
+            Assert.Equal(Refusal.NotSavedCode, (await keys.CreateAsync(Admin, name, [ApiScopes.UsageWrite], Ct).RefusedAsync()).Code);
             Assert.Equal(Refusal.NotSavedCode, (await keys.RevokeAsync(Admin, kept.Key.Id, Ct).RefusedAsync()).Code);
         }
 
@@ -216,7 +216,7 @@ public sealed class HostWritePathTests(ConsoleFactory factory) : IClassFixture<C
         var signedIn = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<ConsoleUser>>().CreateAsync(person);
         Assert.True(signedIn.IsInRole(Roles.Administrator));
         var keys = factory.Services.GetRequiredService<ApiKeyService>();
-        var first = await keys.CreateAsync(signedIn, Unique("while-admin"), Ct).OkAsync();
+        var first = await keys.CreateAsync(signedIn, Unique("while-admin"), [ApiScopes.UsageWrite], Ct).OkAsync();
         var entry = await ReadAsync(db => db.AuditEntries.SingleAsync(a => a.Action == AuditActions.ApiKeyCreated && a.EntityId == first.Key.Id.ToString(), Ct));
         Assert.Equal((person.Id, "Second Admin"), (entry.ActorId, entry.ActorName));
 
@@ -228,7 +228,7 @@ public sealed class HostWritePathTests(ConsoleFactory factory) : IClassFixture<C
             await users.AddToRoleAsync(fresh, Roles.Operations);
         }
         Assert.True(signedIn.IsInRole(Roles.Administrator));
-        Assert.Same(Refusal.Forbidden, await keys.CreateAsync(signedIn, Unique("after-demotion"), Ct).RefusedAsync());
+        Assert.Same(Refusal.Forbidden, await keys.CreateAsync(signedIn, Unique("after-demotion"), [ApiScopes.UsageWrite], Ct).RefusedAsync());
         Assert.Same(Refusal.Forbidden, await keys.RevokeAsync(signedIn, first.Key.Id, Ct).RefusedAsync());
 
         await using (var other = factory.Services.CreateAsyncScope())
@@ -240,7 +240,7 @@ public sealed class HostWritePathTests(ConsoleFactory factory) : IClassFixture<C
             fresh.IsDisabled = true;
             await users.UpdateAsync(fresh);
         }
-        Assert.Same(Refusal.Forbidden, await keys.CreateAsync(signedIn, Unique("while-disabled"), Ct).RefusedAsync());
+        Assert.Same(Refusal.Forbidden, await keys.CreateAsync(signedIn, Unique("while-disabled"), [ApiScopes.UsageWrite], Ct).RefusedAsync());
         Assert.Null((await keys.ListAsync(Ct)).Single(k => k.Id == first.Key.Id).RevokedAt);
     }
 

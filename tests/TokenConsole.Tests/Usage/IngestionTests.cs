@@ -241,7 +241,7 @@ public abstract class IngestionTests(ConsoleFactory factory)
     public async Task A_key_created_in_the_admin_area_works_until_it_is_revoked_and_only_its_hash_is_stored()
     {
         var keys = factory.Services.GetRequiredService<ApiKeyService>();
-        var (key, secret) = await keys.CreateAsync(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "admin"), new Claim(ClaimTypes.Role, Roles.Administrator)], "test")), "Gateway " + Guid.NewGuid().ToString("N")[..6], Ct).OkAsync();
+        var (key, secret) = await keys.CreateAsync(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "admin"), new Claim(ClaimTypes.Role, Roles.Administrator)], "test")), "Gateway " + Guid.NewGuid().ToString("N")[..6], [ApiScopes.UsageWrite], Ct).OkAsync();
         var subject = await IngestionSubject.FindAsync(factory);
         using (var client = IngestionClient.Create(factory, secret))
         {

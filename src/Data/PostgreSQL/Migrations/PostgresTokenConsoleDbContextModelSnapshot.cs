@@ -437,6 +437,13 @@ namespace TokenConsole.Data.PostgreSQL.Migrations
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Scopes")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasDefaultValue("usage:write");
+
                     b.HasKey("Id");
 
                     b.HasIndex("KeyHash")

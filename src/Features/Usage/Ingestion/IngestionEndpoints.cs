@@ -21,18 +21,29 @@ public static class IngestionEndpoints
             .Produces<IngestionResult>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 
+    /// <summary>403 for a key that is valid but may not do this (issue 16): which scope it needs, and where keys get scopes.</summary>
+    public static IResult ScopeMissing(string scope) =>
+        Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "The API key lacks a scope", type: "https://tokenconsole.example/problems/scope-missing",
+            detail: $"This endpoint needs the scope {scope}. An administrator gives a key its scopes when creating it (Admin → API keys), or in ApiKeys:N:Scopes for a configured key.",
+            extensions: new Dictionary<string, object?> { ["scope"] = scope });
+
     private static async Task<IResult> IngestAsync(HttpContext http, IApiKeyAuthenticator keys, IngestionService ingestion, IOptions<IngestionOptions> options)
     {
         var limits = options.Value;
-        if (keys.Authenticate(http.Request.Headers[ApiKeyHeader]) is null)
+        if (keys.Authenticate(http.Request.Headers[ApiKeyHeader]) is not { } key)
         {
             http.Response.Headers.WWWAuthenticate = "ApiKey header=\"X-Api-Key\"";
             return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "API key required",
                 detail: $"Send a valid, unrevoked ingestion key in the {ApiKeyHeader} header. Keys are created by an administrator in Admin → API keys.");
+        }
+        if (!key.Allows(ApiScopes.UsageWrite))
+        {
+            return ScopeMissing(ApiScopes.UsageWrite);
         }
         if (http.Request.ContentLength > limits.MaxBodyBytes)
         {
