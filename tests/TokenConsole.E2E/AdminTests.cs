@@ -21,6 +21,42 @@ public sealed class AdminTests(ConsoleServer server)
         await page.Locator(".mud-popover-open").GetByText(role, new() { Exact = true }).ClickAsync();
     }
 
+    [Theory]
+    [InlineData("en-US", 1440)]
+    [InlineData("zh-CN", 400)]
+    public async Task An_administrator_creates_a_key_with_the_scopes_chosen_and_a_key_without_any_is_refused_next_to_them(string locale, int width)
+    {
+        var page = await server.NewPageAsync(width, 900, locale);
+        await page.SignInAsync("admin", server.DemoPassword);
+        if (locale == "zh-CN")
+        {
+            await page.GotoAsync("/culture/set?culture=zh-CN&redirectUri=%2Fadmin%2Fapi-keys");
+        }
+        else
+        {
+            await page.GotoAsync("/admin/api-keys");
+        }
+        await page.WaitForInteractiveAsync();
+        await page.GetByTestId("create-api-key").ClickAsync();
+        var name = "Scoped gateway " + Guid.NewGuid().ToString("N")[..6];
+        await Pages.TypeAsync(page, "api-key-name", name);
+        // usage:write is ticked for a new key; untick it and create: refused next to the scopes.
+        await Pages.Field(page, "api-key-scope-usage:write").UncheckAsync();
+        await page.GetByTestId("api-key-create").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("api-key-scopes-error")).ToHaveTextAsync(locale == "zh-CN" ? "请至少选择一个范围。" : "Choose at least one scope.");
+        await page.ScreenshotAsync($"api-keys-create-no-scope-{locale}-{width}");
+        await Pages.Field(page, "api-key-scope-credit").CheckAsync();
+        await page.GetByTestId("api-key-create").ClickAsync();
+        await Assertions.Expect(Pages.Field(page, "api-key-secret")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^tck_"));
+        await page.ScreenshotAsync($"api-keys-created-{locale}-{width}");
+        await page.GetByTestId("api-key-done").ClickAsync();
+        var row = page.GetByTestId("api-keys-table").Locator("tr", new() { HasText = name });
+        await Assertions.Expect(row.GetByTestId("scope-credit")).ToBeVisibleAsync();
+        await Assertions.Expect(row.GetByTestId("scope-usage:write")).ToHaveCountAsync(0);
+        await page.ScreenshotAsync($"api-keys-scopes-{locale}-{width}");
+        await page.Context.CloseAsync();
+    }
+
     [Fact]
     public async Task An_administrator_sees_the_configured_ingestion_key_read_only_with_its_source_and_never_its_secret()
     {
