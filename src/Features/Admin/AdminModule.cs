@@ -16,8 +16,8 @@ public static class AdminModule
         // ApiKeys:N:Key and ApiKeys:N:Scopes; a key that cannot be used stops the start with what is wrong.
         builder.Services.AddOptions<ApiKeyOptions>()
             .Configure<IConfiguration>((o, configuration) => o.Keys = configuration.GetSection(ApiKeyOptions.Section).Get<List<ConfiguredApiKey>>() ?? [])
-            .Validate(o => o.Problem() is null, "ApiKeys is not usable: each key needs ApiKeys:N:Key and ApiKeys:N:Scopes (usage:write, credit).")
             .ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>();
         builder.Services.AddSingleton<ApiKeyService>();
         builder.Services.AddSingleton<IApiKeyAuthenticator>(sp => sp.GetRequiredService<ApiKeyService>());
         builder.Services.AddSingleton<IReferenceDataSubscriber>(sp => sp.GetRequiredService<ApiKeyService>());

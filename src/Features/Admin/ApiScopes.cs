@@ -72,6 +72,13 @@ public sealed class ApiKeyOptions
     }
 }
 
+/// <summary>Stops the start on an unusable ApiKeys section, naming the setting and what it takes.</summary>
+internal sealed class ApiKeyOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<ApiKeyOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, ApiKeyOptions options) =>
+        options.Problem() is { } problem ? Microsoft.Extensions.Options.ValidateOptionsResult.Fail(problem) : Microsoft.Extensions.Options.ValidateOptionsResult.Success;
+}
+
 /// <summary>How a scope reads in the console: a name and what it allows, in the reader's language.</summary>
 public static class ApiScopeText
 {
