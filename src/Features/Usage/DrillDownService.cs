@@ -23,9 +23,14 @@ public sealed class DrillDownService(IDbContextFactory<TokenConsoleDbContext> db
         var rollups = HeatmapService.Filter(db,
             db.UsageRollups.Where(r => r.RegionCode == region && r.IndustryCode == industry && r.Hour >= from && r.Hour < to), query);
 
-        var byHour = await rollups.GroupBy(r => r.Hour)
-            .Select(g => new { Hour = g.Key, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), RevenueMicros = g.Sum(r => r.RevenueMicros) })
+        // One pass over the cell's hourly rollups, summed by hour, model and pool (only the package of the key is summed
+        // away): the series, the model split and the pool split are all sums of these rows, added up here. Three GROUP BYs
+        // read the same rows three times — on PostgreSQL each a heap fetch of most of the table's pages, as a cell's rows
+        // lie on every page of the hour-ordered table (811 ms p50 for 90 days of 53M rows).
+        var parts = await rollups.GroupBy(r => new { r.Hour, r.ModelId, r.PoolId })
+            .Select(g => new { g.Key.Hour, g.Key.ModelId, g.Key.PoolId, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), RevenueMicros = g.Sum(r => r.RevenueMicros) })
             .ToListAsync(cancellationToken);
+        var byHour = parts.GroupBy(p => p.Hour).Select(g => new { Hour = g.Key, Tokens = g.Sum(p => p.Tokens), RevenueMicros = g.Sum(p => p.RevenueMicros) });
         // Every hour or day of the period gets a point, zero when nothing was used: a gap is information, not a line to draw across.
         var buckets = byHour.GroupBy(h => hourly ? h.Hour : BusinessCalendar.DayStartUtc(h.Hour))
             .ToDictionary(g => g.Key, g => (Tokens: g.Sum(h => h.Tokens), RevenueMicros: g.Sum(h => h.RevenueMicros)));
@@ -50,9 +55,9 @@ public sealed class DrillDownService(IDbContextFactory<TokenConsoleDbContext> db
             series.Add((t, bucket.Tokens, Money.FromMicros(bucket.RevenueMicros)));
         }
 
-        var models = await rollups.GroupBy(r => r.ModelId).Select(g => new { g.Key, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens) }).ToListAsync(cancellationToken);
+        var models = parts.GroupBy(p => p.ModelId).Select(g => new { g.Key, Tokens = g.Sum(p => p.Tokens) }).ToList();
         var modelNames = await db.Models.AsNoTracking().ToDictionaryAsync(m => m.Id, m => m.Name, cancellationToken);
-        var pools = await rollups.GroupBy(r => r.PoolId).Select(g => new { g.Key, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens) }).ToListAsync(cancellationToken);
+        var pools = parts.GroupBy(p => p.PoolId).Select(g => new { g.Key, Tokens = g.Sum(p => p.Tokens) }).ToList();
         var poolCodes = await db.Pools.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.Code, cancellationToken);
 
         // Customers are counted in the cell of their home region and industry (the per-customer rollup has no region).
