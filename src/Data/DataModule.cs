@@ -52,8 +52,7 @@ public static class DataModule
         services.AddSingleton<Cluster.JobLease>();
         services.AddHostedService<Cluster.PostgresJobLeaseKeeper>();
         services.AddSingleton<Cluster.ClusterSignals>();
-        services.AddSingleton<Cluster.PostgresSignalListener>();
-        services.AddHostedService(s => s.GetRequiredService<Cluster.PostgresSignalListener>());
+        services.AddHostedService<Cluster.PostgresSignalListener>();
         services.AddSingleton<Cluster.IClusterSignalHandler, Cluster.ReferenceDataRelay>();
         services.AddDataProtection().SetApplicationName("TokenConsole").PersistKeysToDbContext<TokenConsoleDbContext>();
     }

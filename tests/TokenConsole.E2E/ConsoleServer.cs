@@ -37,6 +37,14 @@ public sealed class ConsoleServer : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        BaseUrl = _factory.StartOnLoopback();
+        _playwright = await Playwright.CreateAsync();
+        Browser = await LaunchChromiumAsync(_playwright);
+    }
+
+    /// <summary>The system Chromium, headless, as every browser test drives it (and the screenshot folder made).</summary>
+    public static async Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright)
+    {
         var chromium = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? DefaultChromium;
         if (!File.Exists(chromium))
         {
@@ -44,10 +52,8 @@ public sealed class ConsoleServer : IAsyncLifetime
                 $"Chromium was not found at {chromium}. The browser tests use the system Chromium: install it with " +
                 "'sudo apt-get install -y chromium' (Debian/Ubuntu), or set CHROMIUM_PATH to a Chromium executable. Never run 'playwright install'.");
         }
-        BaseUrl = _factory.StartOnLoopback();
         Directory.CreateDirectory(ScreenshotFolder);
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        return await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = chromium,
             Headless = true,

@@ -106,31 +106,9 @@ public sealed class TwoInstances : IAsyncLifetime
 }
 
 /// <summary>Exactly once, cookies, caches and live pages across two instances on one PostgreSQL database.</summary>
-public sealed class SeveralInstancesTests(TwoInstances instances) : IClassFixture<TwoInstances>, IAsyncLifetime
+public sealed class SeveralInstancesTests(TwoInstances instances) : IClassFixture<TwoInstances>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-
-    public async ValueTask InitializeAsync()
-    {
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = System.Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-        });
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-        _playwright?.Dispose();
-    }
 
     [Fact]
     public async Task The_same_events_sent_to_both_at_once_are_stored_and_counted_once()
@@ -233,13 +211,16 @@ public sealed class SeveralInstancesTests(TwoInstances instances) : IClassFixtur
     [Fact]
     public async Task A_cookie_from_one_instance_is_taken_by_the_other_whose_heatmap_shows_usage_ingested_on_the_first_within_5_s()
     {
-        var signIn = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = instances.First.BaseUrl, ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
+        // Only this test drives a browser: launched here, not for each test of the class.
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await ConsoleServer.LaunchChromiumAsync(playwright);
+        var signIn = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = instances.First.BaseUrl, ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
         var page = await signIn.NewPageAsync();
         await page.SignInAsync("ops", instances.DemoPassword);
         var cookies = await signIn.StorageStateAsync();
 
         // The same browser state against the second instance: no sign-in page, the heatmap as the same person.
-        var other = await _browser.NewContextAsync(new BrowserNewContextOptions
+        var other = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = instances.Second.BaseUrl, ViewportSize = new ViewportSize { Width = 1600, Height = 1000 }, StorageState = cookies,
         });

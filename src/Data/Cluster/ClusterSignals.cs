@@ -15,7 +15,8 @@ public sealed class ClusterSignals(IConfiguration configuration, ILogger<Cluster
     /// <summary>This process, so that it ignores its own signals (PostgreSQL delivers a NOTIFY to every listener, the sender's too).</summary>
     public string InstanceId { get; } = Guid.NewGuid().ToString("N");
 
-    private bool Shared => DatabaseProviders.Of(configuration) == DatabaseProvider.PostgreSQL;
+    /// <summary>True when other instances may share the database (PostgreSQL); on SQLite nothing is sent.</summary>
+    public bool Shared => DatabaseProviders.Of(configuration) == DatabaseProvider.PostgreSQL;
 
     /// <summary>
     /// Sends <paramref name="body"/> on <paramref name="topic"/> to the other instances. It never throws: what it tells of
@@ -70,16 +71,11 @@ public sealed class PostgresSignalListener(ClusterSignals signals, IServiceProvi
     : BackgroundService
 {
     private IClusterSignalHandler[]? _handlers;
-    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    /// <summary>Completes once the first LISTEN is in place (tests wait for it before they send).</summary>
-    public Task Listening => _listening.Task;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (DatabaseProviders.Of(configuration) != DatabaseProvider.PostgreSQL)
+        if (!signals.Shared)
         {
-            _listening.TrySetResult();
             return;
         }
         // Resolved here, not in the constructor: the handlers depend on services that may depend on the signals.
@@ -97,7 +93,6 @@ public sealed class PostgresSignalListener(ClusterSignals signals, IServiceProvi
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
-                _listening.TrySetResult();
                 failures = 0;
                 if (resumed)
                 {

@@ -40,8 +40,9 @@ public sealed class ApiKeyService(IDbContextFactory<TokenConsoleDbContext> dbFac
     private readonly Dictionary<string, (ApiKeyIdentity Identity, string Source)> _configured = Configured(options.Value, keyOptions.Value);
 
     /// <summary>The keys provided through configuration (names, sources and scopes; never the keys nor their hashes), for the read-only list.</summary>
+    /// <remarks>Configuration is read once, at start: the list is made on first use and kept (the page renders it often).</remarks>
     public IReadOnlyList<ConfiguredKeyInfo> ConfiguredKeys =>
-        [.. _configured.Values.Select(k => new ConfiguredKeyInfo(k.Identity.Name, k.Source, k.Identity.Scopes)).OrderBy(k => k.Name, StringComparer.Ordinal)];
+        field ??= [.. _configured.Values.Select(k => new ConfiguredKeyInfo(k.Identity.Name, k.Source, k.Identity.Scopes)).OrderBy(k => k.Name, StringComparer.Ordinal)];
 
     /// <summary>ApiKeys:N first (a key named in both keeps the scopes given there), then Ingestion:ApiKeys:N as usage:write keys.</summary>
     private static Dictionary<string, (ApiKeyIdentity, string)> Configured(IngestionOptions ingestion, ApiKeyOptions keys)

@@ -15,6 +15,9 @@ public sealed class BillRunScheduler(
     JobLease? lease = null)
     : BackgroundService
 {
+    // Built without a host (tests), a job is one instance's and holds the lease.
+    private readonly JobLease _lease = lease ?? JobLease.HeldAlone();
+
     /// <summary>The longest sleep between checks, so a changed clock or a run started elsewhere is noticed.</summary>
     public static readonly TimeSpan MaxSleep = TimeSpan.FromHours(1);
 
@@ -29,7 +32,7 @@ public sealed class BillRunScheduler(
         {
             TimeSpan delay;
             // A standby waits here; taking the lease over, it resumes the holder's unfinished run at once.
-            await (lease ?? JobLease.HeldAlone()).WhenHeldAsync(stoppingToken);
+            await _lease.WhenHeldAsync(stoppingToken);
             try
             {
                 await CatchUpAsync(stoppingToken);

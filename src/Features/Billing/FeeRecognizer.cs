@@ -37,7 +37,8 @@ public sealed class FeeRecognizer(IDbContextFactory<TokenConsoleDbContext> dbFac
     /// <summary>Whether the catch-up at start succeeded; if not, the daily loop retries it after a back-off.</summary>
     private bool _caughtUp;
 
-    private JobLease Lease { get; } = lease ?? JobLease.HeldAlone();
+    // Built without a host (tests, benchmarks), the recognizer is one instance's and holds the lease.
+    private readonly JobLease _lease = lease ?? JobLease.HeldAlone();
 
     /// <summary>
     /// Recognizes every day after the watermark through the Beijing day containing <paramref name="lastDayInclusive"/>
@@ -158,7 +159,7 @@ public sealed class FeeRecognizer(IDbContextFactory<TokenConsoleDbContext> dbFac
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         // A standby instance leaves it to the holder of the job lease, and catches up itself when it takes the lease over.
-        _caughtUp = options.Value.RecognizeFees && Lease.IsHeld && await CatchUpAsync(cancellationToken);
+        _caughtUp = options.Value.RecognizeFees && _lease.IsHeld && await CatchUpAsync(cancellationToken);
         await base.StartAsync(cancellationToken);
     }
 
@@ -181,7 +182,7 @@ public sealed class FeeRecognizer(IDbContextFactory<TokenConsoleDbContext> dbFac
             {
                 return;
             }
-            await Lease.WhenHeldAsync(stoppingToken);
+            await _lease.WhenHeldAsync(stoppingToken);
             failures = await CatchUpAsync(stoppingToken) ? 0 : failures + 1;
         }
     }

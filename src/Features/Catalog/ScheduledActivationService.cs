@@ -12,13 +12,16 @@ namespace TokenConsole.Features.Catalog;
 public sealed class ScheduledActivationService(IServiceScopeFactory scopes, TimeProvider clock, IOptions<CatalogOptions> options,
     ILogger<ScheduledActivationService> logger, JobLease? lease = null) : BackgroundService
 {
+    // Built without a host (tests), a job is one instance's and holds the lease.
+    private readonly JobLease _lease = lease ?? JobLease.HeldAlone();
+
     /// <summary>Never ends before the host stops: a failing round is logged and retried after a bounded back-off (issue 12).</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
-            await (lease ?? JobLease.HeldAlone()).WhenHeldAsync(stoppingToken);
+            await _lease.WhenHeldAsync(stoppingToken);
             failures = await TryRunOnceAsync(stoppingToken) ? 0 : failures + 1;
             var interval = options.Value.ActivationCheckInterval;
             var delay = failures == 0 ? interval : TimeSpan.FromTicks(Math.Min(interval.Ticks, Backoff.After(failures).Ticks));

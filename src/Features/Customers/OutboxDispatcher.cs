@@ -24,6 +24,9 @@ namespace TokenConsole.Features.Customers;
 public sealed class OutboxDispatcher(IDbContextFactory<TokenConsoleDbContext> dbFactory, IHttpClientFactory httpClients,
     IOptionsMonitor<NotificationOptions> options, TimeProvider clock, ILogger<OutboxDispatcher> logger, JobLease? lease = null) : BackgroundService
 {
+    // Built without a host (tests), a job is one instance's and holds the lease.
+    private readonly JobLease _lease = lease ?? JobLease.HeldAlone();
+
     public const string HttpClientName = "outbox";
     private const int MaxErrorLength = 500;
 
@@ -35,7 +38,7 @@ public sealed class OutboxDispatcher(IDbContextFactory<TokenConsoleDbContext> db
         while (!stoppingToken.IsCancellationRequested)
         {
             var handled = 0;
-            await (lease ?? JobLease.HeldAlone()).WhenHeldAsync(stoppingToken);
+            await _lease.WhenHeldAsync(stoppingToken);
             try
             {
                 handled = await DispatchOnceAsync(stoppingToken);

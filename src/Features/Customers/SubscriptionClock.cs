@@ -28,12 +28,15 @@ public sealed class SubscriptionOptions
 public sealed class SubscriptionClock(IDbContextFactory<TokenConsoleDbContext> dbFactory, AuditedWriter writer, IReferenceDataEvents events, TimeProvider clock,
     IOptions<SubscriptionOptions> options, ILogger<SubscriptionClock> logger, JobLease? lease = null) : BackgroundService
 {
+    // Built without a host (tests), a job is one instance's and holds the lease.
+    private readonly JobLease _lease = lease ?? JobLease.HeldAlone();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
-            await (lease ?? JobLease.HeldAlone()).WhenHeldAsync(stoppingToken);
+            await _lease.WhenHeldAsync(stoppingToken);
             try
             {
                 await RunOnceAsync(stoppingToken);

@@ -10,6 +10,9 @@ namespace TokenConsole.Features.Pricing;
 public sealed class PriceChangeScheduler(IServiceScopeFactory scopes, RuleSetProvider ruleSets, TimeProvider clock, ILogger<PriceChangeScheduler> logger,
     JobLease? lease = null) : BackgroundService
 {
+    // Built without a host (tests), a job is one instance's and holds the lease.
+    private readonly JobLease _lease = lease ?? JobLease.HeldAlone();
+
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
 
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -25,7 +28,7 @@ public sealed class PriceChangeScheduler(IServiceScopeFactory scopes, RuleSetPro
         while (!stoppingToken.IsCancellationRequested)
         {
             // Every instance loads the ruleset; one activates (the instance holding the job lease).
-            await (lease ?? JobLease.HeldAlone()).WhenHeldAsync(stoppingToken);
+            await _lease.WhenHeldAsync(stoppingToken);
             failures = await TryTickAsync(stoppingToken) ? 0 : failures + 1;
             var delay = failures == 0 ? Interval : TimeSpan.FromTicks(Math.Min(Interval.Ticks, Backoff.After(failures).Ticks));
             if (!await Backoff.WaitAsync(delay, clock, stoppingToken))

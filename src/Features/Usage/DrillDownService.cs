@@ -30,10 +30,9 @@ public sealed class DrillDownService(IDbContextFactory<TokenConsoleDbContext> db
         var parts = await rollups.GroupBy(r => new { r.Hour, r.ModelId, r.PoolId })
             .Select(g => new { g.Key.Hour, g.Key.ModelId, g.Key.PoolId, Tokens = g.Sum(r => r.InputTokens + r.OutputTokens), RevenueMicros = g.Sum(r => r.RevenueMicros) })
             .ToListAsync(cancellationToken);
-        var byHour = parts.GroupBy(p => p.Hour).Select(g => new { Hour = g.Key, Tokens = g.Sum(p => p.Tokens), RevenueMicros = g.Sum(p => p.RevenueMicros) });
         // Every hour or day of the period gets a point, zero when nothing was used: a gap is information, not a line to draw across.
-        var buckets = byHour.GroupBy(h => hourly ? h.Hour : BusinessCalendar.DayStartUtc(h.Hour))
-            .ToDictionary(g => g.Key, g => (Tokens: g.Sum(h => h.Tokens), RevenueMicros: g.Sum(h => h.RevenueMicros)));
+        var buckets = parts.GroupBy(p => hourly ? p.Hour : BusinessCalendar.DayStartUtc(p.Hour))
+            .ToDictionary(g => g.Key, g => (Tokens: g.Sum(p => p.Tokens), RevenueMicros: g.Sum(p => p.RevenueMicros)));
         if (!hourly)
         {
             // Fees are recognized per Beijing day: they join the daily series (an hourly one shows the usage charges).

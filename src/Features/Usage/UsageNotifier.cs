@@ -57,6 +57,10 @@ public sealed class UsageSignalRelay(UsageNotifier notifier, ClusterSignals sign
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!signals.Shared)
+        {
+            return; // one instance: nobody to tell
+        }
         var told = notifier.WrittenHere;
         while (await Backoff.WaitAsync(Period, TimeProvider.System, stoppingToken))
         {
